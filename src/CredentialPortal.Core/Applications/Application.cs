@@ -1,0 +1,58 @@
+using CredentialPortal.Core.Organisations;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Users;
+
+namespace CredentialPortal.Core.Applications;
+
+/// <summary>
+/// A partner system's registration: one permanent client_id, its API permissions and its secrets.
+/// Created and edited by administrators only.
+/// </summary>
+public sealed class Application
+{
+    public const int DefaultSecretLimit = 10;
+    public const int MaxNameLength = 150;
+
+    public int Id { get; set; }
+
+    /// <summary>Server-generated, permanent, never reused (see <see cref="Secrets.SecretGenerator.NewClientId"/>).</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>Follows <see cref="ApplicationName"/>, e.g. <c>Partner-NL-DemoOrg-DM</c>.</summary>
+    public required string Name { get; set; }
+
+    public int OrganisationId { get; set; }
+    public Organisation Organisation { get; set; } = null!;
+
+    /// <summary>API short code from <see cref="ApiCatalog"/>, e.g. <c>DM</c> or <c>SMC</c>.</summary>
+    public required string ApiCode { get; set; }
+
+    /// <summary>A <c>PartnerAlternative-</c> application: may hold sandbox permissions only.</summary>
+    public bool IsSandboxOnly { get; set; }
+
+    /// <summary>An inactive application gets no tokens, whatever its secrets.</summary>
+    public bool IsActive { get; set; } = true;
+
+    public int SecretLimit { get; set; } = DefaultSecretLimit;
+
+    /// <summary>May manage its own secrets through the management API (scope <c>credentials.self</c>).</summary>
+    public bool AllowSelfRotation { get; set; }
+
+    /// <summary>An administrators' automation client (scope <c>credentials.admin</c>).</summary>
+    public bool IsAdminAutomationClient { get; set; }
+
+    /// <summary>Extra addresses that receive expiry reminders, besides the credential managers.</summary>
+    public List<string> NotificationEmails { get; set; } = [];
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>The last time a token was issued to this application (flushed in batches).</summary>
+    public DateTime? LastUsedAt { get; set; }
+
+    /// <summary>Optimistic concurrency token, changed on every update.</summary>
+    public Guid Version { get; set; } = Guid.NewGuid();
+
+    public List<ApplicationPermission> Permissions { get; } = [];
+    public List<ClientSecret> Secrets { get; } = [];
+    public List<CredentialManagerAssignment> Managers { get; } = [];
+}

@@ -1,0 +1,58 @@
+namespace CredentialPortal.Core.Audit;
+
+/// <summary>One security event: who did what, when (UTC), from where. Never holds a secret value.</summary>
+public sealed class AuditEvent
+{
+    public long Id { get; set; }
+    public DateTime OccurredAt { get; set; }
+
+    /// <summary>One of <see cref="AuditEventTypes"/>.</summary>
+    public required string EventType { get; set; }
+
+    /// <summary>A user's email, a client_id, or <c>system</c>.</summary>
+    public required string Actor { get; set; }
+
+    public Guid? ActorUserId { get; set; }
+    public string? RemoteAddress { get; set; }
+    public int? OrganisationId { get; set; }
+    public int? ApplicationId { get; set; }
+    public int? SecretId { get; set; }
+
+    /// <summary>Short human-readable detail, e.g. the secret's name and hint.</summary>
+    public string? Details { get; set; }
+}
+
+/// <summary>The event types the audit log records (PRODUCT.md § Audit).</summary>
+public static class AuditEventTypes
+{
+    public const string LoginSucceeded = "login.succeeded";
+    public const string LoginFailed = "login.failed";
+    public const string LoginLockedOut = "login.locked-out";
+    public const string MfaFailed = "mfa.failed";
+    public const string MfaReplay = "mfa.replay";
+    public const string MfaEnrolled = "mfa.enrolled";
+    public const string MfaReset = "mfa.reset";
+    public const string RecoveryCodeUsed = "mfa.recovery-code-used";
+    public const string RecoveryCodesRegenerated = "mfa.recovery-codes-regenerated";
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordReset = "password.reset";
+    public const string SignedOutEverywhere = "session.signed-out-everywhere";
+    public const string InvitationSent = "invitation.sent";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string UserCreated = "user.created";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string UserUnlocked = "user.unlocked";
+    public const string RoleGranted = "role.granted";
+    public const string RoleRevoked = "role.revoked";
+    public const string OrganisationCreated = "organisation.created";
+    public const string OrganisationChanged = "organisation.changed";
+    public const string ApplicationCreated = "application.created";
+    public const string ApplicationChanged = "application.changed";
+    public const string SecretCreated = "secret.created";
+    public const string SecretDisabled = "secret.disabled";
+    public const string SecretEnabled = "secret.enabled";
+    public const string SecretDeleted = "secret.deleted";
+    public const string TokenAuthenticationFailed = "token.authentication-failed";
+    public const string ReminderFailed = "reminder.failed";
+}

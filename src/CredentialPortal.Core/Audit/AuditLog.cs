@@ -1,0 +1,33 @@
+using CredentialPortal.Core.Data;
+
+namespace CredentialPortal.Core.Audit;
+
+/// <summary>Where an event came from: the acting user or client, and the remote address.</summary>
+public sealed record AuditActor(string Name, Guid? UserId = null, string? RemoteAddress = null)
+{
+    public static AuditActor System { get; } = new("system");
+}
+
+/// <summary>Adds audit events to the current unit of work, so they commit together with the change they record.</summary>
+public sealed class AuditLog(CredentialPortalDbContext db, TimeProvider time)
+{
+    public AuditEvent Add(string eventType, AuditActor actor, string? details = null,
+        int? organisationId = null, int? applicationId = null, int? secretId = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var auditEvent = new AuditEvent
+        {
+            OccurredAt = time.GetUtcNow().UtcDateTime,
+            EventType = eventType,
+            Actor = actor.Name,
+            ActorUserId = actor.UserId,
+            RemoteAddress = actor.RemoteAddress,
+            OrganisationId = organisationId,
+            ApplicationId = applicationId,
+            SecretId = secretId,
+            Details = details is { Length: > 2000 } ? details[..2000] : details,
+        };
+        db.AuditEvents.Add(auditEvent);
+        return auditEvent;
+    }
+}

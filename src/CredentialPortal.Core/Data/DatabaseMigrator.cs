@@ -1,0 +1,56 @@
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CredentialPortal.Core.Data;
+
+/// <summary>Applies migrations and reports readiness, turning connection failures into one-line errors.</summary>
+public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext> contextFactory, ILogger<DatabaseMigrator> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        try
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count == 0)
+            {
+                logger.LogInformation("Database schema is up to date");
+                return;
+            }
+
+            logger.LogInformation("Applying migrations {Migrations}", pending);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            throw new ConfigurationException("ConnectionStrings:" + DatabaseOptions.ConnectionStringName,
+                $"cannot reach the database ({FirstLine(ex)})", ex);
+        }
+    }
+
+    /// <summary>True when the database answers and every migration has been applied.</summary>
+    public async Task<(bool Ready, string Description)> CheckReadyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            return pending.Count == 0
+                ? (true, "database reachable, migrations applied")
+                : (false, $"pending migrations: {string.Join(", ", pending)}");
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            return (false, $"database unreachable: {FirstLine(ex)}");
+        }
+    }
+
+    private static bool IsConnectionFailure(Exception ex) =>
+        ex is NpgsqlException or SqliteException or SocketException or TimeoutException
+        || ex.InnerException is { } inner && IsConnectionFailure(inner);
+
+    private static string FirstLine(Exception ex) => ex.Message.Split('\n', 2)[0].Trim();
+}

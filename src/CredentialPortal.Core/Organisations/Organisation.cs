@@ -1,0 +1,22 @@
+namespace CredentialPortal.Core.Organisations;
+
+/// <summary>A member organisation whose systems receive API credentials.</summary>
+public sealed class Organisation
+{
+    public const int MaxNameLength = 100;
+
+    public int Id { get; set; }
+
+    /// <summary>Display name; also the OrganisationName part of application names.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>ISO 3166-1 alpha-2 country code, upper case.</summary>
+    public required string CountryCode { get; set; }
+
+    /// <summary>An inactive organisation's applications get no tokens and its users cannot sign in.</summary>
+    public bool IsActive { get; set; } = true;
+
+    public DateTime CreatedAt { get; set; }
+
+    public List<Applications.Application> Applications { get; } = [];
+}

@@ -1,0 +1,67 @@
+using CredentialPortal.Core.Data;
+using CredentialPortal.Web.Setup;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Web.Hosting;
+
+/// <summary>Wires the parts of the product into one host; each part brings its own Add/Map extension.</summary>
+public static class PortalHost
+{
+    public static WebApplicationBuilder AddCredentialPortal(this WebApplicationBuilder builder, StartupCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddPortalLogging();
+        builder.AddCredentialPortalStore();
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.AddPortalIdentity();
+        builder.AddFirstStart(command);
+        builder.Services.AddRazorPages();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    public static async Task<int> RunCommandAsync(this WebApplication app, StartupCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(command);
+        switch (command.Action)
+        {
+            case StartupAction.Migrate:
+                await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+                Console.WriteLine("Migrations applied.");
+                return 0;
+            case StartupAction.SchemaScript:
+                await using (var db = await app.Services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>().CreateDbContextAsync())
+                {
+                    Console.WriteLine(db.Database.GenerateCreateScript());
+                }
+
+                return 0;
+            default:
+                app.MapCredentialPortal();
+                await app.RunAsync();
+                return 0;
+        }
+    }
+
+    private static void MapCredentialPortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Liveness says the process answers; readiness also needs the database and its migrations.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapRazorPages();
+    }
+}

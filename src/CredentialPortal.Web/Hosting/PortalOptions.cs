@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CredentialPortal.Web.Hosting;
+
+/// <summary>Configuration section <c>Portal</c>.</summary>
+public sealed class PortalOptions
+{
+    public const string SectionName = "Portal";
+
+    /// <summary>The portal's public address, used for links in emails, e.g. <c>https://credentials.example.org</c>.</summary>
+    [Required, Url]
+    public string BaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>Address that receives reminders for applications without any credential manager.</summary>
+    [EmailAddress]
+    public string? AdministratorsEmail { get; set; }
+}

@@ -1,0 +1,5 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CredentialPortal.Web.Pages;
+
+public sealed class IndexModel : PageModel;

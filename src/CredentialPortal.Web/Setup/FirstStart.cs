@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Organisations;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Web.Setup;
+
+public static class FirstStartSetup
+{
+    public static WebApplicationBuilder AddFirstStart(this WebApplicationBuilder builder, StartupCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(command);
+        builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(command);
+        builder.Services.AddScoped<DemoSeeder>();
+        // Registered before the parts' own hosted services, so they start with the first administrator in place.
+        builder.Services.AddHostedService<FirstStart>();
+        return builder;
+    }
+}
+
+/// <summary>
+/// Runs before the server listens, after the migrations: creates the first administrator on an empty database,
+/// and seeds the demo data when started with <c>--seed-demo</c>.
+/// </summary>
+public sealed class FirstStart(
+    IServiceScopeFactory scopes,
+    DatabaseMigrator migrator,
+    ILogger<FirstStart> logger,
+    StartupCommand command,
+    IOptions<BootstrapOptions> bootstrap,
+    IOptions<PortalOptions> portal,
+    TimeProvider time) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!(await migrator.CheckReadyAsync(cancellationToken)).Ready)
+        {
+            // Database:MigrateOnStartup is off and nobody ran "migrate" yet: stay up, report not ready.
+            logger.LogWarning("The database schema is not up to date; run the migrate command. First-start setup is deferred");
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        await CreateFirstAdministratorAsync(scope.ServiceProvider, cancellationToken);
+        if (command.SeedDemo)
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task CreateFirstAdministratorAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<CredentialPortalDbContext>();
+        if (await db.Users.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var options = bootstrap.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Name == options.OrganisationName, cancellationToken);
+        if (organisation is null)
+        {
+            organisation = new Organisation { Name = options.OrganisationName, CountryCode = options.OrganisationCountry, CreatedAt = now };
+            db.Organisations.Add(organisation);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var roles = services.GetRequiredService<RoleManager<PortalRole>>();
+        if (!await roles.RoleExistsAsync(PortalRole.Administrator))
+        {
+            EnsureSucceeded(await roles.CreateAsync(new PortalRole { Name = PortalRole.Administrator }), "create the Administrator role");
+        }
+
+        var generated = string.IsNullOrEmpty(options.AdminPassword);
+        var password = generated ? GeneratePassword() : options.AdminPassword!;
+        var users = services.GetRequiredService<UserManager<PortalUser>>();
+        var admin = new PortalUser
+        {
+            UserName = options.AdminEmail,
+            Email = options.AdminEmail,
+            EmailConfirmed = true,
+            DisplayName = "Administrator",
+            OrganisationId = organisation.Id,
+            CreatedAt = now,
+        };
+        var created = await users.CreateAsync(admin, password);
+        if (!created.Succeeded)
+        {
+            throw new Core.ConfigurationException("Bootstrap:AdminPassword", string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+
+        EnsureSucceeded(await users.AddToRoleAsync(admin, PortalRole.Administrator), "make the first user an administrator");
+        services.GetRequiredService<AuditLog>().Add(AuditEventTypes.UserCreated, AuditActor.System,
+            $"first administrator {admin.Email}", organisationId: organisation.Id);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Printed, not logged: the password must not end up in log files or log collectors.
+        Console.WriteLine();
+        Console.WriteLine("First administrator created.");
+        Console.WriteLine($"  sign in at: {portal.Value.BaseUrl.TrimEnd('/')}/");
+        Console.WriteLine($"  email:      {admin.Email}");
+        Console.WriteLine(generated
+            ? $"  password:   {password}   (generated; shown only this once)"
+            : "  password:   the value of Bootstrap:AdminPassword");
+        Console.WriteLine();
+    }
+
+    /// <summary>A 20-character password from the CSPRNG, without look-alike characters.</summary>
+    internal static string GeneratePassword() =>
+        RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+
+    private static void EnsureSucceeded(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every test of CredentialPortal on a fresh Debian 12 machine or a developer's:
+#  1. installs what is missing (PostgreSQL, Chromium) with apt-get,
+#  2. restores and builds the solution with warnings as errors,
+#  3. starts a throw-away PostgreSQL cluster on a free loopback port (removed on exit, also on failure or Ctrl-C),
+#  4. runs every test project (provider-dependent tests on SQLite and on that PostgreSQL),
+#  5. ends with one summary line: "Tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+pg_bin=/usr/lib/postgresql/15/bin
+missing=()
+[ -x "$pg_bin/initdb" ] || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "== restore and build (warnings are errors)"
+dotnet build CredentialPortal.sln -c Release -warnaserror -nologo -v quiet
+
+echo "== starting a throw-away PostgreSQL"
+pg_dir=$(mktemp -d /tmp/credentialportal-pg.XXXXXX)
+chmod 755 "$pg_dir"
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$pg_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+[ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir"
+run_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >/dev/null
+run_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+  -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+  start >/dev/null
+export CREDENTIALPORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Include Error Detail=true"
+echo "   PostgreSQL listening on 127.0.0.1:$port"
+
+results="$root/TestResults"
+rm -rf "$results"
+passed=0 failed=0 skipped=0 status=0
+for project in tests/*.UnitTests tests/*.IntegrationTests tests/*.BrowserTests; do
+  [ -d "$project" ] || continue
+  name=$(basename "$project")
+  echo "== $name"
+  log="$results/$name.log"
+  mkdir -p "$results"
+  if ! dotnet test "$project" -c Release --no-build --results-directory "$results/$name" 2>&1 | tee "$log"; then
+    status=1
+  fi
+  summary=$(grep -E '(Passed|Failed)! +- +Failed: ' "$log" | tail -n 1 || true)
+  if [ -z "$summary" ]; then
+    echo "   no test summary from $name"
+    status=1
+    continue
+  fi
+  count() { echo "$summary" | sed -E "s/.*$1: +([0-9]+).*/\1/"; }
+  passed=$((passed + $(count Passed))) failed=$((failed + $(count Failed))) skipped=$((skipped + $(count Skipped)))
+done
+
+[ "$failed" -eq 0 ] || status=1
+echo
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+exit $status

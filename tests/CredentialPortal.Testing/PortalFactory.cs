@@ -1,0 +1,100 @@
+using System.Net;
+using CredentialPortal.Core.Data;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CredentialPortal.Testing;
+
+/// <summary>
+/// The whole product on a throw-away database, a fake clock and a temporary mail folder.
+/// Create with <see cref="StartAsync"/>; extra settings are configuration keys such as <c>TokenService:LifetimeSeconds</c>.
+/// </summary>
+public sealed class PortalFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@operator.example";
+    public const string AdminPassword = "correct horse battery staple admin";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    private PortalFactory(TestDatabase database, FakeTimeProvider time, IDictionary<string, string?> settings)
+    {
+        Database = database;
+        Time = time;
+        MailDirectory = Path.Combine(database.Directory, "mail");
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Database:Provider"] = database.Provider.ToString(),
+            ["ConnectionStrings:CredentialPortal"] = database.ConnectionString,
+            ["Database:DataDirectory"] = database.Directory,
+            ["Email:PickupDirectory"] = MailDirectory,
+            ["Bootstrap:AdminEmail"] = AdminEmail,
+            ["Bootstrap:AdminPassword"] = AdminPassword,
+            ["Portal:BaseUrl"] = "http://localhost",
+        };
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public TestDatabase Database { get; }
+    public FakeTimeProvider Time { get; }
+    public string MailDirectory { get; }
+    public MailFolder Mail => new(MailDirectory);
+
+    public static async Task<PortalFactory> StartAsync(
+        DatabaseProvider provider = DatabaseProvider.Sqlite,
+        IDictionary<string, string?>? settings = null,
+        FakeTimeProvider? time = null,
+        bool realServer = false)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(), settings ?? new Dictionary<string, string?>());
+        if (realServer)
+        {
+            // A browser needs a real socket: Kestrel on a free loopback port instead of the in-memory TestServer.
+            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+            factory.StartServer();
+        }
+
+        _ = factory.Services; // starts the host: migrations and the first administrator
+        return factory;
+    }
+
+    /// <summary>The real server's address, e.g. <c>http://127.0.0.1:41234</c> (only with <c>realServer: true</c>).</summary>
+    public Uri ServerAddress =>
+        new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+
+    public CredentialPortalDbContext CreateDbContext() =>
+        Services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>().CreateDbContext();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
