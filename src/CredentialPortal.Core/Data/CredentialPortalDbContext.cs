@@ -20,6 +20,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<ApplicationPermission> ApplicationPermissions => Set<ApplicationPermission>();
     public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
     public DbSet<CredentialManagerAssignment> CredentialManagers => Set<CredentialManagerAssignment>();
+    public DbSet<CredentialChange> CredentialChanges => Set<CredentialChange>();
     public DbSet<PortalUser> Users => Set<PortalUser>();
     public DbSet<PortalRole> Roles => Set<PortalRole>();
     public DbSet<IdentityUserRole<Guid>> UserRoles => Set<IdentityUserRole<Guid>>();
@@ -79,6 +80,10 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             s.HasIndex(x => x.ExpiresAt);
             s.HasIndex(x => x.ApplicationId);
         });
+
+        // Polled by id by every token-service instance; ApplicationId is deliberately not a foreign key so that
+        // the log never blocks deleting anything and old rows can be pruned freely.
+        modelBuilder.Entity<CredentialChange>(c => c.HasIndex(x => x.ChangedAt));
 
         modelBuilder.Entity<CredentialManagerAssignment>(m =>
         {

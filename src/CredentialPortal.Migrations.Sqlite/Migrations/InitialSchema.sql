@@ -12,6 +12,13 @@ CREATE TABLE "AuditEvents" (
 );
 
 
+CREATE TABLE "CredentialChanges" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_CredentialChanges" PRIMARY KEY AUTOINCREMENT,
+    "ApplicationId" INTEGER NOT NULL,
+    "ChangedAt" TEXT NOT NULL
+);
+
+
 CREATE TABLE "DataProtectionKeys" (
     "Id" INTEGER NOT NULL CONSTRAINT "PK_DataProtectionKeys" PRIMARY KEY AUTOINCREMENT,
     "FriendlyName" TEXT NULL,
@@ -221,6 +228,9 @@ CREATE INDEX "IX_ClientSecrets_ApplicationId" ON "ClientSecrets" ("ApplicationId
 
 
 CREATE INDEX "IX_ClientSecrets_ExpiresAt" ON "ClientSecrets" ("ExpiresAt");
+
+
+CREATE INDEX "IX_CredentialChanges_ChangedAt" ON "CredentialChanges" ("ChangedAt");
 
 
 CREATE INDEX "IX_CredentialManagers_ApplicationId" ON "CredentialManagers" ("ApplicationId");
