@@ -25,7 +25,7 @@ public sealed class SmtpOptions
 {
     public string? Host { get; set; }
 
-    [Range(1, 65535, ErrorMessage = "Email:Smtp:Port must be between 1 and 65535.")]
+    /// <summary>1–65535; default 25.</summary>
     public int Port { get; set; } = 25;
 
     /// <summary>Upgrade the connection with STARTTLS before authenticating.</summary>
@@ -34,7 +34,6 @@ public sealed class SmtpOptions
     public string? UserName { get; set; }
     public string? Password { get; set; }
 
-    /// <summary>Milliseconds to wait for the server.</summary>
-    [Range(1000, 600_000)]
+    /// <summary>Milliseconds to wait for the server (1000–600000).</summary>
     public int TimeoutMilliseconds { get; set; } = 30_000;
 }

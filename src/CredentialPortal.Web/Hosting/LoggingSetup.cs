@@ -18,6 +18,9 @@ public static class LoggingSetup
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            // Start-up failures are printed by Program as one line naming the setting; the host's own
+            // "Hosting failed to start" entry would repeat them with a stack trace.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext();
         configuration = json

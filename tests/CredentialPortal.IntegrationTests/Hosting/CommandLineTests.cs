@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace CredentialPortal.IntegrationTests.Hosting;
+
+/// <summary>The app as a newcomer runs it: real processes, real arguments, real exit codes.</summary>
+public sealed partial class CommandLineTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private TestDatabase _scratch = null!;
+
+    public async ValueTask InitializeAsync() => _scratch = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+    public ValueTask DisposeAsync() => _scratch.DisposeAsync();
+
+    [Theory]
+    [InlineData("--Database:Provider=Oracle", "Configuration error in Database:Provider: 'Oracle' is not a known provider; use Sqlite or PostgreSql.")]
+    [InlineData("--Database:Provider=PostgreSql", "Configuration error in ConnectionStrings:CredentialPortal: a PostgreSQL connection string is required when Database:Provider is PostgreSql.")]
+    [InlineData("--ConnectionStrings:CredentialPortal=Flavour=vanilla", "Configuration error in ConnectionStrings:CredentialPortal: the connection string is malformed")]
+    [InlineData("--Email:Smtp:Port=70000", "Configuration error in Email: Email:Smtp:Port must be between 1 and 65535.")]
+    [InlineData("--Email:Smtp:Port=twenty-five", "Configuration error: Failed to convert configuration value 'twenty-five' at 'Email:Smtp:Port'")]
+    [InlineData("--Portal:BaseUrl=not a url", "Configuration error in Portal:")]
+    public async Task Bad_configuration_ends_with_one_line_naming_the_setting(string setting, string expected)
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, setting);
+
+        var exitCode = await app.WaitForExitAsync(Timeout);
+
+        Assert.Equal(78, exitCode);
+        var lines = app.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith(expected, Assert.Single(lines), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_postgresql_ends_with_one_line_naming_the_setting()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "--Database:Provider=PostgreSql",
+            "--ConnectionStrings:CredentialPortal=Host=127.0.0.1;Port=1;Database=nowhere;Timeout=3");
+
+        var exitCode = await app.WaitForExitAsync(Timeout);
+
+        Assert.Equal(78, exitCode);
+        Assert.StartsWith("Configuration error in ConnectionStrings:CredentialPortal: cannot reach the database",
+            app.StandardError.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_prints_the_usage()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "migrat");
+
+        Assert.Equal(64, await app.WaitForExitAsync(Timeout));
+        Assert.Contains("unknown command 'migrat'", app.StandardError, StringComparison.Ordinal);
+        Assert.Contains("usage:", app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_schema_and_exits()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "migrate");
+
+        Assert.Equal(0, await app.WaitForExitAsync(Timeout));
+        Assert.Contains("Migrations applied.", app.StandardOutput, StringComparison.Ordinal);
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_scratch.Directory, "credentialportal.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM \"__EFMigrationsHistory\"";
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Seed_demo_prints_the_administrator_and_one_working_credential_per_demo_application()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "--seed-demo");
+
+        await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", Timeout);
+
+        var output = app.StandardOutput;
+        Assert.Matches(@"password:\s+\S{20}\s+\(generated; shown only this once\)", output);
+        var credentials = DemoCredential().Matches(output);
+        Assert.Equal(["Partner-NL-DemoOrg-DM", "PartnerAlternative-NL-DemoOrg-SMC"], credentials.Select(m => m.Groups["name"].Value));
+        Assert.All(credentials, m => Assert.Equal(43, m.Groups["secret"].Value.Length));
+    }
+
+    [GeneratedRegex(@"^demo credential: application=(?<name>\S+) client_id=(?<id>[0-9a-f-]{36}) client_secret=(?<secret>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex DemoCredential();
+}
