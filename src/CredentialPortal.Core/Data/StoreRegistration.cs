@@ -4,6 +4,7 @@ using CredentialPortal.Core.DataProtection;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ public static class StoreRegistration
     public const string PostgreSqlMigrationsAssembly = "CredentialPortal.Migrations.PostgreSql";
 
     /// <summary>
-    /// Registers the DbContext on the configured provider, the audit log and the email sender.
+    /// Registers the DbContext on the configured provider, the audit log, the email sender, the portal settings and
+    /// the secret-management service every part shares.
     /// Throws <see cref="ConfigurationException"/> for an unknown provider or a malformed connection string.
     /// </summary>
     public static IHostApplicationBuilder AddCredentialPortalStore(this IHostApplicationBuilder builder)
@@ -35,6 +37,7 @@ public static class StoreRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddDbContextFactory<CredentialPortalDbContext>(options => Configure(options, database.Provider, connectionString));
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<SecretManagement>();
         builder.Services.AddScoped<UserStore>();
         builder.Services.AddScoped<RoleStore>();
         builder.Services.AddSingleton<DatabaseMigrator>();
@@ -46,6 +49,8 @@ public static class StoreRegistration
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceScopeFactory>((options, scopes) => options.XmlRepository = new DatabaseXmlRepository(scopes));
 
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<EmailOptions>()
             .BindConfiguration(EmailOptions.SectionName)
             .PostConfigure(email => email.PickupDirectory ??= Path.Combine(dataDirectory, "mail"))

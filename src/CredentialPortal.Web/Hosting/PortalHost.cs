@@ -13,8 +13,6 @@ public static class PortalHost
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPortalLogging();
         builder.AddCredentialPortalStore();
-        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
         builder.Services.AddRazorPages();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;

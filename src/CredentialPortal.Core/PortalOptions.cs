@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CredentialPortal.Web.Hosting;
+namespace CredentialPortal.Core;
 
 /// <summary>Configuration section <c>Portal</c>.</summary>
 public sealed class PortalOptions

@@ -1,0 +1,158 @@
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Organisations;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialPortal.IntegrationTests.Secrets;
+
+public sealed class SecretManagementTests
+{
+    private static readonly AuditActor Actor = new("jane.doe@demoorg.example", RemoteAddress: "192.0.2.7");
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Create_disable_enable_delete_are_audited_logged_for_the_token_cache_and_notified(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
+        var applicationId = await SeedApplicationAsync(portal, managers: ["m1@demoorg.example", "m2@demoorg.example"]);
+        var now = portal.Time.GetUtcNow().UtcDateTime;
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
+
+        var result = await secrets.CreateAsync(application, "  Secret by Jane Doe  ", now.AddDays(100), Actor);
+        Assert.True(result.Succeeded);
+        var created = result.Created!;
+        Assert.Equal("Secret by Jane Doe", created.Secret.Name);
+        Assert.True(SecretGenerator.Matches(created.Value, created.Secret.Hash));
+        Assert.Equal(created.Value[..3], created.Secret.Hint);
+
+        await secrets.DisableAsync(application, created.Secret, Actor);
+        Assert.Equal(now, created.Secret.DisabledAt);
+        await secrets.EnableAsync(application, created.Secret, Actor);
+        Assert.Null(created.Secret.DisabledAt);
+        await secrets.DeleteAsync(application, created.Secret, Actor);
+
+        await using var check = portal.CreateDbContext();
+        Assert.Empty(await check.ClientSecrets.Where(s => s.ApplicationId == applicationId).ToListAsync());
+        Assert.Equal(4, await check.CredentialChanges.CountAsync(c => c.ApplicationId == applicationId));
+        var events = await check.AuditEvents.Where(e => e.ApplicationId == applicationId).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([AuditEventTypes.SecretCreated, AuditEventTypes.SecretDisabled, AuditEventTypes.SecretEnabled, AuditEventTypes.SecretDeleted],
+            events.Select(e => e.EventType));
+        Assert.All(events, e => Assert.Equal("jane.doe@demoorg.example", e.Actor));
+        Assert.All(events, e => Assert.Equal("192.0.2.7", e.RemoteAddress));
+
+        var mails = portal.Mail.All();
+        Assert.Equal(["created", "disabled", "enabled", "deleted"],
+            mails.Select(m => m.Subject.Split(' ')[2]));
+        Assert.All(mails, m => Assert.Equal(["m1@demoorg.example", "m2@demoorg.example"], m.To.Order()));
+        Assert.All(mails, m => Assert.Contains($"Secret by Jane Doe ({created.Secret.Hint}…)", m.Body));
+        Assert.All(mails, m => Assert.DoesNotContain(created.Value, m.Raw));
+    }
+
+    [Theory]
+    [InlineData("", 100, "Name", "Enter a name for the secret.")]
+    [InlineData("   ", 100, "Name", "Enter a name for the secret.")]
+    [InlineData("a name that is one character longer than one hundred characters, which is the most a name may have..!", 100, "Name", "at most 100 characters")]
+    [InlineData("ok", 0, "ExpiresAt", "must be in the future")]
+    [InlineData("ok", -3, "ExpiresAt", "must be in the future")]
+    [InlineData("ok", 367, "ExpiresAt", "at most one year")]
+    public async Task Invalid_input_is_refused_and_nothing_is_stored(string name, int days, string field, string message)
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var applicationId = await SeedApplicationAsync(portal, managers: []);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
+
+        var result = await scope.ServiceProvider.GetRequiredService<SecretManagement>()
+            .CreateAsync(application, name, portal.Time.GetUtcNow().UtcDateTime.AddDays(days), Actor);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.Errors[field]);
+        Assert.Equal(0, await db.ClientSecrets.CountAsync());
+        Assert.Equal(0, await db.AuditEvents.CountAsync(e => e.EventType == AuditEventTypes.SecretCreated));
+    }
+
+    [Fact]
+    public async Task The_secret_limit_is_enforced_with_a_clear_message()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var applicationId = await SeedApplicationAsync(portal, managers: [], secretLimit: 2);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
+        var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(30);
+
+        Assert.True((await secrets.CreateAsync(application, "one", expiry, Actor)).Succeeded);
+        Assert.True((await secrets.CreateAsync(application, "two", expiry, Actor)).Succeeded);
+        var third = await secrets.CreateAsync(application, "three", expiry, Actor);
+
+        Assert.False(third.Succeeded);
+        Assert.Contains("the most it may have (2)", third.Errors["Name"]);
+    }
+
+    [Fact]
+    public async Task Only_active_secret_is_detected()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var applicationId = await SeedApplicationAsync(portal, managers: []);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
+        var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(30);
+
+        var first = (await secrets.CreateAsync(application, "one", expiry, Actor)).Created!.Secret;
+        Assert.True(await secrets.IsOnlyActiveSecretAsync(first));
+        var second = (await secrets.CreateAsync(application, "two", expiry, Actor)).Created!.Secret;
+        Assert.False(await secrets.IsOnlyActiveSecretAsync(first));
+        await secrets.DisableAsync(application, second, Actor);
+        Assert.True(await secrets.IsOnlyActiveSecretAsync(first));
+    }
+
+    /// <summary>An organisation, one application and the given credential managers; returns the application id.</summary>
+    internal static async Task<int> SeedApplicationAsync(PortalFactory portal, IReadOnlyList<string> managers, int secretLimit = 10)
+    {
+        await using var db = portal.CreateDbContext();
+        var now = portal.Time.GetUtcNow().UtcDateTime;
+        var organisation = new Organisation { Name = "DemoOrg", CountryCode = "NL", CreatedAt = now };
+        var application = new Application
+        {
+            ClientId = SecretGenerator.NewClientId(),
+            Name = "Partner-NL-DemoOrg-DM",
+            ApiCode = "DM",
+            Organisation = organisation,
+            SecretLimit = secretLimit,
+            CreatedAt = now,
+        };
+        db.Applications.Add(application);
+        foreach (var email in managers)
+        {
+            var user = new PortalUser
+            {
+                Id = Guid.NewGuid(),
+                Email = email,
+                UserName = email,
+                NormalizedEmail = email.ToUpperInvariant(),
+                NormalizedUserName = email.ToUpperInvariant(),
+                Organisation = organisation,
+                CreatedAt = now,
+            };
+            db.Users.Add(user);
+            db.CredentialManagers.Add(new CredentialManagerAssignment { User = user, Application = application, AssignedAt = now, AssignedBy = "test" });
+        }
+
+        await db.SaveChangesAsync();
+        return application.Id;
+    }
+}
