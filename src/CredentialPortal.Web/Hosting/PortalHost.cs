@@ -15,6 +15,7 @@ public static class PortalHost
         builder.AddCredentialPortalStore();
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
+        builder.Services.AddScoped<Credentials.ApplicationAccess>();
         builder.Services.AddRazorPages(options =>
         {
             // Create and edit share one page and form: the create route has no id.
