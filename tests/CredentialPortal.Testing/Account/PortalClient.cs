@@ -21,7 +21,22 @@ public sealed class PortalClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(portal);
         Portal = portal;
-        Http = portal.CreateDefaultClient(baseAddress ?? DefaultBaseAddress, new RedirectHandler(), new CookieContainerHandler(Cookies));
+        Http = portal.CreateDefaultClient(baseAddress ?? DefaultBaseAddress,
+            new RedirectHandler(), new SetCookieRecorder(_setCookieHeaders), new CookieContainerHandler(Cookies));
+    }
+
+    private readonly List<string> _setCookieHeaders = [];
+
+    /// <summary>Every Set-Cookie header the server sent this session, redirects included, to check cookie attributes.</summary>
+    public IReadOnlyList<string> SetCookieHeaders
+    {
+        get
+        {
+            lock (_setCookieHeaders)
+            {
+                return [.. _setCookieHeaders];
+            }
+        }
     }
 
     public PortalFactory Portal { get; }
@@ -81,6 +96,23 @@ public sealed class PortalClient : IDisposable
     public void Dispose() => Http.Dispose();
 
     internal static IHtmlDocument Parse(string html) => s_parser.ParseDocument(html);
+}
+
+internal sealed class SetCookieRecorder(List<string> headers) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("Set-Cookie", out var values))
+        {
+            lock (headers)
+            {
+                headers.AddRange(values);
+            }
+        }
+
+        return response;
+    }
 }
 
 /// <summary>A response with its HTML parsed; <see cref="Url"/> is where the redirects ended.</summary>
