@@ -207,7 +207,8 @@ public sealed class SessionTests
         await using var portal = await PortalFactory.StartAsync();
         using var client = new PortalClient(portal);
 
-        foreach (var url in new[] { "/", AccountPages.Login, "/healthz", "/css/site.css", "/no-such-page" })
+        Assert.Contains("Something went wrong", (await client.GetAsync("/error")).Text, StringComparison.Ordinal);
+        foreach (var url in new[] { "/", AccountPages.Login, "/healthz", "/css/site.css", "/no-such-page", "/error" })
         {
             var response = (await client.GetAsync(url)).Response;
             var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
