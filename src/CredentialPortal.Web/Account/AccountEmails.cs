@@ -57,7 +57,10 @@ public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
 
     private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 
-    private static string Describe(TimeSpan lifetime) => lifetime.TotalHours >= 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalHours:0.#} hours")
-        : string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalMinutes:0} minutes");
+    private static string Describe(TimeSpan lifetime) => lifetime switch
+    {
+        { TotalHours: 1 } => "1 hour",
+        { TotalHours: > 1 } => string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalHours:0.#} hours"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalMinutes:0} minutes"),
+    };
 }

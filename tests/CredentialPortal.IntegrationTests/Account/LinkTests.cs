@@ -35,7 +35,7 @@ public sealed class LinkTests
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
         var link = await admin.InviteAsync(Invitee);
-        Assert.Contains("1 hours", portal.Mail.To(Invitee).Single().Body, StringComparison.Ordinal);
+        Assert.Contains("valid for 1 hour,", portal.Mail.To(Invitee).Single().Body, StringComparison.Ordinal);
 
         portal.Time.Advance(TimeSpan.FromMinutes(61));
         using var invitee = new PortalClient(portal);

@@ -4,6 +4,7 @@ using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Account;
 
@@ -23,9 +24,10 @@ public sealed class IndexModel(UserManager<PortalUser> users, PortalSessions ses
         }
 
         Account = user;
-        OrganisationName = db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.Name).Single();
+        OrganisationName = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.Name).SingleAsync();
         RecoveryCodesLeft = await users.CountRecoveryCodesAsync(user);
-        ManagedApplicationNames = [.. db.CredentialManagers.Where(m => m.UserId == user.Id).Select(m => m.Application.Name).OrderBy(n => n)];
+        ManagedApplicationNames = await db.CredentialManagers.Where(m => m.UserId == user.Id)
+            .Select(m => m.Application.Name).OrderBy(n => n).ToListAsync();
         return Page();
     }
 
