@@ -1,6 +1,7 @@
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.IntegrationTests.Account;
 
@@ -76,13 +77,19 @@ public sealed class AccountPageTests
         Assert.Equal(10, codes.Count);
         Assert.Empty(codes.Intersect(user.RecoveryCodes));
         Assert.True(generated.Response.Headers.CacheControl?.NoStore);
+        await using (var db = portal.CreateDbContext())
+        {
+            var stored = await db.UserTokens.Where(t => t.Name == "RecoveryCodes").Select(t => t.Value!).ToListAsync();
+            Assert.NotEmpty(stored);
+            Assert.DoesNotContain(stored, value => codes.Any(code => value.Contains(code, StringComparison.OrdinalIgnoreCase)));
+        }
 
         await client.SignOutAsync();
         await client.SubmitPasswordAsync(user.Email, user.Password);
         var recovery = await client.GetAsync(AccountPages.LoginWithRecoveryCode);
         var old = await client.SubmitCodeAsync(recovery, user.RecoveryCodes[0]);
         Assert.Equal(AccountPages.LoginWithRecoveryCode, old.Path);
-        Assert.Equal("/", (await client.SubmitCodeAsync(old, codes[0])).Path);
+        Assert.Equal("/", (await client.SubmitCodeAsync(old, codes[0].ToLowerInvariant())).Path);
         Assert.Equal(1, await SignInTests.CountEventsAsync(portal, AuditEventTypes.RecoveryCodesRegenerated));
     }
 
