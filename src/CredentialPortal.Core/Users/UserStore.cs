@@ -37,6 +37,9 @@ public sealed class UserStore(CredentialPortalDbContext db, IdentityErrorDescrib
         }
         catch (DbUpdateConcurrencyException)
         {
+            // Someone else changed the user first. Take the stored values, so that the caller can retry on them and
+            // a later SaveChanges of this unit of work (e.g. for an audit event) does not fail on the stale user again.
+            await db.Entry(user).ReloadAsync(cancellationToken);
             return IdentityResult.Failed(ErrorDescriber.ConcurrencyFailure());
         }
 

@@ -34,6 +34,28 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task Of_two_racing_sign_ins_with_the_same_code_only_one_succeeds()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using (var enrolling = new PortalClient(portal))
+        {
+            await enrolling.SignInAsAdministratorAsync();
+        }
+
+        var app = portal.AuthenticatorOf(Email)!;
+        using var first = new PortalClient(portal);
+        using var second = new PortalClient(portal);
+        var firstCodePage = await first.SubmitPasswordAsync(Email, Password);
+        var secondCodePage = await second.SubmitPasswordAsync(Email, Password);
+        var code = app.NextCode();
+
+        var results = await Task.WhenAll(first.SubmitCodeAsync(firstCodePage, code), second.SubmitCodeAsync(secondCodePage, code));
+
+        Assert.Single(results, r => r.Path == "/");
+        Assert.Single(results, r => r.Path == AccountPages.LoginWithCode && r.Errors.Contains("already used", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Codes_more_than_one_step_away_are_rejected_and_one_step_away_accepted()
     {
         await using var portal = await PortalFactory.StartAsync();
@@ -74,6 +96,7 @@ public sealed class SignInTests
         Assert.Contains("not valid", again.Errors, StringComparison.Ordinal);
         var other = await client.SubmitCodeAsync(again, user.RecoveryCodes[1]);
         Assert.Equal("/", other.Path);
+        Assert.Contains("8 recovery codes left", other.Text, StringComparison.Ordinal);
 
         Assert.Equal(2, await CountEventsAsync(portal, AuditEventTypes.RecoveryCodeUsed));
         var account = await client.GetAsync("/Account");
@@ -102,7 +125,22 @@ public sealed class SignInTests
         Assert.Equal(wrongPassword.Errors, rightPassword.Errors);
         Assert.Contains(AccountPage.LockedOutMessage, rightPassword.Errors, StringComparison.Ordinal);
         Assert.True(await CountEventsAsync(portal, AuditEventTypes.LoginLockedOut) >= 3);
-        Assert.Equal(4, await CountEventsAsync(portal, AuditEventTypes.LoginFailed));
+        Assert.Equal(5, await CountEventsAsync(portal, AuditEventTypes.LoginFailed));
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_sent_in_parallel_all_count_toward_the_lockout()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var clients = Enumerable.Range(0, 5).Select(_ => new PortalClient(portal)).ToList();
+        var forms = await Task.WhenAll(clients.Select(c => c.GetAsync(AccountPages.Login)));
+
+        await Task.WhenAll(clients.Select((c, i) => c.SubmitLoginAsync(forms[i], Email, "parallel wrong password " + i)));
+
+        using var client = new PortalClient(portal);
+        var rightPassword = await client.SubmitPasswordAsync(Email, Password);
+        Assert.Contains(AccountPage.LockedOutMessage, rightPassword.Errors, StringComparison.Ordinal);
+        clients.ForEach(c => c.Dispose());
     }
 
     [Fact]

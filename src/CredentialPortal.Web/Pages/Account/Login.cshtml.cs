@@ -65,8 +65,15 @@ public sealed class LoginModel(
             return Page();
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+        // Lockout counting is done here rather than by the sign-in manager, so that parallel attempts all count.
+        var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: false);
         var actor = AuditActors.For(HttpContext, user);
+        if (result == Microsoft.AspNetCore.Identity.SignInResult.Failed && await users.RecordFailureAsync(user))
+        {
+            audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password", organisationId: user.OrganisationId);
+            result = Microsoft.AspNetCore.Identity.SignInResult.LockedOut;
+        }
+
         if (result.IsLockedOut)
         {
             audit.Add(AuditEventTypes.LoginLockedOut, actor, "password step", organisationId: user.OrganisationId);

@@ -34,8 +34,8 @@ public sealed class LoginWithRecoveryCodeModel(
         var left = await Users.CountRecoveryCodesAsync(user);
         Audit.Add(AuditEventTypes.RecoveryCodeUsed, actor, $"{left} recovery codes left", organisationId: user.OrganisationId);
         StatusMessage = left <= 3
-            ? $"You have {left} recovery codes left. Generate new ones on your account page."
-            : null;
+            ? $"Signed in with a recovery code. You have {left} recovery codes left: generate new ones on your account page."
+            : $"Signed in with a recovery code. You have {left} recovery codes left.";
         return (true, "", "");
     }
 }

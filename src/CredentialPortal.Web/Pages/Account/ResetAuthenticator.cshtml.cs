@@ -41,8 +41,7 @@ public sealed class ResetAuthenticatorModel(
         if (!await users.CheckPasswordAsync(user, Password))
         {
             audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password when resetting the authenticator", organisationId: user.OrganisationId);
-            await users.AccessFailedAsync(user);
-            if (await users.IsLockedOutAsync(user))
+            if (await users.RecordFailureAsync(user))
             {
                 audit.Add(AuditEventTypes.LoginLockedOut, actor, "authenticator reset", organisationId: user.OrganisationId);
                 await db.SaveChangesAsync();

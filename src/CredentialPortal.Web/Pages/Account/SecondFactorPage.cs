@@ -72,8 +72,7 @@ public abstract class SecondFactorPage(
         }
 
         audit.Add(failureEvent, actor, Method, organisationId: user.OrganisationId);
-        await users.AccessFailedAsync(user);
-        if (await users.IsLockedOutAsync(user))
+        if (await users.RecordFailureAsync(user))
         {
             return await LockedOutAsync(user, actor);
         }
