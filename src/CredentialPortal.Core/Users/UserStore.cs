@@ -40,6 +40,12 @@ public sealed class UserStore(CredentialPortalDbContext db, IdentityErrorDescrib
             // Someone else changed the user first. Take the stored values, so that the caller can retry on them and
             // a later SaveChanges of this unit of work (e.g. for an audit event) does not fail on the stale user again.
             await db.Entry(user).ReloadAsync(cancellationToken);
+            foreach (var token in db.ChangeTracker.Entries<IdentityUserToken<Guid>>()
+                .Where(t => t.Entity.UserId == user.Id && t.State == EntityState.Modified).ToList())
+            {
+                await token.ReloadAsync(cancellationToken);
+            }
+
             return IdentityResult.Failed(ErrorDescriber.ConcurrencyFailure());
         }
 

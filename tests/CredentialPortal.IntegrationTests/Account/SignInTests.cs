@@ -104,6 +104,29 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task Of_two_racing_sign_ins_with_the_same_recovery_code_only_one_succeeds()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var admin = new PortalClient(portal);
+        await admin.SignInAsAdministratorAsync();
+        var user = await admin.InviteAndOnboardAsync("racing@operator.example");
+        using var first = new PortalClient(portal);
+        using var second = new PortalClient(portal);
+        await first.SubmitPasswordAsync(user.Email, user.Password);
+        await second.SubmitPasswordAsync(user.Email, user.Password);
+        var firstForm = await first.GetAsync(AccountPages.LoginWithRecoveryCode);
+        var secondForm = await second.GetAsync(AccountPages.LoginWithRecoveryCode);
+
+        var results = await Task.WhenAll(
+            first.SubmitCodeAsync(firstForm, user.RecoveryCodes[0]), second.SubmitCodeAsync(secondForm, user.RecoveryCodes[0]));
+
+        Assert.Single(results, r => r.Path == "/");
+        Assert.Single(results, r => r.Path == AccountPages.LoginWithRecoveryCode);
+        Assert.Equal("9", (await first.GetAsync("/Account")).Document.QuerySelector("#recovery-codes-left")?.TextContent
+            ?? (await second.GetAsync("/Account")).Document.QuerySelector("#recovery-codes-left")?.TextContent);
+    }
+
+    [Fact]
     public async Task Repeated_wrong_passwords_lock_the_account_without_revealing_the_password()
     {
         await using var portal = await PortalFactory.StartAsync();
