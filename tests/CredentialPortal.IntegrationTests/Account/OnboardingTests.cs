@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using Microsoft.EntityFrameworkCore;
@@ -7,10 +8,12 @@ namespace CredentialPortal.IntegrationTests.Account;
 
 public sealed class OnboardingTests
 {
-    [Fact]
-    public async Task Invite_accept_enrol_recovery_codes_sign_out_and_sign_in_with_a_code()
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Invite_accept_enrol_recovery_codes_sign_out_and_sign_in_with_a_code(DatabaseProvider provider)
     {
-        await using var portal = await PortalFactory.StartAsync();
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
         var (organisationId, applicationIds) = await portal.CreateOrganisationAsync("Acme", "DM", "SMC");

@@ -1,5 +1,6 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
@@ -33,10 +34,12 @@ public sealed class SignInTests
         Assert.Equal(1, await CountEventsAsync(portal, AuditEventTypes.MfaReplay));
     }
 
-    [Fact]
-    public async Task Of_two_racing_sign_ins_with_the_same_code_only_one_succeeds()
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Of_two_racing_sign_ins_with_the_same_code_only_one_succeeds(DatabaseProvider provider)
     {
-        await using var portal = await PortalFactory.StartAsync();
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
         using (var enrolling = new PortalClient(portal))
         {
             await enrolling.SignInAsAdministratorAsync();
@@ -103,10 +106,12 @@ public sealed class SignInTests
         Assert.Equal("8", account.Document.QuerySelector("#recovery-codes-left")?.TextContent);
     }
 
-    [Fact]
-    public async Task Of_two_racing_sign_ins_with_the_same_recovery_code_only_one_succeeds()
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Of_two_racing_sign_ins_with_the_same_recovery_code_only_one_succeeds(DatabaseProvider provider)
     {
-        await using var portal = await PortalFactory.StartAsync();
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
         var user = await admin.InviteAndOnboardAsync("racing@operator.example");
