@@ -21,7 +21,8 @@ public enum TotpCheck
 /// </summary>
 public sealed class TotpAuthenticator(CredentialPortalDbContext db, TimeProvider time) : IUserTwoFactorTokenProvider<PortalUser>
 {
-    public const string ProviderName = "PortalAuthenticator";
+    /// <summary>Registered under Identity's default authenticator name, replacing its replayable provider.</summary>
+    public static readonly string ProviderName = TokenOptions.DefaultAuthenticatorProvider;
     public const string Issuer = "CredentialPortal";
 
     public async Task<TotpCheck> CheckAsync(UserManager<PortalUser> manager, PortalUser user, string? code)

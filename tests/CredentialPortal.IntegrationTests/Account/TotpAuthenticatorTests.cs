@@ -49,6 +49,7 @@ public sealed class TotpAuthenticatorTests
         var code = app.NextCode();
         Assert.True(await users.VerifyTwoFactorTokenAsync(admin, users.Options.Tokens.AuthenticatorTokenProvider, code));
         Assert.False(await users.VerifyTwoFactorTokenAsync(admin, users.Options.Tokens.AuthenticatorTokenProvider, code));
+        Assert.False(await users.VerifyTwoFactorTokenAsync(admin, TokenOptions.DefaultAuthenticatorProvider, code));
     }
 
     private static async Task<TotpCheck> CheckAsync(PortalFactory portal, string code)
