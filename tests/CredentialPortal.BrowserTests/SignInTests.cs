@@ -37,8 +37,13 @@ public sealed class SignInTests
         await page.FillAsync("#Code", app.NextCode());
         await page.ClickAsync("main form[method=post] button[type=submit]");
         await page.WaitForSelectorAsync("#recovery-codes");
-        Assert.Equal(10, (await page.InnerTextAsync("#recovery-codes")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var shownCodes = (await page.InnerTextAsync("#recovery-codes")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(10, shownCodes.Length);
         await Browser.ScreenshotAsync(page, "signin-recovery-codes");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-recovery-codes"));
+        var downloaded = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Equal("credentialportal-recovery-codes.txt", download.SuggestedFilename);
+        Assert.All(shownCodes, code => Assert.Contains(code.Trim(), downloaded, StringComparison.Ordinal));
 
         // The __Host- session cookie (Secure) is kept by Chromium on http://127.0.0.1, a potentially trustworthy origin.
         var cookies = await context.CookiesAsync();

@@ -74,6 +74,8 @@ public sealed class PortalSessions(
         claims.AddClaim(new Claim(AuthTimeClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
         await Http.SignInAsync(IdentityConstants.ApplicationScheme, principal, new AuthenticationProperties { IsPersistent = false });
+        // The rest of this request (e.g. the page showing the recovery codes) renders as signed in.
+        Http.User = principal;
     }
 
     public async Task SignOutAsync()
