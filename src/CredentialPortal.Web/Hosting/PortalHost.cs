@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Data;
+using CredentialPortal.TokenService;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,7 @@ public static class PortalHost
             .ValidateDataAnnotations().ValidateOnStart();
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
+        builder.AddTokenService();
         builder.Services.AddRazorPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return builder;
@@ -63,5 +65,6 @@ public static class PortalHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapRazorPages();
+        app.MapTokenService();
     }
 }
