@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Token endpoint benchmark (ENGINEERING.md §5). Builds Release, starts the app on SQLite with a demo client on a
+# loopback port, loads POST /connect/token with wrk for RS256 and ES256 (rate limiting off), and prints tokens/s,
+# p50/p99 latency at full load and at half the maximum rate, and RS256 tokens/s against `openssl speed rsa2048` on
+# 2 cores measured in the same run. Usage: bench/token-endpoint.sh [seconds per run, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+duration=${1:-15}
+connections=${CONNECTIONS:-32}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+echo "== build (Release)"
+dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
+dll="$root/src/CredentialPortal.Web/bin/Release/net10.0/CredentialPortal.Web.dll"
+
+work=$(mktemp -d /tmp/credentialportal-bench.XXXXXX)
+app_pid=""
+stop_app() { if [ -n "$app_pid" ]; then kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=""; fi; }
+trap 'stop_app; rm -rf "$work"' EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# Starts the app for one algorithm; sets url, CLIENT_ID and CLIENT_SECRET.
+start_app() {
+  local algorithm=$1 port
+  port=$(free_port)
+  url="http://127.0.0.1:$port"
+  mkdir -p "$work/$algorithm"
+  ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
+  dotnet "$dll" --seed-demo --urls "$url" \
+    --Database:DataDirectory="$work/$algorithm" \
+    --TokenService:Algorithm="$algorithm" \
+    --TokenService:RateLimit:PermitsPerSecond=0 \
+    --Serilog:MinimumLevel:Default=Warning \
+    > "$work/$algorithm/app.log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "demo credential: application=Partner-NL" "$work/$algorithm/app.log" 2>/dev/null && curl -fs "$url/healthz" >/dev/null && break
+    sleep 0.2
+  done
+  local line
+  line=$(grep -m1 "demo credential: application=Partner-NL" "$work/$algorithm/app.log") || { cat "$work/$algorithm/app.log"; exit 1; }
+  export CLIENT_ID=$(echo "$line" | sed -E 's/.*client_id=([^ ]+).*/\1/')
+  export CLIENT_SECRET=$(echo "$line" | sed -E 's/.*client_secret=([^ ]+).*/\1/')
+  curl -fs -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials "$url/connect/token" >/dev/null
+}
+
+# run_wrk <label> <delay ms>; prints the wrk result line and sets rate/p50/p99.
+run_wrk() {
+  local out
+  out=$(DELAY_MS=$2 wrk -t2 -c"$connections" -d"${duration}s" -s bench/token-endpoint.lua "$url/connect/token" | grep '^RESULT')
+  echo "   $1: ${out#RESULT }"
+  rate=$(echo "$out" | sed -E 's/.*rate=([0-9.]+).*/\1/')
+  p50=$(echo "$out" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/')
+  p99=$(echo "$out" | sed -E 's/.*p99_ms=([0-9.]+).*/\1/')
+  if ! echo "$out" | grep -q 'non2xx=0 errors=0'; then echo "   (some requests failed)"; fi
+}
+
+declare -A max_rate max_p50 max_p99 half_rate half_p50 half_p99
+for algorithm in RS256 ES256; do
+  echo "== $algorithm"
+  start_app "$algorithm"
+  wrk -t2 -c"$connections" -d3s -s bench/token-endpoint.lua "$url/connect/token" >/dev/null   # warm-up (JIT, pools)
+  run_wrk "max load ($connections connections)" 0
+  max_rate[$algorithm]=$rate max_p50[$algorithm]=$p50 max_p99[$algorithm]=$p99
+  # Half the maximum rate: each connection waits a fixed delay before each request.
+  delay=$(awk -v c="$connections" -v r="$rate" 'BEGIN { d = 2000 * c / r; printf "%d", (d < 1 ? 1 : d + 0.5) }')
+  run_wrk "paced (${delay} ms between requests per connection)" "$delay"
+  half_rate[$algorithm]=$rate half_p50[$algorithm]=$p50 half_p99[$algorithm]=$p99
+  stop_app
+done
+
+echo "== openssl speed -seconds 3 -multi 2 rsa2048"
+rsa_sign=$(openssl speed -seconds 3 -multi 2 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { print $6 }')
+
+echo
+printf '%-6s %12s %9s %9s | %12s %9s %9s\n' alg tokens/s p50_ms p99_ms "paced tok/s" p50_ms p99_ms
+for algorithm in RS256 ES256; do
+  printf '%-6s %12s %9s %9s | %12s %9s %9s\n' "$algorithm" "${max_rate[$algorithm]}" "${max_p50[$algorithm]}" "${max_p99[$algorithm]}" \
+    "${half_rate[$algorithm]}" "${half_p50[$algorithm]}" "${half_p99[$algorithm]}"
+done
+echo "openssl rsa2048 sign/s (2 cores): $rsa_sign"
+awk -v t="${max_rate[RS256]}" -v s="$rsa_sign" 'BEGIN { printf "RS256 tokens/s / openssl sign/s = %.1f %% (target >= 85 %%)\n", 100 * t / s }'
+echo "ES256 target >= 8000 tokens/s; p99 target <= 10 ms at half the maximum rate"
