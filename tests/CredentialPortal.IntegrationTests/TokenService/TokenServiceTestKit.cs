@@ -159,12 +159,12 @@ public static class TokenServiceTestKit
     }
 
     /// <summary>Retries until the condition holds or the deadline passes; returns the elapsed time.</summary>
-    public static async Task<TimeSpan> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    public static async Task<TimeSpan> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within, Func<string>? observed = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(started.Elapsed < within, $"condition not met within {within.TotalMilliseconds} ms");
+            Assert.True(started.Elapsed < within, $"condition not met within {within.TotalMilliseconds} ms; last seen: {observed?.Invoke()}");
             await Task.Delay(25);
         }
 
