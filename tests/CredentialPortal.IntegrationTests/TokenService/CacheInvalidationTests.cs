@@ -6,7 +6,12 @@ using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 
 namespace CredentialPortal.IntegrationTests.TokenService;
 
-/// <summary>Changes made through any instance stop or start token issuance on every instance within a second.</summary>
+/// <summary>
+/// Changes made through any instance stop or start token issuance on every instance within a second. Runs alone, as
+/// a latency measured while other tests load both cores would say more about the machine than about the design.
+/// </summary>
+[Collection(nameof(CacheInvalidationTests))]
+[CollectionDefinition(nameof(CacheInvalidationTests), DisableParallelization = true)]
 public sealed class CacheInvalidationTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(1);
@@ -42,7 +47,7 @@ public sealed class CacheInvalidationTests
                     using var response = await RequestTokenAsync(client, clientId, presented);
                     last = $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                     return response.StatusCode == expected;
-                }, Within, () => last);
+                }, Within + Within, () => last);
             }));
             Assert.All(elapsed, e => Assert.True(e < Within));
         }
