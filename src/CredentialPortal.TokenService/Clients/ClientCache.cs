@@ -19,6 +19,9 @@ public sealed class ClientCache(
 {
     private const int MaxUnknownEntries = 10_000;
 
+    /// <summary>Longer ids cannot exist (the column holds 64 characters), so they cost no lookup and no memory.</summary>
+    public const int MaxClientIdLength = 64;
+
     private readonly ConcurrentDictionary<string, CachedClient> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
     private readonly TokenServiceOptions _options = options.Value;
@@ -28,6 +31,12 @@ public sealed class ClientCache(
 
     public async ValueTask<CachedClient?> FindAsync(string clientId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(clientId);
+        if (clientId.Length > MaxClientIdLength)
+        {
+            return null;
+        }
+
         var now = time.GetTimestamp();
         if (_clients.TryGetValue(clientId, out var cached)
             && time.GetElapsedTime(cached.LoadedAt, now).TotalSeconds < _options.ClientCacheMaxAgeSeconds)

@@ -282,8 +282,10 @@ public sealed class TokenEndpoint(
             return (client, matched);
         }
 
-        failureAudit.Record(clientId, reason, context.Connection.RemoteIpAddress?.ToString(), client?.ApplicationId, client?.OrganisationId);
-        if (failedAuthentication.RecordFailure(clientId) is { } blocked)
+        // Made-up ids can be long; the throttle and the audit keep at most a real id's length of them.
+        var throttleKey = clientId.Length > ClientCache.MaxClientIdLength ? clientId[..ClientCache.MaxClientIdLength] : clientId;
+        failureAudit.Record(throttleKey, reason, context.Connection.RemoteIpAddress?.ToString(), client?.ApplicationId, client?.OrganisationId);
+        if (failedAuthentication.RecordFailure(throttleKey) is { } blocked)
         {
             await OAuthResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, OAuthErrors.SlowDown,
                 "too many failed authentication attempts for this client_id; retry later", retryAfter: blocked);

@@ -11,9 +11,14 @@ using Microsoft.IdentityModel.Tokens;
 namespace CredentialPortal.TokenService.Signing;
 
 /// <summary>The keys in use at one moment: the one that signs, and every key a token may still carry.</summary>
-public sealed class KeySet(SigningCredentials signing, IReadOnlyList<SecurityKey> published, byte[] jwks, DateTime refreshAt)
+public sealed class KeySet(SigningCredentials signing, DateTime signingRetiresAt, IReadOnlyList<SecurityKey> published, byte[] jwks,
+    DateTime refreshAt)
 {
     public SigningCredentials Signing { get; } = signing;
+
+    /// <summary>Until when <see cref="Signing"/> may sign: the set stays usable until then if the database is unreachable.</summary>
+    public DateTime SigningRetiresAt { get; } = signingRetiresAt;
+
     public IReadOnlyList<SecurityKey> Published { get; } = published;
 
     /// <summary>The JWKS document (public members only), serialised once.</summary>
@@ -47,13 +52,34 @@ public sealed class SigningKeyStore(
     /// <summary>The key objects themselves stay alive until the process ends (see the class remarks).</summary>
     public void Dispose() => _refreshGate.Dispose();
 
-    /// <summary>The current key set; rereads the database only when it is due.</summary>
+    /// <summary>
+    /// The current key set; rereads the database only when it is due. If that fails while the current signing key may
+    /// still sign, tokens keep flowing on it: a database outage should not stop token issuance.
+    /// </summary>
     public ValueTask<KeySet> GetAsync(CancellationToken cancellationToken)
     {
         var current = _current;
         return current is not null && time.GetUtcNow().UtcDateTime < current.RefreshAt
             ? ValueTask.FromResult(current)
-            : new ValueTask<KeySet>(RefreshAsync(force: false, cancellationToken));
+            : new ValueTask<KeySet>(RefreshOrKeepAsync(cancellationToken));
+    }
+
+    private async Task<KeySet> RefreshOrKeepAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RefreshAsync(force: false, cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException
+            && _current is { } current && time.GetUtcNow().UtcDateTime < current.SigningRetiresAt)
+        {
+            // Retry in a while rather than on every request.
+            var retryAt = time.GetUtcNow().UtcDateTime.AddSeconds(30);
+            var kept = new KeySet(current.Signing, current.SigningRetiresAt, current.Published, current.Jwks,
+                retryAt < current.SigningRetiresAt ? retryAt : current.SigningRetiresAt);
+            _current = kept;
+            return kept;
+        }
     }
 
     /// <summary>Rereads the keys, creating or rotating as needed.</summary>
@@ -214,7 +240,7 @@ public sealed class SigningKeyStore(
         var nextRefresh = now.AddSeconds(_options.KeyRefreshSeconds);
         var successorDue = active.RetiresAt.AddDays(-_options.KeyPublishAheadDays);
         var refreshAt = new[] { nextRefresh, active.RetiresAt, successorDue > now ? successorDue : nextRefresh }.Min();
-        return new KeySet(signing, keys, buffer.ToArray(), refreshAt);
+        return new KeySet(signing, active.RetiresAt, keys, buffer.ToArray(), refreshAt);
     }
 
     private SecurityKey KeyFor(SigningKey row)

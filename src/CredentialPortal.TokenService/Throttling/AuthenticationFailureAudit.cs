@@ -23,15 +23,14 @@ public sealed partial class AuthenticationFailureAudit(
     ILogger<AuthenticationFailureAudit> logger) : BackgroundService
 {
     private const int MaxPairsPerFlush = 500;
-    private const int MaxClientIdLength = 100;
 
     private ConcurrentDictionary<(string ClientId, string Reason), Tally> _tallies = new();
 
     public void Record(string clientId, string reason, string? remoteAddress, int? applicationId, int? organisationId)
     {
-        var safeId = clientId.Length > MaxClientIdLength ? clientId[..MaxClientIdLength] : clientId;
+        ArgumentNullException.ThrowIfNull(clientId);
         var now = time.GetUtcNow().UtcDateTime;
-        var tally = _tallies.GetOrAdd((safeId, reason), static (_, at) => new Tally { First = at }, now);
+        var tally = _tallies.GetOrAdd((clientId, reason), static (_, at) => new Tally { First = at }, now);
         lock (tally)
         {
             tally.Count++;
