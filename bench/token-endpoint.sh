@@ -51,6 +51,12 @@ start_app() {
   until curl -fs -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials "$url/connect/token" >/dev/null 2>&1; do sleep 0.01; done
   cold_start=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
   echo "   cold start to first token (first start, fresh SQLite database, includes migrations and key creation): ${cold_start} s"
+  # The "done when" check: a token fetched with curl verifies against the published JWKS outside .NET.
+  curl -fs "$url/.well-known/openid-configuration/jwks" > "$work/$algorithm/jwks.json"
+  local token
+  token=$(curl -fs -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials "$url/connect/token" \
+    | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+  echo "   $(/usr/bin/python3 bench/verify-token.py "$token" "$work/$algorithm/jwks.json")"
 }
 
 # run_wrk <label> <delay ms> <connections>; prints the wrk result line and sets rate/p50/p99.
