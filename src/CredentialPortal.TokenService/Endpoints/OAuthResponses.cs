@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace CredentialPortal.TokenService.Endpoints;
 
-/// <summary>The error codes of RFC 6749 §5.2, plus <c>slow_down</c> (RFC 8628 §3.5) for throttling.</summary>
+/// <summary>
+/// The error codes of RFC 6749 §5.2, plus <c>slow_down</c> (RFC 8628 §3.5) for throttling and
+/// <c>temporarily_unavailable</c> (RFC 6749 §4.1.2.1) when the store cannot be reached.
+/// </summary>
 public static class OAuthErrors
 {
     public const string InvalidRequest = "invalid_request";
@@ -13,6 +16,7 @@ public static class OAuthErrors
     public const string UnsupportedGrantType = "unsupported_grant_type";
     public const string InvalidScope = "invalid_scope";
     public const string SlowDown = "slow_down";
+    public const string TemporarilyUnavailable = "temporarily_unavailable";
 }
 
 /// <summary>Writes token-endpoint responses: JSON, never cached (RFC 6749 §5.1).</summary>

@@ -116,6 +116,21 @@ public sealed class TokenEndpoint(
             return;
         }
 
+        try
+        {
+            await AuthenticateAndIssueAsync(context, form, credentials);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Only a client not yet cached (or a due key refresh) needs the database; say so instead of a 500.
+            await OAuthResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
+                "the credential store is unreachable; retry shortly", retryAfter: TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private async Task AuthenticateAndIssueAsync(HttpContext context, Dictionary<string, StringValues> form, ClientCredentials credentials)
+    {
+        var request = context.Request;
         var now = time.GetUtcNow();
         var (client, secret) = await AuthenticateAsync(context, credentials, now.UtcDateTime);
         if (client is null || secret is null)
