@@ -7,26 +7,22 @@ namespace CredentialPortal.TokenService.Endpoints;
 /// <c>GET /connectivity</c>: the partners' "confirm connectivity" step. Answers who the bearer token belongs to and
 /// what it allows; an invalid token gets RFC 6750 §3.1 <c>invalid_token</c>.
 /// </summary>
-public sealed class ConnectivityEndpoint(AccessTokenValidator validator, TokenEndpoint tokenEndpoint, ClientCache clients)
+public sealed class ConnectivityEndpoint(AccessTokenValidator validator, ClientCache clients)
 {
     public const string Path = "/connectivity";
 
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var authorization = context.Request.Headers.Authorization;
-        const string scheme = "Bearer ";
-        if (authorization.Count != 1 || authorization.ToString() is not { } header
-            || !header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        var (status, caller) = await validator.ValidateRequestAsync(context.Request);
+        if (status == BearerStatus.Missing)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await OAuthResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "invalid_request",
+            await OAuthResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, OAuthErrors.InvalidRequest,
                 "a bearer access token from the token endpoint is required");
             return;
         }
 
-        var token = header[scheme.Length..].Trim();
-        var caller = await validator.ValidateAsync(token, tokenEndpoint.Issuer(context.Request), context.RequestAborted);
         if (caller is null)
         {
             const string description = "the access token is invalid, expired or not issued by this service";

@@ -190,13 +190,7 @@ public sealed class TokenEndpoint(
     }
 
     /// <summary>The issuer of tokens and discovery: configured, or the address the request came to.</summary>
-    public string Issuer(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return _options.Issuer is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
-    }
+    public string Issuer(HttpRequest request) => TokenIssuer.Resolve(_options, request);
 
     private string Payload(string issuer, CachedClient client, string scope, long issuedAt)
     {
