@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Net.Http.Headers;
 
 namespace CredentialPortal.TokenService.Endpoints;
@@ -35,9 +36,11 @@ public sealed class TokenEndpoint(
     private const long MaxBodyBytes = 16 * 1024;
     private const string GenericAuthenticationFailure = "client authentication failed";
 
+    private static readonly Dictionary<string, object> HeaderClaims = new(StringComparer.Ordinal) { ["typ"] = "at+jwt" };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly TokenServiceOptions _options = options.Value;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -171,7 +174,10 @@ public sealed class TokenEndpoint(
 
         var keySet = await keys.GetAsync(context.RequestAborted);
         var issuedAt = now.ToUnixTimeSeconds();
-        var token = Issue(keySet.Signer, Issuer(request), client, grantedScope, issuedAt);
+        var token = _handler.CreateToken(
+            Payload(Issuer(request), client, grantedScope, issuedAt),
+            keySet.Signing,
+            HeaderClaims);
         usage.Record(client.ApplicationId, secret.Id, now.UtcDateTime);
 
         await OAuthResponses.WriteJsonAsync(context, writer =>
@@ -186,7 +192,7 @@ public sealed class TokenEndpoint(
     /// <summary>The issuer of tokens and discovery: configured, or the address the request came to.</summary>
     public string Issuer(HttpRequest request) => TokenIssuer.Resolve(_options, request);
 
-    private string Issue(JwsSigner signer, string issuer, CachedClient client, string scope, long issuedAt)
+    private string Payload(string issuer, CachedClient client, string scope, long issuedAt)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -215,7 +221,7 @@ public sealed class TokenEndpoint(
             writer.WriteEndObject();
         }
 
-        return signer.Sign(buffer.WrittenSpan);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private List<string> Audiences(string scope)

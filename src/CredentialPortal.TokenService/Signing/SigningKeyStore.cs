@@ -11,13 +11,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace CredentialPortal.TokenService.Signing;
 
 /// <summary>The keys in use at one moment: the one that signs, and every key a token may still carry.</summary>
-public sealed class KeySet(SigningCredentials signing, JwsSigner signer, DateTime signingRetiresAt, IReadOnlyList<SecurityKey> published,
-    byte[] jwks, DateTime refreshAt)
+public sealed class KeySet(SigningCredentials signing, DateTime signingRetiresAt, IReadOnlyList<SecurityKey> published, byte[] jwks,
+    DateTime refreshAt)
 {
     public SigningCredentials Signing { get; } = signing;
-
-    /// <summary>Issues tokens with <see cref="Signing"/>.</summary>
-    public JwsSigner Signer { get; } = signer;
 
     /// <summary>Until when <see cref="Signing"/> may sign: the set stays usable until then if the database is unreachable.</summary>
     public DateTime SigningRetiresAt { get; } = signingRetiresAt;
@@ -49,7 +46,6 @@ public sealed class SigningKeyStore(
     private readonly IDataProtector _protector = dataProtection.CreateProtector("CredentialPortal.TokenService.SigningKeys");
     private readonly TokenServiceOptions _options = options.Value;
     private readonly Dictionary<string, SecurityKey> _keys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (SigningCredentials Credentials, JwsSigner Signer)> _signers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private KeySet? _current;
 
@@ -79,7 +75,7 @@ public sealed class SigningKeyStore(
         {
             // Retry in a while rather than on every request.
             var retryAt = time.GetUtcNow().UtcDateTime.AddSeconds(30);
-            var kept = new KeySet(current.Signing, current.Signer, current.SigningRetiresAt, current.Published, current.Jwks,
+            var kept = new KeySet(current.Signing, current.SigningRetiresAt, current.Published, current.Jwks,
                 retryAt < current.SigningRetiresAt ? retryAt : current.SigningRetiresAt);
             _current = kept;
             return kept;
@@ -224,12 +220,7 @@ public sealed class SigningKeyStore(
         var active = Active(published, now) ?? throw new InvalidOperationException("No active signing key after key creation.");
         var keys = published.Select(KeyFor).ToList();
         var activeKey = KeyFor(active);
-        if (!_signers.TryGetValue(active.Id, out var signer))
-        {
-            var credentials = new SigningCredentials(activeKey, active.Algorithm);
-            signer = (credentials, new JwsSigner(credentials));
-            _signers[active.Id] = signer;
-        }
+        var signing = new SigningCredentials(activeKey, active.Algorithm);
 
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -249,7 +240,7 @@ public sealed class SigningKeyStore(
         var nextRefresh = now.AddSeconds(_options.KeyRefreshSeconds);
         var successorDue = active.RetiresAt.AddDays(-_options.KeyPublishAheadDays);
         var refreshAt = new[] { nextRefresh, active.RetiresAt, successorDue > now ? successorDue : nextRefresh }.Min();
-        return new KeySet(signer.Credentials, signer.Signer, active.RetiresAt, keys, buffer.ToArray(), refreshAt);
+        return new KeySet(signing, active.RetiresAt, keys, buffer.ToArray(), refreshAt);
     }
 
     private SecurityKey KeyFor(SigningKey row)
