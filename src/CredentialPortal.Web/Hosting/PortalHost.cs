@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Data;
+using CredentialPortal.TokenService;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -16,6 +17,7 @@ public static class PortalHost
         builder.AddCredentialPortalStore();
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
+        builder.AddTokenService();
         builder.Services.AddRazorPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return builder;
@@ -63,5 +65,6 @@ public static class PortalHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapRazorPages();
+        app.MapTokenService();
     }
 }
