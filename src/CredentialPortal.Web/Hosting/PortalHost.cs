@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Data;
+using CredentialPortal.Reminders;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,7 @@ public static class PortalHost
             .ValidateDataAnnotations().ValidateOnStart();
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
+        builder.AddReminders();
         builder.Services.AddRazorPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return builder;
