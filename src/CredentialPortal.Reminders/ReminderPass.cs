@@ -91,8 +91,7 @@ public sealed partial class ReminderPass(
                 var due = ReminderSchedule.DueSlot(
                     candidate.ExpiresAt,
                     now,
-                    replaced: candidate.OtherLatestExpiry > candidate.ExpiresAt,
-                    otherActiveSecret: candidate.OtherLatestExpiry > now);
+                    replaced: candidate.OtherLatestExpiry > candidate.ExpiresAt);
                 if (due is { } slot && !(ReminderSlot.TryParse(candidate.LatestClaimedSlot, out var claimed) && !slot.IsLaterThan(claimed)))
                 {
                     yield return new DueReminder(candidate.Id, slot);
@@ -235,7 +234,7 @@ public sealed partial class ReminderPass(
             .MaxAsync(o => (DateTime?)o.ExpiresAt, cancellationToken);
         var replaced = otherLatestExpiry > secret.ExpiresAt;
         var due = secret.IsDisabled || !secret.Application.IsActive ? null
-            : ReminderSchedule.DueSlot(secret.ExpiresAt, now, replaced, otherActiveSecret: otherLatestExpiry > now);
+            : ReminderSchedule.DueSlot(secret.ExpiresAt, now, replaced);
         if (!ReminderSlot.TryParse(delivery.Slot, out var slot) || due != slot)
         {
             // Disabled, replaced or superseded by a later slot while it waited (e.g. in back-off): an outdated

@@ -69,7 +69,8 @@ public readonly record struct ReminderSlot
 /// from 7, then <c>6d</c> … <c>1d</c> daily (and <c>0d</c> on the expiry date itself for a secret that expires later
 /// in that day). Once the secret is replaced (the application has another enabled secret expiring later), daily
 /// slots are no longer due and <c>7d</c> stays the latest due slot. From the expiry instant the final notice
-/// (<c>expired</c>) is due if the application has no other active secret, for <see cref="FinalNoticePeriod"/>, so
+/// (<c>expired</c>) is due if the secret was not replaced, i.e. its expiry left the application without an active
+/// secret (a secret expiring later would still be active). It stays due for <see cref="FinalNoticePeriod"/>, so
 /// that an outage of up to a week still delivers it while long-expired secrets stay quiet.
 /// </para>
 /// <para>
@@ -91,13 +92,13 @@ public static class ReminderSchedule
 
     /// <summary>
     /// The slot due now, or null when none is. <paramref name="replaced"/>: the application has another enabled
-    /// secret expiring later; <paramref name="otherActiveSecret"/>: it has another enabled, unexpired secret.
+    /// secret that expires later than this one.
     /// </summary>
-    public static ReminderSlot? DueSlot(DateTime expiresAt, DateTime now, bool replaced, bool otherActiveSecret)
+    public static ReminderSlot? DueSlot(DateTime expiresAt, DateTime now, bool replaced)
     {
         if (now >= expiresAt)
         {
-            return !otherActiveSecret && now < expiresAt + FinalNoticePeriod ? ReminderSlot.Expired : null;
+            return !replaced && now < expiresAt + FinalNoticePeriod ? ReminderSlot.Expired : null;
         }
 
         var daysLeft = DaysLeft(expiresAt, now);

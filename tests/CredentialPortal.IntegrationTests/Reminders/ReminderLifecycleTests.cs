@@ -112,8 +112,8 @@ public sealed class ReminderLifecycleTests
         await using var walk = await ReminderWalk.StartAsync();
         var application = await walk.AddApplicationAsync("overlap");
         await walk.AddSecretAsync(application, "Production", walk.Midnight(Lifetime));
-        // Expires one day later, so it replaces the first only from day 0 on and keeps the application working
-        // for one day after the first expires: no final notice for the first, one for the second.
+        // Expires one day later: it replaces the first from day 0 on and keeps the application working for one more
+        // day, so the first gets only the weekly reminders and no final notice, not even once both have expired.
         await walk.AddSecretAsync(application, "Backup", walk.Midnight(Lifetime + 1));
 
         var mails = await walk.WalkAsync(LastDay);
