@@ -53,7 +53,7 @@ public static class ReminderEmail
             {
                 Subject = $"Client secret \"{name}\" of {application} has expired: API access has stopped";
                 ExpiryLine = $"{expires} (expired)";
-                Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expired on {expires}. "
+                Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expired at {expires}. "
                     + "The application has no other active secret: API access has stopped. It resumes once the application has a new secret and your system uses it.";
                 Steps =
                 [
@@ -75,7 +75,7 @@ public static class ReminderEmail
                 ? $"Old client secret \"{name}\" of {application} expires {when}"
                 : $"Client secret \"{name}\" of {application} expires {when}";
             ExpiryLine = $"{expires} ({when})";
-            Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expires {when}, on {expires}. "
+            Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expires {when}, at {expires}. "
                 + "From then on it no longer obtains access tokens.";
             if (model.Replaced)
             {
