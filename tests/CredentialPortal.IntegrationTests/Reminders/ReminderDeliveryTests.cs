@@ -144,6 +144,57 @@ public sealed class ReminderDeliveryTests
         Assert.Single(walk.Portal.Mail.All());
     }
 
+    [Fact]
+    public async Task A_reminder_still_in_backoff_when_a_later_slot_falls_due_is_dropped_unsent()
+    {
+        await using var walk = await ReminderWalk.StartAsync();
+        var application = await walk.AddApplicationAsync("superseded");
+        var secret = await walk.AddSecretAsync(application, "Production", walk.Midnight(2));
+        await using (var db = walk.Portal.CreateDbContext())
+        {
+            // Yesterday's 3d reminder, refused once and waiting for its retry.
+            db.ReminderDeliveries.Add(new ReminderDelivery
+            {
+                SecretId = secret.Id,
+                Slot = "3d",
+                CreatedAt = walk.Now.AddDays(-1),
+                Attempts = 1,
+                NextAttemptAt = walk.Now.AddMinutes(30),
+                LastError = "451 try later",
+            });
+            await db.SaveChangesAsync(Token);
+        }
+
+        var today = await walk.Pass.RunAsync(Token);
+        walk.Time.Advance(TimeSpan.FromMinutes(30));
+        var retry = await walk.Pass.RunAsync(Token);
+
+        Assert.Equal((1, 1, 0), (today.Claimed, today.Sent, today.Dropped));
+        Assert.Equal((0, 0, 1), (retry.Claimed, retry.Sent, retry.Dropped));
+        Assert.Contains("expires in 2 days", Assert.Single(walk.Portal.Mail.All()).Subject, StringComparison.Ordinal);
+        await using var check = walk.Portal.CreateDbContext();
+        Assert.Equal(["2d"], await check.ReminderDeliveries.Select(r => r.Slot).ToListAsync(Token));
+    }
+
+    [Fact]
+    public async Task A_secret_disabled_after_its_slot_was_claimed_gets_no_email()
+    {
+        await using var smtp = new SmtpTestServer();
+        await using var walk = await ReminderWalk.StartAsync(settings: SmtpSettings(smtp));
+        var application = await walk.AddApplicationAsync("disabled-later");
+        var secret = await walk.AddSecretAsync(application, "Production", walk.Midnight(7));
+        smtp.RefuseNext("451 try later");
+        var first = await walk.Pass.RunAsync(Token);
+
+        await walk.DisableAsync(secret);
+        walk.Time.Advance(TimeSpan.FromMinutes(15));
+        var retry = await walk.Pass.RunAsync(Token);
+
+        Assert.Equal((1, 1), (first.Claimed, first.Retrying));
+        Assert.Equal((0, 1), (retry.Sent, retry.Dropped));
+        Assert.Empty(smtp.Messages);
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Two_concurrent_passes_never_send_the_same_reminder_twice(DatabaseProvider provider)

@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Reminders;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,10 +15,12 @@ public sealed class ReminderLifecycleTests
     private const int Lifetime = 90;
     private const int LastDay = Lifetime + 7;
 
-    [Fact]
-    public async Task A_secret_never_replaced_gets_the_weekly_reminders_then_daily_ones_then_the_final_notice()
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_secret_never_replaced_gets_the_weekly_reminders_then_daily_ones_then_the_final_notice(DatabaseProvider provider)
     {
-        await using var walk = await ReminderWalk.StartAsync();
+        Providers.SkipIfUnavailable(provider);
+        await using var walk = await ReminderWalk.StartAsync(provider);
         var application = await walk.AddApplicationAsync("never", withManager: true, "ops@partner.example");
         await walk.AddSecretAsync(application, "Production", walk.Midnight(Lifetime));
 
