@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
@@ -305,7 +306,7 @@ public sealed partial class ReminderPass(
     }
 
     /// <summary>Credential managers (enabled users) and notification addresses; else the administrators.</summary>
-    private async Task<IReadOnlyList<string>> RecipientsAsync(CredentialPortalDbContext db, Core.Applications.Application application, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> RecipientsAsync(CredentialPortalDbContext db, Application application, CancellationToken cancellationToken)
     {
         var managers = await db.CredentialManagers
             .Where(m => m.ApplicationId == application.Id && !m.User.IsDisabled && m.User.Email != null)
