@@ -4,6 +4,7 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Reminders;
+using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -55,36 +56,24 @@ public sealed partial class ReminderPass(
         (DateTime ExpiresAt, int Id)? after = null;
         while (true)
         {
-            List<Candidate> page;
+            var page = new List<Candidate>(_options.BatchSize);
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
-                var query = db.ClientSecrets.Where(s => s.ExpiresAt < windowEnd && s.DisabledAt == null && s.Application.IsActive);
+                // Keyset pagination on (ExpiresAt, Id) in two exact index seeks: first the rest of the last page's
+                // expiry instant (portal expiries are midnights, so thousands of secrets share one), then what follows.
+                // One OR-ed condition instead would make every page rescan its whole group of equal expiries.
                 if (after is var (afterExpiry, afterId))
                 {
-                    // A plain range first, so the ExpiresAt index seeks straight to the page start.
-                    query = query.Where(s => s.ExpiresAt >= afterExpiry && (s.ExpiresAt > afterExpiry || s.Id > afterId));
-                }
-                else
-                {
-                    query = query.Where(s => s.ExpiresAt > windowStart);
+                    page.AddRange(await CandidatesAsync(db, db.ClientSecrets.Where(s => s.ExpiresAt == afterExpiry && s.Id > afterId),
+                        _options.BatchSize, cancellationToken));
                 }
 
-                page = await query
-                    .OrderBy(s => s.ExpiresAt).ThenBy(s => s.Id)
-                    .Select(s => new Candidate(
-                        s.Id,
-                        s.ExpiresAt,
-                        db.ClientSecrets
-                            .Where(o => o.ApplicationId == s.ApplicationId && o.Id != s.Id && o.DisabledAt == null)
-                            .Max(o => (DateTime?)o.ExpiresAt),
-                        db.ReminderDeliveries
-                            .Where(r => r.SecretId == s.Id)
-                            .OrderByDescending(r => r.Id)
-                            .Select(r => r.Slot)
-                            .FirstOrDefault()))
-                    .Take(_options.BatchSize)
-                    .AsNoTracking()
-                    .ToListAsync(cancellationToken);
+                var from = after?.ExpiresAt ?? windowStart;
+                if (page.Count < _options.BatchSize)
+                {
+                    page.AddRange(await CandidatesAsync(db, db.ClientSecrets.Where(s => s.ExpiresAt > from && s.ExpiresAt < windowEnd),
+                        _options.BatchSize - page.Count, cancellationToken));
+                }
             }
 
             foreach (var candidate in page)
@@ -107,6 +96,26 @@ public sealed partial class ReminderPass(
             after = (page[^1].ExpiresAt, page[^1].Id);
         }
     }
+
+    private static Task<List<Candidate>> CandidatesAsync(
+        CredentialPortalDbContext db, IQueryable<ClientSecret> secrets, int count, CancellationToken cancellationToken) =>
+        secrets
+            .Where(s => s.DisabledAt == null && s.Application.IsActive)
+            .OrderBy(s => s.ExpiresAt).ThenBy(s => s.Id)
+            .Select(s => new Candidate(
+                s.Id,
+                s.ExpiresAt,
+                db.ClientSecrets
+                    .Where(o => o.ApplicationId == s.ApplicationId && o.Id != s.Id && o.DisabledAt == null)
+                    .Max(o => (DateTime?)o.ExpiresAt),
+                db.ReminderDeliveries
+                    .Where(r => r.SecretId == s.Id)
+                    .OrderByDescending(r => r.Id)
+                    .Select(r => r.Slot)
+                    .FirstOrDefault()))
+            .Take(count)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
 
     private async Task<int> ClaimDueAsync(CancellationToken cancellationToken)
     {

@@ -195,6 +195,29 @@ public sealed class ReminderDeliveryTests
         Assert.Empty(smtp.Messages);
     }
 
+    [Fact]
+    public async Task Paging_through_many_secrets_with_the_same_expiry_finds_each_due_slot_exactly_once()
+    {
+        await using var walk = await ReminderWalk.StartAsync(settings: new Dictionary<string, string?> { ["Reminders:BatchSize"] = "7" });
+        var expected = new List<int>();
+        foreach (var days in new[] { 3, 10, 30 })
+        {
+            var application = await walk.AddApplicationAsync("same-expiry-" + days.ToString(CultureInfo.InvariantCulture));
+            for (var i = 0; i < 20; i++)
+            {
+                expected.Add((await walk.AddSecretAsync(application, "Secret " + i.ToString(CultureInfo.InvariantCulture), walk.Midnight(days))).Id);
+            }
+        }
+
+        var found = new List<int>();
+        await foreach (var due in walk.Pass.FindDueAsync(walk.Now, Token))
+        {
+            found.Add(due.SecretId);
+        }
+
+        Assert.Equal(expected.Order(), found.Order());
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Two_concurrent_passes_never_send_the_same_reminder_twice(DatabaseProvider provider)
