@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Data;
+using CredentialPortal.Reminders;
 using CredentialPortal.TokenService;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Setup;
@@ -18,6 +19,7 @@ public static class PortalHost
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
         builder.AddTokenService();
+        builder.AddReminders();
         builder.Services.AddRazorPages();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return builder;
