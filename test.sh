@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of CredentialPortal on a fresh Debian 12 machine or a developer's:
-#  1. installs what is missing (PostgreSQL, Chromium) with apt-get,
+#  1. installs what is missing (PostgreSQL, Chromium, oathtool) with apt-get,
 #  2. restores and builds the solution with warnings as errors,
 #  3. starts a throw-away PostgreSQL cluster on a free loopback port (removed on exit, also on failure or Ctrl-C),
 #  4. runs every test project (provider-dependent tests on SQLite and on that PostgreSQL),
@@ -16,6 +16,7 @@ pg_bin=/usr/lib/postgresql/15/bin
 missing=()
 [ -x "$pg_bin/initdb" ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/oathtool ] || missing+=(oathtool)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   as_root apt-get update -qq

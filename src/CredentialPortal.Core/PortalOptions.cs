@@ -11,7 +11,10 @@ public sealed class PortalOptions
     [Required, Url]
     public string BaseUrl { get; set; } = "http://localhost:5080";
 
-    /// <summary>Address that receives reminders for applications without any credential manager.</summary>
+    /// <summary>
+    /// Address that receives reminders for applications without any credential manager or notification address;
+    /// when it is not set, the enabled administrators' own addresses receive them.
+    /// </summary>
     [EmailAddress]
     public string? AdministratorsEmail { get; set; }
 }

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using CredentialPortal.Core.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +37,15 @@ public sealed class UserStore(CredentialPortalDbContext db, IdentityErrorDescrib
         }
         catch (DbUpdateConcurrencyException)
         {
+            // Someone else changed the user first. Take the stored values, so that the caller can retry on them and
+            // a later SaveChanges of this unit of work (e.g. for an audit event) does not fail on the stale user again.
+            await db.Entry(user).ReloadAsync(cancellationToken);
+            foreach (var token in db.ChangeTracker.Entries<IdentityUserToken<Guid>>()
+                .Where(t => t.Entity.UserId == user.Id && t.State == EntityState.Modified).ToList())
+            {
+                await token.ReloadAsync(cancellationToken);
+            }
+
             return IdentityResult.Failed(ErrorDescriber.ConcurrencyFailure());
         }
 
@@ -188,6 +199,35 @@ public sealed class UserStore(CredentialPortalDbContext db, IdentityErrorDescrib
             db.UserLogins.Remove(login);
         }
     }
+
+    /// <summary>Recovery codes are stored as SHA-256 hashes, so a copy of the database holds no usable codes.</summary>
+    public override Task ReplaceCodesAsync(PortalUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken = default) =>
+        base.ReplaceCodesAsync(user, recoveryCodes.Select(HashRecoveryCode), cancellationToken);
+
+    public override async Task<bool> RedeemCodeAsync(PortalUser user, string code, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        // Not base.RedeemCodeAsync: it writes the remaining codes back through ReplaceCodesAsync, hashing them twice.
+        var hash = HashRecoveryCode(code);
+        var stored = (await GetTokenAsync(user, RecoveryCodeProvider, RecoveryCodeTokenName, cancellationToken) ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries);
+        if (!stored.Contains(hash, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        await SetTokenAsync(user, RecoveryCodeProvider, RecoveryCodeTokenName,
+            string.Join(';', stored.Where(s => s != hash)), cancellationToken);
+        return true;
+    }
+
+    // Where UserStoreBase keeps recovery codes (its constants are private).
+    private const string RecoveryCodeProvider = "[AspNetUserStore]";
+    private const string RecoveryCodeTokenName = "RecoveryCodes";
+
+    // Generated codes carry about 50 random bits and are single-use; one unsalted SHA-256 is enough.
+    private static string HashRecoveryCode(string code) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().ToUpperInvariant())));
 
     public override async Task<IList<UserLoginInfo>> GetLoginsAsync(PortalUser user, CancellationToken cancellationToken = default) =>
         await db.UserLogins.Where(l => l.UserId == user.Id)

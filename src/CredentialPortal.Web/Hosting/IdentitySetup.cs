@@ -1,18 +1,41 @@
 using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Account;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Hosting;
 
 public static class IdentitySetup
 {
-    public const int MinimumPasswordLength = 12;
-    public const int MaximumPasswordLength = 128;
+    public const int MinimumPasswordLength = PasswordRules.MinimumLength;
+    public const int MaximumPasswordLength = PasswordRules.MaximumLength;
 
-    /// <summary>ASP.NET Core Identity from the shared framework over our EF user and role stores.</summary>
+    /// <summary>Policy of every portal page: a session that completed the second factor.</summary>
+    public const string MultiFactorPolicy = "MultiFactor";
+    public const string AdministratorPolicy = "Administrator";
+
+    /// <summary>Resource-based: authorize with the application id as the resource.</summary>
+    public const string CredentialManagerPolicy = "CredentialManager";
+
+    public const string SessionCookieName = "__Host-CredentialPortal";
+    public const string PendingCookieName = "__Host-CredentialPortal.Pending";
+
+    /// <summary>
+    /// ASP.NET Core Identity from the shared framework over our EF user and role stores, cookie sessions in two
+    /// stages (see <see cref="PortalSessions"/>), the authorization policies and the account services.
+    /// </summary>
     public static WebApplicationBuilder AddPortalIdentity(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddIdentityCore<PortalUser>(options =>
+        var services = builder.Services;
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.AbsoluteLifetime >= o.IdleTimeout, "Account:AbsoluteLifetime must not be shorter than Account:IdleTimeout.")
+            .ValidateOnStart();
+
+        services.AddIdentityCore<PortalUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
                 // Length over composition (NIST SP 800-63B): no character-class rules.
@@ -23,13 +46,104 @@ public static class IdentitySetup
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Tokens.AuthenticatorTokenProvider = TotpAuthenticator.ProviderName;
             })
             .AddRoles<PortalRole>()
             .AddUserStore<UserStore>()
             .AddRoleStore<RoleStore>()
-            .AddDefaultTokenProviders();
+            .AddSignInManager<PortalSignInManager>()
+            .AddPasswordValidator<PasswordRules>()
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<TotpAuthenticator>(TotpAuthenticator.ProviderName);
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((options, account) =>
+        {
+            options.Lockout.MaxFailedAccessAttempts = account.Value.MaxFailedAttempts;
+            options.Lockout.DefaultLockoutTimeSpan = account.Value.LockoutDuration;
+        });
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<AccountOptions>, TimeProvider>((cookie, account, time) =>
+            {
+                ConfigureCookie(cookie, SessionCookieName, time);
+                cookie.ExpireTimeSpan = account.Value.IdleTimeout;
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = "/Account/Login";
+                cookie.LogoutPath = "/Account/Logout";
+                cookie.AccessDeniedPath = "/Account/AccessDenied";
+                cookie.Events.OnValidatePrincipal = PortalSessions.ValidatePrincipalAsync;
+                // Programs (JSON endpoints) get a status code, browsers the sign-in page.
+                cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme)
+            .Configure<IOptions<AccountOptions>, TimeProvider>((cookie, account, time) =>
+            {
+                ConfigureCookie(cookie, PendingCookieName, time);
+                cookie.ExpireTimeSpan = account.Value.SecondFactorTimeout;
+                cookie.SlidingExpiration = false;
+            });
+
+        services.AddAntiforgery(options =>
+        {
+            // Not __Host-: that prefix needs Secure, and antiforgery refuses Secure-only cookies on plain http, which
+            // the local default (http://localhost:5080) is. The session cookie, which matters, is __Host- always.
+            options.Cookie.Name = "CredentialPortal.Antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+
+        var multiFactor = new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(PortalSessions.AuthenticationMethodClaim, PortalSessions.MultiFactor)
+            .Build();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(MultiFactorPolicy, multiFactor)
+            .SetDefaultPolicy(multiFactor)
+            // Secure by default: an endpoint without [Authorize]/[AllowAnonymous] needs a full session.
+            .SetFallbackPolicy(multiFactor)
+            .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator))
+            .AddPolicy(CredentialManagerPolicy, policy => policy.Combine(multiFactor).AddRequirements(new CredentialManagerRequirement()));
+        services.AddScoped<IAuthorizationHandler, CredentialManagerHandler>();
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<PortalSessions>();
+        services.AddScoped<OneTimeLinks>();
+        services.AddScoped<AccountEmails>();
+        services.AddScoped<ManagedApplications>();
+        services.AddSingleton<LoginThrottle>();
         return builder;
+    }
+
+    private static void ConfigureCookie(CookieAuthenticationOptions cookie, string name, TimeProvider time)
+    {
+        cookie.Cookie.Name = name;
+        cookie.Cookie.Path = "/";
+        cookie.Cookie.Domain = null;
+        cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        cookie.Cookie.HttpOnly = true;
+        cookie.Cookie.SameSite = SameSiteMode.Lax;
+        // The session cookie carries its own expiry (idle timeout); the browser keeps it only for the browser session.
+        cookie.Cookie.MaxAge = null;
+        cookie.TimeProvider = time;
+    }
+
+    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var acceptsHtml = context.Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
+        if (HttpMethods.IsGet(context.Request.Method) && (acceptsHtml || context.Request.Headers.Accept.Count == 0))
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -1,4 +1,7 @@
 using CredentialPortal.Core.Data;
+using CredentialPortal.Reminders;
+using CredentialPortal.TokenService;
+using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +18,8 @@ public static class PortalHost
         builder.AddCredentialPortalStore();
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
-        builder.Services.AddScoped<Credentials.ApplicationAccess>();
+        builder.AddTokenService();
+        builder.AddReminders();
         builder.Services.AddRazorPages(options =>
         {
             // Create and edit share one page and form: the create route has no id.
@@ -52,6 +56,7 @@ public static class PortalHost
 
     private static void MapCredentialPortal(this WebApplication app)
     {
+        app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");
@@ -64,8 +69,9 @@ public static class PortalHost
         app.UseAuthorization();
 
         // Liveness says the process answers; readiness also needs the database and its migrations.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapRazorPages();
+        app.MapTokenService();
     }
 }

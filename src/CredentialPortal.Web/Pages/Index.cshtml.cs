@@ -1,5 +1,13 @@
+using CredentialPortal.Web.Account;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CredentialPortal.Web.Pages;
 
-public sealed class IndexModel : PageModel;
+/// <summary>Start page: a sign-in invitation for visitors, the way in for signed-in users.</summary>
+[AllowAnonymous]
+public sealed class IndexModel : PageModel
+{
+    public bool SignedIn => User.HasClaim(PortalSessions.AuthenticationMethodClaim, PortalSessions.MultiFactor);
+    public bool IsAdministrator => SignedIn && ManagedApplications.IsAdministrator(User);
+}

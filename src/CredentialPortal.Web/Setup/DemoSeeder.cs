@@ -47,6 +47,7 @@ public sealed class DemoSeeder(CredentialPortalDbContext db, UserManager<PortalU
                 CreatedBy = "demo seed",
                 ExpiresAt = now.AddDays(90),
             });
+            db.RecordCredentialChange(application.Id, now);
             await db.SaveChangesAsync(cancellationToken);
             Console.WriteLine($"demo credential: application={application.Name} client_id={application.ClientId} client_secret={secret.Value}");
         }

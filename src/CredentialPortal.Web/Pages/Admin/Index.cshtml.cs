@@ -2,6 +2,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Reminders;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CredentialPortal.Web.Pages.Admin;
 
 /// <summary>The administrators' home: what needs attention.</summary>
-[Authorize(Policy = PortalRole.Administrator)]
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) : PageModel
 {
     public int FewManagers { get; private set; }

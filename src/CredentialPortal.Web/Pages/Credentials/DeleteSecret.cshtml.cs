@@ -1,13 +1,12 @@
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
-using CredentialPortal.Web.Credentials;
-using CredentialPortal.Web.Hosting;
+using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>Delete a secret after a confirmation that warns about recent use and about losing API access.</summary>
-public sealed class DeleteSecretModel(CredentialPortalDbContext db, ApplicationAccess access, SecretManagement secrets, TimeProvider time)
+public sealed class DeleteSecretModel(CredentialPortalDbContext db, ManagedApplications access, SecretManagement secrets, TimeProvider time)
     : SecretActionModel(db, access, secrets, time)
 {
     /// <summary>A secret used this recently is probably still in use somewhere.</summary>
@@ -25,7 +24,7 @@ public sealed class DeleteSecretModel(CredentialPortalDbContext db, ApplicationA
             return NotFound();
         }
 
-        await Secrets.DeleteAsync(Application, Secret, HttpContext.AuditActor(), cancellationToken);
+        await Secrets.DeleteAsync(Application, Secret, AuditActors.Current(HttpContext), cancellationToken);
         return BackToList($"Secret “{Secret.Name}” ({Secret.Hint}…) of {Application.Name} is deleted. It no longer obtains tokens and gets no more reminders.");
     }
 }

@@ -1,13 +1,12 @@
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
-using CredentialPortal.Web.Credentials;
-using CredentialPortal.Web.Hosting;
+using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>Disable (after confirmation) or enable a secret: the reversible step of a safe rotation.</summary>
-public sealed class DisableSecretModel(CredentialPortalDbContext db, ApplicationAccess access, SecretManagement secrets, TimeProvider time)
+public sealed class DisableSecretModel(CredentialPortalDbContext db, ManagedApplications access, SecretManagement secrets, TimeProvider time)
     : SecretActionModel(db, access, secrets, time)
 {
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
@@ -20,7 +19,7 @@ public sealed class DisableSecretModel(CredentialPortalDbContext db, Application
             return NotFound();
         }
 
-        await Secrets.DisableAsync(Application, Secret, HttpContext.AuditActor(), cancellationToken);
+        await Secrets.DisableAsync(Application, Secret, AuditActors.Current(HttpContext), cancellationToken);
         return BackToList($"Secret “{Secret.Name}” ({Secret.Hint}…) of {Application.Name} is disabled: it can no longer obtain tokens. Enable it again if something still needed it.");
     }
 
@@ -31,7 +30,7 @@ public sealed class DisableSecretModel(CredentialPortalDbContext db, Application
             return NotFound();
         }
 
-        await Secrets.EnableAsync(Application, Secret, HttpContext.AuditActor(), cancellationToken);
+        await Secrets.EnableAsync(Application, Secret, AuditActors.Current(HttpContext), cancellationToken);
         return BackToList($"Secret “{Secret.Name}” ({Secret.Hint}…) of {Application.Name} is enabled again.");
     }
 }

@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Web.Credentials;
+using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>An application's recent security events, for its credential managers.</summary>
-public sealed class HistoryModel(CredentialPortalDbContext db, ApplicationAccess access) : PageModel
+public sealed class HistoryModel(CredentialPortalDbContext db, ManagedApplications access) : PageModel
 {
     public const int MaxEvents = 200;
 

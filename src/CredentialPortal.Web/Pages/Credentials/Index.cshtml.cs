@@ -3,7 +3,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
-using CredentialPortal.Web.Credentials;
+using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>The Manage API Credentials page: the user's applications, their client IDs and secrets.</summary>
-public sealed class IndexModel(CredentialPortalDbContext db, ApplicationAccess access, IOptions<PortalOptions> portal, TimeProvider time) : PageModel
+public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications access, IOptions<PortalOptions> portal, TimeProvider time) : PageModel
 {
     public const int PageSize = 20;
 
@@ -42,8 +42,8 @@ public sealed class IndexModel(CredentialPortalDbContext db, ApplicationAccess a
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Now = time.GetUtcNow().UtcDateTime;
-        IsAdministrator = ApplicationAccess.IsAdministrator(User);
-        var query = access.Manageable(User);
+        IsAdministrator = ManagedApplications.IsAdministrator(User);
+        var query = access.QueryManagedApplications(User);
         if (IsAdministrator)
         {
             if (OrganisationId is { } organisationId)

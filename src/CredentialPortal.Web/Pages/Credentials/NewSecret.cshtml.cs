@@ -2,15 +2,14 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Secrets;
-using CredentialPortal.Web.Credentials;
-using CredentialPortal.Web.Hosting;
+using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>Create a client secret; the response that creates it is the only one that ever shows the value.</summary>
-public sealed class NewSecretModel(ApplicationAccess access, SecretManagement secrets, TimeProvider time) : PageModel
+public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, TimeProvider time) : PageModel
 {
     public sealed class InputModel
     {
@@ -67,7 +66,7 @@ public sealed class NewSecretModel(ApplicationAccess access, SecretManagement se
         }
 
         var result = await secrets.CreateAsync(application, Input.Name, SecretExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
-            HttpContext.AuditActor(), cancellationToken);
+            AuditActors.Current(HttpContext), cancellationToken);
         if (!result.Succeeded)
         {
             foreach (var (field, message) in result.Errors)

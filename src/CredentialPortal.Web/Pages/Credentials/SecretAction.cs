@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
-using CredentialPortal.Web.Credentials;
+using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +12,7 @@ namespace CredentialPortal.Web.Pages.Credentials;
 /// Base of the confirm-then-act pages for one secret: loads the application the user manages and the secret of
 /// that application, or answers 404 (a secret id of another application is simply not found).
 /// </summary>
-public abstract class SecretActionModel(CredentialPortalDbContext db, ApplicationAccess access, SecretManagement secrets, TimeProvider time)
+public abstract class SecretActionModel(CredentialPortalDbContext db, ManagedApplications access, SecretManagement secrets, TimeProvider time)
     : PageModel
 {
     [FromRoute]

@@ -8,6 +8,7 @@ using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,7 @@ using Microsoft.Extensions.Options;
 namespace CredentialPortal.Web.Pages.Admin.Applications;
 
 /// <summary>Create and edit an application, and assign its credential managers.</summary>
-[Authorize(Policy = PortalRole.Administrator)]
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class EditModel(
     CredentialPortalDbContext db,
     AuditLog audit,
@@ -199,7 +200,7 @@ public sealed class EditModel(
         await db.SaveChangesAsync(cancellationToken);
 
         db.RecordCredentialChange(application.Id, now);
-        audit.Add(isNew ? AuditEventTypes.ApplicationCreated : AuditEventTypes.ApplicationChanged, HttpContext.AuditActor(),
+        audit.Add(isNew ? AuditEventTypes.ApplicationCreated : AuditEventTypes.ApplicationChanged, AuditActors.Current(HttpContext),
             $"{application.Name}: {(application.IsActive ? "active" : "inactive")}, scopes {string.Join(" ", application.Permissions.Select(p => p.Scope).Order(StringComparer.Ordinal))}, " +
             $"secret limit {application.SecretLimit}, self-rotation {(application.AllowSelfRotation ? "on" : "off")}, admin automation {(application.IsAdminAutomationClient ? "on" : "off")}",
             organisationId: application.OrganisationId, applicationId: application.Id);
@@ -208,7 +209,7 @@ public sealed class EditModel(
         if (isNew && Input.CreateFirstSecret)
         {
             var created = await secrets.CreateAsync(application, Input.FirstSecretName,
-                SecretExpiryPolicy.ExpiresAtFor(Input.FirstSecretExpiry!.Value), HttpContext.AuditActor(), cancellationToken);
+                SecretExpiryPolicy.ExpiresAtFor(Input.FirstSecretExpiry!.Value), AuditActors.Current(HttpContext), cancellationToken);
             if (created.Succeeded)
             {
                 // Shown in this response only: no redirect, nothing in TempData, and the response is not cached.
@@ -261,9 +262,9 @@ public sealed class EditModel(
             UserId = user!.Id,
             ApplicationId = application.Id,
             AssignedAt = Now,
-            AssignedBy = HttpContext.AuditActor().Name,
+            AssignedBy = AuditActors.Current(HttpContext).Name,
         });
-        audit.Add(AuditEventTypes.RoleGranted, HttpContext.AuditActor(), $"credential manager of {application.Name}: {user.Email}",
+        audit.Add(AuditEventTypes.RoleGranted, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {user.Email}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
         await NotifyAsync(user, application, assigned: true, cancellationToken);
@@ -282,7 +283,7 @@ public sealed class EditModel(
         }
 
         db.CredentialManagers.Remove(assignment);
-        audit.Add(AuditEventTypes.RoleRevoked, HttpContext.AuditActor(), $"credential manager of {application.Name}: {assignment.User.Email}",
+        audit.Add(AuditEventTypes.RoleRevoked, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {assignment.User.Email}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
         await NotifyAsync(assignment.User, application, assigned: false, cancellationToken);

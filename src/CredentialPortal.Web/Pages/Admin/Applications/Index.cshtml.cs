@@ -1,6 +1,7 @@
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Admin.Applications;
 
-[Authorize(Policy = PortalRole.Administrator)]
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) : PageModel
 {
     public const int PageSize = 50;

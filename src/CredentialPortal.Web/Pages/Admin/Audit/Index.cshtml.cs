@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CredentialPortal.Web.Pages.Admin.Audit;
 
 /// <summary>Every security event, filtered and paged, with a CSV export of the filtered events.</summary>
-[Authorize(Policy = PortalRole.Administrator)]
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 {
     public const int PageSize = 100;

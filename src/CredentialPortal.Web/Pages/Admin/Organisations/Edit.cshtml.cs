@@ -3,7 +3,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Admin.Organisations;
 
-[Authorize(Policy = PortalRole.Administrator)]
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, TimeProvider time) : PageModel
 {
     public sealed class InputModel
@@ -108,7 +108,7 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
             eventType = AuditEventTypes.OrganisationChanged;
         }
 
-        audit.Add(eventType, HttpContext.AuditActor(),
+        audit.Add(eventType, AuditActors.Current(HttpContext),
             $"{organisation.Name} ({organisation.CountryCode}){(organisation.IsActive ? "" : ", inactive")}", organisationId: organisation.Id);
         await db.SaveChangesAsync(cancellationToken);
         TempData["StatusMessage"] = IsNew ? $"Organisation {organisation.Name} added." : $"Organisation {organisation.Name} saved.";

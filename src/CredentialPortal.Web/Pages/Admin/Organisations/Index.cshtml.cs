@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Admin.Organisations;
 
-[Authorize(Policy = PortalRole.Administrator)]
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 {
     public sealed record Row(int Id, string Name, string CountryCode, bool IsActive, int Applications, int Users)

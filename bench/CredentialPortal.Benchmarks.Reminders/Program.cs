@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using CredentialPortal.Core;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Reminders;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+// Usage: dotnet run -c Release --project bench/CredentialPortal.Benchmarks.Reminders [-- secrets]
+// Fills a fresh SQLite database (real migrations) with N secrets (default 1,000,000; 10 per application, expiries
+// spread over -30 … +365 days, 5 % disabled), then times
+//   1. the due-window query of a first pass (nothing claimed yet): ReminderPass.FindDueAsync, cold and warm;
+//   2. a steady-state pass (every due slot already delivered): ReminderPass.RunAsync, which finds nothing to do.
+// Target (ENGINEERING.md §5): the query part <= 5 s, constant memory.
+var secrets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+const int SecretsPerApplication = 10;
+var folder = Path.Combine(Path.GetTempPath(), "credentialportal-bench-" + Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(folder);
+var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "bench.db") }.ToString();
+var now = DateTime.UtcNow;
+
+var services = new ServiceCollection()
+    .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+    .AddSingleton(TimeProvider.System)
+    .AddSingleton<IEmailSender, DiscardingEmailSender>()
+    .AddDbContextFactory<CredentialPortalDbContext>(options => StoreRegistration.Configure(options, DatabaseProvider.Sqlite, connectionString))
+    .AddSingleton<ReminderPass>();
+services.AddOptions<ReminderOptions>();
+services.AddOptions<PortalOptions>();
+await using var provider = services.BuildServiceProvider();
+var contexts = provider.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>();
+var pass = provider.GetRequiredService<ReminderPass>();
+
+try
+{
+    await using (var db = await contexts.CreateDbContextAsync())
+    {
+        await db.Database.MigrateAsync();
+    }
+
+    var fill = Stopwatch.StartNew();
+    await FillAsync(connectionString, secrets, SecretsPerApplication, now);
+    Console.WriteLine($"filled {secrets:N0} secrets in {secrets / SecretsPerApplication:N0} applications in {fill.Elapsed.TotalSeconds:F1} s " +
+        $"({new FileInfo(Path.Combine(folder, "bench.db")).Length / 1024 / 1024} MiB)");
+
+    var (due, cold) = await MeasureAsync("first pass, due-window query (cold)", () => CountDueAsync(pass, now));
+    await MeasureAsync("first pass, due-window query (warm)", () => CountDueAsync(pass, now));
+    Console.WriteLine($"  {due:N0} slots due");
+
+    // Steady state: every due slot delivered earlier, as after the first pass.
+    await MarkDueAsDeliveredAsync(pass, connectionString, now);
+    await MeasureAsync("steady-state pass (query + send phase, nothing to do)", async () => (await pass.RunAsync()).Claimed);
+    await MeasureAsync("steady-state pass again", async () => (await pass.RunAsync()).Claimed);
+    using var process = Process.GetCurrentProcess();
+    Console.WriteLine($"process peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB (includes SQLite's page cache and the bulk fill)");
+    Console.WriteLine($"target: query part <= 5 s; first-pass query took {cold.TotalSeconds:F2} s");
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+static async Task<int> CountDueAsync(ReminderPass pass, DateTime now)
+{
+    var count = 0;
+    await foreach (var _ in pass.FindDueAsync(now))
+    {
+        count++;
+        if (count % 10_000 == 0)
+        {
+            Memory.Sample();
+        }
+    }
+
+    return count;
+}
+
+static async Task<(int Result, TimeSpan Elapsed)> MeasureAsync(string name, Func<Task<int>> action)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    Memory.Reset();
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var watch = Stopwatch.StartNew();
+    var result = await action();
+    watch.Stop();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    Memory.Sample();
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    // CPU time beside wall time: the development machines are shared, so wall time alone is noisy.
+    Console.WriteLine($"{name}: {watch.Elapsed.TotalSeconds:F2} s (CPU {cpu.TotalSeconds:F2} s), allocated {allocated / 1024 / 1024:N0} MiB in total, " +
+        $"peak managed heap {Memory.PeakBytes / 1024 / 1024:N0} MiB, working set {Environment.WorkingSet / 1024 / 1024:N0} MiB");
+    return (result, watch.Elapsed);
+}
+
+static async Task FillAsync(string connectionString, int secrets, int perApplication, DateTime now)
+{
+    await using var connection = new SqliteConnection(connectionString);
+    await connection.OpenAsync();
+    await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+    await using (var organisation = connection.CreateCommand())
+    {
+        organisation.CommandText = """INSERT INTO "Organisations" ("Name", "CountryCode", "IsActive", "CreatedAt") VALUES ('BenchOrg', 'NL', 1, $now)""";
+        organisation.Parameters.AddWithValue("$now", now);
+        await organisation.ExecuteNonQueryAsync();
+    }
+
+    await using var application = connection.CreateCommand();
+    application.CommandText = """
+        INSERT INTO "Applications" ("ClientId", "Name", "OrganisationId", "ApiCode", "IsSandboxOnly", "IsActive", "SecretLimit",
+            "AllowSelfRotation", "IsAdminAutomationClient", "NotificationEmails", "CreatedAt", "Version")
+        VALUES ($clientId, $name, 1, 'DM', 0, 1, 10, 0, 0, '["ops@bench.example"]', $now, $version)
+        """;
+    var clientId = application.Parameters.Add("$clientId", SqliteType.Text);
+    var appName = application.Parameters.Add("$name", SqliteType.Text);
+    application.Parameters.AddWithValue("$now", now);
+    var version = application.Parameters.Add("$version", SqliteType.Text);
+    application.Prepare();
+
+    await using var secret = connection.CreateCommand();
+    secret.CommandText = """
+        INSERT INTO "ClientSecrets" ("ApplicationId", "Name", "Hash", "Hint", "CreatedAt", "CreatedBy", "ExpiresAt", "DisabledAt")
+        VALUES ($applicationId, 'Production', $hash, 'abc', $now, 'bench', $expiresAt, $disabledAt)
+        """;
+    var applicationId = secret.Parameters.Add("$applicationId", SqliteType.Integer);
+    secret.Parameters.AddWithValue("$hash", new byte[32]);
+    secret.Parameters.AddWithValue("$now", now);
+    var expiresAt = secret.Parameters.Add("$expiresAt", SqliteType.Text);
+    var disabledAt = secret.Parameters.Add("$disabledAt", SqliteType.Text);
+    secret.Prepare();
+
+    var random = new Random(42);
+    for (var i = 0; i < secrets; i++)
+    {
+        if (i % perApplication == 0)
+        {
+            clientId.Value = Guid.NewGuid().ToString();
+            appName.Value = "Partner-NL-BenchOrg-DM-" + (i / perApplication).ToString(CultureInfo.InvariantCulture);
+            version.Value = Guid.NewGuid().ToString().ToUpperInvariant();
+            await application.ExecuteNonQueryAsync();
+        }
+
+        applicationId.Value = i / perApplication + 1;
+        // Midnight expiries, as the portal's date picker makes them, spread over -30 … +365 days.
+        expiresAt.Value = now.Date.AddDays(random.Next(-30, 366));
+        disabledAt.Value = random.Next(20) == 0 ? now : DBNull.Value;
+        await secret.ExecuteNonQueryAsync();
+    }
+
+    await transaction.CommitAsync();
+}
+
+static async Task MarkDueAsDeliveredAsync(ReminderPass pass, string connectionString, DateTime now)
+{
+    await using var connection = new SqliteConnection(connectionString);
+    await connection.OpenAsync();
+    await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+    await using var insert = connection.CreateCommand();
+    insert.CommandText = """
+        INSERT INTO "ReminderDeliveries" ("SecretId", "Slot", "Status", "CreatedAt", "Attempts", "NextAttemptAt", "SentAt")
+        VALUES ($secretId, $slot, 1, $now, 1, $now, $now)
+        """;
+    var secretId = insert.Parameters.Add("$secretId", SqliteType.Integer);
+    var slot = insert.Parameters.Add("$slot", SqliteType.Text);
+    insert.Parameters.AddWithValue("$now", now);
+    insert.Prepare();
+    await foreach (var due in pass.FindDueAsync(now))
+    {
+        secretId.Value = due.SecretId;
+        slot.Value = due.Slot.Name;
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    await transaction.CommitAsync();
+}
+
+/// <summary>Peak managed heap, sampled while a measurement runs.</summary>
+internal static class Memory
+{
+    public static long PeakBytes { get; private set; }
+
+    public static void Reset() => PeakBytes = GC.GetTotalMemory(forceFullCollection: false);
+
+    public static void Sample() => PeakBytes = Math.Max(PeakBytes, GC.GetTotalMemory(forceFullCollection: false));
+}
+
+/// <summary>The benchmark measures the database side; nothing is sent.</summary>
+internal sealed class DiscardingEmailSender : IEmailSender
+{
+    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default) => Task.CompletedTask;
+}

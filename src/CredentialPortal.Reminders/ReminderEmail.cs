@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using CredentialPortal.Core.Email;
+
+namespace CredentialPortal.Reminders;
+
+/// <summary>What a reminder says about one secret. Holds no secret value: the store has only its hash and hint.</summary>
+public sealed record ReminderEmailModel(
+    string ApplicationName,
+    string ClientId,
+    string SecretName,
+    string SecretHint,
+    DateTime ExpiresAt,
+    DateTime Now,
+    ReminderSlot Slot,
+    bool Replaced,
+    string PortalBaseUrl);
+
+/// <summary>Composes the reminder emails: a subject, a plain-text body and an HTML alternative (every value encoded).</summary>
+public static class ReminderEmail
+{
+    public const string PortalPath = "/manage-api-credentials";
+
+    public static EmailMessage Compose(ReminderEmailModel model, IReadOnlyList<string> to)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var content = new Content(model);
+        return new EmailMessage(to, content.Subject, content.Text(), content.Html());
+    }
+
+    public static string PortalLink(string baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        return baseUrl.TrimEnd('/') + PortalPath;
+    }
+
+    /// <summary>The sentences of one email, shared by the text and HTML renderings.</summary>
+    private sealed class Content
+    {
+        private readonly ReminderEmailModel _model;
+
+        public Content(ReminderEmailModel model)
+        {
+            _model = model;
+            var name = OneLine(model.SecretName);
+            var application = OneLine(model.ApplicationName);
+            var daysLeft = ReminderSchedule.DaysLeft(model.ExpiresAt, model.Now);
+            var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            Secret = $"{name} ({Hint})";
+            Link = PortalLink(model.PortalBaseUrl);
+            if (model.Slot.IsFinalNotice)
+            {
+                Subject = $"Client secret \"{name}\" of {application} has expired: API access has stopped";
+                ExpiryLine = $"{expires} (expired)";
+                Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expired at {expires}. "
+                    + "The application has no other active secret: API access has stopped. It resumes once the application has a new secret and your system uses it.";
+                Steps =
+                [
+                    "Create a new secret for the application in the portal.",
+                    "Update your system to use the new secret.",
+                    "Confirm connectivity: the new secret's \"last used\" appears in the portal once your system has obtained a token with it.",
+                    "Delete the expired secret.",
+                ];
+                return;
+            }
+
+            var when = daysLeft switch
+            {
+                0 => "today",
+                1 => "in 1 day",
+                _ => $"in {daysLeft.ToString(CultureInfo.InvariantCulture)} days",
+            };
+            Subject = model.Replaced
+                ? $"Old client secret \"{name}\" of {application} expires {when}"
+                : $"Client secret \"{name}\" of {application} expires {when}";
+            ExpiryLine = $"{expires} ({when})";
+            Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expires {when}, at {expires}. "
+                + "From then on it no longer obtains access tokens.";
+            if (model.Replaced)
+            {
+                Note = "The application already has a newer secret. If your system uses it, finish the rotation: "
+                    + "deleting the old secret stops further reminders about it.";
+                Steps =
+                [
+                    "Make sure your system uses the newer secret.",
+                    "Confirm connectivity: the newer secret's \"last used\" appears in the portal once your system has obtained a token with it.",
+                    "Disable the old secret, then delete it.",
+                ];
+            }
+            else
+            {
+                Steps =
+                [
+                    "Create a new secret for the application in the portal.",
+                    "Update your system to use the new secret.",
+                    "Confirm connectivity: the new secret's \"last used\" appears in the portal once your system has obtained a token with it.",
+                    "Disable the old secret, then delete it.",
+                ];
+            }
+        }
+
+        public string Subject { get; }
+        private string Hint => OneLine(_model.SecretHint) + "\u2026";
+        private string Secret { get; }
+        private string ExpiryLine { get; }
+        private string Lead { get; }
+        private string? Note { get; }
+        private string[] Steps { get; }
+        private string Link { get; }
+        private string Heading => _model.Slot.IsFinalNotice ? "What to do now:" : "What to do: rotate the secret before it expires.";
+
+        private const string Footer = "You receive this email as a credential manager or a notification address of the application, "
+            + "or as an administrator of an application without either. This email never contains a secret value.";
+
+        public string Text()
+        {
+            var text = new StringBuilder();
+            text.AppendLine("Hello,").AppendLine();
+            text.AppendLine(Lead).AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Application:  {OneLine(_model.ApplicationName)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"client_id:    {OneLine(_model.ClientId)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Secret:       {Secret}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Expires:      {ExpiryLine}").AppendLine();
+            if (Note is not null)
+            {
+                text.AppendLine(Note).AppendLine();
+            }
+
+            text.AppendLine(Heading);
+            for (var i = 0; i < Steps.Length; i++)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{i + 1}. {Steps[i]}");
+            }
+
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Manage the application's credentials: {Link}").AppendLine();
+            text.AppendLine(Footer);
+            return text.ToString();
+        }
+
+        public string Html()
+        {
+            var e = HtmlEncoder.Default;
+            var html = new StringBuilder();
+            html.AppendLine("<!DOCTYPE html>");
+            html.AppendLine(CultureInfo.InvariantCulture, $"<html><head><meta charset=\"utf-8\"><title>{e.Encode(Subject)}</title></head>");
+            html.AppendLine("<body style=\"font-family: sans-serif; line-height: 1.4\">");
+            html.AppendLine("<p>Hello,</p>");
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p>{e.Encode(Lead)}</p>");
+            html.AppendLine("<table>");
+            Row("Application", OneLine(_model.ApplicationName));
+            Row("client_id", OneLine(_model.ClientId));
+            Row("Secret", Secret);
+            Row("Expires", ExpiryLine);
+            html.AppendLine("</table>");
+            if (Note is not null)
+            {
+                html.AppendLine(CultureInfo.InvariantCulture, $"<p><strong>{e.Encode(Note)}</strong></p>");
+            }
+
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p>{e.Encode(Heading)}</p>");
+            html.AppendLine("<ol>");
+            foreach (var step in Steps)
+            {
+                html.AppendLine(CultureInfo.InvariantCulture, $"<li>{e.Encode(step)}</li>");
+            }
+
+            html.AppendLine("</ol>");
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p><a href=\"{e.Encode(Link)}\">Manage the application's credentials</a> ({e.Encode(Link)})</p>");
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p style=\"color: #555; font-size: smaller\">{e.Encode(Footer)}</p>");
+            html.AppendLine("</body></html>");
+            return html.ToString();
+
+            void Row(string label, string value) =>
+                html.AppendLine(CultureInfo.InvariantCulture, $"<tr><th style=\"text-align: left; padding-right: 1em\">{e.Encode(label)}</th><td>{e.Encode(value)}</td></tr>");
+        }
+
+        /// <summary>Names are user input: a line break would end a mail header (and is an injection vector there).</summary>
+        private static string OneLine(string value) =>
+            string.Create(value.Length, value, (span, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+                }
+            });
+    }
+}

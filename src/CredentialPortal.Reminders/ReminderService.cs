@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Reminders;
+
+/// <summary>Runs a <see cref="ReminderPass"/> at start-up and then every <see cref="ReminderOptions.Interval"/>.</summary>
+public sealed partial class ReminderService(
+    ReminderPass pass,
+    IOptions<ReminderOptions> options,
+    TimeProvider time,
+    ILogger<ReminderService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            LogDisabled();
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        do
+        {
+            try
+            {
+                var result = await pass.RunAsync(stoppingToken);
+                if (result is not { Claimed: 0, Sent: 0, Retrying: 0, Failed: 0, Dropped: 0 })
+                {
+                    LogPass(result.Claimed, result.Sent, result.Retrying, result.Failed, result.Dropped);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A database or mail outage must not end the service: the next pass picks the work up again.
+                LogPassFailed(ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder service is switched off (Reminders:Enabled=false)")]
+    private partial void LogDisabled();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder pass: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Failed} failed, {Dropped} dropped")]
+    private partial void LogPass(int claimed, int sent, int retrying, int failed, int dropped);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reminder pass failed; the next pass retries")]
+    private partial void LogPassFailed(Exception ex);
+}

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.TokenService.Throttling;
+
+/// <summary>
+/// Audits failed client authentication aggregated: failures are counted in memory per client_id and reason and
+/// written as at most one <see cref="AuditEventTypes.TokenAuthenticationFailed"/> row per pair per flush interval,
+/// with the count, the time span and the last remote address in the details. Distinct pairs per interval are capped,
+/// the rest are summed into one row, so a flood of made-up client_ids cannot flood the audit table.
+/// The presented secret is never recorded.
+/// </summary>
+public sealed partial class AuthenticationFailureAudit(
+    IServiceScopeFactory scopes,
+    IOptions<TokenServiceOptions> options,
+    TimeProvider time,
+    ILogger<AuthenticationFailureAudit> logger) : BackgroundService
+{
+    private const int MaxPairsPerFlush = 500;
+
+    private ConcurrentDictionary<(string ClientId, string Reason), Tally> _tallies = new();
+
+    public void Record(string clientId, string reason, string? remoteAddress, int? applicationId, int? organisationId)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var now = time.GetUtcNow().UtcDateTime;
+        var tally = _tallies.GetOrAdd((clientId, reason), static (_, at) => new Tally { First = at }, now);
+        lock (tally)
+        {
+            tally.Count++;
+            tally.Last = now;
+            tally.RemoteAddress = remoteAddress;
+            tally.ApplicationId = applicationId;
+            tally.OrganisationId = organisationId;
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var tallies = Interlocked.Exchange(ref _tallies, new ConcurrentDictionary<(string, string), Tally>());
+        if (tallies.IsEmpty)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var ordered = tallies.OrderByDescending(t => t.Value.Count).ToList();
+        foreach (var ((clientId, reason), tally) in ordered.Take(MaxPairsPerFlush))
+        {
+            audit.Add(AuditEventTypes.TokenAuthenticationFailed,
+                new AuditActor(clientId, RemoteAddress: tally.RemoteAddress),
+                $"client_id={clientId} reason={reason} count={tally.Count} first={tally.First:O} last={tally.Last:O}",
+                organisationId: tally.OrganisationId, applicationId: tally.ApplicationId);
+        }
+
+        var rest = ordered.Skip(MaxPairsPerFlush).ToList();
+        if (rest.Count > 0)
+        {
+            audit.Add(AuditEventTypes.TokenAuthenticationFailed, AuditActor.System,
+                $"reason=many_client_ids distinct={rest.Count} count={rest.Sum(t => t.Value.Count)}");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FailedAuthentication.AuditFlushSeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushSafelyAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: StopAsync flushes once more.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushSafelyAsync(cancellationToken);
+    }
+
+    private async Task FlushSafelyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            LogFlushFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing aggregated token authentication failures to the audit log failed.")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
+
+    private sealed class Tally
+    {
+        public int Count { get; set; }
+        public DateTime First { get; set; }
+        public DateTime Last { get; set; }
+        public string? RemoteAddress { get; set; }
+        public int? ApplicationId { get; set; }
+        public int? OrganisationId { get; set; }
+    }
+}

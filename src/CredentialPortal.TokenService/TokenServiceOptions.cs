@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CredentialPortal.TokenService;
+
+/// <summary>Configuration section <c>TokenService</c>.</summary>
+public sealed class TokenServiceOptions
+{
+    public const string SectionName = "TokenService";
+
+    /// <summary>Whether this host serves the token service at all (false for a portal-only instance).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The <c>iss</c> of issued tokens and the issuer in discovery, e.g. <c>https://credentials.example.org</c>.
+    /// When empty it is the address of each request (scheme, host, path base), which reflects forwarded headers only
+    /// when the host is configured to honour them. Set it for scale-out, so every instance issues the same issuer.
+    /// </summary>
+    [Url]
+    public string? Issuer { get; set; }
+
+    /// <summary>The <c>aud</c> of tokens whose scopes map to no entry of <see cref="ApiAudiences"/>.</summary>
+    [Required, MinLength(1)]
+    public string DefaultAudience { get; set; } = "credential-portal-api";
+
+    /// <summary>
+    /// Audience per API resource (scope without <c>:sandbox</c>), e.g. <c>search-match: https://smc.example.org</c>.
+    /// A token gets every audience its scopes map to.
+    /// </summary>
+    public Dictionary<string, string> ApiAudiences { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Access token lifetime in seconds (<c>expires_in</c>).</summary>
+    [Range(60, 86_400)]
+    public int LifetimeSeconds { get; set; } = 3600;
+
+    /// <summary><c>RS256</c> (RSA 2048) or <c>ES256</c> (ECDSA P-256).</summary>
+    [Required, RegularExpression("^(RS256|ES256)$")]
+    public string Algorithm { get; set; } = "RS256";
+
+    /// <summary>How long a signing key signs before the next one takes over.</summary>
+    [Range(1, 3650)]
+    public int KeyRotationDays { get; set; } = 90;
+
+    /// <summary>How many days before it starts signing a new key is published in JWKS, for relying parties' caches.</summary>
+    [Range(0, 365)]
+    public int KeyPublishAheadDays { get; set; } = 7;
+
+    /// <summary>How often each instance rereads the signing keys (a rotation by another instance shows up this late).</summary>
+    [Range(1, 86_400)]
+    public int KeyRefreshSeconds { get; set; } = 300;
+
+    /// <summary>How often each instance polls the credential change log (cache invalidation latency).</summary>
+    [Range(50, 5_000)]
+    public int ChangePollMilliseconds { get; set; } = 250;
+
+    /// <summary>How long an unknown client_id is remembered as unknown (new applications are announced by the change log).</summary>
+    [Range(0, 3600)]
+    public int UnknownClientCacheSeconds { get; set; } = 60;
+
+    /// <summary>Upper bound on how long a cached client is trusted without a change notice.</summary>
+    [Range(1, 86_400)]
+    public int ClientCacheMaxAgeSeconds { get; set; } = 600;
+
+    /// <summary>How often "last used" times are written to the database.</summary>
+    [Range(1, 3600)]
+    public int LastUsedFlushSeconds { get; set; } = 5;
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    public FailedAuthenticationOptions FailedAuthentication { get; set; } = new();
+}
+
+/// <summary>Section <c>TokenService:RateLimit</c>: a token bucket per authenticated client.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Sustained token requests per second per client; 0 switches rate limiting off (benchmarks).</summary>
+    [Range(0, 1_000_000)]
+    public double PermitsPerSecond { get; set; } = 20;
+
+    /// <summary>Requests a client may make at once after being idle.</summary>
+    [Range(1, 1_000_000)]
+    public int Burst { get; set; } = 40;
+}
+
+/// <summary>Section <c>TokenService:FailedAuthentication</c>: throttling of failed client authentication per client_id.</summary>
+public sealed class FailedAuthenticationOptions
+{
+    /// <summary>Failures of one client_id within <see cref="WindowSeconds"/> that start a block; 0 switches it off.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxFailures { get; set; } = 10;
+
+    [Range(1, 86_400)]
+    public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How long failed attempts for a blocked client_id are answered with 429. A request whose secret is right still
+    /// succeeds: client_ids are not secret, so a hard lockout would let anyone deny a partner service.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int BlockSeconds { get; set; } = 60;
+
+    /// <summary>How often aggregated audit events for failures are written (one row per client_id and reason).</summary>
+    [Range(1, 3600)]
+    public int AuditFlushSeconds { get; set; } = 60;
+}

@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using CredentialPortal.TokenService.Clients;
+using CredentialPortal.TokenService.Endpoints;
+using CredentialPortal.TokenService.Signing;
+using CredentialPortal.TokenService.Throttling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CredentialPortal.TokenService;
+
+public static class TokenServiceRegistration
+{
+    /// <summary>
+    /// Registers the token service. With <c>TokenService:Enabled=false</c> only the signing keys and
+    /// <see cref="AccessTokenValidator"/> are registered (other parts validate our tokens), no endpoint or background work.
+    /// Needs the store (<c>AddCredentialPortalStore</c>) first.
+    /// </summary>
+    public static IHostApplicationBuilder AddTokenService(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<TokenServiceOptions>()
+            .BindConfiguration(TokenServiceOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => IsValid(o.RateLimit) && IsValid(o.FailedAuthentication),
+                "TokenService:RateLimit or TokenService:FailedAuthentication holds a value out of range.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SigningKeyStore>();
+        builder.Services.AddSingleton<AccessTokenValidator>();
+        if (!IsEnabled(builder.Configuration))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<ClientCache>();
+        builder.Services.AddSingleton<ClientRateLimiter>();
+        builder.Services.AddSingleton<FailedAuthenticationThrottle>();
+        builder.Services.AddSingleton<TokenEndpoint>();
+        builder.Services.AddSingleton<DiscoveryEndpoints>();
+        builder.Services.AddSingleton<ConnectivityEndpoint>();
+        builder.Services.AddSingleton<CredentialChangePoller>();
+        builder.Services.AddSingleton<UsageRecorder>();
+        builder.Services.AddSingleton<AuthenticationFailureAudit>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CredentialChangePoller>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthenticationFailureAudit>());
+        builder.Services.AddHostedService<SigningKeyRefresher>();
+        return builder;
+    }
+
+    /// <summary>Maps the token endpoint, discovery, JWKS and <c>/connectivity</c> (unless the token service is disabled).</summary>
+    public static IEndpointRouteBuilder MapTokenService(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
+        if (!IsEnabled(configuration))
+        {
+            return endpoints;
+        }
+
+        var services = endpoints.ServiceProvider;
+        var token = services.GetRequiredService<TokenEndpoint>();
+        var discovery = services.GetRequiredService<DiscoveryEndpoints>();
+        var connectivity = services.GetRequiredService<ConnectivityEndpoint>();
+
+        // Any method, so that a GET gets an OAuth error (405) instead of an empty routing 405. Partners post forms from
+        // their own servers: no cookies, so no antiforgery.
+        endpoints.Map(TokenEndpoint.Path, token.HandleAsync).DisableAntiforgery();
+        endpoints.MapGet(DiscoveryEndpoints.OpenIdConfigurationPath, discovery.MetadataAsync);
+        endpoints.MapGet(DiscoveryEndpoints.AuthorizationServerPath, discovery.MetadataAsync);
+        endpoints.MapGet(DiscoveryEndpoints.JwksPath, discovery.JwksAsync);
+        endpoints.MapGet(ConnectivityEndpoint.Path, connectivity.HandleAsync);
+        return endpoints;
+    }
+
+    private static bool IsEnabled(IConfiguration configuration) =>
+        configuration.GetValue($"{TokenServiceOptions.SectionName}:{nameof(TokenServiceOptions.Enabled)}", true);
+
+    private static bool IsValid(object options) =>
+        Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Users;
+
+namespace CredentialPortal.Web.Account;
+
+/// <summary>Invitation and password-reset emails: a one-time link, never a password.</summary>
+public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
+{
+    public async Task SendInvitationAsync(PortalUser user, string organisationName, string invitedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var link = await links.CreateAsync(user, LinkPurpose.Invitation);
+        var valid = Describe(links.LifetimeOf(LinkPurpose.Invitation));
+        var text = $"""
+            Hello {user.DisplayName},
+
+            {invitedBy} invited you to Manage API Credentials for {organisationName}.
+
+            Open this link to choose your password and set up your authenticator app (valid for {valid}, once):
+            {link}
+
+            If you did not expect this invitation, you can ignore this email.
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>{Encode(invitedBy)} invited you to Manage API Credentials for {Encode(organisationName)}.</p>
+            <p><a href="{Encode(link)}">Choose your password and set up your authenticator app</a> (valid for {valid}, once).</p>
+            <p>If you did not expect this invitation, you can ignore this email.</p>
+            """;
+        await sender.SendAsync(new EmailMessage([user.Email!], "Your invitation to Manage API Credentials", text, html), cancellationToken);
+    }
+
+    public async Task SendPasswordResetAsync(PortalUser user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var link = await links.CreateAsync(user, LinkPurpose.PasswordReset);
+        var valid = Describe(links.LifetimeOf(LinkPurpose.PasswordReset));
+        var text = $"""
+            Hello {user.DisplayName},
+
+            Someone asked to reset the password of your Manage API Credentials account.
+            Open this link to choose a new password (valid for {valid}, once):
+            {link}
+
+            If this was not you, ignore this email: your password stays as it is.
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>Someone asked to reset the password of your Manage API Credentials account.</p>
+            <p><a href="{Encode(link)}">Choose a new password</a> (valid for {valid}, once).</p>
+            <p>If this was not you, ignore this email: your password stays as it is.</p>
+            """;
+        await sender.SendAsync(new EmailMessage([user.Email!], "Reset your Manage API Credentials password", text, html), cancellationToken);
+    }
+
+    private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
+
+    private static string Describe(TimeSpan lifetime) => lifetime switch
+    {
+        { TotalHours: 1 } => "1 hour",
+        { TotalHours: > 1 } => string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalHours:0.#} hours"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{lifetime.TotalMinutes:0} minutes"),
+    };
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Account;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CredentialPortal.Web.Pages.Account;
+
+/// <summary>
+/// A new authenticator (new phone): needs the password again. The old key and all recovery codes stop working, every
+/// session ends, and the user is taken through enrolment straight away.
+/// </summary>
+public sealed class ResetAuthenticatorModel(
+    UserManager<PortalUser> users,
+    PortalSessions sessions,
+    AuditLog audit,
+    CredentialPortalDbContext db) : AccountPage
+{
+    [BindProperty, Required, DataType(DataType.Password), StringLength(PasswordRules.MaximumLength), Display(Name = "Your password")]
+    public string Password { get; set; } = "";
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var actor = AuditActors.For(HttpContext, user);
+        if (!await users.CheckPasswordAsync(user, Password))
+        {
+            audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password when resetting the authenticator", organisationId: user.OrganisationId);
+            if (await users.RecordFailureAsync(user))
+            {
+                audit.Add(AuditEventTypes.LoginLockedOut, actor, "authenticator reset", organisationId: user.OrganisationId);
+                await db.SaveChangesAsync();
+                await sessions.SignOutAsync();
+                StatusMessage = LockedOutMessage;
+                return RedirectToPage("Login");
+            }
+
+            await db.SaveChangesAsync();
+            ModelState.AddModelError(nameof(Password), "The password is not correct.");
+            return Page();
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        await users.ResetAuthenticatorKeyAsync(user);
+        audit.Add(AuditEventTypes.MfaReset, actor, "by the user", organisationId: user.OrganisationId);
+        await db.SaveChangesAsync();
+        await sessions.SignOutAsync();
+        await sessions.BeginAsync(user);
+        return RedirectToPage("Enrol", new { returnUrl = "/Account" });
+    }
+}

@@ -1,0 +1,303 @@
+using System.Net;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Testing;
+using CredentialPortal.Testing.Account;
+using CredentialPortal.Web.Pages.Account;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.IntegrationTests.Account;
+
+public sealed class SignInTests
+{
+    private const string Email = PortalFactory.AdminEmail;
+    private const string Password = PortalFactory.AdminPassword;
+
+    [Fact]
+    public async Task A_replayed_code_is_rejected_and_audited()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+        await client.SignInAsAdministratorAsync();
+        var app = portal.AuthenticatorOf(Email)!;
+        await client.SignOutAsync();
+
+        // The enrolment used the code of the current time step; the same code again must fail.
+        var codePage = await client.SubmitPasswordAsync(Email, Password);
+        var replay = await client.SubmitCodeAsync(codePage, app.CurrentCode());
+
+        Assert.Equal(AccountPages.LoginWithCode, replay.Path);
+        Assert.Contains("already used", replay.Errors, StringComparison.Ordinal);
+        var signedIn = await client.SubmitCodeAsync(replay, app.NextCode());
+        Assert.Equal("/", signedIn.Path);
+        Assert.Equal(1, await CountEventsAsync(portal, AuditEventTypes.MfaReplay));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Of_two_racing_sign_ins_with_the_same_code_only_one_succeeds(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
+        using (var enrolling = new PortalClient(portal))
+        {
+            await enrolling.SignInAsAdministratorAsync();
+        }
+
+        var app = portal.AuthenticatorOf(Email)!;
+        using var first = new PortalClient(portal);
+        using var second = new PortalClient(portal);
+        var firstCodePage = await first.SubmitPasswordAsync(Email, Password);
+        var secondCodePage = await second.SubmitPasswordAsync(Email, Password);
+        var code = app.NextCode();
+
+        var results = await Task.WhenAll(first.SubmitCodeAsync(firstCodePage, code), second.SubmitCodeAsync(secondCodePage, code));
+
+        Assert.Single(results, r => r.Path == "/");
+        Assert.Single(results, r => r.Path == AccountPages.LoginWithCode && r.Errors.Contains("already used", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Codes_more_than_one_step_away_are_rejected_and_one_step_away_accepted()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+        await client.SignInAsAdministratorAsync();
+        var app = portal.AuthenticatorOf(Email)!;
+        await client.SignOutAsync();
+        portal.Time.Advance(TimeSpan.FromMinutes(5));
+        var now = portal.Time.GetUtcNow();
+
+        var codePage = await client.SubmitPasswordAsync(Email, Password);
+        var twoStepsOld = await client.SubmitCodeAsync(codePage, app.CodeAt(now.AddSeconds(-2 * Totp.StepSeconds)));
+        var twoStepsAhead = await client.SubmitCodeAsync(twoStepsOld, app.CodeAt(now.AddSeconds(2 * Totp.StepSeconds)));
+        var oneStepOld = await client.SubmitCodeAsync(twoStepsAhead, app.CodeAt(now.AddSeconds(-Totp.StepSeconds)));
+
+        Assert.Equal(AccountPages.LoginWithCode, twoStepsOld.Path);
+        Assert.Contains("not correct", twoStepsOld.Errors, StringComparison.Ordinal);
+        Assert.Equal(AccountPages.LoginWithCode, twoStepsAhead.Path);
+        Assert.Equal("/", oneStepOld.Path);
+        Assert.Equal(2, await CountEventsAsync(portal, AuditEventTypes.MfaFailed));
+    }
+
+    [Fact]
+    public async Task A_recovery_code_signs_in_once()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var admin = new PortalClient(portal);
+        await admin.SignInAsAdministratorAsync();
+        var user = await admin.InviteAndOnboardAsync("recovering@operator.example");
+        using var client = user.Client;
+        await client.SignOutAsync();
+
+        var first = await SignInWithRecoveryCodeAsync(client, user, user.RecoveryCodes[0]);
+        Assert.Equal("/", first.Path);
+        await client.SignOutAsync();
+        var again = await SignInWithRecoveryCodeAsync(client, user, user.RecoveryCodes[0]);
+        Assert.Equal(AccountPages.LoginWithRecoveryCode, again.Path);
+        Assert.Contains("not valid", again.Errors, StringComparison.Ordinal);
+        var other = await client.SubmitCodeAsync(again, user.RecoveryCodes[1]);
+        Assert.Equal("/", other.Path);
+        Assert.Contains("8 recovery codes left", other.Text, StringComparison.Ordinal);
+
+        Assert.Equal(2, await CountEventsAsync(portal, AuditEventTypes.RecoveryCodeUsed));
+        var account = await client.GetAsync("/Account");
+        Assert.Equal("8", account.Document.QuerySelector("#recovery-codes-left")?.TextContent);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Of_two_racing_sign_ins_with_the_same_recovery_code_only_one_succeeds(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
+        using var admin = new PortalClient(portal);
+        await admin.SignInAsAdministratorAsync();
+        var user = await admin.InviteAndOnboardAsync("racing@operator.example");
+        using var first = new PortalClient(portal);
+        using var second = new PortalClient(portal);
+        await first.SubmitPasswordAsync(user.Email, user.Password);
+        await second.SubmitPasswordAsync(user.Email, user.Password);
+        var firstForm = await first.GetAsync(AccountPages.LoginWithRecoveryCode);
+        var secondForm = await second.GetAsync(AccountPages.LoginWithRecoveryCode);
+
+        var results = await Task.WhenAll(
+            first.SubmitCodeAsync(firstForm, user.RecoveryCodes[0]), second.SubmitCodeAsync(secondForm, user.RecoveryCodes[0]));
+
+        Assert.Single(results, r => r.Path == "/");
+        Assert.Single(results, r => r.Path == AccountPages.LoginWithRecoveryCode);
+        Assert.Equal("9", (await first.GetAsync("/Account")).Document.QuerySelector("#recovery-codes-left")?.TextContent
+            ?? (await second.GetAsync("/Account")).Document.QuerySelector("#recovery-codes-left")?.TextContent);
+    }
+
+    [Fact]
+    public async Task Repeated_wrong_passwords_lock_the_account_without_revealing_the_password()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+
+        HtmlPage page = null!;
+        for (var i = 0; i < 4; i++)
+        {
+            page = await client.SubmitPasswordAsync(Email, "wrong password number " + i);
+            Assert.Contains(AccountPage.GenericSignInFailure, page.Errors, StringComparison.Ordinal);
+        }
+
+        var fifth = await client.SubmitPasswordAsync(Email, "wrong password number 5");
+        var rightPassword = await client.SubmitPasswordAsync(Email, Password);
+        var wrongPassword = await client.SubmitPasswordAsync(Email, "yet another wrong one");
+
+        Assert.Contains(AccountPage.LockedOutMessage, fifth.Errors, StringComparison.Ordinal);
+        Assert.Equal(AccountPages.Login, rightPassword.Path);
+        Assert.Equal(wrongPassword.Errors, rightPassword.Errors);
+        Assert.Contains(AccountPage.LockedOutMessage, rightPassword.Errors, StringComparison.Ordinal);
+        Assert.True(await CountEventsAsync(portal, AuditEventTypes.LoginLockedOut) >= 3);
+        Assert.Equal(5, await CountEventsAsync(portal, AuditEventTypes.LoginFailed));
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_sent_in_parallel_all_count_toward_the_lockout()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var clients = Enumerable.Range(0, 5).Select(_ => new PortalClient(portal)).ToList();
+        var forms = await Task.WhenAll(clients.Select(c => c.GetAsync(AccountPages.Login)));
+
+        await Task.WhenAll(clients.Select((c, i) => c.SubmitLoginAsync(forms[i], Email, "parallel wrong password " + i)));
+
+        using var client = new PortalClient(portal);
+        var rightPassword = await client.SubmitPasswordAsync(Email, Password);
+        Assert.Contains(AccountPage.LockedOutMessage, rightPassword.Errors, StringComparison.Ordinal);
+        clients.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task Wrong_codes_count_toward_the_lockout_with_wrong_passwords()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+        await client.SignInAsAdministratorAsync();
+        await client.SignOutAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await client.SubmitPasswordAsync(Email, "not the password " + i);
+        }
+
+        var codePage = await client.SubmitPasswordAsync(Email, Password);
+        var wrong = await client.SubmitCodeAsync(codePage, "000000");
+        Assert.Equal(AccountPages.LoginWithCode, wrong.Path);
+        var locked = await client.SubmitCodeAsync(wrong, "111111");
+
+        Assert.Equal(AccountPages.Login, locked.Path);
+        Assert.Contains(AccountPage.LockedOutMessage, locked.Text, StringComparison.Ordinal);
+        var afterwards = await client.SubmitPasswordAsync(Email, Password);
+        Assert.Contains(AccountPage.LockedOutMessage, afterwards.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_address_gets_the_same_message_as_a_wrong_password()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+
+        var unknown = await client.SubmitPasswordAsync("nobody@nowhere.example", Password);
+        var wrong = await client.SubmitPasswordAsync(Email, "wrong password here");
+
+        Assert.Equal(wrong.Errors, unknown.Errors);
+        Assert.Contains(AccountPage.GenericSignInFailure, unknown.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_are_rate_limited_per_account()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Account:AttemptsPerAccountPerMinute"] = "3",
+            ["Account:MaxFailedAttempts"] = "50",
+        });
+        using var client = new PortalClient(portal);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.SubmitPasswordAsync(Email, "wrong " + i + " password")).Status);
+        }
+
+        var limited = await client.SubmitPasswordAsync(Email, Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.Contains(AccountPage.ThrottledMessage, limited.Errors, StringComparison.Ordinal);
+        var otherAccount = await client.SubmitPasswordAsync("other@operator.example", "some password here");
+        Assert.Equal(HttpStatusCode.OK, otherAccount.Status);
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_are_rate_limited_per_client_address()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Account:AttemptsPerAddressPerMinute"] = "4",
+        });
+        using var client = new PortalClient(portal);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await client.SubmitPasswordAsync($"user{i}@nowhere.example", "some password here");
+        }
+
+        var limited = await client.SubmitPasswordAsync("fresh@nowhere.example", "some password here");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+    }
+
+    [Fact]
+    public async Task A_disabled_user_cannot_sign_in()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        await using (var db = portal.CreateDbContext())
+        {
+            await db.Users.Where(u => u.Email == Email).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsDisabled, true));
+        }
+
+        using var client = new PortalClient(portal);
+        var page = await client.SubmitPasswordAsync(Email, Password);
+
+        Assert.Equal(AccountPages.Login, page.Path);
+        Assert.Contains(AccountPage.GenericSignInFailure, page.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_return_url_is_followed_only_when_local()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+        await client.SignInAsAdministratorAsync();
+        await client.SignOutAsync();
+        var app = portal.AuthenticatorOf(Email)!;
+
+        var login = await client.GetAsync("/Account/ChangePassword");
+        Assert.Equal(AccountPages.Login, login.Path);
+        var codePage = await client.SubmitLoginAsync(login, Email, Password);
+        var target = await client.SubmitCodeAsync(codePage, app.NextCode());
+        Assert.Equal("/Account/ChangePassword", target.Path);
+
+        await client.SignOutAsync();
+        var evil = await client.GetAsync("/Account/Login?returnUrl=https%3A%2F%2Fevil.example%2F");
+        var evilCodePage = await client.SubmitLoginAsync(evil, Email, Password);
+        var landed = await client.SubmitCodeAsync(evilCodePage, app.NextCode());
+        Assert.Equal("localhost", landed.Url.Host);
+        Assert.Equal("/", landed.Path);
+    }
+
+    private static async Task<HtmlPage> SignInWithRecoveryCodeAsync(PortalClient client, OnboardedUser user, string code)
+    {
+        var codePage = await client.SubmitPasswordAsync(user.Email, user.Password);
+        var recoveryPage = await client.GetAsync(AccountPages.LoginWithRecoveryCode);
+        Assert.Equal(AccountPages.LoginWithCode, codePage.Path);
+        return await client.SubmitCodeAsync(recoveryPage, code);
+    }
+
+    internal static async Task<int> CountEventsAsync(PortalFactory portal, string eventType)
+    {
+        await using var db = portal.CreateDbContext();
+        return await db.AuditEvents.CountAsync(e => e.EventType == eventType);
+    }
+}

@@ -1,0 +1,150 @@
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Organisations;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Reminders;
+using CredentialPortal.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialPortal.IntegrationTests.Reminders;
+
+/// <summary>One email seen on a day of the walk: the day number (0 = the walk's first day) and its subject.</summary>
+public sealed record WalkMail(int Day, string Subject, IReadOnlyList<string> To);
+
+/// <summary>
+/// The product with its reminder service switched off, so the test drives <see cref="ReminderPass"/> itself:
+/// one pass per simulated day at 09:00 UTC on the fake clock, collecting the emails each day produced.
+/// </summary>
+public sealed class ReminderWalk : IAsyncDisposable
+{
+    private int _applications;
+
+    private ReminderWalk(PortalFactory portal) => Portal = portal;
+
+    public PortalFactory Portal { get; }
+    public FakeTimeProvider Time => Portal.Time;
+    public DateTime Now => Time.GetUtcNow().UtcDateTime;
+    public ReminderPass Pass => Portal.Services.GetRequiredService<ReminderPass>();
+
+    /// <summary>Midnight UTC <paramref name="days"/> days after today, like an expiry date chosen in the portal.</summary>
+    public DateTime Midnight(int days) => Now.Date.AddDays(days);
+
+    public static async Task<ReminderWalk> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Reminders:Enabled"] = "false" };
+        return new ReminderWalk(await PortalFactory.StartAsync(provider, all));
+    }
+
+    /// <summary>An application with one credential manager <c>{label}@partner.example</c> (and optional extra addresses).</summary>
+    public async Task<Application> AddApplicationAsync(string label, bool withManager = true, params string[] notificationEmails)
+    {
+        await using var db = Portal.CreateDbContext();
+        var number = Interlocked.Increment(ref _applications);
+        var organisation = new Organisation { Name = $"Org{number}-{label}", CountryCode = "NL", CreatedAt = Now };
+        var application = new Application
+        {
+            ClientId = SecretGenerator.NewClientId(),
+            Name = $"Partner-NL-Org{number}-DM-{label}",
+            Organisation = organisation,
+            ApiCode = "DM",
+            CreatedAt = Now,
+        };
+        application.NotificationEmails.AddRange(notificationEmails);
+        db.Applications.Add(application);
+        if (withManager)
+        {
+            var email = $"{label}@partner.example";
+            var user = new PortalUser
+            {
+                UserName = email,
+                NormalizedUserName = email.ToUpperInvariant(),
+                Email = email,
+                NormalizedEmail = email.ToUpperInvariant(),
+                DisplayName = label,
+                Organisation = organisation,
+                CreatedAt = Now,
+                SecurityStamp = Guid.NewGuid().ToString(),
+            };
+            db.Users.Add(user);
+            db.CredentialManagers.Add(new CredentialManagerAssignment { User = user, Application = application, AssignedAt = Now, AssignedBy = "test" });
+        }
+
+        await db.SaveChangesAsync();
+        return application;
+    }
+
+    public async Task<ClientSecret> AddSecretAsync(Application application, string name, DateTime expiresAt)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        await using var db = Portal.CreateDbContext();
+        var value = SecretGenerator.NewSecret();
+        var secret = new ClientSecret
+        {
+            ApplicationId = application.Id,
+            Name = name,
+            Hash = value.Hash,
+            Hint = value.Hint,
+            CreatedAt = Now,
+            CreatedBy = "test",
+            ExpiresAt = expiresAt,
+        };
+        db.ClientSecrets.Add(secret);
+        await db.SaveChangesAsync();
+        return secret;
+    }
+
+    public async Task DisableAsync(ClientSecret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        await using var db = Portal.CreateDbContext();
+        var stored = await db.ClientSecrets.FindAsync(secret.Id) ?? throw new InvalidOperationException("no such secret");
+        stored.DisabledAt = Now;
+        stored.DisabledBy = "test";
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DeleteAsync(ClientSecret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        await using var db = Portal.CreateDbContext();
+        db.ClientSecrets.Remove(await db.ClientSecrets.FindAsync(secret.Id) ?? throw new InvalidOperationException("no such secret"));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Days 0 … <paramref name="lastDay"/>: runs the day's actions, then one pass (unless the service is down that
+    /// day), and collects the emails. The clock starts at 09:00 UTC on day 0 and moves one day at a time.
+    /// </summary>
+    public async Task<IReadOnlyList<WalkMail>> WalkAsync(int lastDay, IDictionary<int, Func<Task>>? actions = null, ISet<int>? downDays = null)
+    {
+        var start = Now;
+        var mails = new List<WalkMail>();
+        for (var day = 0; day <= lastDay; day++)
+        {
+            Time.SetUtcNow(start.AddDays(day));
+            if (actions is not null && actions.TryGetValue(day, out var action))
+            {
+                await action();
+            }
+
+            if (downDays?.Contains(day) != true)
+            {
+                await Pass.RunAsync(TestContext.Current.CancellationToken);
+            }
+
+            mails.AddRange(Collect(day));
+        }
+
+        return mails;
+    }
+
+    public IReadOnlyList<WalkMail> Collect(int day)
+    {
+        var mails = Portal.Mail.All().Select(m => new WalkMail(day, m.Subject, m.To)).ToList();
+        Portal.Mail.Clear();
+        return mails;
+    }
+
+    public ValueTask DisposeAsync() => Portal.DisposeAsync();
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Testing;
+using Microsoft.EntityFrameworkCore;
+using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+
+namespace CredentialPortal.IntegrationTests.TokenService;
+
+/// <summary>
+/// Changes made through any instance stop or start token issuance on every instance within a second. Runs alone, as
+/// a latency measured while other tests load both cores would say more about the machine than about the design.
+/// </summary>
+[Collection(nameof(CacheInvalidationTests))]
+[CollectionDefinition(nameof(CacheInvalidationTests), DisableParallelization = true)]
+public sealed class CacheInvalidationTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(1);
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Two_instances_on_one_database_see_every_change_within_a_second(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        // Polling for the expected answer produces failures; the failure throttle would turn them into 429s.
+        const string throttle = "TokenService:FailedAuthentication:MaxFailures";
+        await using var first = await PortalFactory.StartAsync(provider, settings: new Dictionary<string, string?> { [throttle] = "0" });
+        await using var second = await PortalFactory.StartAsync(provider, settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:CredentialPortal"] = first.Database.ConnectionString,
+            [throttle] = "0",
+        });
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
+        PortalFactory[] instances = [first, second];
+        HttpClient[] clients = [one, two];
+
+        var app = await CreateApplicationAsync(first);
+        var (secret, secretId) = await AddSecretAsync(first, app);
+
+        async Task AllAsync(string clientId, string presented, HttpStatusCode expected)
+        {
+            var elapsed = await Task.WhenAll(clients.Select(client =>
+            {
+                var last = "";
+                return EventuallyAsync(async () =>
+                {
+                    using var response = await RequestTokenAsync(client, clientId, presented);
+                    last = $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    return response.StatusCode == expected;
+                }, Within + Within, () => last);
+            }));
+            Assert.All(elapsed, e => Assert.True(e < Within));
+        }
+
+        // Both instances cache the client.
+        await AllAsync(app.ClientId, secret, HttpStatusCode.OK);
+
+        // Disabled through the first instance's store: refused by both.
+        await SetSecretDisabledAsync(first, app, secretId, disabled: true);
+        await AllAsync(app.ClientId, secret, HttpStatusCode.Unauthorized);
+
+        // Enabled again through the second.
+        await SetSecretDisabledAsync(second, app, secretId, disabled: false);
+        await AllAsync(app.ClientId, secret, HttpStatusCode.OK);
+
+        // A new secret works at once everywhere, and a deleted one stops.
+        var (added, addedId) = await AddSecretAsync(second, app);
+        await AllAsync(app.ClientId, added, HttpStatusCode.OK);
+        await ChangeAsync(first, app.Id, db => db.ClientSecrets.Where(s => s.Id == addedId).ExecuteDeleteAsync());
+        await AllAsync(app.ClientId, added, HttpStatusCode.Unauthorized);
+
+        // Deactivating the application stops every secret.
+        await ChangeAsync(second, app.Id, db => db.Applications.Where(a => a.Id == app.Id)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.IsActive, false)));
+        await AllAsync(app.ClientId, secret, HttpStatusCode.Unauthorized);
+
+        // An unknown client_id is remembered as unknown, but a new application is announced by the change log.
+        var unknownFirst = Guid.NewGuid().ToString();
+        foreach (var client in clients)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await RequestTokenAsync(client, unknownFirst, "x")).StatusCode);
+        }
+
+        var created = await CreateApplicationAsync(first);
+        var (createdSecret, _) = await AddSecretAsync(first, created);
+        await AllAsync(created.ClientId, createdSecret, HttpStatusCode.OK);
+        Assert.All(instances, i => Assert.Equal(first.Database.ConnectionString, i.CreateDbContext().Database.GetConnectionString()));
+    }
+}

@@ -1,0 +1,97 @@
+using CredentialPortal.Reminders;
+
+namespace CredentialPortal.UnitTests.Reminders;
+
+public sealed class ReminderScheduleTests
+{
+    // Expiry dates chosen in the portal start their day (UTC): usable through 2027-01-09.
+    private static readonly DateTime Expiry = new(2027, 1, 10, 0, 0, 0, DateTimeKind.Utc);
+
+    [Theory]
+    [InlineData("2026-11-28T23:59:59", null)]
+    [InlineData("2026-11-29T00:00:00", "42d")]
+    [InlineData("2026-12-19T23:59:59", "42d")]
+    [InlineData("2026-12-20T00:00:00", "21d")]
+    [InlineData("2027-01-02T23:00:00", "21d")]
+    [InlineData("2027-01-03T00:00:00", "7d")]
+    [InlineData("2027-01-04T08:00:00", "6d")]
+    [InlineData("2027-01-08T12:00:00", "2d")]
+    [InlineData("2027-01-09T23:59:59", "1d")]
+    [InlineData("2027-01-10T00:00:00", "expired")]
+    [InlineData("2027-01-16T23:59:59", "expired")]
+    [InlineData("2027-01-17T00:00:00", null)]
+    public void The_due_slot_follows_utc_calendar_days(string now, string? expected)
+    {
+        var due = ReminderSchedule.DueSlot(Expiry, Utc(now), replaced: false);
+
+        Assert.Equal(expected, due?.Name);
+    }
+
+    [Theory]
+    [InlineData("2026-11-29T00:00:00", "42d")]
+    [InlineData("2026-12-20T00:00:00", "21d")]
+    [InlineData("2027-01-03T00:00:00", "7d")]
+    [InlineData("2027-01-05T00:00:00", "7d")]
+    [InlineData("2027-01-09T23:00:00", "7d")]
+    [InlineData("2027-01-10T00:00:00", null)]
+    public void A_replaced_secret_keeps_the_weekly_slots_but_gets_no_daily_ones_and_no_final_notice(string now, string? expected)
+    {
+        var due = ReminderSchedule.DueSlot(Expiry, Utc(now), replaced: true);
+
+        Assert.Equal(expected, due?.Name);
+    }
+
+    [Fact]
+    public void A_secret_expiring_during_the_day_gets_a_0d_reminder_that_day()
+    {
+        var expiry = new DateTime(2027, 1, 10, 15, 0, 0, DateTimeKind.Utc);
+
+        Assert.Equal("1d", ReminderSchedule.DueSlot(expiry, Utc("2027-01-09T16:00:00"), replaced: false)?.Name);
+        Assert.Equal("0d", ReminderSchedule.DueSlot(expiry, Utc("2027-01-10T09:00:00"), replaced: false)?.Name);
+        Assert.Equal("expired", ReminderSchedule.DueSlot(expiry, Utc("2027-01-10T15:00:00"), replaced: false)?.Name);
+    }
+
+    [Fact]
+    public void Slots_parse_back_and_order_from_42d_to_expired()
+    {
+        string[] names = ["42d", "21d", "7d", "6d", "5d", "4d", "3d", "2d", "1d", "0d", "expired"];
+
+        var slots = names.Select(n => ReminderSlot.TryParse(n, out var slot) ? slot : throw new InvalidOperationException(n)).ToList();
+
+        Assert.Equal(names, slots.Select(s => s.Name));
+        Assert.All(slots.Zip(slots.Skip(1)), pair => Assert.True(pair.Second.IsLaterThan(pair.First)));
+        Assert.Equal([true, true, true, false, false, false, false, false, false, false, false], slots.Select(s => s.IsWeekly));
+        Assert.False(ReminderSlot.TryParse("43d", out _));
+        Assert.False(ReminderSlot.TryParse("-1d", out _));
+        Assert.False(ReminderSlot.TryParse("d", out _));
+        Assert.False(ReminderSlot.TryParse(null, out _));
+    }
+
+    [Fact]
+    public void The_window_covers_every_expiry_that_can_have_a_due_slot()
+    {
+        var now = Utc("2026-11-29T09:30:00");
+
+        Assert.Equal(Utc("2026-11-22T09:30:00"), ReminderSchedule.WindowStart(now));
+        Assert.Equal(Utc("2027-01-11T00:00:00"), ReminderSchedule.WindowEnd(now));
+        Assert.NotNull(ReminderSchedule.DueSlot(ReminderSchedule.WindowEnd(now).AddTicks(-1), now, replaced: false));
+        Assert.Null(ReminderSchedule.DueSlot(ReminderSchedule.WindowEnd(now), now, replaced: false));
+        Assert.Null(ReminderSchedule.DueSlot(ReminderSchedule.WindowStart(now), now, replaced: false));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 4)]
+    [InlineData(7, 60)]
+    [InlineData(40, 60)]
+    public void Retries_back_off_exponentially_up_to_the_maximum(int failedAttempts, int expectedMinutes)
+    {
+        var options = new ReminderOptions();
+
+        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), options.RetryDelay(failedAttempts));
+    }
+
+    private static DateTime Utc(string value) =>
+        DateTime.SpecifyKind(DateTime.Parse(value, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+}
