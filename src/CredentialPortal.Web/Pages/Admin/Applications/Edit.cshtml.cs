@@ -77,7 +77,7 @@ public sealed class EditModel(
     [FromRoute]
     public int? Id { get; set; }
 
-    [BindProperty]
+    /// <summary>Bound in <see cref="OnPostAsync"/> only: the manager forms on the same page do not post it.</summary>
     public InputModel Input { get; set; } = new();
 
     [BindProperty]
@@ -102,6 +102,13 @@ public sealed class EditModel(
         select ($"{resource.Name}|{environment}", $"{resource.DisplayName} {environment.ToString().ToLowerInvariant()}");
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// The edit page's address. Written out because route generation would pick the id-less create route that
+    /// shares this page.
+    /// </summary>
+    public static string EditUrl(int applicationId) =>
+        "/admin/applications/" + applicationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnGetAsync(int? organisationId, CancellationToken cancellationToken)
     {
@@ -140,6 +147,7 @@ public sealed class EditModel(
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        await TryUpdateModelAsync(Input, nameof(Input));
         var application = IsNew ? null : await LoadAsync(cancellationToken);
         if (!IsNew && application is null)
         {
@@ -152,6 +160,10 @@ public sealed class EditModel(
             Input.OrganisationId = application.OrganisationId;
             Input.ApiCode = application.ApiCode;
             Input.IsSandboxOnly = application.IsSandboxOnly;
+            foreach (var fixedField in new[] { "Input.OrganisationId", "Input.ApiCode", "Input.IsSandboxOnly" })
+            {
+                ModelState.Remove(fixedField);
+            }
         }
 
         var organisation = await db.Organisations.FindAsync([Input.OrganisationId], cancellationToken);
@@ -224,12 +236,11 @@ public sealed class EditModel(
         }
 
         StatusMessage = isNew ? $"Application {application.Name} created with client ID {application.ClientId}." : $"Application {application.Name} saved.";
-        return RedirectToPage(new { id = application.Id });
+        return Redirect(EditUrl(application.Id));
     }
 
     public async Task<IActionResult> OnPostAddManagerAsync(CancellationToken cancellationToken)
     {
-        IgnoreApplicationForm();
         var application = await LoadAsync(cancellationToken);
         if (application is null)
         {
@@ -269,12 +280,11 @@ public sealed class EditModel(
         await db.SaveChangesAsync(cancellationToken);
         await NotifyAsync(user, application, assigned: true, cancellationToken);
         StatusMessage = $"{user.Email} is now a credential manager of {application.Name}.";
-        return RedirectToPage(new { id = application.Id });
+        return Redirect(EditUrl(application.Id));
     }
 
     public async Task<IActionResult> OnPostRemoveManagerAsync(CancellationToken cancellationToken)
     {
-        IgnoreApplicationForm();
         var application = await LoadAsync(cancellationToken);
         var assignment = application?.Managers.SingleOrDefault(m => m.UserId == ManagerUserId);
         if (application is null || assignment is null)
@@ -288,7 +298,7 @@ public sealed class EditModel(
         await db.SaveChangesAsync(cancellationToken);
         await NotifyAsync(assignment.User, application, assigned: false, cancellationToken);
         StatusMessage = $"{assignment.User.Email} no longer manages {application.Name}.";
-        return RedirectToPage(new { id = application.Id });
+        return Redirect(EditUrl(application.Id));
     }
 
     private (List<(string Api, ApiEnvironment Environment)> Permissions, List<string> NotificationEmails) Validate(
@@ -369,15 +379,6 @@ public sealed class EditModel(
         }
 
         return (permissions, emails);
-    }
-
-    /// <summary>The manager forms post only a user id: the application form's (unposted) fields are not input here.</summary>
-    private void IgnoreApplicationForm()
-    {
-        foreach (var key in ModelState.Keys.Where(k => k.StartsWith("Input", StringComparison.Ordinal)).ToList())
-        {
-            ModelState.Remove(key);
-        }
     }
 
     private static void SetPermissions(Application application, List<(string Api, ApiEnvironment Environment)> wanted)

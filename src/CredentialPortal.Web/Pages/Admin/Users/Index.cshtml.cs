@@ -158,8 +158,8 @@ public sealed class IndexModel(
             return "This is the last active administrator: make someone else administrator first.";
         }
 
+        // Roles are reloaded on every request, so the change applies to open sessions at once.
         await users.RemoveFromRoleAsync(user, PortalRole.Administrator);
-        await users.UpdateSecurityStampAsync(user);
         audit.Add(AuditEventTypes.RoleRevoked, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
         return $"{user.Email} is no longer an administrator.";
     }, cancellationToken);
