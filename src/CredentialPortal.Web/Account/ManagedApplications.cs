@@ -39,6 +39,13 @@ public sealed class ManagedApplications(CredentialPortalDbContext db)
             : db.Applications.Where(_ => false);
     }
 
+    /// <summary>
+    /// The application with its organisation, or null when it does not exist or the user may not manage it —
+    /// callers answer 404 either way, so ids of other organisations' applications reveal nothing.
+    /// </summary>
+    public Task<Application?> FindAsync(ClaimsPrincipal user, int applicationId, CancellationToken cancellationToken = default) =>
+        QueryManagedApplications(user).Include(a => a.Organisation).SingleOrDefaultAsync(a => a.Id == applicationId, cancellationToken);
+
     public async Task<bool> CanManageAsync(ClaimsPrincipal user, int applicationId, CancellationToken cancellationToken = default)
     {
         if (IsAdministrator(user))

@@ -20,7 +20,12 @@ public static class PortalHost
         builder.AddFirstStart(command);
         builder.AddTokenService();
         builder.AddReminders();
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options =>
+        {
+            // Create and edit share one page and form: the create route has no id.
+            options.Conventions.AddPageRoute("/Admin/Organisations/Edit", "/admin/organisations/create");
+            options.Conventions.AddPageRoute("/Admin/Applications/Edit", "/admin/applications/create");
+        });
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return builder;
     }

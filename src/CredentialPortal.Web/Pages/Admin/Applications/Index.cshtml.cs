@@ -1,0 +1,111 @@
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Web.Pages.Admin.Applications;
+
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
+public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) : PageModel
+{
+    public const int PageSize = 50;
+
+    public sealed record Row(
+        int Id, string Name, string ClientId, string Organisation, string ApiCode, bool IsSandboxOnly, bool IsActive,
+        int Managers, int ActiveSecrets, DateTime? NextExpiry);
+
+    [BindProperty(SupportsGet = true)] public string? Search { get; set; }
+    [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Api { get; set; }
+    [BindProperty(SupportsGet = true)] public bool SandboxOnly { get; set; }
+    [BindProperty(SupportsGet = true)] public bool FewManagers { get; set; }
+    [BindProperty(SupportsGet = true)] public bool ExpiringSoon { get; set; }
+    [BindProperty(SupportsGet = true)] public bool NoActiveSecret { get; set; }
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public IReadOnlyList<Row> Applications { get; private set; } = [];
+    public int Total { get; private set; }
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
+    public DateTime Now { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Now = time.GetUtcNow().UtcDateTime;
+        var now = Now;
+        var soon = now.AddDays(SecretExpiryPolicy.WarningDays);
+        var query = db.Applications.AsQueryable();
+        if (!string.IsNullOrWhiteSpace(Search))
+        {
+            var term = Search.Trim();
+            query = query.Where(a => a.Name.Contains(term) || a.ClientId == term);
+        }
+
+        if (OrganisationId is { } organisationId)
+        {
+            query = query.Where(a => a.OrganisationId == organisationId);
+        }
+
+        if (!string.IsNullOrEmpty(Api))
+        {
+            query = query.Where(a => a.ApiCode == Api);
+        }
+
+        if (SandboxOnly)
+        {
+            query = query.Where(a => a.IsSandboxOnly);
+        }
+
+        if (FewManagers)
+        {
+            query = query.Where(a => a.Managers.Count < CredentialManagerAssignment.RecommendedMinimum);
+        }
+
+        if (ExpiringSoon)
+        {
+            query = query.Where(a => a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt <= soon));
+        }
+
+        if (NoActiveSecret)
+        {
+            query = query.Where(a => !a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now));
+        }
+
+        Total = await query.CountAsync(cancellationToken);
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        Applications = await query
+            .OrderBy(a => a.Name)
+            .Skip((PageNumber - 1) * PageSize)
+            .Take(PageSize)
+            .Select(a => new Row(
+                a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive,
+                a.Managers.Count,
+                a.Secrets.Count(s => s.DisabledAt == null && s.ExpiresAt > now),
+                a.Secrets.Where(s => s.DisabledAt == null && s.ExpiresAt > now).Min(s => (DateTime?)s.ExpiresAt)))
+            .ToListAsync(cancellationToken);
+        Organisations = await db.Organisations.OrderBy(o => o.Name)
+            .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The current filters with another page number, for the pager links.</summary>
+    public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
+    {
+        ["Search"] = Search,
+        ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Api"] = Api,
+        ["SandboxOnly"] = SandboxOnly ? "true" : null,
+        ["FewManagers"] = FewManagers ? "true" : null,
+        ["ExpiringSoon"] = ExpiringSoon ? "true" : null,
+        ["NoActiveSecret"] = NoActiveSecret ? "true" : null,
+        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

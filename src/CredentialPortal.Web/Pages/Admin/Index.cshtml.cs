@@ -1,0 +1,35 @@
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Reminders;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Web.Pages.Admin;
+
+/// <summary>The administrators' home: what needs attention.</summary>
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
+public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) : PageModel
+{
+    public int FewManagers { get; private set; }
+    public int ExpiringSoon { get; private set; }
+    public int NoActiveSecret { get; private set; }
+    public int FailedReminders { get; private set; }
+    public int LockedOutUsers { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var soon = now.AddDays(SecretExpiryPolicy.WarningDays);
+        var nowOffset = time.GetUtcNow();
+        var active = db.Applications.Where(a => a.IsActive);
+        FewManagers = await active.CountAsync(a => a.Managers.Count < CredentialManagerAssignment.RecommendedMinimum, cancellationToken);
+        ExpiringSoon = await db.ClientSecrets.CountAsync(s => s.Application.IsActive && s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt <= soon, cancellationToken);
+        NoActiveSecret = await active.CountAsync(a => !a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now), cancellationToken);
+        FailedReminders = await db.ReminderDeliveries.CountAsync(r => r.Status == ReminderDeliveryStatus.Failed, cancellationToken);
+        LockedOutUsers = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))
+            .Count(end => end > nowOffset);
+    }
+}

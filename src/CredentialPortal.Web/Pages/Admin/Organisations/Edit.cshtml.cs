@@ -1,0 +1,117 @@
+using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Organisations;
+using CredentialPortal.Web.Account;
+using CredentialPortal.Web.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Web.Pages.Admin.Organisations;
+
+[Authorize(Policy = IdentitySetup.AdministratorPolicy)]
+public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, TimeProvider time) : PageModel
+{
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter the organisation's name.")]
+        [StringLength(Organisation.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        public string Name { get; set; } = "";
+
+        [Required(ErrorMessage = "Choose the organisation's country.")]
+        public string CountryCode { get; set; } = "";
+
+        public bool IsActive { get; set; } = true;
+    }
+
+    [FromRoute]
+    public int? Id { get; set; }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public bool IsNew => Id is null;
+
+    public IEnumerable<SelectListItem> Countries =>
+        CountryCodes.Names.OrderBy(c => c.Value, StringComparer.Ordinal)
+            .Select(c => new SelectListItem($"{c.Value} ({c.Key})", c.Key));
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (IsNew)
+        {
+            return Page();
+        }
+
+        var organisation = await db.Organisations.FindAsync([Id], cancellationToken);
+        if (organisation is null)
+        {
+            return NotFound();
+        }
+
+        Input = new InputModel { Name = organisation.Name, CountryCode = organisation.CountryCode, IsActive = organisation.IsActive };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var organisation = IsNew ? null : await db.Organisations.FindAsync([Id], cancellationToken);
+        if (!IsNew && organisation is null)
+        {
+            return NotFound();
+        }
+
+        Input.Name = Input.Name?.Trim() ?? "";
+        Input.CountryCode = Input.CountryCode?.Trim().ToUpperInvariant() ?? "";
+        if (Input.CountryCode.Length > 0 && !CountryCodes.IsValid(Input.CountryCode))
+        {
+            ModelState.AddModelError("Input.CountryCode", $"'{Input.CountryCode}' is not an ISO 3166-1 alpha-2 country code.");
+        }
+
+        if (await db.Organisations.AnyAsync(o => o.Name == Input.Name && o.Id != (Id ?? 0), cancellationToken))
+        {
+            ModelState.AddModelError("Input.Name", "Another organisation already has this name.");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        string eventType;
+        if (organisation is null)
+        {
+            organisation = new Organisation { Name = Input.Name, CountryCode = Input.CountryCode, CreatedAt = now };
+            db.Organisations.Add(organisation);
+            await db.SaveChangesAsync(cancellationToken);
+            eventType = AuditEventTypes.OrganisationCreated;
+        }
+        else
+        {
+            if (organisation.IsActive != Input.IsActive)
+            {
+                // Whether its applications may obtain tokens changed: tell every token-service instance.
+                foreach (var applicationId in await db.Applications.Where(a => a.OrganisationId == organisation.Id).Select(a => a.Id).ToListAsync(cancellationToken))
+                {
+                    db.RecordCredentialChange(applicationId, now);
+                }
+            }
+
+            organisation.Name = Input.Name;
+            organisation.CountryCode = Input.CountryCode;
+            organisation.IsActive = Input.IsActive;
+            eventType = AuditEventTypes.OrganisationChanged;
+        }
+
+        audit.Add(eventType, AuditActors.Current(HttpContext),
+            $"{organisation.Name} ({organisation.CountryCode}){(organisation.IsActive ? "" : ", inactive")}", organisationId: organisation.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        TempData["StatusMessage"] = IsNew ? $"Organisation {organisation.Name} added." : $"Organisation {organisation.Name} saved.";
+        return RedirectToPage("Index");
+    }
+}

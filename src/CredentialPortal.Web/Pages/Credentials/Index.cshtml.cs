@@ -1,0 +1,108 @@
+using CredentialPortal.Core;
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Account;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Web.Pages.Credentials;
+
+/// <summary>The Manage API Credentials page: the user's applications, their client IDs and secrets.</summary>
+public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications access, IOptions<PortalOptions> portal, TimeProvider time) : PageModel
+{
+    public const int PageSize = 20;
+
+    public sealed record SecretRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
+        DateTime? DisabledAt, DateTime? LastUsedAt);
+
+    public sealed record ApplicationView(int Id, string Name, string ClientId, string Organisation, bool IsSandboxOnly, bool IsActive,
+        IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<SecretRow> Secrets);
+
+    [BindProperty(SupportsGet = true)] public string? Search { get; set; }
+    [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public bool IsAdministrator { get; private set; }
+    public IReadOnlyList<ApplicationView> Applications { get; private set; } = [];
+    public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
+    public IReadOnlyList<string> Administrators { get; private set; } = [];
+    public int Total { get; private set; }
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public DateTime Now { get; private set; }
+    public string BaseUrl => portal.Value.BaseUrl.TrimEnd('/');
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Now = time.GetUtcNow().UtcDateTime;
+        IsAdministrator = ManagedApplications.IsAdministrator(User);
+        var query = access.QueryManagedApplications(User);
+        if (IsAdministrator)
+        {
+            if (OrganisationId is { } organisationId)
+            {
+                query = query.Where(a => a.OrganisationId == organisationId);
+            }
+
+            if (!string.IsNullOrWhiteSpace(Search))
+            {
+                var term = Search.Trim();
+                query = query.Where(a => a.Name.Contains(term) || a.ClientId == term);
+            }
+
+            Organisations = await db.Organisations.OrderBy(o => o.Name)
+                .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .ToListAsync(cancellationToken);
+        }
+
+        Total = await query.CountAsync(cancellationToken);
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        var applications = await query
+            .OrderBy(a => a.Name)
+            .Skip((PageNumber - 1) * PageSize)
+            .Take(PageSize)
+            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive })
+            .ToListAsync(cancellationToken);
+        var ids = applications.Select(a => a.Id).ToList();
+        var permissions = (await db.ApplicationPermissions.Where(p => ids.Contains(p.ApplicationId)).ToListAsync(cancellationToken))
+            .ToLookup(p => p.ApplicationId);
+        var secrets = (await db.ClientSecrets.Where(s => ids.Contains(s.ApplicationId))
+                .OrderByDescending(s => s.ExpiresAt)
+                .Select(s => new { s.ApplicationId, Row = new SecretRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(s => s.ApplicationId, s => s.Row);
+        Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive,
+            permissions[a.Id].OrderBy(p => p.Environment).ThenBy(p => p.Api, StringComparer.Ordinal).ToList(),
+            secrets[a.Id].ToList())).ToList();
+
+        if (Total == 0 && !IsAdministrator)
+        {
+            // "Whom to ask": the administrators.
+            Administrators = await (from ur in db.UserRoles
+                                    join r in db.Roles on ur.RoleId equals r.Id
+                                    join u in db.Users on ur.UserId equals u.Id
+                                    where r.Name == PortalRole.Administrator && !u.IsDisabled
+                                    orderby u.Email
+                                    select u.Email!).Take(5).ToListAsync(cancellationToken);
+        }
+    }
+
+    public SecretStatus StatusOf(SecretRow secret) =>
+        secret.DisabledAt is not null ? SecretStatus.Disabled : secret.ExpiresAt <= Now ? SecretStatus.Expired : SecretStatus.Active;
+
+    public int DaysLeft(SecretRow secret) => SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
+
+    public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
+    {
+        ["Search"] = Search,
+        ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

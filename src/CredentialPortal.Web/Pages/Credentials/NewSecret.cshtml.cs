@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.Web.Account;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CredentialPortal.Web.Pages.Credentials;
+
+/// <summary>Create a client secret; the response that creates it is the only one that ever shows the value.</summary>
+public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, TimeProvider time) : PageModel
+{
+    public sealed class InputModel
+    {
+        [Required(ErrorMessage = "Enter a name for the secret.")]
+        [StringLength(ClientSecret.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        public string Name { get; set; } = "";
+
+        [Required(ErrorMessage = "Choose when the secret expires.")]
+        [DataType(DataType.Date)]
+        public DateOnly? ExpiresOn { get; set; }
+    }
+
+    [FromRoute]
+    public int ApplicationId { get; set; }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public Application Application { get; private set; } = null!;
+    public CreatedSecret? Created { get; private set; }
+    public DateOnly EarliestExpiry => SecretExpiryPolicy.EarliestExpiryDate(Now);
+    public DateOnly LatestExpiry => SecretExpiryPolicy.LatestExpiryDate(Now);
+    public string SuggestedName => $"Secret by {User.FindFirstValue("name") ?? User.Identity?.Name}";
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
+        {
+            return NotFound();
+        }
+
+        Application = application;
+        Input.ExpiresOn = SecretExpiryPolicy.DefaultExpiryDate(Now);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
+        {
+            return NotFound();
+        }
+
+        Application = application;
+        if (Input.ExpiresOn is { } date && SecretExpiryPolicy.Validate(date, Now) is { } expiryError)
+        {
+            ModelState.AddModelError("Input.ExpiresOn", expiryError);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var result = await secrets.CreateAsync(application, Input.Name, SecretExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
+            AuditActors.Current(HttpContext), cancellationToken);
+        if (!result.Succeeded)
+        {
+            foreach (var (field, message) in result.Errors)
+            {
+                ModelState.AddModelError(field == SecretManagement.ExpiryField ? "Input.ExpiresOn" : "Input.Name", message);
+            }
+
+            return Page();
+        }
+
+        // The value lives in this response only: no redirect, no TempData, not cacheable, never logged.
+        Created = result.Created;
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers.Pragma = "no-cache";
+        return Page();
+    }
+}

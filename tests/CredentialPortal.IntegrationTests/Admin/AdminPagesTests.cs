@@ -1,0 +1,380 @@
+using System.Globalization;
+using System.Net;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Testing;
+using CredentialPortal.Testing.Account;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.IntegrationTests.Admin;
+
+/// <summary>The administrators' pages through their real forms.</summary>
+public sealed class AdminPagesTests : IAsyncLifetime
+{
+    private PortalFactory _portal = null!;
+    private PortalClient _admin = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["Reminders:Enabled"] = "false" });
+        _admin = new PortalClient(_portal);
+        await _admin.SignInAsAdministratorAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await _portal.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task From_an_empty_database_an_administrator_sets_up_a_partner_whose_manager_then_rotates_a_secret()
+    {
+        var organisationId = await CreateOrganisationAsync("Acme Registry", "DE");
+        var created = await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production", "data-manager|Sandbox"]);
+        Assert.Contains("Partner-DE-AcmeRegistry-DM", created.Text);
+        var applicationId = await ApplicationIdAsync("Partner-DE-AcmeRegistry-DM");
+
+        var manager = await _admin.InviteAndOnboardAsync("max@acme.example", organisationId, displayName: "Max Mustermann");
+        var editPage = await _admin.GetAsync($"/admin/applications/{applicationId}");
+        Assert.Contains("has 0 credential manager(s)", editPage.Text);
+        var assigned = await _admin.SubmitAsync(editPage, new Dictionary<string, string> { ["ManagerUserId"] = await UserIdAsync("max@acme.example") },
+            "form[action*='handler=AddManager']");
+        Assert.True(assigned.Text.Contains("max@acme.example is now a credential manager", StringComparison.Ordinal), assigned.Errors + assigned.Document.QuerySelector(".field-error")?.TextContent);
+        Assert.Contains(_portal.Mail.To("max@acme.example"), m => m.Subject.StartsWith("You are now a credential manager", StringComparison.Ordinal));
+
+        var list = await manager.Client.GetAsync("/manage-api-credentials");
+        Assert.Contains("Partner-DE-AcmeRegistry-DM", list.Text);
+        var form = await manager.Client.GetAsync($"/manage-api-credentials/{applicationId}/secrets/new");
+        var shown = await manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "Secret by Max" });
+        var secret = shown.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        using var http = _portal.CreateClient();
+        var token = await http.PostAsync("/connect/token", new FormUrlEncodedContent(
+        [
+            new("grant_type", "client_credentials"), new("client_id", await ClientIdAsync(applicationId)), new("client_secret", secret),
+        ]));
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        Assert.Contains("data-manager:sandbox", await token.Content.ReadAsStringAsync());
+        manager.Client.Dispose();
+    }
+
+    [Fact]
+    public async Task Organisations_are_validated_beside_the_field_and_deactivation_stops_tokens()
+    {
+        var organisationId = await CreateOrganisationAsync("Acme", "NL");
+
+        var duplicate = await SubmitOrganisationAsync("/admin/organisations/create", "Acme", "NL");
+        var badCountry = await SubmitOrganisationAsync("/admin/organisations/create", "Other", "XX");
+        var missing = await SubmitOrganisationAsync("/admin/organisations/create", "", "");
+        Assert.Contains("Another organisation already has this name.", duplicate.Text);
+        Assert.Contains("'XX' is not an ISO 3166-1 alpha-2 country code.", badCountry.Text);
+        Assert.Contains("Enter the organisation's name.", missing.Text);
+        await using (var db = _portal.CreateDbContext())
+        {
+            Assert.Equal(1, await db.Organisations.CountAsync(o => o.Name != "Operator"));
+        }
+
+        var listed = await _admin.GetAsync("/admin/organisations");
+        Assert.Contains("Netherlands (NL)", listed.Text);
+
+        await SubmitOrganisationAsync($"/admin/organisations/{organisationId}", "Acme", "NL", active: false);
+        await using var check = _portal.CreateDbContext();
+        Assert.False((await check.Organisations.SingleAsync(o => o.Id == organisationId)).IsActive);
+        Assert.Contains(await check.AuditEvents.Select(e => e.EventType).ToListAsync(), t => t == AuditEventTypes.OrganisationChanged);
+    }
+
+    [Fact]
+    public async Task Applications_refuse_bad_names_duplicates_and_production_permissions_on_sandbox_only_applications()
+    {
+        var organisationId = await CreateOrganisationAsync("Acme", "NL");
+        await CreateApplicationAsync(organisationId, "DM");
+
+        var duplicate = await CreateApplicationAsync(organisationId, "DM");
+        var badName = await CreateApplicationAsync(organisationId, "DM", name: "Acme-DM");
+        var wrongCountry = await CreateApplicationAsync(organisationId, "SMC", name: "Partner-DE-Acme-SMC");
+        var sandbox = await CreateApplicationAsync(organisationId, "SMC", sandboxOnly: true, permissions: ["match-connect|Production"]);
+
+        Assert.Contains("Another application already has this name.", duplicate.Text);
+        Assert.Contains("The name must follow Partner-", badName.Text);
+        Assert.Contains("must be the organisation's (NL)", wrongCountry.Text);
+        Assert.Contains("can hold sandbox permissions only", sandbox.Text);
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal(["Partner-NL-Acme-DM"], await db.Applications.Select(a => a.Name).ToListAsync());
+    }
+
+    [Fact]
+    public async Task The_first_secret_can_be_created_with_the_application_and_is_shown_once()
+    {
+        var organisationId = await CreateOrganisationAsync("Acme", "NL");
+
+        var page = await CreateApplicationAsync(organisationId, "SMC", sandboxOnly: true, permissions: ["match-connect|Sandbox"], firstSecret: "Initial secret");
+
+        Assert.True(page.Response.Headers.CacheControl?.NoStore);
+        var value = page.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        await using var db = _portal.CreateDbContext();
+        var application = await db.Applications.Include(a => a.Secrets).SingleAsync();
+        Assert.Equal("PartnerAlternative-NL-Acme-SMC", application.Name);
+        Assert.Equal(value[..3], Assert.Single(application.Secrets).Hint);
+        var reloaded = await _admin.GetAsync($"/admin/applications/{application.Id}");
+        Assert.DoesNotContain(value, reloaded.Body);
+    }
+
+    [Fact]
+    public async Task Only_users_of_the_applications_organisation_can_be_made_managers_and_removal_is_emailed()
+    {
+        var acme = await CreateOrganisationAsync("Acme", "NL");
+        var other = await CreateOrganisationAsync("Other", "NL");
+        await CreateApplicationAsync(acme, "DM");
+        var applicationId = await ApplicationIdAsync("Partner-NL-Acme-DM");
+        await _admin.InviteAsync("outsider@other.example", other);
+        await _admin.InviteAsync("insider@acme.example", acme);
+        var page = await _admin.GetAsync($"/admin/applications/{applicationId}");
+
+        var refused = await _admin.SubmitAsync(page, new Dictionary<string, string> { ["ManagerUserId"] = await UserIdAsync("outsider@other.example") },
+            "form[action*='handler=AddManager']");
+        Assert.True(refused.Text.Contains("belongs to another organisation", StringComparison.Ordinal), refused.ToString() + refused.Body);
+        var added = await _admin.SubmitAsync(page, new Dictionary<string, string> { ["ManagerUserId"] = await UserIdAsync("insider@acme.example") },
+            "form[action*='handler=AddManager']");
+        var removed = await _admin.SubmitAsync(added, formSelector: "form[action*='handler=RemoveManager']");
+
+        Assert.Contains("no longer manages", removed.Text);
+        Assert.Contains(_portal.Mail.To("insider@acme.example"), m => m.Subject.StartsWith("You are no longer a credential manager", StringComparison.Ordinal));
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal(0, await db.CredentialManagers.CountAsync());
+        Assert.Equal([AuditEventTypes.RoleGranted, AuditEventTypes.RoleRevoked],
+            await db.AuditEvents.Where(e => e.ApplicationId == applicationId && e.EventType.StartsWith("role.")).OrderBy(e => e.Id).Select(e => e.EventType).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Deactivating_an_application_stops_its_tokens_at_once()
+    {
+        var organisationId = await CreateOrganisationAsync("Acme", "NL");
+        var page = await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production"], firstSecret: "s");
+        var secret = page.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        var applicationId = await ApplicationIdAsync("Partner-NL-Acme-DM");
+        var clientId = await ClientIdAsync(applicationId);
+        using var http = _portal.CreateClient();
+        Task<HttpResponseMessage> TokenAsync() => http.PostAsync("/connect/token", new FormUrlEncodedContent(
+            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]));
+        Assert.Equal(HttpStatusCode.OK, (await TokenAsync()).StatusCode);
+
+        var edit = await _admin.GetAsync($"/admin/applications/{applicationId}");
+        var saved = await _admin.SubmitAsync(edit, new Dictionary<string, string> { ["Input.IsActive"] = "false", ["Input.NotificationEmails"] = "" });
+        Assert.True(saved.Text.Contains("saved", StringComparison.Ordinal), saved.Errors + saved.Status);
+
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        HttpResponseMessage response;
+        do
+        {
+            // Spaced out: the token service rate-limits each client.
+            await Task.Delay(100);
+            response = await TokenAsync();
+        }
+        while (response.StatusCode == HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("inactive", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Users_can_be_disabled_unlocked_reset_and_promoted_but_the_last_administrator_stays()
+    {
+        var operatorId = await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail);
+        var colleague = await _admin.InviteAndOnboardAsync("colleague@operator.example", operatorId);
+        var adminId = await UserIdAsync(PortalFactory.AdminEmail);
+        var colleagueId = await UserIdAsync(colleague.Email);
+
+        var lastAdmin = await UserActionAsync("RemoveAdministrator", adminId);
+        Assert.Contains("last active administrator", lastAdmin.Text);
+
+        Assert.Contains("is now an administrator", (await UserActionAsync("MakeAdministrator", colleagueId)).Text);
+        Assert.Contains("Administration", (await colleague.Client.GetAsync("/admin")).Text);
+        Assert.Contains("no longer an administrator", (await UserActionAsync("RemoveAdministrator", colleagueId)).Text);
+        Assert.Equal(HttpStatusCode.Forbidden, (await colleague.Client.GetAsync("/admin")).Status);
+
+        Assert.Contains("authenticator of colleague@operator.example is reset", (await UserActionAsync("ResetMfa", colleagueId)).Text);
+        var thrownOut = await colleague.Client.GetAsync("/manage-api-credentials");
+        Assert.StartsWith("/Account/Login", thrownOut.Path, StringComparison.OrdinalIgnoreCase);
+
+        Assert.Contains("is disabled", (await UserActionAsync("Disable", colleagueId)).Text);
+        Assert.Contains("is enabled", (await UserActionAsync("Enable", colleagueId)).Text);
+        await using (var db = _portal.CreateDbContext())
+        {
+            await db.Users.Where(u => u.Id == Guid.Parse(colleagueId)).ExecuteUpdateAsync(s => s.SetProperty(u => u.LockoutEnd, _portal.Time.GetUtcNow().AddHours(1)));
+        }
+
+        var locked = await _admin.GetAsync("/admin/users?LockedOut=true");
+        Assert.Contains(colleague.Email, locked.Text);
+        Assert.Contains("is unlocked", (await UserActionAsync("Unlock", colleagueId)).Text);
+        colleague.Client.Dispose();
+    }
+
+    [Fact]
+    public async Task A_pending_invitation_can_be_resent_and_the_old_link_stops_working()
+    {
+        var operatorId = await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail);
+        var firstLink = await _admin.InviteAsync("late@operator.example", operatorId);
+
+        var resent = await UserActionAsync("ResendInvitation", await UserIdAsync("late@operator.example"));
+        var secondLink = _portal.LatestLinkTo("late@operator.example", "AcceptInvitation");
+
+        Assert.Contains("A new invitation was sent", resent.Text);
+        Assert.NotEqual(firstLink, secondLink);
+        using var invitee = new PortalClient(_portal);
+        Assert.DoesNotContain("Input.Password", (await invitee.GetAsync(firstLink)).Body);
+        Assert.Contains("Input.Password", (await invitee.GetAsync(secondLink)).Body);
+    }
+
+    [Fact]
+    public async Task The_audit_log_filters_pages_and_exports_csv_and_the_dashboard_counts_what_needs_attention()
+    {
+        var organisationId = await CreateOrganisationAsync("Acme", "NL");
+        await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production"]);
+
+        var filtered = await _admin.GetAsync($"/admin/audit?EventType={AuditEventTypes.ApplicationCreated}");
+        Assert.Contains("Partner-NL-Acme-DM", filtered.Text);
+        Assert.DoesNotContain(AuditEventTypes.OrganisationCreated, filtered.Document.QuerySelector("tbody")!.TextContent);
+        using var csv = await _admin.Http.GetAsync($"/admin/audit?handler=Csv&OrganisationId={organisationId}");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("occurred_at_utc,event_type,actor,remote_address,organisation,application,details", lines[0]);
+        Assert.Contains(lines, l => l.Contains(AuditEventTypes.OrganisationCreated, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(AuditEventTypes.ApplicationCreated, StringComparison.Ordinal));
+
+        var dashboard = await _admin.GetAsync("/admin");
+        var counts = dashboard.Document.QuerySelectorAll(".tile").Select(t => t.TextContent.Trim()).ToList();
+        Assert.Contains(counts, c => c.StartsWith("1 active application(s) with fewer than 2", StringComparison.Ordinal));
+        Assert.Contains(counts, c => c.StartsWith("1 active application(s) without an active secret", StringComparison.Ordinal));
+        Assert.Contains(counts, c => c.StartsWith("0 reminder email(s)", StringComparison.Ordinal));
+
+        var list = await _admin.GetAsync("/admin/applications?FewManagers=true&NoActiveSecret=true");
+        Assert.Contains("Partner-NL-Acme-DM", list.Text);
+        var none = await _admin.GetAsync("/admin/applications?ExpiringSoon=true");
+        Assert.DoesNotContain("Partner-NL-Acme-DM", none.Text);
+    }
+
+    public static TheoryData<string> AdminPages =>
+    [
+        "/admin", "/admin/organisations", "/admin/organisations/create", "/admin/applications", "/admin/applications/create",
+        "/admin/users", "/admin/audit", "/admin/audit?handler=Csv", "/Admin/Users/Invite",
+    ];
+
+    [Theory]
+    [MemberData(nameof(AdminPages))]
+    public async Task Admin_pages_redirect_anonymous_users_and_forbid_credential_managers(string url)
+    {
+        var (organisationId, ids) = await _portal.CreateOrganisationAsync("Acme", "DM");
+        var manager = await _admin.InviteAndOnboardAsync("manager@acme.example", organisationId, ids);
+        using var anonymous = _portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+
+        var anonymousGet = await anonymous.GetAsync(url);
+        var managerGet = await manager.Client.GetAsync(url);
+        var managerPost = await manager.Client.PostAsync(url, [new("__RequestVerificationToken", AntiforgeryToken(managerGet))]);
+
+        Assert.Equal(HttpStatusCode.Redirect, anonymousGet.StatusCode);
+        Assert.StartsWith("/Account/Login", anonymousGet.Headers.Location?.AbsolutePath ?? anonymousGet.Headers.Location?.OriginalString, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Forbidden, managerGet.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, managerPost.Status);
+        manager.Client.Dispose();
+    }
+
+    [Fact]
+    public async Task Admin_post_handlers_forbid_credential_managers_and_change_nothing()
+    {
+        var (organisationId, ids) = await _portal.CreateOrganisationAsync("Acme", "DM");
+        var manager = await _admin.InviteAndOnboardAsync("manager@acme.example", organisationId, ids);
+        var token = AntiforgeryToken(await manager.Client.GetAsync("/manage-api-credentials"));
+        var managerId = await UserIdAsync(manager.Email);
+        string[] posts =
+        [
+            $"/admin/applications/{ids[0]}", $"/admin/applications/{ids[0]}?handler=AddManager", $"/admin/applications/{ids[0]}?handler=RemoveManager",
+            $"/admin/organisations/{organisationId}", "/admin/users?handler=MakeAdministrator", "/admin/users?handler=Disable", "/admin/users?handler=ResetMfa",
+        ];
+
+        foreach (var url in posts)
+        {
+            var page = await manager.Client.PostAsync(url, [new("__RequestVerificationToken", token), new("UserId", managerId), new("ManagerUserId", managerId)]);
+            Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        }
+
+        await using var db = _portal.CreateDbContext();
+        var user = await db.Users.SingleAsync(u => u.Email == manager.Email);
+        Assert.False(user.IsDisabled);
+        Assert.True(user.TwoFactorEnabled);
+        Assert.Equal(1, await db.UserRoles.CountAsync());
+        manager.Client.Dispose();
+    }
+
+    private static string AntiforgeryToken(HtmlPage page) =>
+        page.Document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value") ?? "";
+
+    private async Task<HtmlPage> UserActionAsync(string handler, string userId)
+    {
+        var page = await _admin.GetAsync("/admin/users");
+        return await _admin.PostAsync($"/admin/users?handler={handler}", [new("__RequestVerificationToken", AntiforgeryToken(page)), new("UserId", userId)]);
+    }
+
+    private async Task<int> CreateOrganisationAsync(string name, string country)
+    {
+        var page = await SubmitOrganisationAsync("/admin/organisations/create", name, country);
+        Assert.Contains($"Organisation {name} added.", page.Text);
+        await using var db = _portal.CreateDbContext();
+        return await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync();
+    }
+
+    private async Task<HtmlPage> SubmitOrganisationAsync(string url, string name, string country, bool active = true)
+    {
+        var form = await _admin.GetAsync(url);
+        var values = new Dictionary<string, string> { ["Input.Name"] = name, ["Input.CountryCode"] = country };
+        if (!active)
+        {
+            values["Input.IsActive"] = "false";
+        }
+
+        return await _admin.SubmitAsync(form, values);
+    }
+
+    private async Task<HtmlPage> CreateApplicationAsync(int organisationId, string api, string name = "", bool sandboxOnly = false,
+        IReadOnlyList<string>? permissions = null, string? firstSecret = null)
+    {
+        var form = await _admin.GetAsync($"/admin/applications/create?organisationId={organisationId}");
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("__RequestVerificationToken", AntiforgeryToken(form)),
+            new("Input.OrganisationId", organisationId.ToString(CultureInfo.InvariantCulture)),
+            new("Input.ApiCode", api),
+            new("Input.IsSandboxOnly", sandboxOnly ? "true" : "false"),
+            new("Input.Name", name),
+            new("Input.IsActive", "true"),
+            new("Input.SecretLimit", "10"),
+            new("Input.NotificationEmails", "ops@acme.example"),
+        };
+        fields.AddRange((permissions ?? []).Select(p => new KeyValuePair<string, string>("Input.Permissions", p)));
+        if (firstSecret is not null)
+        {
+            fields.Add(new("Input.CreateFirstSecret", "true"));
+            fields.Add(new("Input.FirstSecretName", firstSecret));
+            fields.Add(new("Input.FirstSecretExpiry", "2027-06-01"));
+        }
+
+        return await _admin.PostAsync("/admin/applications/create", fields);
+    }
+
+    private async Task<int> ApplicationIdAsync(string name)
+    {
+        await using var db = _portal.CreateDbContext();
+        return await db.Applications.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
+    }
+
+    private async Task<string> ClientIdAsync(int applicationId)
+    {
+        await using var db = _portal.CreateDbContext();
+        return await db.Applications.Where(a => a.Id == applicationId).Select(a => a.ClientId).SingleAsync();
+    }
+
+    private async Task<string> UserIdAsync(string email)
+    {
+        await using var db = _portal.CreateDbContext();
+        var normalized = email.ToUpperInvariant();
+        return (await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleAsync()).ToString();
+    }
+}

@@ -1,0 +1,353 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Testing;
+using CredentialPortal.Testing.Account;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.IntegrationTests.Credentials;
+
+/// <summary>The Manage API Credentials page through its real forms, as a credential manager uses it.</summary>
+public sealed class CredentialsPageTests : IAsyncLifetime
+{
+    private PortalFactory _portal = null!;
+    private OnboardedUser _manager = null!;
+    private int _ownApplication;
+    private int _otherApplication;
+
+    public async ValueTask InitializeAsync()
+    {
+        _portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["Reminders:Enabled"] = "false" });
+        var (organisationId, ids) = await _portal.CreateOrganisationAsync("DemoOrg", "DM", "SMC");
+        _ownApplication = ids[0];
+        _otherApplication = ids[1];
+        await using (var db = _portal.CreateDbContext())
+        {
+            db.ApplicationPermissions.Add(new ApplicationPermission { ApplicationId = _ownApplication, Api = "data-manager", Environment = ApiEnvironment.Production });
+            db.ApplicationPermissions.Add(new ApplicationPermission { ApplicationId = _ownApplication, Api = "data-manager", Environment = ApiEnvironment.Sandbox });
+            await db.SaveChangesAsync();
+        }
+
+        using var admin = new PortalClient(_portal);
+        await admin.SignInAsAdministratorAsync();
+        _manager = await admin.InviteAndOnboardAsync("jane.doe@demoorg.example", organisationId, [_ownApplication], "Jane Doe");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _manager.Client.Dispose();
+        await _portal.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_manager_sees_only_the_applications_they_manage_with_client_id_and_permissions()
+    {
+        var page = await _manager.Client.GetAsync("/manage-api-credentials");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        var headings = page.Document.QuerySelectorAll("section.application h2").Select(h => h.TextContent).ToList();
+        Assert.Equal(["Partner-NL-DemoOrg-DM"], headings);
+        Assert.Contains(await ClientIdAsync(_ownApplication), page.Text);
+        Assert.DoesNotContain(await ClientIdAsync(_otherApplication), page.Text);
+        Assert.Contains("data-manager:sandbox", page.Text);
+        Assert.Contains("no client secret", page.Text);
+        Assert.Contains("/connect/token", page.Text);
+    }
+
+    [Fact]
+    public async Task Creating_a_secret_shows_it_once_uncached_and_it_obtains_a_token()
+    {
+        var (page, value) = await CreateSecretAsync("Secret by Jane Doe");
+
+        Assert.True(page.Response.Headers.CacheControl?.NoStore);
+        Assert.Contains("only time the secret is shown", page.Text);
+        Assert.Equal(43, value.Length);
+        Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(_ownApplication, value)).StatusCode);
+
+        var list = await _manager.Client.GetAsync("/manage-api-credentials");
+        Assert.DoesNotContain(value, list.Body);
+        Assert.Contains(value[..3] + "…", list.Text);
+        Assert.Contains("Secret by Jane Doe", list.Text);
+        Assert.Contains("by jane.doe@demoorg.example", list.Text);
+        Assert.Contains("never used", list.Text);
+
+        await using var db = _portal.CreateDbContext();
+        var stored = await db.ClientSecrets.SingleAsync();
+        Assert.Equal(value[..3], stored.Hint);
+        Assert.DoesNotContain(value, Encoding.UTF8.GetString(stored.Hash));
+        Assert.All(_portal.Mail.All(), m => Assert.DoesNotContain(value, m.Raw));
+        Assert.Contains(_portal.Mail.To(_manager.Email), m => m.Subject.StartsWith("Client secret created", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_form_offers_a_year_and_suggests_the_creators_name()
+    {
+        var form = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/new");
+
+        var expiry = form.Document.QuerySelector("input[name='Input.ExpiresOn']")!;
+        Assert.Equal("2027-11-23", expiry.GetAttribute("value"));
+        Assert.Equal("2027-11-23", expiry.GetAttribute("max"));
+        Assert.Equal("2026-11-24", expiry.GetAttribute("min"));
+        Assert.Contains("Include your name", form.Text);
+    }
+
+    [Theory]
+    [InlineData("", "2027-01-01", "Enter a name for the secret.")]
+    [InlineData("x", "2026-11-23", "The expiry date must be after today.")]
+    [InlineData("x", "2020-01-01", "The expiry date must be after today.")]
+    [InlineData("x", "2027-11-24", "at most one year")]
+    [InlineData("x", "not-a-date", "is not valid")]
+    public async Task Bad_input_is_refused_beside_the_field_and_nothing_is_created(string name, string expiresOn, string message)
+    {
+        var form = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/new");
+
+        var page = await _manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = name, ["Input.ExpiresOn"] = expiresOn });
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains(page.Document.QuerySelectorAll(".field-error"), e => e.TextContent.Contains(message, StringComparison.Ordinal));
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal(0, await db.ClientSecrets.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_name_over_100_characters_is_refused()
+    {
+        var form = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/new");
+
+        var page = await _manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = new string('a', 101) });
+
+        Assert.Contains("at most 100 characters", page.Text);
+    }
+
+    [Fact]
+    public async Task The_secret_limit_is_enforced_with_a_message()
+    {
+        await using (var db = _portal.CreateDbContext())
+        {
+            await db.Applications.Where(a => a.Id == _ownApplication).ExecuteUpdateAsync(s => s.SetProperty(a => a.SecretLimit, 1));
+        }
+
+        await CreateSecretAsync("first");
+        var form = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/new");
+        var page = await _manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "second" });
+
+        Assert.Contains("the most it may have (1)", page.Text);
+    }
+
+    [Fact]
+    public async Task Disable_enable_and_delete_take_effect_at_once_in_the_token_service()
+    {
+        var (_, value) = await CreateSecretAsync("Rotating");
+        var secretId = await SingleSecretIdAsync();
+
+        var confirm = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/{secretId}/disable");
+        Assert.Contains("only active secret", confirm.Text);
+        var afterDisable = await _manager.Client.SubmitAsync(confirm);
+        Assert.Contains("is disabled", afterDisable.Text);
+        Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusWithinASecondAsync(value, HttpStatusCode.Unauthorized));
+        var refused = await RequestTokenAsync(_ownApplication, value);
+        Assert.Contains("disabled", await refused.Content.ReadAsStringAsync());
+
+        var afterEnable = await _manager.Client.SubmitAsync(afterDisable, formSelector: $"form[action*='/secrets/{secretId}/disable?handler=Enable']");
+        Assert.Contains("is enabled again", afterEnable.Text);
+        Assert.Equal(HttpStatusCode.OK, await TokenStatusWithinASecondAsync(value, HttpStatusCode.OK));
+
+        var deletePage = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/{secretId}/delete");
+        Assert.Contains("Rotating", deletePage.Text);
+        Assert.Contains(value[..3] + "…", deletePage.Text);
+        Assert.Contains("only active secret", deletePage.Text);
+        var afterDelete = await _manager.Client.SubmitAsync(deletePage);
+        Assert.Contains("is deleted", afterDelete.Text);
+        Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusWithinASecondAsync(value, HttpStatusCode.Unauthorized));
+
+        var history = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/history");
+        foreach (var type in new[] { AuditEventTypes.SecretCreated, AuditEventTypes.SecretDisabled, AuditEventTypes.SecretEnabled, AuditEventTypes.SecretDeleted })
+        {
+            Assert.Contains(type, history.Text);
+        }
+
+        Assert.Equal(["created", "disabled", "enabled", "deleted"],
+            _portal.Mail.To(_manager.Email).Where(m => m.Subject.StartsWith("Client secret", StringComparison.Ordinal)).Select(m => m.Subject.Split(' ')[2]));
+    }
+
+    [Fact]
+    public async Task Every_handler_answers_404_for_an_application_the_user_does_not_manage()
+    {
+        int otherSecret;
+        await using (var db = _portal.CreateDbContext())
+        {
+            var secret = Core.Secrets.SecretGenerator.NewSecret();
+            var row = new Core.Secrets.ClientSecret
+            {
+                ApplicationId = _otherApplication, Name = "theirs", Hash = secret.Hash, Hint = secret.Hint,
+                CreatedAt = _portal.Time.GetUtcNow().UtcDateTime, CreatedBy = "admin", ExpiresAt = _portal.Time.GetUtcNow().UtcDateTime.AddDays(30),
+            };
+            db.ClientSecrets.Add(row);
+            await db.SaveChangesAsync();
+            otherSecret = row.Id;
+        }
+
+        var token = (await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/new"))
+            .Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        string[] gets =
+        [
+            $"/manage-api-credentials/{_otherApplication}/secrets/new",
+            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/disable",
+            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/delete",
+            $"/manage-api-credentials/{_otherApplication}/history",
+            // A secret of another application under one's own application id.
+            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/disable",
+            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/delete",
+        ];
+        foreach (var url in gets)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await _manager.Client.GetAsync(url)).Status);
+        }
+
+        string[] posts =
+        [
+            $"/manage-api-credentials/{_otherApplication}/secrets/new",
+            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/disable",
+            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/disable?handler=Enable",
+            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/delete",
+            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/disable",
+            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/delete",
+        ];
+        foreach (var url in posts)
+        {
+            var page = await _manager.Client.PostAsync(url, [new("__RequestVerificationToken", token), new("Input.Name", "x"), new("Input.ExpiresOn", "2027-01-01")]);
+            Assert.Equal(HttpStatusCode.NotFound, page.Status);
+        }
+
+        await using var check = _portal.CreateDbContext();
+        var untouched = await check.ClientSecrets.SingleAsync(s => s.Id == otherSecret);
+        Assert.Null(untouched.DisabledAt);
+        Assert.Equal(1, await check.ClientSecrets.CountAsync());
+    }
+
+    [Fact]
+    public async Task Posts_without_an_antiforgery_token_are_refused()
+    {
+        var page = await _manager.Client.PostAsync($"/manage-api-credentials/{_ownApplication}/secrets/new",
+            [new("Input.Name", "x"), new("Input.ExpiresOn", "2027-01-01")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        await using var db = _portal.CreateDbContext();
+        Assert.Equal(0, await db.ClientSecrets.CountAsync());
+    }
+
+    [Fact]
+    public async Task Administrators_see_every_application_and_can_filter_by_organisation_and_search()
+    {
+        var (otherOrganisation, _) = await _portal.CreateOrganisationAsync("OtherOrg", "DM");
+        using var admin = new PortalClient(_portal);
+        await admin.SignInAsAdministratorAsync();
+
+        var all = await admin.GetAsync("/manage-api-credentials");
+        var filtered = await admin.GetAsync($"/manage-api-credentials?OrganisationId={otherOrganisation}");
+        var searched = await admin.GetAsync("/manage-api-credentials?Search=SMC");
+
+        Assert.Equal(3, all.Document.QuerySelectorAll("section.application").Length);
+        Assert.Equal(["Partner-NL-OtherOrg-DM"], filtered.Document.QuerySelectorAll("section.application h2").Select(h => h.TextContent));
+        Assert.Equal(["Partner-NL-DemoOrg-SMC"], searched.Document.QuerySelectorAll("section.application h2").Select(h => h.TextContent));
+    }
+
+    [Fact]
+    public async Task A_user_without_applications_is_told_whom_to_ask()
+    {
+        using var admin = new PortalClient(_portal);
+        await admin.SignInAsAdministratorAsync();
+        var nobody = await admin.InviteAndOnboardAsync("no.role@demoorg.example", await _portal.OrganisationIdOfAsync(_manager.Email));
+
+        var page = await nobody.Client.GetAsync("/manage-api-credentials");
+
+        Assert.Contains("You do not manage any application yet", page.Text);
+        Assert.Contains(PortalFactory.AdminEmail, page.Text);
+        nobody.Client.Dispose();
+    }
+
+    [Fact]
+    public async Task Expiring_and_expired_secrets_are_flagged()
+    {
+        await CreateSecretAsync("soon", _portal.Time.GetUtcNow().UtcDateTime.AddDays(20));
+        _portal.Time.Advance(TimeSpan.FromDays(10));
+        await _manager.Client.SignInAsync(_manager.Email, _manager.Password); // the 8-hour session ended meanwhile
+
+        var page = await _manager.Client.GetAsync("/manage-api-credentials");
+
+        Assert.Contains("Expires in 9 days: rotate it now", page.Text);
+        _portal.Time.Advance(TimeSpan.FromDays(11));
+        await _manager.Client.SignInAsync(_manager.Email, _manager.Password);
+        var expired = await _manager.Client.GetAsync("/manage-api-credentials");
+        Assert.Contains("Expired", expired.Text);
+    }
+
+    private async Task<(HtmlPage Page, string Value)> CreateSecretAsync(string name, DateTime? expiresAt = null)
+    {
+        var form = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/secrets/new");
+        var values = new Dictionary<string, string> { ["Input.Name"] = name };
+        if (expiresAt is { } at)
+        {
+            values["Input.ExpiresOn"] = at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var page = await _manager.Client.SubmitAsync(form, values);
+        var value = page.Document.QuerySelector("#new-secret-value")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"No secret shown: {page} {page.Errors}");
+        return (page, value);
+    }
+
+    /// <summary>
+    /// The token service learns of changes by polling (every 250 ms, on every instance): asks until the expected
+    /// status comes, for at most one second as promised, and returns the last status seen.
+    /// </summary>
+    private async Task<HttpStatusCode> TokenStatusWithinASecondAsync(string secret, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+        while (true)
+        {
+            var status = (await RequestTokenAsync(_ownApplication, secret)).StatusCode;
+            if (status == expected || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<int> SingleSecretIdAsync()
+    {
+        await using var db = _portal.CreateDbContext();
+        return await db.ClientSecrets.Select(s => s.Id).SingleAsync();
+    }
+
+    private async Task<string> ClientIdAsync(int applicationId)
+    {
+        await using var db = _portal.CreateDbContext();
+        return await db.Applications.Where(a => a.Id == applicationId).Select(a => a.ClientId).SingleAsync();
+    }
+
+    private async Task<HttpResponseMessage> RequestTokenAsync(int applicationId, string secret)
+    {
+        using var http = _portal.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]),
+        };
+        var credentials = $"{Uri.EscapeDataString(await ClientIdAsync(applicationId))}:{Uri.EscapeDataString(secret)}";
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        var response = await http.SendAsync(request);
+        // Give "last used" its flush, as a few seconds would in production.
+        if (response.IsSuccessStatusCode)
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("Bearer", json.RootElement.GetProperty("token_type").GetString());
+        }
+
+        return response;
+    }
+}
