@@ -20,6 +20,7 @@ public static class PortalHost
         builder.AddFirstStart(command);
         builder.AddTokenService();
         builder.AddReminders();
+        builder.Services.AddMemoryCache();
         builder.Services.AddRazorPages(options =>
         {
             // Create and edit share one page and form: the create route has no id.

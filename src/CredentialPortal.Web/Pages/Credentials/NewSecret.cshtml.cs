@@ -5,11 +5,12 @@ using CredentialPortal.Core.Secrets;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>Create a client secret; the response that creates it is the only one that ever shows the value.</summary>
-public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, TimeProvider time) : PageModel
+public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, IMemoryCache submittedForms, TimeProvider time) : PageModel
 {
     public sealed class InputModel
     {
@@ -20,6 +21,9 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
         [Required(ErrorMessage = "Choose when the secret expires.")]
         [DataType(DataType.Date)]
         public DateOnly? ExpiresOn { get; set; }
+
+        /// <summary>Identifies one filled-in form, so that reloading the result page cannot create a second secret.</summary>
+        public Guid FormId { get; set; }
     }
 
     [FromRoute]
@@ -44,6 +48,7 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
 
         Application = application;
         Input.ExpiresOn = SecretExpiryPolicy.DefaultExpiryDate(Now);
+        Input.FormId = Guid.NewGuid();
         return Page();
     }
 
@@ -55,6 +60,14 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
         }
 
         Application = application;
+        var formKey = (nameof(NewSecretModel), ManagedApplications.UserId(User), Input.FormId);
+        if (Input.FormId != Guid.Empty && submittedForms.TryGetValue(formKey, out string? alreadyCreated))
+        {
+            // A reload (or double click) re-posts the form: the secret exists and its value is never shown again.
+            TempData["StatusMessage"] = $"The secret {alreadyCreated} was already created; its value was shown only once.";
+            return Redirect("/manage-api-credentials");
+        }
+
         if (Input.ExpiresOn is { } date && SecretExpiryPolicy.Validate(date, Now) is { } expiryError)
         {
             ModelState.AddModelError("Input.ExpiresOn", expiryError);
@@ -79,6 +92,7 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
 
         // The value lives in this response only: no redirect, no TempData, not cacheable, never logged.
         Created = result.Created;
+        submittedForms.Set(formKey, $"“{Created!.Secret.Name}” ({Created.Secret.Hint}…)", TimeSpan.FromHours(8));
         Response.Headers.CacheControl = "no-store";
         Response.Headers.Pragma = "no-cache";
         return Page();
