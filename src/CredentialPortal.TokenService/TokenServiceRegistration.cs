@@ -65,13 +65,17 @@ public static class TokenServiceRegistration
         var discovery = services.GetRequiredService<DiscoveryEndpoints>();
         var connectivity = services.GetRequiredService<ConnectivityEndpoint>();
 
+        // The portal's fallback policy (a signed-in MFA session) must not apply: partners authenticate with client
+        // credentials or bearer tokens, which these endpoints check themselves.
+        var group = endpoints.MapGroup("").AllowAnonymous();
+
         // Any method, so that a GET gets an OAuth error (405) instead of an empty routing 405. Partners post forms from
         // their own servers: no cookies, so no antiforgery.
-        endpoints.Map(TokenEndpoint.Path, token.HandleAsync).DisableAntiforgery();
-        endpoints.MapGet(DiscoveryEndpoints.OpenIdConfigurationPath, discovery.MetadataAsync);
-        endpoints.MapGet(DiscoveryEndpoints.AuthorizationServerPath, discovery.MetadataAsync);
-        endpoints.MapGet(DiscoveryEndpoints.JwksPath, discovery.JwksAsync);
-        endpoints.MapGet(ConnectivityEndpoint.Path, connectivity.HandleAsync);
+        group.Map(TokenEndpoint.Path, token.HandleAsync).DisableAntiforgery();
+        group.MapGet(DiscoveryEndpoints.OpenIdConfigurationPath, discovery.MetadataAsync);
+        group.MapGet(DiscoveryEndpoints.AuthorizationServerPath, discovery.MetadataAsync);
+        group.MapGet(DiscoveryEndpoints.JwksPath, discovery.JwksAsync);
+        group.MapGet(ConnectivityEndpoint.Path, connectivity.HandleAsync);
         return endpoints;
     }
 
