@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CredentialPortal.TokenService;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -14,10 +15,13 @@ public static class ManagementApi
     public const string DocumentName = "v1";
     public const string BearerScheme = "Bearer";
     private const string Prefix = "/api/v1";
+    private const string AnyContentType = "*/*";
 
     public static IHostApplicationBuilder AddManagementApi(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Numbers are numbers: the web defaults would also accept (and the OpenAPI schemas advertise) numeric strings.
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         builder.Services.AddOpenApi(DocumentName, options =>
         {
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
@@ -60,7 +64,9 @@ public static class ManagementApi
             .WithDescription("Same validation and limits as the portal: a name of at most 100 characters, an expiry in the " +
                 "future and at most one year ahead, and at most the application's secret limit. Answers 201 with " +
                 "Cache-Control: no-store and a Location header.")
-            .Accepts<CreateSecretRequest>("application/json")
+            // "*/*" keeps routing from answering a wrong content type with its own 415 endpoint, which lacks this group's
+            // metadata and so would meet the portal's sign-in policy; the handler answers 415 as problem details instead.
+            .Accepts<CreateSecretRequest>("application/json", AnyContentType)
             .Produces<CreatedSecretResource>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -125,6 +131,7 @@ public static class ManagementApi
 
     private static Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
+        operation.RequestBody?.Content?.Remove(AnyContentType);
         if (!HttpMethods.IsGet(context.Description.HttpMethod ?? HttpMethods.Get))
         {
             operation.Parameters ??= [];
