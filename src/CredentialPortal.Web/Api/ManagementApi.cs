@@ -99,6 +99,12 @@ public static class ManagementApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        // Any other path or method under /api/v1 lands here rather than on routing's bare 404/405, which would meet the
+        // portal's sign-in policy (an API call must never be sent to the sign-in page).
+        api.Map("/{**path}", (HttpContext context) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
+                detail: $"The management API has no {context.Request.Method} {context.Request.Path}; see /openapi/v1.json."))
+            .ExcludeFromDescription();
         return endpoints;
     }
 

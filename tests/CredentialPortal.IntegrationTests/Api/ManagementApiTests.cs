@@ -189,6 +189,15 @@ public sealed class ManagementApiTests
             await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "bearer access token");
         }
 
+        // Paths and methods the API does not have are problem details too, never the sign-in page.
+        using var wrongMethod = await client.Http.GetAsync("/api/v1/applications/x/secrets");
+        await AssertProblemAsync(wrongMethod, HttpStatusCode.Unauthorized, "bearer access token");
+        var (self, secret, _) = await CallerAsync(portal);
+        var token = await GetTokenAsync(client.Http, self.ClientId, secret, scope: "credentials.self");
+        await AssertProblemAsync(await SendAsync(client.Http, HttpMethod.Put, $"/api/v1/applications/{self.ClientId}", token),
+            HttpStatusCode.NotFound, $"no PUT /api/v1/applications/{self.ClientId}");
+        await AssertProblemAsync(await GetAsync(client.Http, "/api/v1/nothing/here", token), HttpStatusCode.NotFound, "see /openapi/v1.json");
+
         using var post = await client.Http.PostAsync("/api/v1/applications/x/secrets",
             new StringContent("""{"name":"a","expiresAt":"2030-01-01"}""", System.Text.Encoding.UTF8, "application/json"));
         await AssertProblemAsync(post, HttpStatusCode.Unauthorized, "bearer access token");
