@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using Microsoft.EntityFrameworkCore;
@@ -352,6 +353,32 @@ public sealed class ManagementApiTests
 
         await using var db = portal.CreateDbContext();
         Assert.Equal(["second"], await db.ClientSecrets.Where(s => s.ApplicationId == self.Id).Select(s => s.Name).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Concurrent_changes_with_the_same_ETag_let_exactly_one_through(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
+        using var http = portal.CreateClient();
+        var (self, secret, _) = await CallerAsync(portal);
+        var token = await GetTokenAsync(http, self.ClientId, secret, scope: "credentials.self");
+        using var read = await GetAsync(http, $"/api/v1/applications/{self.ClientId}", token);
+        var etag = read.Headers.ETag!.ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            CreateAsync(http, self.ClientId, token, $"racer {i}", Date(portal, 30), ifMatch: etag)));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.PreconditionFailed));
+        await using var db = portal.CreateDbContext();
+        Assert.Equal(2, await db.ClientSecrets.CountAsync(s => s.ApplicationId == self.Id));
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.ApplicationId == self.Id));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
     }
 
     [Fact]
