@@ -118,8 +118,7 @@ public sealed class ManagementApiTests
         var created = await OkJsonAsync(await CreateAsync(http, other.ClientId, token, "by automation", Date(portal, 10)), HttpStatusCode.Created);
         Assert.Equal(other.ClientId, created.GetProperty("clientId").GetString());
         // Another application's last secret: the administrators' decision, no self-lock-out guard.
-        var (_, _, onlyId) = (other, otherSecret, otherSecretId);
-        Assert.Equal(HttpStatusCode.OK, (await ActAsync(http, other.ClientId, onlyId, "disable", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(http, other.ClientId, otherSecretId, "disable", token)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ActAsync(http, other.ClientId, created.GetProperty("id").GetInt32(), "disable", token)).StatusCode);
         await AssertErrorAsync(await RequestTokenAsync(http, other.ClientId, otherSecret), HttpStatusCode.Unauthorized, "invalid_client");
 
