@@ -2,6 +2,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Reminders;
 using CredentialPortal.TokenService;
 using CredentialPortal.Web.Account;
+using CredentialPortal.Web.Api;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,7 @@ public static class PortalHost
         builder.AddFirstStart(command);
         builder.AddTokenService();
         builder.AddReminders();
+        builder.AddManagementApi();
         builder.Services.AddMemoryCache();
         builder.Services.AddRazorPages(options =>
         {
@@ -74,5 +76,6 @@ public static class PortalHost
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapRazorPages();
         app.MapTokenService();
+        app.MapManagementApi();
     }
 }

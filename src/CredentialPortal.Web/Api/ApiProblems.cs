@@ -1,0 +1,60 @@
+using CredentialPortal.TokenService;
+
+namespace CredentialPortal.Web.Api;
+
+/// <summary>RFC 9457 problem details for every error of the management API.</summary>
+internal static class ApiProblems
+{
+    public static IResult Unauthorized(HttpContext context, BearerStatus status)
+    {
+        string detail;
+        if (status == BearerStatus.Missing)
+        {
+            detail = "A bearer access token from POST /connect/token is required (Authorization: Bearer <token>).";
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        else
+        {
+            detail = "The access token is invalid, expired or not issued by this service.";
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"" + detail + "\"";
+        }
+
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
+    }
+
+    public static IResult Forbidden(HttpContext context, string detail)
+    {
+        context.Response.Headers.WWWAuthenticate =
+            $"Bearer error=\"insufficient_scope\", scope=\"{TokenScopes.CredentialsSelf} {TokenScopes.CredentialsAdmin}\"";
+        return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+    }
+
+    public static IResult ApplicationNotFound(string clientId) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Not Found", detail: $"No application with client_id '{Printable(clientId)}' that this token may manage.");
+
+    public static IResult SecretNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Not Found", detail: $"The application '{Printable(clientId)}' has no secret with id '{Printable(id)}'.");
+
+    public static IResult BadRequest(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail);
+
+    public static IResult Invalid(IDictionary<string, string[]> errors) => Results.ValidationProblem(errors,
+        detail: string.Join(" ", errors.Values.SelectMany(v => v)), title: "The request is not valid");
+
+    public static IResult UnsupportedMediaType() => Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Unsupported Media Type", detail: "Send the request body as JSON (Content-Type: application/json).");
+
+    public static IResult Conflict(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    public static IResult PreconditionFailed() => Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "Precondition Failed",
+        detail: "The application changed since the ETag given in If-Match was read. GET it again and retry with the new ETag.");
+
+    /// <summary>Echoes caller input into a detail only as printable, bounded text.</summary>
+    private static string Printable(string value)
+    {
+        var printable = new string([.. value.Where(c => !char.IsControl(c))]);
+        return printable.Length > 80 ? printable[..80] + "…" : printable;
+    }
+}

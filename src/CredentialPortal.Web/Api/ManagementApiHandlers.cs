@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.TokenService.Clients;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Web.Api;
+
+/// <summary>
+/// The management API's handlers. Every change goes through <see cref="SecretManagement"/>, which validates, audits,
+/// invalidates the token service's cache and notifies the credential managers, exactly as for the portal.
+/// </summary>
+internal static partial class ManagementApiHandlers
+{
+    /// <summary>Request bodies are strict: an unknown or duplicated field is a mistake the caller should hear about.</summary>
+    private static readonly JsonSerializerOptions RequestJson = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    public static async Task<IResult> ListAsync(HttpContext context, CredentialPortalDbContext db, TimeProvider time)
+    {
+        var caller = ApiCaller.Of(context);
+        var applications = await Applications(db)
+            .Where(a => caller.IsAdministrator || a.Id == caller.ApplicationId)
+            .OrderBy(a => a.Name)
+            .ToListAsync(context.RequestAborted);
+        var now = time.GetUtcNow().UtcDateTime;
+        return Results.Ok(new ApplicationList([.. applications.Select(a => ApiResources.From(a, now))]));
+    }
+
+    public static async Task<IResult> GetAsync(string clientId, HttpContext context, CredentialPortalDbContext db, TimeProvider time)
+    {
+        var application = await FindAsync(db, context, clientId);
+        if (application is null)
+        {
+            return ApiProblems.ApplicationNotFound(clientId);
+        }
+
+        context.Response.Headers.ETag = ApplicationETag.For(application);
+        return Results.Ok(ApiResources.From(application, time.GetUtcNow().UtcDateTime));
+    }
+
+    public static async Task<IResult> GetSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
+        TimeProvider time)
+    {
+        var application = await FindAsync(db, context, clientId);
+        if (application is null)
+        {
+            return ApiProblems.ApplicationNotFound(clientId);
+        }
+
+        if (FindSecret(application, id) is not { } secret)
+        {
+            return ApiProblems.SecretNotFound(clientId, id);
+        }
+
+        context.Response.Headers.ETag = ApplicationETag.For(application);
+        return Results.Ok(SecretResource.From(secret, time.GetUtcNow().UtcDateTime));
+    }
+
+    public static async Task<IResult> CreateSecretAsync(string clientId, HttpContext context, CredentialPortalDbContext db,
+        SecretManagement secrets, TimeProvider time)
+    {
+        var caller = ApiCaller.Of(context);
+        var application = await FindAsync(db, context, clientId);
+        if (application is null)
+        {
+            return ApiProblems.ApplicationNotFound(clientId);
+        }
+
+        if (!ApplicationETag.IfMatchAllows(context.Request, ApplicationETag.For(application)))
+        {
+            return ApiProblems.PreconditionFailed();
+        }
+
+        var (request, readError) = await ReadJsonAsync<CreateSecretRequest>(context.Request);
+        if (readError is not null)
+        {
+            return readError;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (ParseExpiry(request!.ExpiresAt, now, out var expiresAt) is { } expiryError)
+        {
+            return ApiProblems.Invalid(new Dictionary<string, string[]> { ["expiresAt"] = [expiryError] });
+        }
+
+        application.Version = Guid.NewGuid();
+        SecretCreationResult result;
+        try
+        {
+            result = await secrets.CreateAsync(application, request.Name, expiresAt, caller.Actor, context.RequestAborted);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiProblems.PreconditionFailed();
+        }
+
+        if (result.Created is not { } created)
+        {
+            return ApiProblems.Invalid(result.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => new[] { e.Value }));
+        }
+
+        ForgetCachedClient(context, application);
+        context.Response.Headers.ETag = ApplicationETag.For(application);
+        context.Response.Headers.Pragma = "no-cache";
+        var secret = SecretResource.From(created.Secret, now);
+        return Results.Created($"/api/v1/applications/{Uri.EscapeDataString(application.ClientId)}/secrets/{secret.Id}",
+            new CreatedSecretResource(secret.Id, secret.Name, secret.Hint, secret.CreatedAt, secret.CreatedBy, secret.ExpiresAt,
+                secret.Status, secret.DisabledAt, secret.LastUsedAt, application.ClientId, created.Value));
+    }
+
+    public static Task<IResult> DisableSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
+        SecretManagement secrets, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, context, db, secrets, time, SecretChange.Disable);
+
+    public static Task<IResult> EnableSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
+        SecretManagement secrets, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, context, db, secrets, time, SecretChange.Enable);
+
+    public static Task<IResult> DeleteSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
+        SecretManagement secrets, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, context, db, secrets, time, SecretChange.Delete);
+
+    private enum SecretChange
+    {
+        Disable,
+        Enable,
+        Delete,
+    }
+
+    private static async Task<IResult> ChangeSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
+        SecretManagement secrets, TimeProvider time, SecretChange change)
+    {
+        var caller = ApiCaller.Of(context);
+        var cancellationToken = context.RequestAborted;
+        var application = await FindAsync(db, context, clientId);
+        if (application is null)
+        {
+            return ApiProblems.ApplicationNotFound(clientId);
+        }
+
+        if (FindSecret(application, id) is not { } secret)
+        {
+            return ApiProblems.SecretNotFound(clientId, id);
+        }
+
+        if (!ApplicationETag.IfMatchAllows(context.Request, ApplicationETag.For(application)))
+        {
+            return ApiProblems.PreconditionFailed();
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        // The caller authenticates with this application's secrets: losing the last usable one would lock it out for
+        // good, and only a person in the portal could repair that.
+        if (change != SecretChange.Enable && application.Id == caller.ApplicationId && secret.IsUsableAt(now)
+            && await secrets.IsOnlyActiveSecretAsync(secret, cancellationToken))
+        {
+            var verb = change == SecretChange.Delete ? "delete" : "disable";
+            return ApiProblems.Conflict(
+                $"Secret {secret.Id} is the only active secret of the calling application; you may not {verb} it, or the " +
+                "application could no longer obtain tokens. Create a new secret first.");
+        }
+
+        var changes = change switch
+        {
+            SecretChange.Disable => !secret.IsDisabled,
+            SecretChange.Enable => secret.IsDisabled,
+            _ => true,
+        };
+        if (changes)
+        {
+            application.Version = Guid.NewGuid();
+            try
+            {
+                await (change switch
+                {
+                    SecretChange.Disable => secrets.DisableAsync(application, secret, caller.Actor, cancellationToken),
+                    SecretChange.Enable => secrets.EnableAsync(application, secret, caller.Actor, cancellationToken),
+                    _ => secrets.DeleteAsync(application, secret, caller.Actor, cancellationToken),
+                });
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return ApiProblems.PreconditionFailed();
+            }
+
+            ForgetCachedClient(context, application);
+        }
+
+        context.Response.Headers.ETag = ApplicationETag.For(application);
+        return change == SecretChange.Delete ? Results.NoContent() : Results.Ok(SecretResource.From(secret, now));
+    }
+
+    /// <summary>
+    /// The change log already tells every instance's token service within a second; this instance forgets the client at
+    /// once, so a script that rotates and immediately requests a token with the new secret does not have to wait.
+    /// </summary>
+    private static void ForgetCachedClient(HttpContext context, Application application) =>
+        context.RequestServices.GetService<ClientCache>()?.Evict([application.Id]);
+
+    private static IQueryable<Application> Applications(CredentialPortalDbContext db) => db.Applications
+        .Include(a => a.Organisation)
+        .Include(a => a.Permissions)
+        .Include(a => a.Secrets)
+        .AsSplitQuery();
+
+    /// <summary>The application, or null when it does not exist or the caller may not manage it: both answer 404.</summary>
+    private static async Task<Application?> FindAsync(CredentialPortalDbContext db, HttpContext context, string clientId)
+    {
+        var caller = ApiCaller.Of(context);
+        var application = await Applications(db).SingleOrDefaultAsync(a => a.ClientId == clientId, context.RequestAborted);
+        return application is not null && caller.MayManage(application.Id) ? application : null;
+    }
+
+    private static ClientSecret? FindSecret(Application application, string id) =>
+        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var secretId)
+            ? application.Secrets.SingleOrDefault(s => s.Id == secretId)
+            : null;
+
+    private static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, ApiProblems.UnsupportedMediaType());
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, RequestJson, request.HttpContext.RequestAborted);
+            return value is null ? (null, ApiProblems.BadRequest("The request body must be a JSON object.")) : (value, null);
+        }
+        catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return (null, ApiProblems.BadRequest($"The request body has a field this operation does not know ({ex.Path}). " +
+                "Allowed fields: name, expiresAt."));
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiProblems.BadRequest($"The request body is not valid JSON for this operation (at {ex.Path}, line " +
+                $"{(ex.LineNumber ?? 0) + 1}): check the syntax and that name and expiresAt are strings."));
+        }
+    }
+
+    /// <summary>
+    /// Accepts an RFC 3339 date-time with an explicit offset, or a plain date meaning the start of that day in UTC (as the
+    /// portal's date field does). Returns an error message, or null.
+    /// </summary>
+    private static string? ParseExpiry(string? value, DateTime now, out DateTime expiresAt)
+    {
+        expiresAt = default;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return "Enter expiresAt: an RFC 3339 date-time such as 2027-05-01T00:00:00Z, or a date such as 2027-05-01.";
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            expiresAt = SecretExpiryPolicy.ExpiresAtFor(date);
+            return SecretExpiryPolicy.Validate(date, now);
+        }
+
+        if (!Rfc3339DateTime().IsMatch(value)
+            || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        {
+            return $"expiresAt must be an RFC 3339 date-time with an offset (2027-05-01T00:00:00Z) or a date (2027-05-01).";
+        }
+
+        expiresAt = instant.UtcDateTime;
+        return SecretExpiryPolicy.Validate(expiresAt, now);
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339DateTime();
+}
