@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,11 +10,11 @@ namespace CredentialPortal.TokenService.Clients;
 /// "Last used" per secret and per application, remembered in memory on every token and written in batches every few
 /// seconds and at shutdown, so the token endpoint never writes to the database per request.
 /// </summary>
-public sealed partial class UsageRecorder(
+public sealed class UsageRecorder(
     IDbContextFactory<CredentialPortalDbContext> contexts,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
-    ILogger<UsageRecorder> logger) : BackgroundService
+    ILogger<UsageRecorder> logger) : PeriodicFlushService(TimeSpan.FromSeconds(options.Value.LastUsedFlushSeconds), time, logger)
 {
     private ConcurrentDictionary<int, DateTime> _secrets = new();
     private ConcurrentDictionary<int, DateTime> _applications = new();
@@ -27,7 +26,9 @@ public sealed partial class UsageRecorder(
     }
 
     /// <summary>Writes what was recorded since the last flush.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    protected override string BatchDescription => "last-used times";
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         var secrets = Interlocked.Exchange(ref _secrets, new ConcurrentDictionary<int, DateTime>());
         var applications = Interlocked.Exchange(ref _applications, new ConcurrentDictionary<int, DateTime>());
@@ -50,41 +51,4 @@ public sealed partial class UsageRecorder(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.LastUsedFlushSeconds), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushSafelyAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: StopAsync flushes once more.
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushSafelyAsync(cancellationToken);
-    }
-
-    private async Task FlushSafelyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await FlushAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-        {
-            // "Last used" is informational; losing one batch beats failing the service.
-            LogFlushFailed(logger, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing last-used times failed; this batch is lost.")]
-    private static partial void LogFlushFailed(ILogger logger, Exception exception);
 }

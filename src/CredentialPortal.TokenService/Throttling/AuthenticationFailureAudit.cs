@@ -3,7 +3,6 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,11 +15,12 @@ namespace CredentialPortal.TokenService.Throttling;
 /// the rest are summed into one row, so a flood of made-up client_ids cannot flood the audit table.
 /// The presented secret is never recorded.
 /// </summary>
-public sealed partial class AuthenticationFailureAudit(
+public sealed class AuthenticationFailureAudit(
     IServiceScopeFactory scopes,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
-    ILogger<AuthenticationFailureAudit> logger) : BackgroundService
+    ILogger<AuthenticationFailureAudit> logger)
+    : PeriodicFlushService(TimeSpan.FromSeconds(options.Value.FailedAuthentication.AuditFlushSeconds), time, logger)
 {
     private const int MaxPairsPerFlush = 500;
 
@@ -29,7 +29,7 @@ public sealed partial class AuthenticationFailureAudit(
     public void Record(string clientId, string reason, string? remoteAddress, int? applicationId, int? organisationId)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Time.GetUtcNow().UtcDateTime;
         var tally = _tallies.GetOrAdd((clientId, reason), static (_, at) => new Tally { First = at }, now);
         lock (tally)
         {
@@ -41,7 +41,9 @@ public sealed partial class AuthenticationFailureAudit(
         }
     }
 
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    protected override string BatchDescription => "aggregated token authentication failures to the audit log";
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         var tallies = Interlocked.Exchange(ref _tallies, new ConcurrentDictionary<(string, string), Tally>());
         if (tallies.IsEmpty)
@@ -71,42 +73,6 @@ public sealed partial class AuthenticationFailureAudit(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FailedAuthentication.AuditFlushSeconds), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushSafelyAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: StopAsync flushes once more.
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushSafelyAsync(cancellationToken);
-    }
-
-    private async Task FlushSafelyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await FlushAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-        {
-            LogFlushFailed(logger, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing aggregated token authentication failures to the audit log failed.")]
-    private static partial void LogFlushFailed(ILogger logger, Exception exception);
 
     private sealed class Tally
     {
