@@ -46,9 +46,12 @@ public sealed class ClientSecret
 
     public bool IsDisabled => DisabledAt is not null;
 
-    public SecretStatus StatusAt(DateTime now) =>
-        IsDisabled ? SecretStatus.Disabled
-        : ExpiresAt <= now ? SecretStatus.Expired
+    public SecretStatus StatusAt(DateTime now) => StatusOf(DisabledAt, ExpiresAt, now);
+
+    /// <summary>The status rule, also for projections that do not load the entity.</summary>
+    public static SecretStatus StatusOf(DateTime? disabledAt, DateTime expiresAt, DateTime now) =>
+        disabledAt is not null ? SecretStatus.Disabled
+        : expiresAt <= now ? SecretStatus.Expired
         : SecretStatus.Active;
 
     public bool IsUsableAt(DateTime now) => StatusAt(now) == SecretStatus.Active;

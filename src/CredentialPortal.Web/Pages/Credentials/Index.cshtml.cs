@@ -94,11 +94,13 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         }
     }
 
-    public SecretStatus StatusOf(SecretRow secret) =>
-        secret.DisabledAt is not null ? SecretStatus.Disabled : secret.ExpiresAt <= Now ? SecretStatus.Expired : SecretStatus.Active;
+    public SecretStatus StatusOf(SecretRow secret) => ClientSecret.StatusOf(secret.DisabledAt, secret.ExpiresAt, Now);
 
     public int DaysLeft(SecretRow secret) => SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
 
+    public Pager Pager => new("/Credentials/Index", PageNumber, Pages, RouteFor);
+
+    /// <summary>The current filters with another page number, for the pager links.</summary>
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
     {
         ["Search"] = Search,

@@ -96,6 +96,8 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
             .ToListAsync(cancellationToken);
     }
 
+    public Pager Pager => new("/Admin/Applications/Index", PageNumber, Pages, RouteFor);
+
     /// <summary>The current filters with another page number, for the pager links.</summary>
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
     {

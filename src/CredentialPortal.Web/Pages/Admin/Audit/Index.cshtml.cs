@@ -93,6 +93,9 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
+    public Pager Pager => new("/Admin/Audit/Index", PageNumber, Pages, RouteFor, "← Newer", "Older →");
+
+    /// <summary>The current filters with another page number, for the pager links.</summary>
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
     {
         ["From"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
