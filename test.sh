@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of CredentialPortal on a fresh Debian 12 machine or a developer's:
 #  1. installs what is missing (PostgreSQL, Chromium, oathtool) with apt-get,
-#  2. restores and builds the solution with warnings as errors,
+#  2. restores the solution and the local dotnet tools, builds with warnings as errors and checks that every
+#     provider's migrations match the model,
 #  3. starts a throw-away PostgreSQL cluster on a free loopback port (removed on exit, also on failure or Ctrl-C),
 #  4. runs every test project (provider-dependent tests on SQLite and on that PostgreSQL),
 #  5. ends with one summary line: "Tests: N passed, N failed, N skipped".
@@ -9,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Test hosts would each watch appsettings.json for changes; dozens at once exhaust the inotify instances (128 by default).
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -23,8 +26,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-echo "== restore and build (warnings are errors)"
+echo "== restore, local tools and build (warnings are errors)"
+dotnet tool restore >/dev/null
 dotnet build CredentialPortal.sln -c Release -warnaserror -nologo -v quiet
+
+echo "== every provider's migrations match the model (dotnet ef migrations has-pending-model-changes)"
+for provider in Sqlite PostgreSql SqlServer; do
+  project="src/CredentialPortal.Migrations.$provider"
+  if ! out=$(dotnet ef migrations has-pending-model-changes --no-build --configuration Release \
+      --project "$project" --startup-project "$project" 2>&1); then
+    echo "$out"
+    echo "   $provider: the model changed since the last migration; run scripts/add-migration.sh NAME"
+    exit 1
+  fi
+  echo "   $provider: $(echo "$out" | tail -n 1)"
+done
 
 echo "== starting a throw-away PostgreSQL"
 pg_dir=$(mktemp -d /tmp/credentialportal-pg.XXXXXX)

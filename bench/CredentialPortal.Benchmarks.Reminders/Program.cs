@@ -22,11 +22,10 @@ Directory.CreateDirectory(folder);
 var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "bench.db") }.ToString();
 var now = DateTime.UtcNow;
 
-var services = new ServiceCollection()
+var services = StoreRegistration.AddDbContext(new ServiceCollection(), DatabaseProvider.Sqlite, connectionString)
     .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
     .AddSingleton(TimeProvider.System)
     .AddSingleton<IEmailSender, DiscardingEmailSender>()
-    .AddDbContextFactory<CredentialPortalDbContext>(options => StoreRegistration.Configure(options, DatabaseProvider.Sqlite, connectionString))
     .AddSingleton<ReminderPass>();
 services.AddOptions<ReminderOptions>();
 services.AddOptions<PortalOptions>();

@@ -137,8 +137,10 @@ public sealed partial class ReminderPass(
     }
 
     /// <summary>
-    /// The outbox write: one row per (secret, slot). ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike) lets a
-    /// concurrent instance's claim win quietly; one transaction per batch keeps a first pass over many secrets fast.
+    /// The outbox write: one row per (secret, slot), in one SaveChanges per batch. The unique (SecretId, Slot) key
+    /// settles a race with another instance claiming the same slots: if the batch collides, each row is inserted on its
+    /// own and a row that collides is left to the instance that claimed it first. Plain EF Core, so one code path serves
+    /// every provider.
     /// </summary>
     private async Task<int> InsertClaimsAsync(List<DueReminder> batch, DateTime now, CancellationToken cancellationToken)
     {
@@ -147,22 +149,60 @@ public sealed partial class ReminderPass(
             return 0;
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var inserted = 0;
-        foreach (var (secretId, slot) in batch)
+        try
         {
-            var name = slot.Name;
-            inserted += await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO "ReminderDeliveries" ("SecretId", "Slot", "Status", "CreatedAt", "Attempts", "NextAttemptAt")
-                VALUES ({secretId}, {name}, {(int)ReminderDeliveryStatus.Pending}, {now}, 0, {now})
-                ON CONFLICT ("SecretId", "Slot") DO NOTHING
-                """, cancellationToken);
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            db.ReminderDeliveries.AddRange(batch.Select(due => NewDelivery(due, now)));
+            return await db.SaveChangesAsync(cancellationToken);
         }
+        catch (DbUpdateException)
+        {
+            var inserted = 0;
+            foreach (var due in batch)
+            {
+                inserted += await TryInsertClaimAsync(due, now, cancellationToken) ? 1 : 0;
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        return inserted;
+            return inserted;
+        }
     }
+
+    private async Task<bool> TryInsertClaimAsync(DueReminder due, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.ReminderDeliveries.Add(NewDelivery(due, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Claimed by another instance in the meantime, or a real failure, which the check itself surfaces.
+            if (await IsClaimedAsync(due, cancellationToken))
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<bool> IsClaimedAsync(DueReminder due, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var slot = due.Slot.Name;
+        return await db.ReminderDeliveries.AnyAsync(r => r.SecretId == due.SecretId && r.Slot == slot, cancellationToken);
+    }
+
+    private static ReminderDelivery NewDelivery(DueReminder due, DateTime now) => new()
+    {
+        SecretId = due.SecretId,
+        Slot = due.Slot.Name,
+        Status = ReminderDeliveryStatus.Pending,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
 
     private async Task<ReminderPassResult> SendPendingAsync(CancellationToken cancellationToken)
     {

@@ -1,26 +1,29 @@
 using CredentialPortal.Core.Data;
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace CredentialPortal.Testing;
 
 /// <summary>
-/// A throw-away database on either provider. PostgreSQL comes from <c>CREDENTIALPORTAL_TEST_POSTGRES</c> (a
-/// connection string to a server where the user may create databases; <c>test.sh</c> starts one); each instance
-/// creates its own database there and drops it when disposed.
+/// A throw-away database on any provider. PostgreSQL comes from <c>CREDENTIALPORTAL_TEST_POSTGRES</c> and SQL Server
+/// from <c>CREDENTIALPORTAL_TEST_SQLSERVER</c> (connection strings to a server where the user may create databases;
+/// <c>test.sh</c> starts a PostgreSQL one); each instance creates its own database there and drops it when disposed.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "CREDENTIALPORTAL_TEST_POSTGRES";
+    public const string SqlServerVariable = "CREDENTIALPORTAL_TEST_SQLSERVER";
 
-    private readonly string? _postgresDatabase;
+    private readonly string? _serverDatabase;
 
-    private TestDatabase(DatabaseProvider provider, string connectionString, string directory, string? postgresDatabase)
+    private TestDatabase(DatabaseProvider provider, string connectionString, string directory, string? serverDatabase)
     {
         Provider = provider;
         ConnectionString = connectionString;
         Directory = directory;
-        _postgresDatabase = postgresDatabase;
+        _serverDatabase = serverDatabase;
     }
 
     public DatabaseProvider Provider { get; }
@@ -30,8 +33,14 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Directory { get; }
 
     public static string? PostgresServer => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : null;
+    public static string? SqlServer => Environment.GetEnvironmentVariable(SqlServerVariable) is { Length: > 0 } value ? value : null;
 
-    public static bool IsAvailable(DatabaseProvider provider) => provider == DatabaseProvider.Sqlite || PostgresServer is not null;
+    public static bool IsAvailable(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.PostgreSql => PostgresServer is not null,
+        DatabaseProvider.SqlServer => SqlServer is not null,
+        _ => true,
+    };
 
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
     {
@@ -43,28 +52,31 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(provider, sqlite.ToString(), directory, null);
         }
 
-        var server = PostgresServer ?? throw new InvalidOperationException($"{PostgresVariable} is not set.");
         var name = "cp_test_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(server))
+        if (provider == DatabaseProvider.SqlServer)
         {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
+            var sqlServer = SqlServer ?? throw new InvalidOperationException($"{SqlServerVariable} is not set.");
+            await ExecuteAsync(new SqlConnection(sqlServer), $"CREATE DATABASE [{name}]");
+            return new TestDatabase(provider, new SqlConnectionStringBuilder(sqlServer) { InitialCatalog = name }.ToString(), directory, name);
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new TestDatabase(provider, builder.ToString(), directory, name);
+        var server = PostgresServer ?? throw new InvalidOperationException($"{PostgresVariable} is not set.");
+        await ExecuteAsync(new NpgsqlConnection(server), $"CREATE DATABASE \"{name}\"");
+        return new TestDatabase(provider, new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString(), directory, name);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_postgresDatabase is not null)
+        if (_serverDatabase is not null && Provider == DatabaseProvider.PostgreSql)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(PostgresServer);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            await command.ExecuteNonQueryAsync();
+            await ExecuteAsync(new NpgsqlConnection(PostgresServer), $"DROP DATABASE IF EXISTS \"{_serverDatabase}\" WITH (FORCE)");
+        }
+        else if (_serverDatabase is not null)
+        {
+            SqlConnection.ClearAllPools();
+            await ExecuteAsync(new SqlConnection(SqlServer),
+                $"ALTER DATABASE [{_serverDatabase}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_serverDatabase}]");
         }
         else
         {
@@ -78,6 +90,17 @@ public sealed class TestDatabase : IAsyncDisposable
         catch (IOException)
         {
             // A file still open by a lingering process; the OS temp cleaner will get it.
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    {
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext
     }
 
     private static bool IsConnectionFailure(Exception ex) =>
-        ex is NpgsqlException or SqliteException or SocketException or TimeoutException
+        ex is NpgsqlException or SqliteException or SqlException or SocketException or TimeoutException
         || ex.InnerException is { } inner && IsConnectionFailure(inner);
 
     private static string FirstLine(Exception ex) => ex.Message.Split('\n', 2)[0].Trim();

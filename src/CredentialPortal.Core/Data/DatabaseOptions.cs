@@ -4,6 +4,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     PostgreSql,
+    SqlServer,
 }
 
 /// <summary>Configuration section <c>Database</c>. The connection string is <c>ConnectionStrings:CredentialPortal</c>.</summary>
@@ -12,7 +13,7 @@ public sealed class DatabaseOptions
     public const string SectionName = "Database";
     public const string ConnectionStringName = "CredentialPortal";
 
-    /// <summary><c>Sqlite</c> (default, embedded) or <c>PostgreSql</c>.</summary>
+    /// <summary><c>Sqlite</c> (default, embedded), <c>PostgreSql</c> or <c>SqlServer</c>.</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>Folder for the SQLite database and the default mail folder, relative to the content root.</summary>

@@ -2,13 +2,13 @@ using System.Data.Common;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.DataProtection;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Secrets;
-using CredentialPortal.Core.Users;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +20,7 @@ public static class StoreRegistration
 {
     public const string SqliteMigrationsAssembly = "CredentialPortal.Migrations.Sqlite";
     public const string PostgreSqlMigrationsAssembly = "CredentialPortal.Migrations.PostgreSql";
+    public const string SqlServerMigrationsAssembly = "CredentialPortal.Migrations.SqlServer";
 
     /// <summary>
     /// Registers the DbContext on the configured provider, the audit log, the email sender, the portal settings and
@@ -35,11 +36,9 @@ public static class StoreRegistration
 
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddDbContextFactory<CredentialPortalDbContext>(options => Configure(options, database.Provider, connectionString));
+        AddDbContext(builder.Services, database.Provider, connectionString);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<SecretManagement>();
-        builder.Services.AddScoped<UserStore>();
-        builder.Services.AddScoped<RoleStore>();
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
@@ -64,6 +63,24 @@ public static class StoreRegistration
         return builder;
     }
 
+    /// <summary>
+    /// The context factory (and the scoped context) on one provider, with the Identity schema version the model is
+    /// built in: Identity reads it from <see cref="IdentityOptions"/> in the context's service provider, so every
+    /// service provider that makes contexts — the app's, a benchmark's, <c>dotnet ef</c>'s — must say the same.
+    /// </summary>
+    public static IServiceCollection AddDbContext(IServiceCollection services, DatabaseProvider provider, string connectionString)
+    {
+        services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
+        return services.AddDbContextFactory<CredentialPortalDbContext>(options => Configure(options, provider, connectionString));
+    }
+
+    /// <summary>A context outside any host (design time, schema tests), with the same model as the app's.</summary>
+    public static CredentialPortalDbContext CreateStandaloneContext(DatabaseProvider provider, string connectionString)
+    {
+        var services = AddDbContext(new ServiceCollection(), provider, connectionString).BuildServiceProvider();
+        return services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>().CreateDbContext();
+    }
+
     /// <summary>Applies the provider, its migrations assembly and our conventions to a context's options.</summary>
     public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
     {
@@ -73,12 +90,9 @@ public static class StoreRegistration
         {
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             DatabaseProvider.PostgreSql => options.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+            DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o => o.MigrationsAssembly(SqlServerMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
-
-        // Migrations are SQL scripts without an EF model snapshot (see SqlScriptMigration), so EF cannot tell
-        // whether the model moved on; MigrationSchemaTests compares the migrated schema with the model instead.
-        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     private static DatabaseOptions ReadDatabaseOptions(IConfiguration configuration)
@@ -91,7 +105,7 @@ public static class StoreRegistration
             if (!Enum.TryParse<DatabaseProvider>(provider, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             {
                 throw new ConfigurationException("Database:Provider",
-                    $"'{provider}' is not a known provider; use Sqlite or PostgreSql.");
+                    $"'{provider}' is not a known provider; use Sqlite, PostgreSql or SqlServer.");
             }
 
             options.Provider = parsed;
@@ -126,8 +140,16 @@ public static class StoreRegistration
                     }
 
                     return sqlite.ToString();
-                case DatabaseProvider.PostgreSql when string.IsNullOrWhiteSpace(configured):
-                    throw new ConfigurationException(setting, "a PostgreSQL connection string is required when Database:Provider is PostgreSql.");
+                case DatabaseProvider.PostgreSql or DatabaseProvider.SqlServer when string.IsNullOrWhiteSpace(configured):
+                    throw new ConfigurationException(setting, $"a connection string is required when Database:Provider is {database.Provider}.");
+                case DatabaseProvider.SqlServer:
+                    var sqlServer = new SqlConnectionStringBuilder(configured);
+                    if (string.IsNullOrWhiteSpace(sqlServer.DataSource))
+                    {
+                        throw new ConfigurationException(setting, "the SQL Server connection string names no Server.");
+                    }
+
+                    return sqlServer.ToString();
                 default:
                     var npgsql = new NpgsqlConnectionStringBuilder(configured);
                     if (string.IsNullOrWhiteSpace(npgsql.Host))

@@ -132,12 +132,16 @@ public sealed class SigningKeyStore(
 
     private async Task<List<SigningKey>> CreateKeysAsync(CredentialPortalDbContext db, DateTime now, CancellationToken cancellationToken)
     {
-        // SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs an explicit lock so that a second
+        // SQLite's BEGIN IMMEDIATE already serialises writers; the servers need an explicit table lock so that a second
         // instance rereads after the first one's commit instead of creating a key of its own.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (db.Database.IsNpgsql())
         {
             await db.Database.ExecuteSqlRawAsync("LOCK TABLE \"SigningKeys\" IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
+        }
+        else if (db.Database.IsSqlServer())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT TOP (0) 1 FROM [SigningKeys] WITH (TABLOCKX, HOLDLOCK)", cancellationToken);
         }
 
         var rows = await LoadPublishedAsync(db, now, cancellationToken);

@@ -2,6 +2,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using OtpNet;
 
 namespace CredentialPortal.Web.Account;
 
@@ -15,7 +16,7 @@ public enum TotpCheck
 }
 
 /// <summary>
-/// The authenticator-app second factor as an Identity two-factor token provider: RFC 6238 with a window of ±1 time
+/// The authenticator-app second factor as an Identity two-factor token provider: RFC 6238 (Otp.NET) with a window of ±1 time
 /// step, and every code single-use. Identity's own AuthenticatorTokenProvider accepts a code again within its window;
 /// here the accepted time step is stored with a compare-and-set, so a replay fails even when two requests race.
 /// </summary>
@@ -25,28 +26,33 @@ public sealed class TotpAuthenticator(CredentialPortalDbContext db, TimeProvider
     public static readonly string ProviderName = TokenOptions.DefaultAuthenticatorProvider;
     public const string Issuer = "CredentialPortal";
 
+    /// <summary>What standard authenticator apps show: 6 digits for 30-second steps (RFC 6238 defaults).</summary>
+    public const int Digits = 6;
+    public const int StepSeconds = 30;
+
     public async Task<TotpCheck> CheckAsync(UserManager<PortalUser> manager, PortalUser user, string? code)
     {
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(user);
-        var digits = Totp.Normalize(code);
-        if (digits is null || await manager.GetAuthenticatorKeyAsync(user) is not { } keyText || Base32.Decode(keyText) is not { Length: > 0 } key)
+        var digits = NormalizeCode(code);
+        if (digits is null || await manager.GetAuthenticatorKeyAsync(user) is not { Length: > 0 } keyText)
         {
             return TotpCheck.Invalid;
         }
 
-        var now = Totp.TimeStepAt(time.GetUtcNow());
-        long? matched = null;
-        for (var step = now - 1; step <= now + 1; step++)
+        byte[] key;
+        try
         {
-            if (Totp.CodesEqual(Totp.Compute(key, step), digits))
-            {
-                matched = step;
-                break;
-            }
+            key = Base32Encoding.ToBytes(keyText);
+        }
+        catch (ArgumentException)
+        {
+            return TotpCheck.Invalid;
         }
 
-        if (matched is not { } accepted)
+        // Otp.NET compares in constant time and reports which step matched, which the single-use rule needs.
+        if (!new Totp(key, StepSeconds, OtpHashMode.Sha1, Digits)
+            .VerifyTotp(time.GetUtcNow().UtcDateTime, digits, out var accepted, VerificationWindow.RfcSpecifiedNetworkDelay))
         {
             return TotpCheck.Invalid;
         }
@@ -80,7 +86,16 @@ public sealed class TotpAuthenticator(CredentialPortalDbContext db, TimeProvider
 
     /// <summary>The <c>otpauth://</c> URI authenticator apps read from the QR code.</summary>
     public static string AuthenticatorUri(string email, string key) =>
-        $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(email)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits={Totp.Digits}&period={Totp.StepSeconds}";
+        $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(email)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits={Digits}&period={StepSeconds}";
+
+    /// <summary>
+    /// Strips the spaces and hyphens people type; <c>null</c> when what is left is not exactly six digits.
+    /// </summary>
+    public static string? NormalizeCode(string? code)
+    {
+        var digits = code?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return digits is { Length: Digits } && digits.All(char.IsAsciiDigit) ? digits : null;
+    }
 
     /// <summary>The key in groups of four for typing it in by hand.</summary>
     public static string FormatKey(string key)

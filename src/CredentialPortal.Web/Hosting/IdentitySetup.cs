@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -23,7 +24,8 @@ public static class IdentitySetup
     public const string PendingCookieName = "__Host-CredentialPortal.Pending";
 
     /// <summary>
-    /// ASP.NET Core Identity from the shared framework over our EF user and role stores, cookie sessions in two
+    /// ASP.NET Core Identity on its EF Core stores (our user store adds hashed recovery codes and an encrypted
+    /// authenticator key), cookie sessions in two
     /// stages (see <see cref="PortalSessions"/>), the authorization policies and the account services.
     /// </summary>
     public static WebApplicationBuilder AddPortalIdentity(this WebApplicationBuilder builder)
@@ -49,8 +51,8 @@ public static class IdentitySetup
                 options.Tokens.AuthenticatorTokenProvider = TotpAuthenticator.ProviderName;
             })
             .AddRoles<PortalRole>()
-            .AddUserStore<UserStore>()
-            .AddRoleStore<RoleStore>()
+            .AddEntityFrameworkStores<CredentialPortalDbContext>()
+            .AddUserStore<PortalUserStore>()
             .AddSignInManager<PortalSignInManager>()
             .AddPasswordValidator<PasswordRules>()
             .AddDefaultTokenProviders()

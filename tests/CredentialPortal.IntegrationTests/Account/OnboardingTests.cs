@@ -9,7 +9,7 @@ namespace CredentialPortal.IntegrationTests.Account;
 public sealed class OnboardingTests
 {
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Invite_accept_enrol_recovery_codes_sign_out_and_sign_in_with_a_code(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

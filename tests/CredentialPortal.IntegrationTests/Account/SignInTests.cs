@@ -1,9 +1,9 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Users;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Pages.Account;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +35,7 @@ public sealed class SignInTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Of_two_racing_sign_ins_with_the_same_code_only_one_succeeds(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);
@@ -70,9 +70,9 @@ public sealed class SignInTests
         var now = portal.Time.GetUtcNow();
 
         var codePage = await client.SubmitPasswordAsync(Email, Password);
-        var twoStepsOld = await client.SubmitCodeAsync(codePage, app.CodeAt(now.AddSeconds(-2 * Totp.StepSeconds)));
-        var twoStepsAhead = await client.SubmitCodeAsync(twoStepsOld, app.CodeAt(now.AddSeconds(2 * Totp.StepSeconds)));
-        var oneStepOld = await client.SubmitCodeAsync(twoStepsAhead, app.CodeAt(now.AddSeconds(-Totp.StepSeconds)));
+        var twoStepsOld = await client.SubmitCodeAsync(codePage, app.CodeAt(now.AddSeconds(-2 * TotpAuthenticator.StepSeconds)));
+        var twoStepsAhead = await client.SubmitCodeAsync(twoStepsOld, app.CodeAt(now.AddSeconds(2 * TotpAuthenticator.StepSeconds)));
+        var oneStepOld = await client.SubmitCodeAsync(twoStepsAhead, app.CodeAt(now.AddSeconds(-TotpAuthenticator.StepSeconds)));
 
         Assert.Equal(AccountPages.LoginWithCode, twoStepsOld.Path);
         Assert.Contains("not correct", twoStepsOld.Errors, StringComparison.Ordinal);
@@ -107,7 +107,7 @@ public sealed class SignInTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Of_two_racing_sign_ins_with_the_same_recovery_code_only_one_succeeds(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

@@ -4,6 +4,7 @@ using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.IntegrationTests.Account;
@@ -11,7 +12,7 @@ namespace CredentialPortal.IntegrationTests.Account;
 public sealed class TotpAuthenticatorTests
 {
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Of_two_concurrent_checks_of_one_code_exactly_one_succeeds(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);
@@ -50,6 +51,64 @@ public sealed class TotpAuthenticatorTests
         Assert.True(await users.VerifyTwoFactorTokenAsync(admin, users.Options.Tokens.AuthenticatorTokenProvider, code));
         Assert.False(await users.VerifyTwoFactorTokenAsync(admin, users.Options.Tokens.AuthenticatorTokenProvider, code));
         Assert.False(await users.VerifyTwoFactorTokenAsync(admin, TokenOptions.DefaultAuthenticatorProvider, code));
+    }
+
+    [Fact]
+    public async Task The_authenticator_key_is_encrypted_at_rest_and_oathtool_codes_are_accepted()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var admin = (await users.FindByEmailAsync(PortalFactory.AdminEmail))!;
+        await users.ResetAuthenticatorKeyAsync(admin);
+        var key = (await users.GetAuthenticatorKeyAsync(admin))!;
+
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var stored = await db.UserTokens.AsNoTracking().SingleAsync(t => t.UserId == admin.Id && t.Name == "AuthenticatorKey");
+        Assert.Equal(32, key.Length);
+        Assert.DoesNotContain(key, stored.Value!, StringComparison.OrdinalIgnoreCase);
+
+        const string oathtool = "/usr/bin/oathtool";
+        Assert.SkipUnless(File.Exists(oathtool), "oathtool is not installed; ./test.sh installs it (apt-get install oathtool).");
+        portal.Time.Advance(TimeSpan.FromMinutes(1));
+        var now = portal.Time.GetUtcNow();
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(oathtool)
+        {
+            ArgumentList = { "--totp", "-b", key, "--now", now.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+        })!;
+        var code = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(TotpCheck.Accepted, await CheckAsync(portal, code));
+    }
+
+    /// <summary>
+    /// A request that loaded the user before a code was accepted and then saves the user (a failed attempt counting
+    /// toward lockout, say) must not write the old time step back, which would make the used code valid again.
+    /// </summary>
+    [Fact]
+    public async Task A_stale_full_update_of_the_user_cannot_reopen_a_used_code()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        string key;
+        await using (var setup = portal.Services.CreateAsyncScope())
+        {
+            var users = setup.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var admin = (await users.FindByEmailAsync(PortalFactory.AdminEmail))!;
+            await users.ResetAuthenticatorKeyAsync(admin);
+            key = (await users.GetAuthenticatorKeyAsync(admin))!;
+        }
+
+        var code = new AuthenticatorApp(key, portal.Time).NextCode();
+        await using var stale = portal.Services.CreateAsyncScope();
+        var staleUsers = stale.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var staleAdmin = (await staleUsers.FindByEmailAsync(PortalFactory.AdminEmail))!;
+
+        Assert.Equal(TotpCheck.Accepted, await CheckAsync(portal, code));
+        Assert.True((await staleUsers.AccessFailedAsync(staleAdmin)).Succeeded);
+
+        Assert.Equal(TotpCheck.Replayed, await CheckAsync(portal, code));
     }
 
     private static async Task<TotpCheck> CheckAsync(PortalFactory portal, string code)

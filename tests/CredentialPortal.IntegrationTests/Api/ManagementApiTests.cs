@@ -355,7 +355,7 @@ public sealed class ManagementApiTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Concurrent_changes_with_the_same_ETag_let_exactly_one_through(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

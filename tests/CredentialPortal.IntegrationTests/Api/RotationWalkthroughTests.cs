@@ -12,7 +12,7 @@ namespace CredentialPortal.IntegrationTests.Api;
 public sealed class RotationWalkthroughTests
 {
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task The_README_walk_through_rotates_a_secret(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

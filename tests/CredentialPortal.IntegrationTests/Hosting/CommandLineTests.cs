@@ -16,8 +16,8 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _scratch.DisposeAsync();
 
     [Theory]
-    [InlineData("--Database:Provider=Oracle", "Configuration error in Database:Provider: 'Oracle' is not a known provider; use Sqlite or PostgreSql.")]
-    [InlineData("--Database:Provider=PostgreSql", "Configuration error in ConnectionStrings:CredentialPortal: a PostgreSQL connection string is required when Database:Provider is PostgreSql.")]
+    [InlineData("--Database:Provider=Oracle", "Configuration error in Database:Provider: 'Oracle' is not a known provider; use Sqlite, PostgreSql or SqlServer.")]
+    [InlineData("--Database:Provider=PostgreSql", "Configuration error in ConnectionStrings:CredentialPortal: a connection string is required when Database:Provider is PostgreSql.")]
     [InlineData("--ConnectionStrings:CredentialPortal=Flavour=vanilla", "Configuration error in ConnectionStrings:CredentialPortal: the connection string is malformed")]
     [InlineData("--Email:Smtp:Port=70000", "Configuration error in Email: Email:Smtp:Port must be between 1 and 65535.")]
     [InlineData("--Email:Smtp:Port=twenty-five", "Configuration error: Failed to convert configuration value 'twenty-five' at 'Email:Smtp:Port'")]
@@ -70,6 +70,21 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM \"__EFMigrationsHistory\"";
         Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>No SQL Server runs here; the script is made from the model alone, without a connection.</summary>
+    [Theory]
+    [InlineData("SqlServer", "Server=127.0.0.1,1;Database=nowhere;TrustServerCertificate=True", "CREATE TABLE [AspNetUserPasskeys]")]
+    [InlineData("PostgreSql", "Host=127.0.0.1;Port=1;Database=nowhere", "CREATE TABLE \"AspNetUserPasskeys\"")]
+    [InlineData("Sqlite", "", "CREATE TABLE \"AspNetUserPasskeys\"")]
+    public async Task Schema_script_prints_the_schema_for_each_provider(string provider, string connectionString, string expected)
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "schema-script", $"--Database:Provider={provider}",
+            $"--ConnectionStrings:CredentialPortal={connectionString}");
+
+        Assert.Equal(0, await app.WaitForExitAsync(Timeout));
+        Assert.Contains(expected, app.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ClientSecrets", app.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

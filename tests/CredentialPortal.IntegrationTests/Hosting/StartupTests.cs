@@ -12,7 +12,7 @@ namespace CredentialPortal.IntegrationTests.Hosting;
 public sealed class StartupTests
 {
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_fresh_database_is_migrated_ready_and_has_the_first_administrator(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

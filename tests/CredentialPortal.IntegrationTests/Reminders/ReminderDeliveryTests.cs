@@ -219,7 +219,7 @@ public sealed class ReminderDeliveryTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Two_concurrent_passes_never_send_the_same_reminder_twice(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

@@ -16,7 +16,7 @@ public sealed class ReminderLifecycleTests
     private const int LastDay = Lifetime + 7;
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_secret_never_replaced_gets_the_weekly_reminders_then_daily_ones_then_the_final_notice(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

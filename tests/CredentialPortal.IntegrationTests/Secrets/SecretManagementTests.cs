@@ -15,7 +15,7 @@ public sealed class SecretManagementTests
     private static readonly AuditActor Actor = new("jane.doe@demoorg.example", RemoteAddress: "192.0.2.7");
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Create_disable_enable_delete_are_audited_logged_for_the_token_cache_and_notified(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

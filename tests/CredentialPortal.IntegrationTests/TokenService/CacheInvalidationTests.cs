@@ -17,7 +17,7 @@ public sealed class CacheInvalidationTests
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(1);
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Two_instances_on_one_database_see_every_change_within_a_second(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

@@ -90,7 +90,7 @@ public sealed class SigningKeyTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Instances_creating_the_first_key_at_once_agree_on_one_key(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

@@ -1,15 +1,16 @@
-using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Account;
+using OtpNet;
 
 namespace CredentialPortal.Testing.Account;
 
-/// <summary>What the user's phone does: RFC 6238 codes from the enrolled key, on the portal's fake clock.</summary>
+/// <summary>What the user's phone does: RFC 6238 codes (Otp.NET) from the enrolled key, on the portal's fake clock.</summary>
 public sealed class AuthenticatorApp(string key, FakeTimeProvider time)
 {
-    private readonly byte[] _key = Base32.Decode(key) ?? throw new ArgumentException("Not a base32 key.", nameof(key));
+    private readonly Totp _totp = new(Base32Encoding.ToBytes(key), TotpAuthenticator.StepSeconds, OtpHashMode.Sha1, TotpAuthenticator.Digits);
 
     public string Key { get; } = key;
 
-    public string CodeAt(DateTimeOffset instant) => Totp.Compute(_key, Totp.TimeStepAt(instant));
+    public string CodeAt(DateTimeOffset instant) => _totp.ComputeTotp(instant.UtcDateTime);
 
     public string CurrentCode() => CodeAt(time.GetUtcNow());
 
@@ -17,9 +18,7 @@ public sealed class AuthenticatorApp(string key, FakeTimeProvider time)
     /// earlier sign-in can have used.</summary>
     public string NextCode()
     {
-        var now = time.GetUtcNow();
-        var nextStep = (Totp.TimeStepAt(now) + 1) * Totp.StepSeconds;
-        time.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(nextStep));
+        time.Advance(TimeSpan.FromSeconds(_totp.RemainingSeconds(time.GetUtcNow().UtcDateTime)));
         return CurrentCode();
     }
 }

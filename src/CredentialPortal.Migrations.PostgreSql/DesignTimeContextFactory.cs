@@ -1,0 +1,6 @@
+using CredentialPortal.Core.Data;
+
+namespace CredentialPortal.Migrations.PostgreSql;
+
+/// <summary>How <c>dotnet ef</c> builds the context for this provider's migrations (no database is opened).</summary>
+public sealed class DesignTimeContextFactory() : DesignTimeContextFactoryBase(DatabaseProvider.PostgreSql, "Host=localhost;Database=design-time");
