@@ -14,8 +14,9 @@ namespace CredentialPortal.TokenService;
 public static class TokenServiceRegistration
 {
     /// <summary>
-    /// Registers the token service. With <c>TokenService:Enabled=false</c> only the signing keys and
-    /// <see cref="AccessTokenValidator"/> are registered (other parts validate our tokens), no endpoint or background work.
+    /// Registers the token service. With <c>TokenService:Enabled=false</c> only the signing keys and the
+    /// <see cref="AccessTokenAuthentication"/> scheme are registered (other parts validate our tokens), no endpoint or
+    /// background work.
     /// Needs the store (<c>AddCredentialPortalStore</c>) first.
     /// </summary>
     public static IHostApplicationBuilder AddTokenService(this IHostApplicationBuilder builder)
@@ -28,7 +29,7 @@ public static class TokenServiceRegistration
                 "TokenService:RateLimit or TokenService:FailedAuthentication holds a value out of range.")
             .ValidateOnStart();
         builder.Services.AddSingleton<SigningKeyStore>();
-        builder.Services.AddSingleton<AccessTokenValidator>();
+        builder.Services.AddAccessTokenAuthentication();
         if (!IsEnabled(builder.Configuration))
         {
             return builder;
@@ -65,8 +66,8 @@ public static class TokenServiceRegistration
         var discovery = services.GetRequiredService<DiscoveryEndpoints>();
         var connectivity = services.GetRequiredService<ConnectivityEndpoint>();
 
-        // The portal's fallback policy (a signed-in MFA session) must not apply: partners authenticate with client
-        // credentials or bearer tokens, which these endpoints check themselves.
+        // The portal's fallback policy (a signed-in MFA session) must not apply: discovery is public and the token
+        // endpoint checks client credentials itself.
         var group = endpoints.MapGroup("").AllowAnonymous();
 
         // Any method, so that a GET gets an OAuth error (405) instead of an empty routing 405. Partners post forms from
@@ -75,7 +76,8 @@ public static class TokenServiceRegistration
         group.MapGet(DiscoveryEndpoints.OpenIdConfigurationPath, discovery.MetadataAsync);
         group.MapGet(DiscoveryEndpoints.AuthorizationServerPath, discovery.MetadataAsync);
         group.MapGet(DiscoveryEndpoints.JwksPath, discovery.JwksAsync);
-        group.MapGet(ConnectivityEndpoint.Path, connectivity.HandleAsync);
+        // Bearer tokens only: the scheme answers 401 itself, and a portal cookie plays no part.
+        endpoints.MapGet(ConnectivityEndpoint.Path, connectivity.HandleAsync).RequireAuthorization(AccessTokenAuthentication.Policy);
         return endpoints;
     }
 

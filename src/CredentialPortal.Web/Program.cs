@@ -1,4 +1,5 @@
 using CredentialPortal.Web.Hosting;
+using Serilog;
 
 var command = StartupCommand.Parse(args);
 if (command.Error is not null)
@@ -8,6 +9,7 @@ if (command.Error is not null)
     return 64;
 }
 
+Log.Logger = LoggingSetup.CreateBootstrapLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(command.HostArgs);
@@ -19,6 +21,16 @@ catch (Exception ex) when (StartupErrors.IsConfigurationError(ex, out var messag
 {
     Console.Error.WriteLine(message);
     return 78;
+}
+// HostAbortedException: tools (EF, WebApplicationFactory) stop the host on purpose once they have it.
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    Log.Fatal(ex, "The host stopped unexpectedly");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
 }
 
 /// <summary>Entry point, referenced by the integration tests' WebApplicationFactory.</summary>

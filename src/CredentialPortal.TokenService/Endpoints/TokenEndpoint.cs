@@ -8,6 +8,7 @@ using CredentialPortal.TokenService.Signing;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -288,6 +289,8 @@ public sealed class TokenEndpoint(
             : (null, null);
         if (reason is null)
         {
+            // The request log line names the authenticated client (never what it presented).
+            context.RequestServices.GetService<Serilog.IDiagnosticContext>()?.Set("ClientId", client!.ClientId);
             return (client, matched);
         }
 

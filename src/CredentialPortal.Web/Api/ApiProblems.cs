@@ -2,26 +2,9 @@ using CredentialPortal.TokenService;
 
 namespace CredentialPortal.Web.Api;
 
-/// <summary>RFC 9457 problem details for every error of the management API.</summary>
+/// <summary>RFC 9457 problem details for the management API's errors (401 is the bearer scheme's own).</summary>
 internal static class ApiProblems
 {
-    public static IResult Unauthorized(HttpContext context, BearerStatus status)
-    {
-        string detail;
-        if (status == BearerStatus.Missing)
-        {
-            detail = "A bearer access token from POST /connect/token is required (Authorization: Bearer <token>).";
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-        else
-        {
-            detail = "The access token is invalid, expired or not issued by this service.";
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"" + detail + "\"";
-        }
-
-        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
-    }
-
     public static IResult Forbidden(HttpContext context, string detail)
     {
         context.Response.Headers.WWWAuthenticate =

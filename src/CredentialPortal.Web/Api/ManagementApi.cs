@@ -21,6 +21,7 @@ public static class ManagementApi
     {
         ArgumentNullException.ThrowIfNull(builder);
         // Numbers are numbers: the web defaults would also accept (and the OpenAPI schemas advertise) numeric strings.
+        ManagementApiAccess.AddTo(builder.Services);
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         builder.Services.AddOpenApi(DocumentName, options =>
         {
@@ -36,13 +37,12 @@ public static class ManagementApi
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapOpenApi().AllowAnonymous();
 
-        // Bearer tokens only: the portal's cookie policy does not apply (AllowAnonymous) and the filter demands a token,
-        // so a session cookie neither authenticates an API call nor turns a 401 into a sign-in redirect. No cookie, no
-        // antiforgery.
+        // Bearer tokens only: the policy authenticates with the bearer scheme alone (replacing the portal's cookie
+        // policy), so a session cookie neither authenticates an API call nor turns a 401 into a sign-in redirect. No
+        // cookie, no antiforgery.
         var api = endpoints.MapGroup(Prefix)
-            .AllowAnonymous()
+            .RequireAuthorization(ManagementApiAccess.Policy)
             .DisableAntiforgery()
-            .AddEndpointFilter(ApiCaller.AuthenticateAsync)
             .WithTags("Management API")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);

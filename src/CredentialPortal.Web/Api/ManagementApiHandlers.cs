@@ -22,9 +22,8 @@ internal static partial class ManagementApiHandlers
         AllowDuplicateProperties = false,
     };
 
-    public static async Task<IResult> ListAsync(HttpContext context, CredentialPortalDbContext db, TimeProvider time)
+    public static async Task<IResult> ListAsync(ApiCaller caller, HttpContext context, CredentialPortalDbContext db, TimeProvider time)
     {
-        var caller = ApiCaller.Of(context);
         var applications = await Applications(db)
             .Where(a => caller.IsAdministrator || a.Id == caller.ApplicationId)
             .OrderBy(a => a.Name)
@@ -33,9 +32,9 @@ internal static partial class ManagementApiHandlers
         return Results.Ok(new ApplicationList([.. applications.Select(a => ApiResources.From(a, now))]));
     }
 
-    public static async Task<IResult> GetAsync(string clientId, HttpContext context, CredentialPortalDbContext db, TimeProvider time)
+    public static async Task<IResult> GetAsync(string clientId, ApiCaller caller, HttpContext context, CredentialPortalDbContext db, TimeProvider time)
     {
-        var application = await FindAsync(db, context, clientId);
+        var application = await FindAsync(db, context, caller, clientId);
         if (application is null)
         {
             return ApiProblems.ApplicationNotFound(clientId);
@@ -45,10 +44,10 @@ internal static partial class ManagementApiHandlers
         return Results.Ok(ApiResources.From(application, time.GetUtcNow().UtcDateTime));
     }
 
-    public static async Task<IResult> GetSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
+    public static async Task<IResult> GetSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context, CredentialPortalDbContext db,
         TimeProvider time)
     {
-        var application = await FindAsync(db, context, clientId);
+        var application = await FindAsync(db, context, caller, clientId);
         if (application is null)
         {
             return ApiProblems.ApplicationNotFound(clientId);
@@ -63,11 +62,10 @@ internal static partial class ManagementApiHandlers
         return Results.Ok(SecretResource.From(secret, time.GetUtcNow().UtcDateTime));
     }
 
-    public static async Task<IResult> CreateSecretAsync(string clientId, HttpContext context, CredentialPortalDbContext db,
-        SecretManagement secrets, TimeProvider time)
+    public static async Task<IResult> CreateSecretAsync(string clientId, ApiCaller caller, HttpContext context,
+        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time)
     {
-        var caller = ApiCaller.Of(context);
-        var application = await FindAsync(db, context, clientId);
+        var application = await FindAsync(db, context, caller, clientId);
         if (application is null)
         {
             return ApiProblems.ApplicationNotFound(clientId);
@@ -115,17 +113,17 @@ internal static partial class ManagementApiHandlers
                 secret.Status, secret.DisabledAt, secret.LastUsedAt, application.ClientId, created.Value));
     }
 
-    public static Task<IResult> DisableSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
-        SecretManagement secrets, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, context, db, secrets, time, SecretChange.Disable);
+    public static Task<IResult> DisableSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
+        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, caller, context, db, secrets, time, SecretChange.Disable);
 
-    public static Task<IResult> EnableSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
-        SecretManagement secrets, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, context, db, secrets, time, SecretChange.Enable);
+    public static Task<IResult> EnableSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
+        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, caller, context, db, secrets, time, SecretChange.Enable);
 
-    public static Task<IResult> DeleteSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
-        SecretManagement secrets, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, context, db, secrets, time, SecretChange.Delete);
+    public static Task<IResult> DeleteSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
+        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, caller, context, db, secrets, time, SecretChange.Delete);
 
     private enum SecretChange
     {
@@ -134,12 +132,11 @@ internal static partial class ManagementApiHandlers
         Delete,
     }
 
-    private static async Task<IResult> ChangeSecretAsync(string clientId, string id, HttpContext context, CredentialPortalDbContext db,
-        SecretManagement secrets, TimeProvider time, SecretChange change)
+    private static async Task<IResult> ChangeSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
+        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time, SecretChange change)
     {
-        var caller = ApiCaller.Of(context);
         var cancellationToken = context.RequestAborted;
-        var application = await FindAsync(db, context, clientId);
+        var application = await FindAsync(db, context, caller, clientId);
         if (application is null)
         {
             return ApiProblems.ApplicationNotFound(clientId);
@@ -211,9 +208,8 @@ internal static partial class ManagementApiHandlers
         .AsSplitQuery();
 
     /// <summary>The application, or null when it does not exist or the caller may not manage it: both answer 404.</summary>
-    private static async Task<Application?> FindAsync(CredentialPortalDbContext db, HttpContext context, string clientId)
+    private static async Task<Application?> FindAsync(CredentialPortalDbContext db, HttpContext context, ApiCaller caller, string clientId)
     {
-        var caller = ApiCaller.Of(context);
         var application = await Applications(db).SingleOrDefaultAsync(a => a.ClientId == clientId, context.RequestAborted);
         return application is not null && caller.MayManage(application.Id) ? application : null;
     }

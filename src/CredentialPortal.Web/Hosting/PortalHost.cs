@@ -67,6 +67,7 @@ public static class PortalHost
         }
 
         app.UseStaticFiles();
+        app.UsePortalRequestLogging();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,0 +1,112 @@
+using CredentialPortal.TokenService.Signing;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CredentialPortal.TokenService;
+
+/// <summary>
+/// The bearer scheme for access tokens this service issued (<c>/connectivity</c>, the management API): JwtBearer with
+/// the signature checked against the keys <see cref="SigningKeyStore"/> publishes, <c>typ: at+jwt</c>, RS256/ES256
+/// only, our issuer and audiences, and the lifetime on the injected clock.
+/// </summary>
+public static class AccessTokenAuthentication
+{
+    public const string Scheme = "AccessToken";
+
+    /// <summary>Policy of endpoints that want any valid access token of ours, and nothing else (no portal cookie).</summary>
+    public const string Policy = "AccessToken";
+
+    public const string ClientIdClaim = "client_id";
+    public const string ScopeClaim = "scope";
+
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>The token's scopes (the space-separated <c>scope</c> claim).</summary>
+    public static IReadOnlyList<string> ScopesOf(System.Security.Claims.ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirst(ScopeClaim)?.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+    }
+
+    internal static IServiceCollection AddAccessTokenAuthentication(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddSingleton<SigningKeyConfiguration>();
+        services.AddAuthentication().AddJwtBearer(Scheme, bearer =>
+        {
+            bearer.MapInboundClaims = false;
+            bearer.Events = new JwtBearerEvents
+            {
+                // Answers to bearer calls describe the caller or carry secrets: never cached, the 401s included.
+                OnMessageReceived = context =>
+                {
+                    context.Response.Headers.CacheControl = "no-store";
+                    return Task.CompletedTask;
+                },
+                OnTokenValidated = context =>
+                {
+                    if (string.IsNullOrEmpty(context.Principal?.FindFirst(ClientIdClaim)?.Value))
+                    {
+                        context.Fail("The access token has no client_id.");
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnChallenge = ChallengeAsync,
+            };
+        });
+        services.AddOptions<JwtBearerOptions>(Scheme)
+            .Configure<IOptions<TokenServiceOptions>, SigningKeyConfiguration, TimeProvider, IHttpContextAccessor>(
+                (bearer, options, keys, time, http) =>
+                {
+                    var service = options.Value;
+                    bearer.ConfigurationManager = keys;
+                    bearer.TimeProvider = time;
+                    bearer.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidTypes = ["at+jwt"],
+                        ValidAlgorithms = [SigningKeyStore.RS256, SigningKeyStore.ES256],
+                        RequireSignedTokens = true,
+                        // Without a configured issuer, ours is the address each request came to (as the token endpoint does).
+                        IssuerValidator = (issuer, _, _) =>
+                            http.HttpContext is { } context && issuer == TokenIssuer.Resolve(service, context.Request)
+                                ? issuer
+                                : throw new SecurityTokenInvalidIssuerException("The token was issued by another issuer."),
+                        ValidAudiences = [service.DefaultAudience, .. service.ApiAudiences.Values],
+                        // On the injected clock (IdentityModel's own check reads the system clock); exp is required.
+                        LifetimeValidator = (notBefore, expires, _, _) =>
+                        {
+                            var now = time.GetUtcNow().UtcDateTime;
+                            return expires is { } expiry && now < expiry + ClockSkew && !(notBefore > now + ClockSkew);
+                        },
+                        NameClaimType = ClientIdClaim,
+                    };
+                });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+        return services;
+    }
+
+    /// <summary>RFC 6750 §3.1: a bare challenge without a token, <c>invalid_token</c> with one; the body is problem details.</summary>
+    private static Task ChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        string detail;
+        if (context.AuthenticateFailure is null)
+        {
+            detail = "A bearer access token from POST /connect/token is required (Authorization: Bearer <token>).";
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+        else
+        {
+            detail = "The access token is invalid, expired or not issued by this service.";
+            context.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{detail}\"";
+        }
+
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail)
+            .ExecuteAsync(context.HttpContext);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using CredentialPortal.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
+using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+
+namespace CredentialPortal.IntegrationTests.Hosting;
+
+public sealed class RequestLoggingTests
+{
+    private const string RequestLog = "Serilog.AspNetCore.RequestLoggingMiddleware";
+
+    [Fact]
+    public async Task One_line_per_request_with_method_path_status_elapsed_and_client_but_nothing_the_caller_sent()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var sink = new CapturingSink();
+        // ReadFrom.Services adds sinks registered in the container: the host's own logger writes to this one.
+        await using var host = portal.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
+        using var http = host.CreateClient();
+        var (self, secret, _) = await CallerAsync(portal);
+
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/connect/token?probe=query-value-1")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = self.ClientId,
+                ["client_secret"] = secret,
+                ["scope"] = "credentials.self",
+            }),
+        };
+        using var tokenResponse = await http.SendAsync(tokenRequest);
+        var token = (await JsonAsync(tokenResponse)).GetProperty("access_token").GetString()!;
+        using var apiRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/applications?probe=query-value-2");
+        apiRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(apiRequest)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/applications")).StatusCode);
+
+        // The health probe logs at Verbose, below the default level: no line of its own.
+        var lines = sink.Events.Where(e => Source(e) == RequestLog && e.Level >= LogEventLevel.Information).ToList();
+        Assert.Collection(lines,
+            line => AssertLine(line, "POST", "/connect/token", 200, self.ClientId),
+            line => AssertLine(line, "GET", "/api/v1/applications", 200, self.ClientId),
+            line => AssertLine(line, "GET", "/api/v1/applications", 401, clientId: null));
+
+        using var all = new StringWriter();
+        var formatter = new CompactJsonFormatter();
+        foreach (var logEvent in sink.Events)
+        {
+            formatter.Format(logEvent, all);
+        }
+
+        foreach (var never in new[] { secret, token, token.Split('.')[2], "query-value-1", "query-value-2" })
+        {
+            Assert.DoesNotContain(never, all.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    private static string? Source(LogEvent e) =>
+        e.Properties.TryGetValue("SourceContext", out var value) ? (string?)((ScalarValue)value).Value : null;
+
+    private static void AssertLine(LogEvent line, string method, string path, int status, string? clientId)
+    {
+        object? Value(string name) => line.Properties.TryGetValue(name, out var value) ? ((ScalarValue)value).Value : null;
+        Assert.Equal(method, Value("RequestMethod"));
+        Assert.Equal(path, Value("RequestPath"));
+        Assert.Equal(status, Value("StatusCode"));
+        Assert.IsType<double>(Value("Elapsed"));
+        Assert.Equal(clientId, Value("ClientId"));
+    }
+
+    private sealed class CapturingSink : ILogEventSink
+    {
+        private readonly ConcurrentQueue<LogEvent> _events = new();
+
+        public IReadOnlyList<LogEvent> Events => [.. _events];
+
+        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
+    }
+}
