@@ -103,6 +103,21 @@ public sealed class ReminderEmailTests
         Assert.Contains("A &amp; B &quot;quoted&quot;", message.HtmlBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void One_secret_and_slot_is_one_email_whatever_the_time_it_is_composed()
+    {
+        Assert.True(ReminderSlot.TryParse("7d", out var week));
+        Assert.True(ReminderSlot.TryParse("3d", out var threeDays));
+
+        var first = ReminderEmail.Compose(Model("2027-01-03T09:00:00Z", week), ["m@partner.example"]);
+        var retry = ReminderEmail.Compose(Model("2027-01-03T11:15:00Z", week), ["m@partner.example"]);
+        var next = ReminderEmail.Compose(Model("2027-01-07T09:00:00Z", threeDays), ["m@partner.example"]);
+
+        Assert.Equal("reminder/7/7d", first.IdentityKey);
+        Assert.Equal(first.IdentityKey, retry.IdentityKey);
+        Assert.NotEqual(first.IdentityKey, next.IdentityKey);
+    }
+
     private static async Task SaveArtifactAsync(string kind, EmailMessage message)
     {
         var folder = Path.Combine(FindRepositoryRoot(), "TestResults", "emails");
