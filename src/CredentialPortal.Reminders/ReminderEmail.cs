@@ -7,6 +7,7 @@ namespace CredentialPortal.Reminders;
 
 /// <summary>What a reminder says about one secret. Holds no secret value: the store has only its hash and hint.</summary>
 public sealed record ReminderEmailModel(
+    int SecretId,
     string ApplicationName,
     string ClientId,
     string SecretName,
@@ -26,7 +27,9 @@ public static class ReminderEmail
     {
         ArgumentNullException.ThrowIfNull(model);
         var content = new Content(model);
-        return new EmailMessage(to, content.Subject, content.Text(), content.Html());
+        // One reminder per secret and slot: a retry of it is the same email.
+        var identityKey = string.Create(CultureInfo.InvariantCulture, $"reminder/{model.SecretId}/{model.Slot.Name}");
+        return new EmailMessage(to, content.Subject, content.Text(), content.Html(), identityKey);
     }
 
     public static string PortalLink(string baseUrl)

@@ -298,7 +298,7 @@ public sealed partial class ReminderPass(
 
         var recipients = await RecipientsAsync(db, secret.Application, cancellationToken);
         var message = ReminderEmail.Compose(
-            new ReminderEmailModel(secret.Application.Name, secret.Application.ClientId, secret.Name, secret.Hint,
+            new ReminderEmailModel(secret.Id, secret.Application.Name, secret.Application.ClientId, secret.Name, secret.Hint,
                 secret.ExpiresAt, now, slot, replaced, portal.Value.BaseUrl),
             recipients);
 

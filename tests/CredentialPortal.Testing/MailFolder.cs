@@ -1,14 +1,17 @@
-using System.Net.Mail;
-using System.Text;
-using System.Text.RegularExpressions;
+using MimeKit;
 
 namespace CredentialPortal.Testing;
 
-/// <summary>One email as written to the pickup directory, decoded enough for assertions.</summary>
-public sealed record PickedUpMail(string File, IReadOnlyList<string> To, string Subject, string Body, string Raw);
+/// <summary>One email as written to the pickup directory, parsed by MimeKit.</summary>
+public sealed record PickedUpMail(
+    string File, IReadOnlyList<string> To, string Subject, string TextBody, string HtmlBody, string MessageId, MimeMessage Message, string Raw)
+{
+    /// <summary>Both renderings, for assertions on what the email says in either.</summary>
+    public string Body => TextBody + "\n" + HtmlBody;
+}
 
-/// <summary>Reads the <c>.eml</c> files the pickup-directory sender wrote.</summary>
-public sealed partial class MailFolder(string directory)
+/// <summary>Reads the <c>.eml</c> files the pickup-directory sender wrote, in the order it sent them.</summary>
+public sealed class MailFolder(string directory)
 {
     public IReadOnlyList<PickedUpMail> All()
     {
@@ -17,9 +20,10 @@ public sealed partial class MailFolder(string directory)
             return [];
         }
 
-        return new DirectoryInfo(directory).GetFiles("*.eml")
-            .OrderBy(f => f.CreationTimeUtc).ThenBy(f => f.Name)
-            .Select(f => Parse(f.FullName))
+        // The sender names files so that they sort in send order; creation times can tie under load.
+        return Directory.GetFiles(directory, "*.eml")
+            .Order(StringComparer.Ordinal)
+            .Select(Parse)
             .ToList();
     }
 
@@ -39,72 +43,8 @@ public sealed partial class MailFolder(string directory)
 
     private static PickedUpMail Parse(string file)
     {
-        var raw = File.ReadAllText(file);
-        var headerEnd = raw.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        var headers = Unfold(headerEnd < 0 ? raw : raw[..headerEnd]);
-        var to = Header(headers, "To").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(a => new MailAddress(a).Address).ToList();
-        return new PickedUpMail(file, to, DecodeEncodedWords(Header(headers, "Subject")), DecodeBodies(raw), raw);
+        var message = MimeMessage.Load(file);
+        return new PickedUpMail(file, message.To.Mailboxes.Select(m => m.Address).ToList(), message.Subject ?? "",
+            message.TextBody ?? "", message.HtmlBody ?? "", message.MessageId ?? "", message, File.ReadAllText(file));
     }
-
-    private static string Unfold(string headers) => headers.Replace("\r\n ", " ", StringComparison.Ordinal).Replace("\r\n\t", " ", StringComparison.Ordinal);
-
-    private static string Header(string headers, string name) =>
-        headers.Split("\r\n").FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "";
-
-    /// <summary>RFC 2047 encoded words, as SmtpClient writes non-ASCII subjects.</summary>
-    private static string DecodeEncodedWords(string value) => EncodedWord().Replace(BetweenEncodedWords().Replace(value, "?==?"), m =>
-    {
-        var bytes = m.Groups[2].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
-            ? Convert.FromBase64String(m.Groups[3].Value)
-            : DecodeQuotedPrintable(m.Groups[3].Value.Replace('_', ' '));
-        return Encoding.GetEncoding(m.Groups[1].Value).GetString(bytes);
-    });
-
-    /// <summary>All text parts, decoded from base64 or quoted-printable, concatenated.</summary>
-    private static string DecodeBodies(string raw)
-    {
-        var result = new StringBuilder();
-        foreach (Match part in BodyPart().Matches(raw))
-        {
-            var encoding = part.Groups["encoding"].Value.Trim().ToUpperInvariant();
-            var content = part.Groups["content"].Value;
-            result.AppendLine(encoding switch
-            {
-                "BASE64" => Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(content.Split("\r\n").TakeWhile(l => !l.StartsWith("--", StringComparison.Ordinal))))),
-                "QUOTED-PRINTABLE" => Encoding.UTF8.GetString(DecodeQuotedPrintable(content.Replace("=\r\n", "", StringComparison.Ordinal))),
-                _ => content,
-            });
-        }
-
-        return result.ToString();
-    }
-
-    private static byte[] DecodeQuotedPrintable(string value)
-    {
-        var bytes = new List<byte>();
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (value[i] == '=' && i + 2 < value.Length && Uri.IsHexDigit(value[i + 1]) && Uri.IsHexDigit(value[i + 2]))
-            {
-                bytes.Add(Convert.ToByte(value.Substring(i + 1, 2), 16));
-                i += 2;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
-            }
-        }
-
-        return [.. bytes];
-    }
-
-    [GeneratedRegex(@"\?=\s+=\?")]
-    private static partial Regex BetweenEncodedWords();
-
-    [GeneratedRegex(@"=\?([^?]+)\?([BbQq])\?([^?]*)\?=")]
-    private static partial Regex EncodedWord();
-
-    [GeneratedRegex(@"Content-Transfer-Encoding:(?<encoding>[^\r\n]+)\r\n(?:[^\r\n]+\r\n)*\r\n(?<content>.*?)(?=\r\n--|\z)", RegexOptions.Singleline)]
-    private static partial Regex BodyPart();
 }

@@ -5,8 +5,9 @@ using System.Text;
 namespace CredentialPortal.Testing;
 
 /// <summary>
-/// A minimal SMTP server on a loopback port for tests: speaks enough RFC 5321 for System.Net.Mail.SmtpClient,
-/// records every accepted message, and can be told to refuse the next messages with a 4xx or 5xx reply.
+/// A minimal SMTP server on a loopback port for tests: speaks enough RFC 5321 (and AUTH PLAIN) for MailKit, records
+/// every accepted message, and can be told to refuse the next messages with a 4xx or 5xx reply. <see cref="Silent"/>
+/// makes one that accepts connections and never says a word, like a hung server.
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
@@ -14,15 +15,33 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _messages = [];
     private readonly Queue<string> _refusals = new();
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _silent;
+    private readonly string? _credentials;
     private readonly Task _accepting;
 
-    public SmtpTestServer()
+    /// <param name="userName">With a user name, the server offers AUTH PLAIN and accepts only this user and <paramref name="password"/>.</param>
+    /// <param name="password">The password of <paramref name="userName"/>.</param>
+    public SmtpTestServer(string? userName = null, string? password = null)
+        : this(silent: false, userName is null ? null : $"\0{userName}\0{password}")
     {
+    }
+
+    private SmtpTestServer(bool silent, string? credentials)
+    {
+        _silent = silent;
+        _credentials = credentials;
         _listener.Start();
         _accepting = AcceptAsync();
     }
 
+    /// <summary>A server that accepts the TCP connection and then never answers.</summary>
+    public static SmtpTestServer Silent() => new(silent: true, credentials: null);
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Completes when the first client has connected.</summary>
+    public Task Connected => _connected.Task;
 
     public IReadOnlyList<string> Messages
     {
@@ -58,6 +77,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
                 return;
             }
 
+            _connected.TrySetResult();
             _ = Task.Run(() => ConverseAsync(client));
         }
     }
@@ -68,17 +88,31 @@ public sealed class SmtpTestServer : IAsyncDisposable
         await using var stream = client.GetStream();
         using var reader = new StreamReader(stream, Encoding.ASCII);
         await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-        await writer.WriteLineAsync("220 localhost test SMTP");
         try
         {
+            if (_silent)
+            {
+                await Task.Delay(Timeout.Infinite, _stop.Token);
+            }
+
+            await writer.WriteLineAsync("220 localhost test SMTP");
             while (await reader.ReadLineAsync(_stop.Token) is { } line)
             {
-                var verb = line.Split(' ', 2)[0].ToUpperInvariant();
-                switch (verb)
+                var words = line.Split(' ');
+                switch (words[0].ToUpperInvariant())
                 {
                     case "EHLO":
                         await writer.WriteLineAsync("250-localhost");
+                        if (_credentials is not null)
+                        {
+                            await writer.WriteLineAsync("250-AUTH PLAIN");
+                        }
+
                         await writer.WriteLineAsync("250 8BITMIME");
+                        break;
+                    case "AUTH":
+                        var response = words.Length > 2 ? words[2] : await ChallengeAsync(reader, writer);
+                        await writer.WriteLineAsync(IsAccepted(response) ? "235 2.7.0 authenticated" : "535 5.7.8 authentication credentials invalid");
                         break;
                     case "HELO" or "MAIL" or "RCPT" or "RSET" or "NOOP":
                         await writer.WriteLineAsync("250 OK");
@@ -105,6 +139,24 @@ public sealed class SmtpTestServer : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The client hung up or the server is stopping.
+        }
+    }
+
+    private async Task<string> ChallengeAsync(StreamReader reader, StreamWriter writer)
+    {
+        await writer.WriteLineAsync("334 ");
+        return await reader.ReadLineAsync(_stop.Token) ?? "";
+    }
+
+    private bool IsAccepted(string base64)
+    {
+        try
+        {
+            return _credentials is not null && Encoding.UTF8.GetString(Convert.FromBase64String(base64)) == _credentials;
+        }
+        catch (FormatException)
+        {
+            return false;
         }
     }
 

@@ -50,16 +50,7 @@ public static class StoreRegistration
 
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<EmailOptions>()
-            .BindConfiguration(EmailOptions.SectionName)
-            .PostConfigure(email => email.PickupDirectory ??= Path.Combine(dataDirectory, "mail"))
-            .ValidateDataAnnotations()
-            // Data annotations do not reach nested objects; the SMTP settings are checked here.
-            .Validate(email => email.Smtp.Port is >= 1 and <= 65535, "Email:Smtp:Port must be between 1 and 65535.")
-            .Validate(email => email.Smtp.TimeoutMilliseconds is >= 1000 and <= 600_000,
-                "Email:Smtp:TimeoutMilliseconds must be between 1000 and 600000.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        builder.AddEmail(dataDirectory);
         return builder;
     }
 

@@ -137,19 +137,20 @@ public sealed class SecretManagement(
     {
         ArgumentNullException.ThrowIfNull(application);
         db.RecordCredentialChange(application.Id, now);
-        audit.Add(eventType, actor, $"secret '{secret.Name}' ({secret.Hint}…)",
+        var recorded = audit.Add(eventType, actor, $"secret '{secret.Name}' ({secret.Hint}…)",
             organisationId: application.OrganisationId, applicationId: application.Id, secretId: secret.Id);
         await db.SaveChangesAsync(cancellationToken);
-        await NotifyManagersAsync(application, secret, eventType, actor, now, cancellationToken);
+        await NotifyManagersAsync(application, secret, recorded, actor, now, cancellationToken);
     }
 
     /// <summary>
     /// Tells the application's credential managers what happened. The change is already committed, so a mail
     /// failure is logged and audited, not thrown: the user's action succeeded.
     /// </summary>
-    private async Task NotifyManagersAsync(Application application, ClientSecret secret, string eventType, AuditActor actor,
+    private async Task NotifyManagersAsync(Application application, ClientSecret secret, AuditEvent recorded, AuditActor actor,
         DateTime now, CancellationToken cancellationToken)
     {
+        var eventType = recorded.EventType;
         var recipients = await db.CredentialManagers
             .Where(m => m.ApplicationId == application.Id && !m.User.IsDisabled && m.User.Email != null)
             .Select(m => m.User.Email!)
@@ -198,7 +199,9 @@ public sealed class SecretManagement(
             """;
         try
         {
-            await email.SendAsync(new EmailMessage(recipients, subject, text, html), cancellationToken);
+            // The audit event is the change this email reports: one email per event.
+            var identityKey = string.Create(CultureInfo.InvariantCulture, $"security-notification/{recorded.Id}");
+            await email.SendAsync(new EmailMessage(recipients, subject, text, html, identityKey), cancellationToken);
         }
         catch (EmailDeliveryException ex)
         {

@@ -50,12 +50,14 @@ public sealed class SecretManagementTests
         Assert.All(events, e => Assert.Equal("jane.doe@demoorg.example", e.Actor));
         Assert.All(events, e => Assert.Equal("192.0.2.7", e.RemoteAddress));
 
+        // In send order even though the clock stood still: the pickup file names encode it.
         var mails = portal.Mail.All();
         Assert.Equal(["created", "disabled", "enabled", "deleted"],
             mails.Select(m => m.Subject.Split(' ')[2]));
         Assert.All(mails, m => Assert.Equal(["m1@demoorg.example", "m2@demoorg.example"], m.To.Order()));
         Assert.All(mails, m => Assert.Contains($"Secret by Jane Doe ({created.Secret.Hint}…)", m.Body));
-        Assert.All(mails, m => Assert.DoesNotContain(created.Value, m.Raw));
+        Assert.All(mails, m => Assert.DoesNotContain(created.Value, m.Raw + m.Body));
+        Assert.Equal(4, mails.Select(m => m.MessageId).Distinct().Count());
     }
 
     [Theory]

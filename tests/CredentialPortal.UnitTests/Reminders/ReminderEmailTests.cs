@@ -14,7 +14,7 @@ public sealed class ReminderEmailTests
     private static readonly DateTime Expiry = new(2027, 1, 10, 0, 0, 0, DateTimeKind.Utc);
 
     private static ReminderEmailModel Model(string now, ReminderSlot slot, bool replaced = false) => new(
-        "Partner-NL-DemoOrg-DM", "3f0c9a52-5d1e-4b8e-9d0a-6c1f1f0e2b7a", "Production secret by Demo Manager", "Ab3",
+        7, "Partner-NL-DemoOrg-DM", "3f0c9a52-5d1e-4b8e-9d0a-6c1f1f0e2b7a", "Production secret by Demo Manager", "Ab3",
         Expiry, DateTime.Parse(now, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime(), slot, replaced,
         "https://credentials.example.org/");
 
@@ -33,7 +33,7 @@ public sealed class ReminderEmailTests
         Assert.True(ReminderSlot.TryParse(slotName, out var slot));
         var message = ReminderEmail.Compose(Model(now, slot, replaced), ["manager@partner.example"]);
 
-        foreach (var body in new[] { message.TextBody, message.HtmlBody! })
+        foreach (var body in new[] { message.TextBody, message.HtmlBody })
         {
             Assert.Contains("Partner-NL-DemoOrg-DM", body, StringComparison.Ordinal);
             Assert.Contains("3f0c9a52-5d1e-4b8e-9d0a-6c1f1f0e2b7a", body, StringComparison.Ordinal);
@@ -103,6 +103,21 @@ public sealed class ReminderEmailTests
         Assert.Contains("A &amp; B &quot;quoted&quot;", message.HtmlBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void One_secret_and_slot_is_one_email_whatever_the_time_it_is_composed()
+    {
+        Assert.True(ReminderSlot.TryParse("7d", out var week));
+        Assert.True(ReminderSlot.TryParse("3d", out var threeDays));
+
+        var first = ReminderEmail.Compose(Model("2027-01-03T09:00:00Z", week), ["m@partner.example"]);
+        var retry = ReminderEmail.Compose(Model("2027-01-03T11:15:00Z", week), ["m@partner.example"]);
+        var next = ReminderEmail.Compose(Model("2027-01-07T09:00:00Z", threeDays), ["m@partner.example"]);
+
+        Assert.Equal("reminder/7/7d", first.IdentityKey);
+        Assert.Equal(first.IdentityKey, retry.IdentityKey);
+        Assert.NotEqual(first.IdentityKey, next.IdentityKey);
+    }
+
     private static async Task SaveArtifactAsync(string kind, EmailMessage message)
     {
         var folder = Path.Combine(FindRepositoryRoot(), "TestResults", "emails");
@@ -114,7 +129,7 @@ public sealed class ReminderEmailTests
         var pickup = Path.Combine(folder, kind + ".pickup");
         Directory.CreateDirectory(pickup);
         var sender = new SmtpEmailSender(Options.Create(new EmailOptions { From = "credential-portal@example.org", PickupDirectory = pickup }),
-            NullLogger<SmtpEmailSender>.Instance);
+            TimeProvider.System, NullLogger<SmtpEmailSender>.Instance);
         await sender.SendAsync(message);
         File.Move(Directory.GetFiles(pickup, "*.eml").Single(), Path.Combine(folder, kind + ".eml"), overwrite: true);
         Directory.Delete(pickup, recursive: true);

@@ -275,10 +275,10 @@ public sealed class EditModel(
             AssignedAt = Now,
             AssignedBy = AuditActors.Current(HttpContext).Name,
         });
-        audit.Add(AuditEventTypes.RoleGranted, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {user.Email}",
+        var granted = audit.Add(AuditEventTypes.RoleGranted, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {user.Email}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
-        await NotifyAsync(user, application, assigned: true, cancellationToken);
+        await NotifyAsync(user, application, assigned: true, granted, cancellationToken);
         StatusMessage = $"{user.Email} is now a credential manager of {application.Name}.";
         return Redirect(EditUrl(application.Id));
     }
@@ -293,10 +293,10 @@ public sealed class EditModel(
         }
 
         db.CredentialManagers.Remove(assignment);
-        audit.Add(AuditEventTypes.RoleRevoked, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {assignment.User.Email}",
+        var revoked = audit.Add(AuditEventTypes.RoleRevoked, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {assignment.User.Email}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
-        await NotifyAsync(assignment.User, application, assigned: false, cancellationToken);
+        await NotifyAsync(assignment.User, application, assigned: false, revoked, cancellationToken);
         StatusMessage = $"{assignment.User.Email} no longer manages {application.Name}.";
         return Redirect(EditUrl(application.Id));
     }
@@ -421,27 +421,14 @@ public sealed class EditModel(
             .ToListAsync(cancellationToken);
     }
 
-    private async Task NotifyAsync(PortalUser user, Application application, bool assigned, CancellationToken cancellationToken)
+    private async Task NotifyAsync(PortalUser user, Application application, bool assigned, AuditEvent recorded, CancellationToken cancellationToken)
     {
         if (user.Email is null)
         {
             return;
         }
 
-        var link = $"{portal.Value.BaseUrl.TrimEnd('/')}/manage-api-credentials";
-        var message = assigned
-            ? new EmailMessage([user.Email], $"You are now a credential manager of {application.Name}",
-                $"""
-                An administrator made you a credential manager of {application.Name} (client ID {application.ClientId}).
-
-                You can now create, disable and delete its client secrets on the Manage API Credentials page:
-                {link}
-                """)
-            : new EmailMessage([user.Email], $"You are no longer a credential manager of {application.Name}",
-                $"""
-                An administrator removed your credential-manager role for {application.Name} (client ID {application.ClientId}).
-                You no longer see or manage its client secrets. If this is unexpected, contact the administrators.
-                """);
+        var message = ManagerRoleEmail.Compose(user.Email, application, assigned, recorded, portal.Value.BaseUrl);
         try
         {
             await email.SendAsync(message, cancellationToken);
