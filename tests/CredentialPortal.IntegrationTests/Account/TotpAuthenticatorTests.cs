@@ -17,16 +17,7 @@ public sealed class TotpAuthenticatorTests
     {
         Providers.SkipIfUnavailable(provider);
         await using var portal = await PortalFactory.StartAsync(provider);
-        string key;
-        await using (var scope = portal.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-            var admin = (await users.FindByEmailAsync(PortalFactory.AdminEmail))!;
-            await users.ResetAuthenticatorKeyAsync(admin);
-            key = (await users.GetAuthenticatorKeyAsync(admin))!;
-        }
-
-        var app = new AuthenticatorApp(key, portal.Time);
+        var app = new AuthenticatorApp(await EnrolAdministratorAsync(portal), portal.Time);
         for (var round = 0; round < 10; round++)
         {
             var code = app.NextCode();
@@ -91,16 +82,7 @@ public sealed class TotpAuthenticatorTests
     public async Task A_stale_full_update_of_the_user_cannot_reopen_a_used_code()
     {
         await using var portal = await PortalFactory.StartAsync();
-        string key;
-        await using (var setup = portal.Services.CreateAsyncScope())
-        {
-            var users = setup.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-            var admin = (await users.FindByEmailAsync(PortalFactory.AdminEmail))!;
-            await users.ResetAuthenticatorKeyAsync(admin);
-            key = (await users.GetAuthenticatorKeyAsync(admin))!;
-        }
-
-        var code = new AuthenticatorApp(key, portal.Time).NextCode();
+        var code = new AuthenticatorApp(await EnrolAdministratorAsync(portal), portal.Time).NextCode();
         await using var stale = portal.Services.CreateAsyncScope();
         var staleUsers = stale.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var staleAdmin = (await staleUsers.FindByEmailAsync(PortalFactory.AdminEmail))!;
@@ -109,6 +91,16 @@ public sealed class TotpAuthenticatorTests
         Assert.True((await staleUsers.AccessFailedAsync(staleAdmin)).Succeeded);
 
         Assert.Equal(TotpCheck.Replayed, await CheckAsync(portal, code));
+    }
+
+    /// <summary>Gives the first administrator a fresh authenticator key and returns it.</summary>
+    private static async Task<string> EnrolAdministratorAsync(PortalFactory portal)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var admin = (await users.FindByEmailAsync(PortalFactory.AdminEmail))!;
+        await users.ResetAuthenticatorKeyAsync(admin);
+        return (await users.GetAuthenticatorKeyAsync(admin))!;
     }
 
     private static async Task<TotpCheck> CheckAsync(PortalFactory portal, string code)
