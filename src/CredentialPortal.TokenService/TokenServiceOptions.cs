@@ -12,8 +12,8 @@ public sealed class TokenServiceOptions
 
     /// <summary>
     /// The <c>iss</c> of issued tokens and the issuer in discovery, e.g. <c>https://credentials.example.org</c>.
-    /// When empty it is the address of each request (scheme, host, path base), which reflects forwarded headers only
-    /// when the host is configured to honour them. Set it for scale-out, so every instance issues the same issuer.
+    /// Required outside Development. In Development, when empty, it is the address of each request (scheme, host,
+    /// path base).
     /// </summary>
     [Url]
     public string? Issuer { get; set; }

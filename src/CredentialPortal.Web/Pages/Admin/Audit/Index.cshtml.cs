@@ -77,15 +77,18 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "audit-log.csv");
     }
 
-    /// <summary>Quotes a field, and defuses spreadsheet formulas (a cell starting with = + - @).</summary>
-    private static string Csv(string? value)
+    /// <summary>
+    /// Quotes a field, and defuses spreadsheet formulas: a cell starting with = + - @, or with a tab or carriage return
+    /// (which spreadsheets skip before looking for a formula), gets a leading apostrophe.
+    /// </summary>
+    internal static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
             return "";
         }
 
-        if (value[0] is '=' or '+' or '-' or '@')
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }
