@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -10,7 +9,7 @@ namespace CredentialPortal.Web.Hosting;
 /// headers are believed. Requests from any other address keep their own address and scheme, so a client cannot
 /// pick the address that rate limits, lockout and the audit log see. Empty (the default): no proxy is trusted.
 /// </summary>
-public sealed class ProxyOptions : IValidatableObject
+public sealed class ProxyOptions
 {
     public const string SectionName = "Proxy";
 
@@ -19,19 +18,20 @@ public sealed class ProxyOptions : IValidatableObject
 
     /// <summary>Networks of trusted proxies in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
     public List<string> KnownNetworks { get; } = [];
+}
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+/// <summary>Names each entry that does not parse, so that start-up fails with the setting and the value.</summary>
+public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProxyOptions options)
     {
-        foreach (var proxy in KnownProxies.Where(p => !IPAddress.TryParse(p, out _)))
-        {
-            yield return new ValidationResult($"Proxy:KnownProxies: '{proxy}' is not an IP address.", [nameof(KnownProxies)]);
-        }
-
-        foreach (var network in KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
-        {
-            yield return new ValidationResult($"Proxy:KnownNetworks: '{network}' is not a network in CIDR notation (e.g. 10.0.0.0/24).",
-                [nameof(KnownNetworks)]);
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = options.KnownProxies.Where(p => !IPAddress.TryParse(p, out _))
+            .Select(p => $"Proxy:KnownProxies: '{p}' is not an IP address.")
+            .Concat(options.KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
+                .Select(n => $"Proxy:KnownNetworks: '{n}' is not a network in CIDR notation (e.g. 10.0.0.0/24)."))
+            .ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
 
@@ -40,8 +40,8 @@ public static class ReverseProxySetup
     public static WebApplicationBuilder AddReverseProxySupport(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;

@@ -49,7 +49,14 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["TokenService__Issuer"] = "http://127.0.0.1";
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         return new AppProcess(Process.Start(start)!);
