@@ -47,6 +47,8 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment["TokenService__Issuer"] = "http://127.0.0.1";
+        // Each configuration file watcher takes an inotify instance, of which a machine running many tests has few.
+        start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
         foreach (var (name, value) in environment)
         {
             if (value is null)
