@@ -50,8 +50,7 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         }
 
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
-        if (ModelState.GetFieldValidationState(nameof(Actor)) == ModelValidationState.Invalid
-            || ModelState.GetFieldValidationState(nameof(EventType)) == ModelValidationState.Invalid)
+        if (HasUnmatchableFilter)
         {
             return Page();
         }
@@ -69,10 +68,14 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return Page();
     }
 
+    private bool HasUnmatchableFilter =>
+        ModelState.GetFieldValidationState(nameof(Actor)) == ModelValidationState.Invalid
+        || ModelState.GetFieldValidationState(nameof(EventType)) == ModelValidationState.Invalid;
+
     /// <summary>The filtered events as CSV (RFC 4180), newest first.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
-        if (!ModelState.IsValid)
+        if (HasUnmatchableFilter)
         {
             return BadRequest(ModelState);
         }
