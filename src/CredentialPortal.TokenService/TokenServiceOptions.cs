@@ -12,8 +12,8 @@ public sealed class TokenServiceOptions
 
     /// <summary>
     /// The <c>iss</c> of issued tokens and the issuer in discovery, e.g. <c>https://credentials.example.org</c>.
-    /// When empty it is the address of each request (scheme, host, path base), which reflects forwarded headers only
-    /// when the host is configured to honour them. Set it for scale-out, so every instance issues the same issuer.
+    /// Required outside Development. In Development, when empty, it is the address of each request (scheme, host,
+    /// path base).
     /// </summary>
     [Url]
     public string? Issuer { get; set; }
@@ -81,19 +81,29 @@ public sealed class RateLimitOptions
     public int Burst { get; set; } = 40;
 }
 
-/// <summary>Section <c>TokenService:FailedAuthentication</c>: throttling of failed client authentication per client_id.</summary>
+/// <summary>Section <c>TokenService:FailedAuthentication</c>: throttling of failed client authentication per client_id and per address.</summary>
 public sealed class FailedAuthenticationOptions
 {
     /// <summary>Failures of one client_id within <see cref="WindowSeconds"/> that start a block; 0 switches it off.</summary>
     [Range(0, 1_000_000)]
     public int MaxFailures { get; set; } = 10;
 
+    /// <summary>
+    /// Failures from one client address (IPv6: one /64) within <see cref="WindowSeconds"/> that start a block of that
+    /// address; 0 switches it off. A blocked address is refused before the client is looked up, so made-up client_ids
+    /// cost no database round trips; behind a reverse proxy configure <c>Proxy:KnownProxies</c>, or every client shares
+    /// the proxy's address.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxFailuresPerAddress { get; set; } = 100;
+
     [Range(1, 86_400)]
     public int WindowSeconds { get; set; } = 60;
 
     /// <summary>
-    /// How long failed attempts for a blocked client_id are answered with 429. A request whose secret is right still
-    /// succeeds: client_ids are not secret, so a hard lockout would let anyone deny a partner service.
+    /// How long failed attempts for a blocked client_id, and every attempt from a blocked address, are answered with 429.
+    /// For a blocked client_id a request whose secret is right still succeeds: client_ids are not secret, so a hard
+    /// lockout would let anyone deny a partner service.
     /// </summary>
     [Range(1, 86_400)]
     public int BlockSeconds { get; set; } = 60;

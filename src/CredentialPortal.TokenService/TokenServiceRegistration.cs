@@ -27,6 +27,9 @@ public static class TokenServiceRegistration
             .ValidateDataAnnotations()
             .Validate(o => IsValid(o.RateLimit) && IsValid(o.FailedAuthentication),
                 "TokenService:RateLimit or TokenService:FailedAuthentication holds a value out of range.")
+            // Derived from the request, the issuer would follow whatever Host header a client sends.
+            .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.Issuer),
+                "TokenService:Issuer is required outside Development: set it to the public address partners use, e.g. https://credentials.example.org.")
             .ValidateOnStart();
         builder.Services.AddSingleton<SigningKeyStore>();
         builder.Services.AddAccessTokenAuthentication();

@@ -37,6 +37,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             ["Bootstrap:AdminEmail"] = AdminEmail,
             ["Bootstrap:AdminPassword"] = AdminPassword,
             ["Portal:BaseUrl"] = "http://localhost",
+            ["TokenService:Issuer"] = "http://localhost",
         };
         foreach (var (key, value) in settings)
         {

@@ -33,4 +33,11 @@ public static class SecretGenerator
 
     /// <summary>A new client_id: a random UUID, so ids are unguessable and never reused.</summary>
     public static string NewClientId() => Guid.NewGuid().ToString("D");
+
+    /// <summary>
+    /// Whether the value has the shape <see cref="NewClientId"/> gives every client_id (36 characters, lowercase hex
+    /// and hyphens): anything else cannot name an application, so it needs no lookup.
+    /// </summary>
+    public static bool IsWellFormedClientId(string? value) =>
+        value is { Length: 36 } && Guid.TryParseExact(value, "D", out _) && !value.AsSpan().ContainsAnyInRange('A', 'F');
 }

@@ -38,6 +38,10 @@ public sealed class SecretManagement(
     public const string NameField = "Name";
     public const string ExpiryField = "ExpiresAt";
 
+    /// <summary>
+    /// Creates a secret within the application's secret limit. Throws <see cref="DbUpdateConcurrencyException"/> when
+    /// the application changed since it was loaded (e.g. a concurrent creation); nothing is saved then.
+    /// </summary>
     public async Task<SecretCreationResult> CreateAsync(
         Application application, string? name, DateTime expiresAt, AuditActor actor, CancellationToken cancellationToken = default)
     {
@@ -48,6 +52,11 @@ public sealed class SecretManagement(
         if (string.IsNullOrEmpty(name))
         {
             return SecretCreationResult.Refused(NameField, "Enter a name for the secret.");
+        }
+
+        if (PlainText.HasControlCharacters(name))
+        {
+            return SecretCreationResult.Refused(NameField, $"The name {PlainText.ErrorMessage}.");
         }
 
         if (name.Length > ClientSecret.MaxNameLength)
@@ -68,6 +77,15 @@ public sealed class SecretManagement(
                 "Delete a secret you no longer use first.");
         }
 
+        // The count above and this insert are one decision: a new Version makes the save fail with
+        // DbUpdateConcurrencyException when another secret was created (or the application changed) meanwhile, so two
+        // concurrent requests cannot both pass the limit.
+        if (db.Entry(application).State == EntityState.Detached)
+        {
+            db.Applications.Attach(application);
+        }
+
+        application.Version = Guid.NewGuid();
         var generated = SecretGenerator.NewSecret();
         var secret = new ClientSecret
         {

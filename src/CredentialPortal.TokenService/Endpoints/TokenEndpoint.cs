@@ -37,6 +37,9 @@ public sealed class TokenEndpoint(
     private const long MaxBodyBytes = 16 * 1024;
     private const string GenericAuthenticationFailure = "client authentication failed";
 
+    /// <summary>The audit log's actor for failures with a client_id that cannot exist.</summary>
+    public const string MalformedClientId = "(malformed client_id)";
+
     private static readonly Dictionary<string, object> HeaderClaims = new(StringComparer.Ordinal) { ["typ"] = "at+jwt" };
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -252,7 +255,13 @@ public sealed class TokenEndpoint(
         HttpContext context, ClientCredentials credentials, DateTime now)
     {
         var clientId = credentials.ClientId!;
-        var client = await clients.FindAsync(clientId, context.RequestAborted);
+        var address = context.Connection.RemoteIpAddress;
+        var addressKey = ClientAddress.PartitionKey(address);
+        // Neither an address that keeps failing nor an id that cannot exist gets a lookup: made-up ids that miss the
+        // cache would each cost a database round trip.
+        var addressBlocked = failedAuthentication.AddressBlockedFor(addressKey);
+        var wellFormed = SecretGenerator.IsWellFormedClientId(clientId);
+        var client = addressBlocked is null && wellFormed ? await clients.FindAsync(clientId, context.RequestAborted) : null;
         CachedSecret? matched = null;
         if (client is not null)
         {
@@ -280,7 +289,9 @@ public sealed class TokenEndpoint(
         }
 
         var (reason, description) =
-            client is null ? ("unknown_client", GenericAuthenticationFailure)
+            addressBlocked is not null ? ("blocked_address", GenericAuthenticationFailure)
+            : !wellFormed ? ("malformed_client_id", GenericAuthenticationFailure)
+            : client is null ? ("unknown_client", GenericAuthenticationFailure)
             : matched is null ? ("wrong_secret", GenericAuthenticationFailure)
             : matched.StatusAt(now) == SecretStatus.Disabled ? ("disabled_secret", "the client secret is disabled")
             : matched.StatusAt(now) == SecretStatus.Expired ? ("expired_secret", "the client secret has expired")
@@ -294,13 +305,12 @@ public sealed class TokenEndpoint(
             return (client, matched);
         }
 
-        // Made-up ids can be long; the throttle and the audit keep at most a real id's length of them.
-        var throttleKey = clientId.Length > ClientCache.MaxClientIdLength ? clientId[..ClientCache.MaxClientIdLength] : clientId;
-        failureAudit.Record(throttleKey, reason, context.Connection.RemoteIpAddress?.ToString(), client?.ApplicationId, client?.OrganisationId);
-        if (failedAuthentication.RecordFailure(throttleKey) is { } blocked)
+        // A malformed id is audited under one name: it may be long or hold characters the audit table cannot store.
+        failureAudit.Record(wellFormed ? clientId : MalformedClientId, reason, address?.ToString(), client?.ApplicationId, client?.OrganisationId);
+        if ((addressBlocked ?? failedAuthentication.RecordFailure(wellFormed ? clientId : null, addressKey)) is { } blocked)
         {
             await OAuthResponses.WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, OAuthErrors.SlowDown,
-                "too many failed authentication attempts for this client_id; retry later", retryAfter: blocked);
+                "too many failed authentication attempts for this client_id or from this address; retry later", retryAfter: blocked);
         }
         else
         {

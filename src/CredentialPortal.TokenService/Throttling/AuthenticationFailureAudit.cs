@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,9 +10,9 @@ namespace CredentialPortal.TokenService.Throttling;
 /// <summary>
 /// Audits failed client authentication aggregated: failures are counted in memory per client_id and reason and
 /// written as at most one <see cref="AuditEventTypes.TokenAuthenticationFailed"/> row per pair per flush interval,
-/// with the count, the time span and the last remote address in the details. Distinct pairs per interval are capped,
-/// the rest are summed into one row, so a flood of made-up client_ids cannot flood the audit table.
-/// The presented secret is never recorded.
+/// with the count, the time span and the last remote address in the details. Distinct pairs per interval are capped:
+/// failures beyond the cap are only counted and written as one summary row, so a flood of made-up client_ids can
+/// neither flood the audit table nor grow this tally. The presented secret is never recorded.
 /// </summary>
 public sealed class AuthenticationFailureAudit(
     IServiceScopeFactory scopes,
@@ -25,12 +24,25 @@ public sealed class AuthenticationFailureAudit(
     private const int MaxPairsPerFlush = 500;
 
     private ConcurrentDictionary<(string ClientId, string Reason), Tally> _tallies = new();
+    private long _untallied;
 
     public void Record(string clientId, string reason, string? remoteAddress, int? applicationId, int? organisationId)
     {
         ArgumentNullException.ThrowIfNull(clientId);
         var now = Time.GetUtcNow().UtcDateTime;
-        var tally = _tallies.GetOrAdd((clientId, reason), static (_, at) => new Tally { First = at }, now);
+        var key = (clientId, reason);
+        if (!_tallies.TryGetValue(key, out var tally))
+        {
+            // Checked before adding, so concurrent first failures may overshoot the cap by a few pairs, never more.
+            if (_tallies.Count >= MaxPairsPerFlush)
+            {
+                Interlocked.Increment(ref _untallied);
+                return;
+            }
+
+            tally = _tallies.GetOrAdd(key, static (_, at) => new Tally { First = at }, now);
+        }
+
         lock (tally)
         {
             tally.Count++;
@@ -46,7 +58,8 @@ public sealed class AuthenticationFailureAudit(
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         var tallies = Interlocked.Exchange(ref _tallies, new ConcurrentDictionary<(string, string), Tally>());
-        if (tallies.IsEmpty)
+        var untallied = Interlocked.Exchange(ref _untallied, 0);
+        if (tallies.IsEmpty && untallied == 0)
         {
             return;
         }
@@ -54,8 +67,7 @@ public sealed class AuthenticationFailureAudit(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
-        var ordered = tallies.OrderByDescending(t => t.Value.Count).ToList();
-        foreach (var ((clientId, reason), tally) in ordered.Take(MaxPairsPerFlush))
+        foreach (var ((clientId, reason), tally) in tallies)
         {
             audit.Add(AuditEventTypes.TokenAuthenticationFailed,
                 new AuditActor(clientId, RemoteAddress: tally.RemoteAddress),
@@ -63,16 +75,14 @@ public sealed class AuthenticationFailureAudit(
                 organisationId: tally.OrganisationId, applicationId: tally.ApplicationId);
         }
 
-        var rest = ordered.Skip(MaxPairsPerFlush).ToList();
-        if (rest.Count > 0)
+        if (untallied > 0)
         {
             audit.Add(AuditEventTypes.TokenAuthenticationFailed, AuditActor.System,
-                $"reason=many_client_ids distinct={rest.Count} count={rest.Sum(t => t.Value.Count)}");
+                $"reason=many_client_ids count={untallied} (failures beyond {MaxPairsPerFlush} distinct client_id and reason pairs)");
         }
 
         await db.SaveChangesAsync(cancellationToken);
     }
-
 
     private sealed class Tally
     {

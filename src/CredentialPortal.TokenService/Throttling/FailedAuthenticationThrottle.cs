@@ -4,81 +4,103 @@ using Microsoft.Extensions.Options;
 namespace CredentialPortal.TokenService.Throttling;
 
 /// <summary>
-/// Counts failed authentications per presented client_id in a fixed window; past the limit the client_id is blocked for
-/// a while. Other client_ids are unaffected. The table is bounded: when full, expired entries are dropped, and if that
-/// is not enough it starts over (an attacker cycling through millions of ids only resets counters of made-up ids).
+/// Counts failed client authentications in fixed windows, per presented client_id and per client address
+/// (<see cref="ClientAddress.PartitionKey"/>); past a limit the client_id or the address is blocked for a while. Other
+/// client_ids and addresses are unaffected. Both tables are bounded: when full, expired entries are dropped, and if that
+/// is not enough the table starts over (an attacker cycling through millions of keys only resets counters of made-up
+/// ones, and the other table still counts them).
 /// </summary>
 public sealed class FailedAuthenticationThrottle(IOptions<TokenServiceOptions> options, TimeProvider time)
 {
-    private const int MaxEntries = 100_000;
+    private const int MaxEntries = 20_000;
 
-    private readonly FailedAuthenticationOptions _options = options.Value.FailedAuthentication;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly FailureTable _byClientId = new(options.Value.FailedAuthentication.MaxFailures, options.Value.FailedAuthentication);
+    private readonly FailureTable _byAddress = new(options.Value.FailedAuthentication.MaxFailuresPerAddress, options.Value.FailedAuthentication);
 
-    /// <summary>How long the client_id stays blocked, or null when it is not blocked.</summary>
-    public TimeSpan? BlockedFor(string clientId)
+    /// <summary>How long the address stays blocked, or null when it is not blocked.</summary>
+    public TimeSpan? AddressBlockedFor(string addressKey)
     {
-        if (_options.MaxFailures == 0 || !_entries.TryGetValue(clientId, out var entry))
-        {
-            return null;
-        }
-
-        var now = time.GetUtcNow();
-        lock (entry)
-        {
-            return entry.BlockedUntil > now ? entry.BlockedUntil - now : null;
-        }
+        ArgumentNullException.ThrowIfNull(addressKey);
+        return _byAddress.BlockedFor(addressKey, time.GetUtcNow());
     }
 
-    /// <summary>Records a failure; returns the block duration when this failure starts or extends a block.</summary>
-    public TimeSpan? RecordFailure(string clientId)
+    /// <summary>
+    /// Records a failure from the address, and for the client_id unless it is null (an id that cannot exist is not worth
+    /// a counter); returns the block duration when this failure starts or extends a block of either.
+    /// </summary>
+    public TimeSpan? RecordFailure(string? clientId, string addressKey)
     {
-        if (_options.MaxFailures == 0)
-        {
-            return null;
-        }
-
-        if (_entries.Count >= MaxEntries && !_entries.ContainsKey(clientId))
-        {
-            Trim();
-        }
-
+        ArgumentNullException.ThrowIfNull(addressKey);
         var now = time.GetUtcNow();
-        var entry = _entries.GetOrAdd(clientId, static (_, start) => new Entry { WindowStart = start }, now);
-        lock (entry)
-        {
-            if (now - entry.WindowStart >= TimeSpan.FromSeconds(_options.WindowSeconds))
-            {
-                entry.WindowStart = now;
-                entry.Failures = 0;
-            }
-
-            entry.Failures++;
-            if (entry.Failures >= _options.MaxFailures)
-            {
-                entry.BlockedUntil = now.AddSeconds(_options.BlockSeconds);
-                return entry.BlockedUntil - now;
-            }
-
-            return entry.BlockedUntil > now ? entry.BlockedUntil - now : null;
-        }
+        var byAddress = _byAddress.RecordFailure(addressKey, now);
+        var byClientId = clientId is null ? null : _byClientId.RecordFailure(clientId, now);
+        return byClientId is null || byAddress > byClientId ? byAddress : byClientId;
     }
 
-    private void Trim()
+    private sealed class FailureTable(int maxFailures, FailedAuthenticationOptions options)
     {
-        var now = time.GetUtcNow();
-        var window = TimeSpan.FromSeconds(_options.WindowSeconds);
-        foreach (var (clientId, entry) in _entries)
+        private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+        private readonly TimeSpan _window = TimeSpan.FromSeconds(options.WindowSeconds);
+        private readonly TimeSpan _block = TimeSpan.FromSeconds(options.BlockSeconds);
+
+        public TimeSpan? BlockedFor(string key, DateTimeOffset now)
         {
-            if (now - entry.WindowStart >= window && entry.BlockedUntil <= now)
+            if (maxFailures == 0 || !_entries.TryGetValue(key, out var entry))
             {
-                _entries.TryRemove(clientId, out _);
+                return null;
+            }
+
+            lock (entry)
+            {
+                return entry.BlockedUntil > now ? entry.BlockedUntil - now : null;
             }
         }
 
-        if (_entries.Count >= MaxEntries)
+        public TimeSpan? RecordFailure(string key, DateTimeOffset now)
         {
-            _entries.Clear();
+            if (maxFailures == 0)
+            {
+                return null;
+            }
+
+            if (_entries.Count >= MaxEntries && !_entries.ContainsKey(key))
+            {
+                Trim(now);
+            }
+
+            var entry = _entries.GetOrAdd(key, static (_, start) => new Entry { WindowStart = start }, now);
+            lock (entry)
+            {
+                if (now - entry.WindowStart >= _window)
+                {
+                    entry.WindowStart = now;
+                    entry.Failures = 0;
+                }
+
+                entry.Failures++;
+                if (entry.Failures >= maxFailures)
+                {
+                    entry.BlockedUntil = now + _block;
+                }
+
+                return entry.BlockedUntil > now ? entry.BlockedUntil - now : null;
+            }
+        }
+
+        private void Trim(DateTimeOffset now)
+        {
+            foreach (var (key, entry) in _entries)
+            {
+                if (now - entry.WindowStart >= _window && entry.BlockedUntil <= now)
+                {
+                    _entries.TryRemove(key, out _);
+                }
+            }
+
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Clear();
+            }
         }
     }
 

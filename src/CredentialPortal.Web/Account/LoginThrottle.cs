@@ -1,12 +1,13 @@
 using System.Threading.RateLimiting;
+using CredentialPortal.TokenService.Throttling;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Account;
 
 /// <summary>
-/// Limits sign-in, second-factor and reset-request posts per client address and per account (fixed one-minute
-/// windows), on top of the lockout: the address limit slows password spraying across accounts, the account limit
-/// slows guessing against one account from many addresses.
+/// Limits sign-in, second-factor and reset-request posts per client address (IPv6 clients by their /64) and per
+/// account (fixed one-minute windows), on top of the lockout: the address limit slows password spraying across
+/// accounts, the account limit slows guessing against one account from many addresses.
 /// </summary>
 public sealed class LoginThrottle : IDisposable
 {
@@ -24,7 +25,7 @@ public sealed class LoginThrottle : IDisposable
     public bool TryAcquire(HttpContext context, string? account)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = ClientAddress.PartitionKey(context.Connection.RemoteIpAddress);
         using var byAddress = _perAddress.AttemptAcquire(address);
         if (!byAddress.IsAcquired)
         {

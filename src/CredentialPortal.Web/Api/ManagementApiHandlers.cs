@@ -88,7 +88,6 @@ internal static partial class ManagementApiHandlers
             return ApiProblems.Invalid(new Dictionary<string, string[]> { ["expiresAt"] = [expiryError] });
         }
 
-        application.Version = Guid.NewGuid();
         SecretCreationResult result;
         try
         {

@@ -16,6 +16,7 @@ public static class PortalHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPortalLogging();
+        builder.AddReverseProxySupport();
         builder.AddCredentialPortalStore();
         builder.AddPortalIdentity();
         builder.AddFirstStart(command);
@@ -59,6 +60,8 @@ public static class PortalHost
 
     private static void MapCredentialPortal(this WebApplication app)
     {
+        // First, so that everything after it sees the client's address and scheme as the trusted proxy reported them.
+        app.UseForwardedHeaders();
         app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {

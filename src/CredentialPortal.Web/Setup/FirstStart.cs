@@ -59,12 +59,47 @@ public sealed class FirstStart(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Creates the organisation, the role and the administrator in one transaction. Instances started at the same time
+    /// on an empty database all try: one commits, the others fail on a unique index (PostgreSQL) or wait for the write
+    /// lock and then find the administrator (SQLite). A loser finds users afterwards and carries on.
+    /// </summary>
     private async Task CreateFirstAdministratorAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<CredentialPortalDbContext>();
+        string? created;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            created = await CreateUnlessUsersExistAsync(services, db, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or ConfigurationException or InvalidOperationException)
+        {
+            db.ChangeTracker.Clear();
+            if (!await db.Users.AnyAsync(cancellationToken))
+            {
+                throw;
+            }
+
+            logger.LogInformation("Another instance created the first administrator at the same time");
+            return;
+        }
+
+        if (created is not null)
+        {
+            // Printed, not logged, and only once committed: the password must not end up in log files or log collectors.
+            Console.WriteLine(created);
+        }
+    }
+
+    /// <summary>The text that tells the operator how to sign in, or null when there are users already.</summary>
+    private async Task<string?> CreateUnlessUsersExistAsync(IServiceProvider services, CredentialPortalDbContext db,
+        CancellationToken cancellationToken)
+    {
         if (await db.Users.AnyAsync(cancellationToken))
         {
-            return;
+            return null;
         }
 
         var options = bootstrap.Value;
@@ -98,23 +133,22 @@ public sealed class FirstStart(
         var created = await users.CreateAsync(admin, password);
         if (!created.Succeeded)
         {
-            throw new Core.ConfigurationException("Bootstrap:AdminPassword", string.Join(" ", created.Errors.Select(e => e.Description)));
+            throw new ConfigurationException("Bootstrap:AdminPassword", string.Join(" ", created.Errors.Select(e => e.Description)));
         }
 
         EnsureSucceeded(await users.AddToRoleAsync(admin, PortalRole.Administrator), "make the first user an administrator");
         services.GetRequiredService<AuditLog>().Add(AuditEventTypes.UserCreated, AuditActor.System,
             $"first administrator {admin.Email}", organisationId: organisation.Id);
         await db.SaveChangesAsync(cancellationToken);
+        var shownPassword = generated ? $"{password}   (generated; shown only this once)" : "the value of Bootstrap:AdminPassword";
+        return $"""
 
-        // Printed, not logged: the password must not end up in log files or log collectors.
-        Console.WriteLine();
-        Console.WriteLine("First administrator created.");
-        Console.WriteLine($"  sign in at: {portal.Value.BaseUrl.TrimEnd('/')}/");
-        Console.WriteLine($"  email:      {admin.Email}");
-        Console.WriteLine(generated
-            ? $"  password:   {password}   (generated; shown only this once)"
-            : "  password:   the value of Bootstrap:AdminPassword");
-        Console.WriteLine();
+            First administrator created.
+              sign in at: {portal.Value.BaseUrl.TrimEnd('/')}/
+              email:      {admin.Email}
+              password:   {shownPassword}
+
+            """;
     }
 
     /// <summary>A 20-character password from the CSPRNG, without look-alike characters.</summary>

@@ -22,8 +22,15 @@ public sealed class AppProcess : IAsyncDisposable
     public string StandardOutput => Read(_stdout);
     public string StandardError => Read(_stderr);
 
-    public static AppProcess Start(string dataDirectory, params string[] args)
+    public static AppProcess Start(string dataDirectory, params string[] args) => Start(dataDirectory, new Dictionary<string, string?>(), args);
+
+    /// <summary>
+    /// Starts the app with extra environment variables; a null value removes a variable. <c>TokenService__Issuer</c>
+    /// is set by default (the app runs as Production, which requires it).
+    /// </summary>
+    public static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -39,6 +46,21 @@ public sealed class AppProcess : IAsyncDisposable
         // Keep the developer's or CI's environment from steering the app under test.
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
+        start.Environment["TokenService__Issuer"] = "http://127.0.0.1";
+        // Each configuration file watcher takes an inotify instance, of which a machine running many tests has few.
+        start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         return new AppProcess(Process.Start(start)!);
     }
 

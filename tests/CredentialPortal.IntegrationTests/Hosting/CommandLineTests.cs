@@ -22,6 +22,8 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     [InlineData("--Email:Smtp:Port=70000", "Configuration error in Email: Email:Smtp:Port must be between 1 and 65535.")]
     [InlineData("--Email:Smtp:Port=twenty-five", "Configuration error: Failed to convert configuration value 'twenty-five' at 'Email:Smtp:Port'")]
     [InlineData("--Portal:BaseUrl=not a url", "Configuration error in Portal:")]
+    [InlineData("--Proxy:KnownProxies:0=gateway", "Configuration error in Proxy: Proxy:KnownProxies: 'gateway' is not an IP address.")]
+    [InlineData("--Proxy:KnownNetworks:0=10.0.0.0", "Configuration error in Proxy: Proxy:KnownNetworks: '10.0.0.0' is not a network in CIDR notation")]
     public async Task Bad_configuration_ends_with_one_line_naming_the_setting(string setting, string expected)
     {
         await using var app = AppProcess.Start(_scratch.Directory, setting);
@@ -32,6 +34,16 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         var lines = app.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.StartsWith(expected, Assert.Single(lines), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_development_a_missing_issuer_ends_with_one_line_naming_the_setting()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, new Dictionary<string, string?> { ["TokenService__Issuer"] = null });
+
+        Assert.Equal(78, await app.WaitForExitAsync(Timeout));
+        Assert.StartsWith("Configuration error in TokenService: TokenService:Issuer is required outside Development",
+            app.StandardError.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]

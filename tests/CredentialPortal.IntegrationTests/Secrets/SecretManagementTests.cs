@@ -123,6 +123,55 @@ public sealed class SecretManagementTests
     }
 
     /// <summary>An organisation, one application and the given credential managers; returns the application id.</summary>
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_secret_is_created_under_the_applications_concurrency_token_so_a_concurrent_creation_cannot_pass_the_limit(
+        DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
+        var applicationId = await SeedApplicationAsync(portal, managers: [], secretLimit: 2);
+        var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(100);
+        await using var first = portal.Services.CreateAsyncScope();
+        await using var second = portal.Services.CreateAsyncScope();
+        var firstDb = first.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var secondDb = second.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        // Both requests loaded the application before either saved: the portal's and the API's position in a race.
+        var loadedByFirst = await firstDb.Applications.SingleAsync(a => a.Id == applicationId);
+        var loadedBySecond = await secondDb.Applications.SingleAsync(a => a.Id == applicationId);
+
+        Assert.True((await first.ServiceProvider.GetRequiredService<SecretManagement>().CreateAsync(loadedByFirst, "first", expiry, Actor)).Succeeded);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() =>
+            second.ServiceProvider.GetRequiredService<SecretManagement>().CreateAsync(loadedBySecond, "second", expiry, Actor));
+
+        await using var check = portal.CreateDbContext();
+        Assert.Equal(["first"], await check.ClientSecrets.Where(s => s.ApplicationId == applicationId).Select(s => s.Name).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_secret_name_with_a_control_character_is_refused_the_same_way_on_every_provider(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
+        var applicationId = await SeedApplicationAsync(portal, managers: []);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
+        var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(100);
+
+        foreach (var name in new[] { "nul\0name", "tab\tname", "escape\u001bname", "c1\u0085name" })
+        {
+            var result = await secrets.CreateAsync(application, name, expiry, Actor);
+            Assert.False(result.Succeeded);
+            Assert.Equal("The name must not contain control characters such as tabs, line breaks or NUL.", result.Errors[SecretManagement.NameField]);
+        }
+
+        await using var check = portal.CreateDbContext();
+        Assert.Empty(await check.ClientSecrets.Where(s => s.ApplicationId == applicationId).ToListAsync());
+    }
+
     internal static async Task<int> SeedApplicationAsync(PortalFactory portal, IReadOnlyList<string> managers, int secretLimit = 10)
     {
         await using var db = portal.CreateDbContext();

@@ -11,13 +11,13 @@ public sealed class OAuthClientLibraryTests
     [Fact]
     public async Task MSAL_gets_a_token_through_discovery_that_validates_against_the_JWKS()
     {
-        await using var portal = await PortalFactory.StartAsync();
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["TokenService:Issuer"] = "https://localhost" });
         using var http = portal.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
         var app = await CreateApplicationAsync(portal);
         var (secret, _) = await AddSecretAsync(portal, app);
 
-        // MSAL insists on an https authority; the in-memory test server answers any scheme and derives the issuer
-        // from the request, so the whole exchange (discovery, token, JWKS) runs on https://localhost.
+        // MSAL insists on an https authority and an issuer that matches it; the in-memory test server answers any
+        // scheme, so the whole exchange (discovery, token, JWKS) runs on https://localhost.
         var msal = ConfidentialClientApplicationBuilder.Create(app.ClientId)
             .WithOidcAuthority("https://localhost/")
             .WithClientSecret(secret)

@@ -1,6 +1,9 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Secrets;
 using CredentialPortal.Testing;
+using CredentialPortal.TokenService.Endpoints;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +72,8 @@ public sealed class ThrottlingTests
         await AssertErrorAsync(await RequestTokenAsync(http, other.ClientId, "wrong"), HttpStatusCode.Unauthorized, "invalid_client");
         await GetTokenAsync(http, other.ClientId, otherSecret);
         await GetTokenAsync(http, attacked.ClientId, secret);
-        await AssertErrorAsync(await RequestTokenAsync(http, "unknown-client", guess), HttpStatusCode.Unauthorized, "invalid_client");
+        var unknown = SecretGenerator.NewClientId();
+        await AssertErrorAsync(await RequestTokenAsync(http, unknown, guess), HttpStatusCode.Unauthorized, "invalid_client");
 
         portal.Time.Advance(TimeSpan.FromSeconds(61));
         await AssertErrorAsync(await RequestTokenAsync(http, attacked.ClientId, guess), HttpStatusCode.Unauthorized, "invalid_client");
@@ -81,8 +85,106 @@ public sealed class ThrottlingTests
         Assert.Contains("reason=wrong_secret count=25", attackedEvent.Details, StringComparison.Ordinal);
         Assert.Equal(attacked.Id, attackedEvent.ApplicationId);
         Assert.Single(events, e => e.Actor == other.ClientId);
-        Assert.Contains("reason=unknown_client count=1", Assert.Single(events, e => e.Actor == "unknown-client").Details, StringComparison.Ordinal);
+        Assert.Contains("reason=unknown_client count=1", Assert.Single(events, e => e.Actor == unknown).Details, StringComparison.Ordinal);
         Assert.DoesNotContain(events, e => (e.Details ?? "").Contains(guess, StringComparison.Ordinal));
         Assert.Equal(3, events.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_client_id_that_cannot_exist_is_refused_and_audited_without_a_database_lookup(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var portal = await PortalFactory.StartAsync(provider);
+        using var http = portal.CreateClient();
+        // Without the applications table every lookup fails (503): an answer other than 503 involved no lookup.
+        await MoveApplicationsTableAsync(portal, away: true);
+        try
+        {
+            using var wellFormed = await RequestTokenAsync(http, SecretGenerator.NewClientId(), "wrong");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, wellFormed.StatusCode);
+
+            foreach (var clientId in new[] { "unknown-client", "0F8FAD5B-D9CB-469F-A165-70867728950E", "nul\0id", new string('x', 5000) })
+            {
+                await AssertErrorAsync(await RequestTokenAsync(http, clientId, "wrong"), HttpStatusCode.Unauthorized, "invalid_client");
+            }
+        }
+        finally
+        {
+            await MoveApplicationsTableAsync(portal, away: false);
+        }
+
+        await portal.Services.GetRequiredService<AuthenticationFailureAudit>().FlushAsync(CancellationToken.None);
+        await using var db = portal.CreateDbContext();
+        var malformed = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.TokenAuthenticationFailed && e.Actor == TokenEndpoint.MalformedClientId);
+        Assert.Contains("reason=malformed_client_id count=4", malformed.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_address_that_keeps_failing_is_blocked_before_the_lookup_whatever_client_id_it_sends()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["TokenService:FailedAuthentication:MaxFailuresPerAddress"] = "3",
+            ["TokenService:FailedAuthentication:BlockSeconds"] = "30",
+        });
+        using var http = portal.CreateClient();
+        var application = await CreateApplicationAsync(portal);
+        var (secret, _) = await AddSecretAsync(portal, application);
+
+        for (var i = 0; i < 2; i++)
+        {
+            await AssertErrorAsync(await RequestTokenAsync(http, SecretGenerator.NewClientId(), "wrong"), HttpStatusCode.Unauthorized, "invalid_client");
+        }
+
+        using var third = await RequestTokenAsync(http, SecretGenerator.NewClientId(), "wrong");
+        await AssertErrorAsync(third, HttpStatusCode.TooManyRequests, "slow_down");
+        Assert.Equal(TimeSpan.FromSeconds(30), third.Headers.RetryAfter?.Delta);
+        await MoveApplicationsTableAsync(portal, away: true);
+        try
+        {
+            // Blocked: no lookup (which would fail with 503 now), not even for a real client_id.
+            await AssertErrorAsync(await RequestTokenAsync(http, SecretGenerator.NewClientId(), "wrong"), HttpStatusCode.TooManyRequests, "slow_down");
+            await AssertErrorAsync(await RequestTokenAsync(http, application.ClientId, secret), HttpStatusCode.TooManyRequests, "slow_down");
+        }
+        finally
+        {
+            await MoveApplicationsTableAsync(portal, away: false);
+        }
+
+        portal.Time.Advance(TimeSpan.FromSeconds(31));
+        await GetTokenAsync(http, application.ClientId, secret);
+    }
+
+    [Fact]
+    public async Task The_failure_tally_is_bounded_and_sums_what_it_cannot_hold_into_one_row()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var audit = portal.Services.GetRequiredService<AuthenticationFailureAudit>();
+        for (var i = 0; i < 500; i++)
+        {
+            audit.Record($"made-up-{i}", "unknown_client", "192.0.2.1", applicationId: null, organisationId: null);
+        }
+
+        // Past the cap a new pair is only counted, however often it fails.
+        for (var i = 0; i < 3; i++)
+        {
+            audit.Record("late-comer", "unknown_client", "192.0.2.1", applicationId: null, organisationId: null);
+        }
+
+        await audit.FlushAsync(CancellationToken.None);
+        await using var db = portal.CreateDbContext();
+        var events = await db.AuditEvents.Where(e => e.EventType == AuditEventTypes.TokenAuthenticationFailed).ToListAsync();
+        Assert.Equal(501, events.Count);
+        Assert.DoesNotContain(events, e => e.Actor == "late-comer");
+        Assert.StartsWith("reason=many_client_ids count=3 ", Assert.Single(events, e => e.Actor == AuditActor.System.Name).Details, StringComparison.Ordinal);
+    }
+
+    private static async Task MoveApplicationsTableAsync(PortalFactory portal, bool away)
+    {
+        await using var db = portal.CreateDbContext();
+        await db.Database.ExecuteSqlRawAsync(away
+            ? "ALTER TABLE \"Applications\" RENAME TO \"ApplicationsAway\""
+            : "ALTER TABLE \"ApplicationsAway\" RENAME TO \"Applications\"");
     }
 }

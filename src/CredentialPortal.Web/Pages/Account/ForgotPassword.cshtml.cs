@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
@@ -19,7 +20,7 @@ public sealed class ForgotPasswordModel(
     public const string SentMessage =
         "If an account with that address exists, we have sent it an email with a link to choose a new password.";
 
-    [BindProperty, Required, EmailAddress, Display(Name = "Email address")]
+    [BindProperty, Required, EmailAddress, PlainText, Display(Name = "Email address")]
     public string Email { get; set; } = "";
 
     public void OnGet()

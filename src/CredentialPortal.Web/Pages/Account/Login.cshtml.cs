@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
@@ -26,7 +27,7 @@ public sealed class LoginModel(
 
     public sealed class InputModel
     {
-        [Required, EmailAddress, Display(Name = "Email address")]
+        [Required, EmailAddress, PlainText, Display(Name = "Email address")]
         public string Email { get; set; } = "";
 
         [Required, DataType(DataType.Password), StringLength(PasswordRules.MaximumLength)]

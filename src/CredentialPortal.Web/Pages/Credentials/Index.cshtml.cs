@@ -5,6 +5,7 @@ using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     public sealed record ApplicationView(int Id, string Name, string ClientId, string Organisation, bool IsSandboxOnly, bool IsActive,
         IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<SecretRow> Secrets);
 
-    [BindProperty(SupportsGet = true)] public string? Search { get; set; }
+    [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
 
@@ -43,6 +44,12 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     {
         Now = time.GetUtcNow().UtcDateTime;
         IsAdministrator = ManagedApplications.IsAdministrator(User);
+        // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
+        if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid)
+        {
+            return;
+        }
+
         var query = access.QueryManagedApplications(User);
         if (IsAdministrator)
         {

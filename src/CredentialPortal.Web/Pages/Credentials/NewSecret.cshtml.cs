@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace CredentialPortal.Web.Pages.Credentials;
@@ -16,6 +18,7 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
     {
         [Required(ErrorMessage = "Enter a name for the secret.")]
         [StringLength(ClientSecret.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        [PlainText(ErrorMessage = "The name " + PlainText.ErrorMessage + ".")]
         public string Name { get; set; } = "";
 
         [Required(ErrorMessage = "Choose when the secret expires.")]
@@ -78,8 +81,19 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
             return Page();
         }
 
-        var result = await secrets.CreateAsync(application, Input.Name, SecretExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
-            AuditActors.Current(HttpContext), cancellationToken);
+        SecretCreationResult result;
+        try
+        {
+            result = await secrets.CreateAsync(application, Input.Name, SecretExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
+                AuditActors.Current(HttpContext), cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            ModelState.AddModelError("", "The application changed at the same moment (perhaps another secret was created). " +
+                "Check its secrets and try again.");
+            return Page();
+        }
+
         if (!result.Succeeded)
         {
             foreach (var (field, message) in result.Errors)

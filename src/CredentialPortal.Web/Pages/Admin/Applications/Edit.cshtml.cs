@@ -44,6 +44,7 @@ public sealed class EditModel(
 
         /// <summary>Left empty on creation, the conventional name is proposed from organisation and API.</summary>
         [StringLength(Application.MaxNameLength)]
+        [PlainText(ErrorMessage = "The name " + PlainText.ErrorMessage + ".")]
         public string? Name { get; set; }
 
         public List<string> Permissions { get; set; } = [];
@@ -64,6 +65,7 @@ public sealed class EditModel(
         public bool CreateFirstSecret { get; set; }
 
         [StringLength(ClientSecret.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        [PlainText(ErrorMessage = "The name of the first secret " + PlainText.ErrorMessage + ".")]
         public string? FirstSecretName { get; set; }
 
         [DataType(DataType.Date)]

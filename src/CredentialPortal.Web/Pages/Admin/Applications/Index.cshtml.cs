@@ -1,9 +1,11 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -19,9 +21,9 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         int Id, string Name, string ClientId, string Organisation, string ApiCode, bool IsSandboxOnly, bool IsActive,
         int Managers, int ActiveSecrets, DateTime? NextExpiry);
 
-    [BindProperty(SupportsGet = true)] public string? Search { get; set; }
+    [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
-    [BindProperty(SupportsGet = true)] public string? Api { get; set; }
+    [BindProperty(SupportsGet = true), PlainText] public string? Api { get; set; }
     [BindProperty(SupportsGet = true)] public bool SandboxOnly { get; set; }
     [BindProperty(SupportsGet = true)] public bool FewManagers { get; set; }
     [BindProperty(SupportsGet = true)] public bool ExpiringSoon { get; set; }
@@ -42,6 +44,13 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         Now = time.GetUtcNow().UtcDateTime;
         var now = Now;
         var soon = now.AddDays(SecretExpiryPolicy.WarningDays);
+        // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
+        if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
+            || ModelState.GetFieldValidationState(nameof(Api)) == ModelValidationState.Invalid)
+        {
+            return;
+        }
+
         var query = db.Applications.AsQueryable();
         if (!string.IsNullOrWhiteSpace(Search))
         {

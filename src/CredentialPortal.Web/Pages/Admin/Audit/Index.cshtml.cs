@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -25,10 +27,10 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
-    [BindProperty(SupportsGet = true)] public string? Actor { get; set; }
+    [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The actor " + PlainText.ErrorMessage + ".")] public string? Actor { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [BindProperty(SupportsGet = true)] public int? ApplicationId { get; set; }
-    [BindProperty(SupportsGet = true)] public string? EventType { get; set; }
+    [BindProperty(SupportsGet = true), PlainText] public string? EventType { get; set; }
     [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
 
     public IReadOnlyList<Row> Events { get; private set; } = [];
@@ -47,6 +49,12 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
             ModelState.AddModelError(nameof(To), "The end date must not be before the start date.");
         }
 
+        // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
+        if (HasUnmatchableFilter)
+        {
+            return Page();
+        }
+
         var query = Filtered();
         Total = await query.CountAsync(cancellationToken);
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
@@ -60,9 +68,18 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return Page();
     }
 
+    private bool HasUnmatchableFilter =>
+        ModelState.GetFieldValidationState(nameof(Actor)) == ModelValidationState.Invalid
+        || ModelState.GetFieldValidationState(nameof(EventType)) == ModelValidationState.Invalid;
+
     /// <summary>The filtered events as CSV (RFC 4180), newest first.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
+        if (HasUnmatchableFilter)
+        {
+            return BadRequest(ModelState);
+        }
+
         var csv = new StringBuilder("occurred_at_utc,event_type,actor,remote_address,organisation,application,details\r\n");
         var rows = Project(Filtered().OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(MaxExportRows))
             .AsAsyncEnumerable().WithCancellation(cancellationToken);
@@ -77,15 +94,18 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "audit-log.csv");
     }
 
-    /// <summary>Quotes a field, and defuses spreadsheet formulas (a cell starting with = + - @).</summary>
-    private static string Csv(string? value)
+    /// <summary>
+    /// Quotes a field, and defuses spreadsheet formulas: a cell starting with = + - @, or with a tab or carriage return
+    /// (which spreadsheets skip before looking for a formula), gets a leading apostrophe.
+    /// </summary>
+    internal static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
             return "";
         }
 
-        if (value[0] is '=' or '+' or '-' or '@')
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
@@ -20,6 +21,7 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
     {
         [Required(ErrorMessage = "Enter the organisation's name.")]
         [StringLength(Organisation.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        [PlainText(ErrorMessage = "The name " + PlainText.ErrorMessage + ".")]
         public string Name { get; set; } = "";
 
         [Required(ErrorMessage = "Choose the organisation's country.")]

@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
@@ -7,6 +8,7 @@ using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +33,7 @@ public sealed class IndexModel(
     public sealed record Row(Guid Id, string Email, string DisplayName, string Organisation, bool IsAdministrator, int ManagedApplications,
         bool MfaEnrolled, bool HasPassword, DateTime? LastSignInAt, bool LockedOut, bool IsDisabled, DateTime? InvitedAt);
 
-    [BindProperty(SupportsGet = true)] public string? Search { get; set; }
+    [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [BindProperty(SupportsGet = true)] public bool LockedOut { get; set; }
     [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
@@ -50,6 +52,12 @@ public sealed class IndexModel(
     {
         var now = time.GetUtcNow();
         var adminRoleId = await AdministratorRoleIdAsync(cancellationToken);
+        // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
+        if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid)
+        {
+            return;
+        }
+
         var query = db.Users.AsQueryable();
         if (!string.IsNullOrWhiteSpace(Search))
         {
@@ -105,7 +113,7 @@ public sealed class IndexModel(
         await users.UpdateSecurityStampAsync(user);
         audit.Add(AuditEventTypes.UserDisabled, actor, user.Email, organisationId: user.OrganisationId);
         return $"{user.Email} is disabled and signed out.";
-    }, cancellationToken);
+    }, cancellationToken, mayRemoveAdministrator: true);
 
     public Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken) => ActAsync(async (user, actor) =>
     {
@@ -162,7 +170,7 @@ public sealed class IndexModel(
         await users.RemoveFromRoleAsync(user, PortalRole.Administrator);
         audit.Add(AuditEventTypes.RoleRevoked, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
         return $"{user.Email} is no longer an administrator.";
-    }, cancellationToken);
+    }, cancellationToken, mayRemoveAdministrator: true);
 
     public Task<IActionResult> OnPostResendInvitationAsync(CancellationToken cancellationToken) => ActAsync(async (user, actor) =>
     {
@@ -190,9 +198,23 @@ public sealed class IndexModel(
         return $"A new invitation was sent to {user.Email}; the earlier link no longer works.";
     }, cancellationToken);
 
-    /// <summary>Loads the posted user, runs the action (which returns the message to show), saves, and redirects back.</summary>
-    private async Task<IActionResult> ActAsync(Func<PortalUser, AuditActor, Task<string>> action, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the posted user, runs the action (which returns the message to show), saves, and redirects back. An action
+    /// that may leave one administrator fewer runs in a transaction that first writes the Administrator role's row: that
+    /// row lock (PostgreSQL) or the write lock (SQLite) makes two such actions wait for each other, so the second one's
+    /// "is someone else still an administrator" check sees the first one's change, and two administrators disabling or
+    /// demoting each other at the same moment cannot leave none.
+    /// </summary>
+    private async Task<IActionResult> ActAsync(Func<PortalUser, AuditActor, Task<string>> action, CancellationToken cancellationToken,
+        bool mayRemoveAdministrator = false)
     {
+        await using var transaction = mayRemoveAdministrator ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (mayRemoveAdministrator)
+        {
+            await db.Roles.Where(r => r.Name == PortalRole.Administrator)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.ConcurrencyStamp, r => r.ConcurrencyStamp), cancellationToken);
+        }
+
         var user = await users.FindByIdAsync(UserId.ToString());
         if (user is null)
         {
@@ -201,6 +223,11 @@ public sealed class IndexModel(
 
         StatusMessage = await action(user, AuditActors.Current(HttpContext));
         await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return RedirectToPage(new { Search, OrganisationId, LockedOut });
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
@@ -39,10 +40,10 @@ public sealed class InviteModel(
 
     public sealed class InputModel
     {
-        [Required, EmailAddress, StringLength(256), Display(Name = "Email address")]
+        [Required, EmailAddress, StringLength(256), PlainText, Display(Name = "Email address")]
         public string Email { get; set; } = "";
 
-        [Required, StringLength(PortalUser.MaxDisplayNameLength), Display(Name = "Name")]
+        [Required, StringLength(PortalUser.MaxDisplayNameLength), PlainText, Display(Name = "Name")]
         public string DisplayName { get; set; } = "";
 
         [Display(Name = "Organisation")]

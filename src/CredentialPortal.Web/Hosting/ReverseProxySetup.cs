@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Web.Hosting;
+
+/// <summary>
+/// Configuration section <c>Proxy</c>: the reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>
+/// headers are believed. Requests from any other address keep their own address and scheme, so a client cannot
+/// pick the address that rate limits, lockout and the audit log see. Empty (the default): no proxy is trusted.
+/// </summary>
+public sealed class ProxyOptions
+{
+    public const string SectionName = "Proxy";
+
+    /// <summary>Addresses of trusted proxies, e.g. <c>10.0.0.5</c> or <c>::1</c>.</summary>
+    public List<string> KnownProxies { get; } = [];
+
+    /// <summary>Networks of trusted proxies in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
+    public List<string> KnownNetworks { get; } = [];
+}
+
+/// <summary>Names each entry that does not parse, so that start-up fails with the setting and the value.</summary>
+public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProxyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = options.KnownProxies.Where(p => !IPAddress.TryParse(p, out _))
+            .Select(p => $"Proxy:KnownProxies: '{p}' is not an IP address.")
+            .Concat(options.KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
+                .Select(n => $"Proxy:KnownNetworks: '{n}' is not a network in CIDR notation (e.g. 10.0.0.0/24)."))
+            .ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+public static class ReverseProxySetup
+{
+    public static WebApplicationBuilder AddReverseProxySupport(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The framework trusts loopback by default; only what the operator lists is trusted here.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var address in proxy.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(address));
+            }
+
+            foreach (var network in proxy.Value.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        return builder;
+    }
+}

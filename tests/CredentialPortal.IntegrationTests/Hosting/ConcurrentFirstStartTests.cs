@@ -1,0 +1,45 @@
+using CredentialPortal.Core.Data;
+using CredentialPortal.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.IntegrationTests.Hosting;
+
+/// <summary>Scale-out: several instances started at once on one empty PostgreSQL database.</summary>
+public sealed class ConcurrentFirstStartTests
+{
+    private const int Instances = 3;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Instances_starting_at_once_on_an_empty_database_all_run_and_create_one_first_administrator()
+    {
+        Providers.SkipIfUnavailable(DatabaseProvider.PostgreSql);
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var apps = Enumerable.Range(0, Instances).Select(i =>
+        {
+            var directory = Path.Combine(database.Directory, $"instance{i}");
+            Directory.CreateDirectory(directory);
+            return AppProcess.Start(directory, "--Database:Provider=PostgreSql", $"--ConnectionStrings:CredentialPortal={database.ConnectionString}");
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(apps.Select(app => app.WaitForOutputAsync("Now listening on: ", Timeout)));
+
+            Assert.Single(apps, app => app.StandardOutput.Contains("First administrator created.", StringComparison.Ordinal));
+            Assert.All(apps, app => Assert.DoesNotContain("already taken", app.StandardOutput + app.StandardError, StringComparison.Ordinal));
+            var options = new DbContextOptionsBuilder<CredentialPortalDbContext>();
+            StoreRegistration.Configure(options, database.Provider, database.ConnectionString);
+            await using var db = new CredentialPortalDbContext(options.Options);
+            Assert.Equal(["admin@localhost"], await db.Users.Select(u => u.Email).ToListAsync());
+            Assert.Equal(1, await db.UserRoles.CountAsync());
+            Assert.Equal(1, await db.Organisations.CountAsync());
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+}
