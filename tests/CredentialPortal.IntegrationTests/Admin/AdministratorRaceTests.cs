@@ -13,7 +13,7 @@ public sealed class AdministratorRaceTests
     private const int Rounds = 8;
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Two_administrators_demoting_each_other_at_once_never_leave_none(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);
@@ -41,7 +41,7 @@ public sealed class AdministratorRaceTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Two_administrators_disabling_each_other_at_once_never_leave_none(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

@@ -124,7 +124,7 @@ public sealed class SecretManagementTests
 
     /// <summary>An organisation, one application and the given credential managers; returns the application id.</summary>
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_secret_is_created_under_the_applications_concurrency_token_so_a_concurrent_creation_cannot_pass_the_limit(
         DatabaseProvider provider)
     {
@@ -149,7 +149,7 @@ public sealed class SecretManagementTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_secret_name_with_a_control_character_is_refused_the_same_way_on_every_provider(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);

@@ -91,7 +91,7 @@ public sealed class ThrottlingTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task A_client_id_that_cannot_exist_is_refused_and_audited_without_a_database_lookup(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);
