@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CredentialPortal.Testing;
 
@@ -56,7 +57,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         bool realServer = false)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(), settings ?? new Dictionary<string, string?>());
+        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)), settings ?? new Dictionary<string, string?>());
         if (realServer)
         {
             // A browser needs a real socket: Kestrel on a free loopback port instead of the in-memory TestServer.

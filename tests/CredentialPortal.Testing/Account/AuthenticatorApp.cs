@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Users;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CredentialPortal.Testing.Account;
 
