@@ -3,9 +3,9 @@ using Microsoft.Extensions.Hosting;
 namespace CredentialPortal.Core.Hosting;
 
 /// <summary>
-/// Background work done in passes on a <see cref="PeriodicTimer"/> of the injected <see cref="TimeProvider"/>: a pass at
-/// start-up (unless <see cref="RunsAtStartup"/> is false), then one per interval. A pass still running when the interval
-/// ends delays the next one; passes never overlap.
+/// Background work done in passes on timers of the injected <see cref="TimeProvider"/>: a pass at start-up (unless
+/// <see cref="RunsAtStartup"/> is false), then one per interval. A pass still running when the interval ends delays the
+/// next one; passes never overlap.
 /// </summary>
 public abstract class PeriodicBackgroundService : BackgroundService
 {
@@ -40,17 +40,26 @@ public abstract class PeriodicBackgroundService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, Time);
         try
         {
-            if (RunsAtStartup)
+            if (!RunsAtStartup)
             {
-                await PassAsync(stoppingToken);
+                await Task.Delay(Interval, Time, stoppingToken);
             }
 
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                var started = Time.GetTimestamp();
                 await PassAsync(stoppingToken);
+
+                // The next pass starts one interval after this one started, or at once if this one took longer. One
+                // timer per wait rather than a PeriodicTimer: a clock that jumps ahead by days (a suspended machine, a
+                // test) then causes one catch-up pass instead of one tick per missed interval.
+                var wait = Interval - Time.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, Time, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -8,7 +8,6 @@ namespace CredentialPortal.IntegrationTests.Hosting;
 /// <summary>The app as a newcomer runs it: real processes, real arguments, real exit codes.</summary>
 public sealed partial class CommandLineTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private TestDatabase _scratch = null!;
 
     public async ValueTask InitializeAsync() => _scratch = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
@@ -26,7 +25,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, setting);
 
-        var exitCode = await app.WaitForExitAsync(Timeout);
+        var exitCode = await app.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(78, exitCode);
         var lines = app.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -40,7 +39,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         await using var app = AppProcess.Start(_scratch.Directory, "--Database:Provider=PostgreSql",
             "--ConnectionStrings:CredentialPortal=Host=127.0.0.1;Port=1;Database=nowhere;Timeout=3");
 
-        var exitCode = await app.WaitForExitAsync(Timeout);
+        var exitCode = await app.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(78, exitCode);
         Assert.StartsWith("Configuration error in ConnectionStrings:CredentialPortal: cannot reach the database",
@@ -53,7 +52,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, "migrat");
 
-        Assert.Equal(64, await app.WaitForExitAsync(Timeout));
+        Assert.Equal(64, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
         Assert.Contains("unknown command 'migrat'", app.StandardError, StringComparison.Ordinal);
         Assert.Contains("usage:", app.StandardError, StringComparison.Ordinal);
     }
@@ -63,7 +62,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, "migrate");
 
-        Assert.Equal(0, await app.WaitForExitAsync(Timeout));
+        Assert.Equal(0, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Migrations applied.", app.StandardOutput, StringComparison.Ordinal);
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(_scratch.Directory, "credentialportal.db")}");
         await connection.OpenAsync();
@@ -77,7 +76,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, "--seed-demo");
 
-        await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", Timeout);
+        await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", TestContext.Current.CancellationToken);
 
         var output = app.StandardOutput;
         Assert.Matches(@"password:\s+\S{20}\s+\(generated; shown only this once\)", output);
