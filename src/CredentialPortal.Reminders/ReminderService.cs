@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using CredentialPortal.Core.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,34 +9,34 @@ public sealed partial class ReminderService(
     ReminderPass pass,
     IOptions<ReminderOptions> options,
     TimeProvider time,
-    ILogger<ReminderService> logger) : BackgroundService
+    ILogger<ReminderService> logger) : PeriodicBackgroundService(options.Value.Interval, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
         {
             LogDisabled();
-            return;
+            return Task.CompletedTask;
         }
 
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
+        return base.ExecuteAsync(stoppingToken);
+    }
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            try
+            var result = await pass.RunAsync(cancellationToken);
+            if (result is not { Claimed: 0, Sent: 0, Retrying: 0, Failed: 0, Dropped: 0 })
             {
-                var result = await pass.RunAsync(stoppingToken);
-                if (result is not { Claimed: 0, Sent: 0, Retrying: 0, Failed: 0, Dropped: 0 })
-                {
-                    LogPass(result.Claimed, result.Sent, result.Retrying, result.Failed, result.Dropped);
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // A database or mail outage must not end the service: the next pass picks the work up again.
-                LogPassFailed(ex);
+                LogPass(result.Claimed, result.Sent, result.Retrying, result.Failed, result.Dropped);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A database or mail outage must not end the service: the next pass picks the work up again.
+            LogPassFailed(ex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder service is switched off (Reminders:Enabled=false)")]

@@ -1,5 +1,5 @@
+using CredentialPortal.Core.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CredentialPortal.TokenService;
@@ -9,30 +9,18 @@ namespace CredentialPortal.TokenService;
 /// never writes per request. A failed write is logged and that batch dropped: the data is informational or
 /// aggregated, and the service must keep running.
 /// </summary>
-public abstract partial class PeriodicFlushService(TimeSpan interval, TimeProvider time, ILogger logger) : BackgroundService
+public abstract partial class PeriodicFlushService(TimeSpan interval, TimeProvider time, ILogger logger)
+    : PeriodicBackgroundService(interval, time)
 {
-    protected TimeProvider Time => time;
-
     /// <summary>What the buffer holds, for the log line when a write fails.</summary>
     protected abstract string BatchDescription { get; }
 
     public abstract Task FlushAsync(CancellationToken cancellationToken);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushSafelyAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: StopAsync flushes once more.
-        }
-    }
+    // Nothing is buffered yet at start-up.
+    protected override bool RunsAtStartup => false;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => FlushSafelyAsync(cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -51,7 +51,10 @@ public sealed class SignInTests
         Assert.True(session.Secure);
         Assert.True(session.HttpOnly);
 
+        // The recovery-code page has a Sign out button of its own: wait for the page "continue" leads to, or the click
+        // can land on the page being left while its navigation is still under way.
         await page.ClickAsync("text=I have saved them: continue");
+        await page.WaitForSelectorAsync("text=Signed in as");
         await page.ClickAsync("header button:has-text('Sign out')");
         await page.WaitForURLAsync("**/Account/Login**");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == IdentitySetup.SessionCookieName);

@@ -1,5 +1,6 @@
 using System.Net;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,6 +10,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CredentialPortal.Testing;
 
@@ -57,7 +60,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         bool realServer = false)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(), settings ?? new Dictionary<string, string?>());
+        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)), settings ?? new Dictionary<string, string?>());
         if (realServer)
         {
             // A browser needs a real socket: Kestrel on a free loopback port instead of the in-memory TestServer.
@@ -72,6 +75,22 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>The real server's address, e.g. <c>http://127.0.0.1:41234</c> (only with <c>realServer: true</c>).</summary>
     public Uri ServerAddress =>
         new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+
+    /// <summary>The running instance of a background service (e.g. <c>CredentialChangePoller</c>).</summary>
+    public TService BackgroundService<TService>() where TService : PeriodicBackgroundService =>
+        Services.GetServices<IHostedService>().OfType<TService>().Single();
+
+    /// <summary>
+    /// Moves the clock on by the service's interval and waits for the pass that this starts: afterwards the service
+    /// has processed everything done before the call, without any wait on real time.
+    /// </summary>
+    public async Task RunNextPassAsync<TService>() where TService : PeriodicBackgroundService
+    {
+        var service = BackgroundService<TService>();
+        var pass = service.NextPass;
+        Time.Advance(service.Interval);
+        await pass;
+    }
 
     public CredentialPortalDbContext CreateDbContext() =>
         Services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>().CreateDbContext();

@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +18,8 @@ public sealed partial class CredentialChangePoller(
     ClientCache cache,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
-    ILogger<CredentialChangePoller> logger) : BackgroundService
+    ILogger<CredentialChangePoller> logger)
+    : PeriodicBackgroundService(TimeSpan.FromMilliseconds(options.Value.ChangePollMilliseconds), time)
 {
     private static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
@@ -29,23 +30,18 @@ public sealed partial class CredentialChangePoller(
     private long? _watermark;
     private long _lastPrune;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.ChangePollMilliseconds), time);
-        do
+        try
         {
-            try
-            {
-                await PollAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The database may be briefly unreachable or not yet migrated; keep polling. A cached client stays
-                // trusted for at most ClientCacheMaxAgeSeconds meanwhile.
-                LogPollFailed(logger, ex);
-            }
+            await PollAsync(cancellationToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database may be briefly unreachable or not yet migrated; keep polling. A cached client stays
+            // trusted for at most ClientCacheMaxAgeSeconds meanwhile.
+            LogPollFailed(logger, ex);
+        }
     }
 
     /// <summary>One poll: evicts what changed since the last one.</summary>
@@ -79,7 +75,7 @@ public sealed partial class CredentialChangePoller(
 
     private void AdvanceWatermark(long highest)
     {
-        var now = time.GetTimestamp();
+        var now = Time.GetTimestamp();
         var watermark = _watermark!.Value;
         for (var id = watermark + 1; id <= highest; id++)
         {
@@ -95,7 +91,7 @@ public sealed partial class CredentialChangePoller(
                 break;
             }
 
-            if (time.GetElapsedTime(since, now) < GapPatience)
+            if (Time.GetElapsedTime(since, now) < GapPatience)
             {
                 break;
             }
@@ -113,14 +109,14 @@ public sealed partial class CredentialChangePoller(
 
     private async Task PruneAsync(CredentialPortalDbContext db, CancellationToken cancellationToken)
     {
-        var now = time.GetTimestamp();
-        if (_lastPrune != 0 && time.GetElapsedTime(_lastPrune, now) < TimeSpan.FromMinutes(1))
+        var now = Time.GetTimestamp();
+        if (_lastPrune != 0 && Time.GetElapsedTime(_lastPrune, now) < TimeSpan.FromMinutes(1))
         {
             return;
         }
 
         _lastPrune = now;
-        var cutoff = time.GetUtcNow().UtcDateTime - Retention;
+        var cutoff = Time.GetUtcNow().UtcDateTime - Retention;
         await db.CredentialChanges.Where(c => c.ChangedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using CredentialPortal.Core.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,24 +12,19 @@ public sealed partial class SigningKeyRefresher(
     SigningKeyStore keys,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
-    ILogger<SigningKeyRefresher> logger) : BackgroundService
+    ILogger<SigningKeyRefresher> logger) : PeriodicBackgroundService(TimeSpan.FromSeconds(options.Value.KeyRefreshSeconds), time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.KeyRefreshSeconds), time);
-        do
+        try
         {
-            try
-            {
-                await keys.RefreshAsync(force: true, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The database may not be migrated yet; a token request refreshes on demand.
-                LogRefreshFailed(logger, ex);
-            }
+            await keys.RefreshAsync(force: true, cancellationToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database may not be migrated yet; a token request refreshes on demand.
+            LogRefreshFailed(logger, ex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the signing keys failed; retrying later.")]

@@ -13,7 +13,6 @@ namespace CredentialPortal.IntegrationTests.Api;
 /// </summary>
 public sealed partial class ReadmeWalkthroughProcessTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private TestDatabase _scratch = null!;
 
     public async ValueTask InitializeAsync() => _scratch = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
@@ -25,8 +24,8 @@ public sealed partial class ReadmeWalkthroughProcessTests : IAsyncLifetime
     {
         Assert.SkipUnless(OnPath("bash") && OnPath("curl") && OnPath("jq"), "bash, curl and jq are needed to run the README's script.");
         await using var app = AppProcess.Start(_scratch.Directory, "--seed-demo");
-        await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", Timeout);
-        await app.WaitForOutputAsync("Now listening on: ", Timeout);
+        await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", TestContext.Current.CancellationToken);
+        await app.WaitForOutputAsync("Now listening on: ", TestContext.Current.CancellationToken);
         var output = app.StandardOutput;
         var baseUrl = ListeningOn().Match(output).Groups["url"].Value;
         var credential = DataManagerCredential().Match(output);
@@ -78,8 +77,7 @@ public sealed partial class ReadmeWalkthroughProcessTests : IAsyncLifetime
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cancellation = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(cancellation.Token);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         return (process.ExitCode, await stdout, await stderr);
     }
 

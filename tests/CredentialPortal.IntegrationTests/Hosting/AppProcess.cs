@@ -9,11 +9,19 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppProcess(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.OutputDataReceived += (_, e) =>
+        {
+            Append(_stdout, e.Data);
+            if (e.Data is null)
+            {
+                _stdoutClosed.TrySetResult();
+            }
+        };
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -65,25 +73,40 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the process to end and returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
-        using var cancellation = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancellation.Token);
+        await _process.WaitForExitAsync(cancellationToken);
         return _process.ExitCode;
     }
 
-    /// <summary>Waits until standard output contains <paramref name="text"/>.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    /// <summary>Waits until standard output contains <paramref name="text"/>; fails as soon as the output ends without it.</summary>
+    public async Task WaitForOutputAsync(string text, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!StandardOutput.Contains(text, StringComparison.Ordinal))
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
         {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
+            if (StandardOutput.Contains(text, StringComparison.Ordinal))
             {
-                throw new TimeoutException($"'{text}' did not appear. Output:\n{StandardOutput}\nErrors:\n{StandardError}");
+                seen.TrySetResult();
             }
+        }
 
-            await Task.Delay(100);
+        // Subscribed after Append, so each line is in the buffer when this handler sees it.
+        DataReceivedEventHandler onLine = (_, _) => Check();
+        _process.OutputDataReceived += onLine;
+        try
+        {
+            Check();
+            await Task.WhenAny(seen.Task, _stdoutClosed.Task).WaitAsync(cancellationToken);
+            Check();
+            if (!seen.Task.IsCompleted)
+            {
+                throw new InvalidOperationException($"'{text}' did not appear. Output:\n{StandardOutput}\nErrors:\n{StandardError}");
+            }
+        }
+        finally
+        {
+            _process.OutputDataReceived -= onLine;
         }
     }
 

@@ -8,7 +8,6 @@ namespace CredentialPortal.IntegrationTests.Hosting;
 /// <summary>The app as a newcomer runs it: real processes, real arguments, real exit codes.</summary>
 public sealed partial class CommandLineTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private TestDatabase _scratch = null!;
 
     public async ValueTask InitializeAsync() => _scratch = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
@@ -28,7 +27,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, setting);
 
-        var exitCode = await app.WaitForExitAsync(Timeout);
+        var exitCode = await app.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(78, exitCode);
         var lines = app.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -41,7 +40,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, new Dictionary<string, string?> { ["TokenService__Issuer"] = null });
 
-        Assert.Equal(78, await app.WaitForExitAsync(Timeout));
+        Assert.Equal(78, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
         Assert.StartsWith("Configuration error in TokenService: TokenService:Issuer is required outside Development",
             app.StandardError.Trim(), StringComparison.Ordinal);
     }
@@ -52,7 +51,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         await using var app = AppProcess.Start(_scratch.Directory, "--Database:Provider=PostgreSql",
             "--ConnectionStrings:CredentialPortal=Host=127.0.0.1;Port=1;Database=nowhere;Timeout=3");
 
-        var exitCode = await app.WaitForExitAsync(Timeout);
+        var exitCode = await app.WaitForExitAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(78, exitCode);
         Assert.StartsWith("Configuration error in ConnectionStrings:CredentialPortal: cannot reach the database",
@@ -65,7 +64,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, "migrat");
 
-        Assert.Equal(64, await app.WaitForExitAsync(Timeout));
+        Assert.Equal(64, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
         Assert.Contains("unknown command 'migrat'", app.StandardError, StringComparison.Ordinal);
         Assert.Contains("usage:", app.StandardError, StringComparison.Ordinal);
     }
@@ -75,7 +74,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, "migrate");
 
-        Assert.Equal(0, await app.WaitForExitAsync(Timeout));
+        Assert.Equal(0, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Migrations applied.", app.StandardOutput, StringComparison.Ordinal);
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(_scratch.Directory, "credentialportal.db")}");
         await connection.OpenAsync();
@@ -94,7 +93,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         await using var app = AppProcess.Start(_scratch.Directory, "schema-script", $"--Database:Provider={provider}",
             $"--ConnectionStrings:CredentialPortal={connectionString}");
 
-        Assert.Equal(0, await app.WaitForExitAsync(Timeout));
+        Assert.Equal(0, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
         Assert.Contains(expected, app.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("ClientSecrets", app.StandardOutput, StringComparison.Ordinal);
     }
@@ -104,7 +103,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     {
         await using var app = AppProcess.Start(_scratch.Directory, "--seed-demo");
 
-        await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", Timeout);
+        await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", TestContext.Current.CancellationToken);
 
         var output = app.StandardOutput;
         Assert.Matches(@"password:\s+\S{20}\s+\(generated; shown only this once\)", output);

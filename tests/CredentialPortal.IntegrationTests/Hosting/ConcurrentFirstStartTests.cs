@@ -8,7 +8,6 @@ namespace CredentialPortal.IntegrationTests.Hosting;
 public sealed class ConcurrentFirstStartTests
 {
     private const int Instances = 3;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Instances_starting_at_once_on_an_empty_database_all_run_and_create_one_first_administrator()
@@ -23,13 +22,11 @@ public sealed class ConcurrentFirstStartTests
         }).ToList();
         try
         {
-            await Task.WhenAll(apps.Select(app => app.WaitForOutputAsync("Now listening on: ", Timeout)));
+            await Task.WhenAll(apps.Select(app => app.WaitForOutputAsync("Now listening on: ", TestContext.Current.CancellationToken)));
 
             Assert.Single(apps, app => app.StandardOutput.Contains("First administrator created.", StringComparison.Ordinal));
             Assert.All(apps, app => Assert.DoesNotContain("already taken", app.StandardOutput + app.StandardError, StringComparison.Ordinal));
-            var options = new DbContextOptionsBuilder<CredentialPortalDbContext>();
-            StoreRegistration.Configure(options, database.Provider, database.ConnectionString);
-            await using var db = new CredentialPortalDbContext(options.Options);
+            await using var db = StoreRegistration.CreateStandaloneContext(database.Provider, database.ConnectionString);
             Assert.Equal(["admin@localhost"], await db.Users.Select(u => u.Email).ToListAsync());
             Assert.Equal(1, await db.UserRoles.CountAsync());
             Assert.Equal(1, await db.Organisations.CountAsync());

@@ -6,6 +6,7 @@ using CredentialPortal.Core.Users;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CredentialPortal.IntegrationTests.Reminders;
 

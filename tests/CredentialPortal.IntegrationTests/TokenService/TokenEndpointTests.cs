@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using CredentialPortal.TokenService.Clients;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
@@ -106,8 +105,12 @@ public sealed class TokenEndpointTests
         var (first, firstId) = await AddSecretAsync(portal, app);
         var (second, secondId) = await AddSecretAsync(portal, app);
 
+        // Two tokens within one flush interval.
+        var recorder = portal.BackgroundService<UsageRecorder>();
+        var usedFirst = portal.Time.GetUtcNow().UtcDateTime;
         await GetTokenAsync(http, app.ClientId, first);
-        portal.Time.Advance(TimeSpan.FromMinutes(1));
+        portal.Time.Advance(recorder.Interval / 2);
+        var usedSecond = portal.Time.GetUtcNow().UtcDateTime;
         await GetTokenAsync(http, app.ClientId, second);
 
         await using (var before = portal.CreateDbContext())
@@ -116,12 +119,11 @@ public sealed class TokenEndpointTests
             Assert.Null((await before.ClientSecrets.SingleAsync(s => s.Id == firstId)).LastUsedAt);
         }
 
-        await portal.Services.GetRequiredService<UsageRecorder>().FlushAsync(CancellationToken.None);
+        await portal.RunNextPassAsync<UsageRecorder>();
         await using var db = portal.CreateDbContext();
-        var now = portal.Time.GetUtcNow().UtcDateTime;
-        Assert.Equal(now.AddMinutes(-1), (await db.ClientSecrets.SingleAsync(s => s.Id == firstId)).LastUsedAt);
-        Assert.Equal(now, (await db.ClientSecrets.SingleAsync(s => s.Id == secondId)).LastUsedAt);
-        Assert.Equal(now, (await db.Applications.SingleAsync(a => a.Id == app.Id)).LastUsedAt);
+        Assert.Equal(usedFirst, (await db.ClientSecrets.SingleAsync(s => s.Id == firstId)).LastUsedAt);
+        Assert.Equal(usedSecond, (await db.ClientSecrets.SingleAsync(s => s.Id == secondId)).LastUsedAt);
+        Assert.Equal(usedSecond, (await db.Applications.SingleAsync(a => a.Id == app.Id)).LastUsedAt);
     }
 
     [Fact]

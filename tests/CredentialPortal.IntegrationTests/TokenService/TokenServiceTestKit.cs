@@ -157,24 +157,4 @@ public static class TokenServiceTestKit
             ValidateLifetime = false,
         });
     }
-
-    /// <summary>
-    /// Retries until the condition holds or the deadline passes; returns when the successful attempt started (its own
-    /// duration is the test's overhead, not the latency being measured).
-    /// </summary>
-    public static async Task<TimeSpan> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within, Func<string>? observed = null)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var attempt = started.Elapsed;
-            if (await condition())
-            {
-                return attempt;
-            }
-
-            Assert.True(started.Elapsed < within, $"condition not met within {within.TotalMilliseconds} ms; last seen: {observed?.Invoke()}");
-            await Task.Delay(25);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using CredentialPortal.Web.Account;
+using Microsoft.Extensions.Time.Testing;
 using OtpNet;
 
 namespace CredentialPortal.Testing.Account;

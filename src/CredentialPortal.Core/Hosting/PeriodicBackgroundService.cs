@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Hosting;
+
+namespace CredentialPortal.Core.Hosting;
+
+/// <summary>
+/// Background work done in passes on timers of the injected <see cref="TimeProvider"/>: a pass at start-up (unless
+/// <see cref="RunsAtStartup"/> is false), then one per interval. A pass still running when the interval ends delays the
+/// next one; passes never overlap.
+/// </summary>
+public abstract class PeriodicBackgroundService : BackgroundService
+{
+    private readonly TaskCompletionSource _firstPass;
+    private TaskCompletionSource _nextPass;
+
+    protected PeriodicBackgroundService(TimeSpan interval, TimeProvider time)
+    {
+        Interval = interval;
+        Time = time;
+        _firstPass = _nextPass = NewSignal();
+    }
+
+    public TimeSpan Interval { get; }
+
+    protected TimeProvider Time { get; }
+
+    /// <summary>Completes when the first pass (the start-up pass, if there is one) has ended; cancelled if the service stops first.</summary>
+    public Task FirstPass => _firstPass.Task;
+
+    /// <summary>
+    /// Completes when the next pass to start has ended; cancelled if the service stops first. This is how a test on a
+    /// fake clock knows the service has processed everything done before: take this task, advance the clock by
+    /// <see cref="Interval"/>, await it. (A pass already running when the task is taken does not complete it.)
+    /// </summary>
+    public Task NextPass => Volatile.Read(ref _nextPass).Task;
+
+    protected virtual bool RunsAtStartup => true;
+
+    /// <summary>One pass. Handles its own failures: any exception but cancellation at shutdown ends the service.</summary>
+    protected abstract Task RunPassAsync(CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!RunsAtStartup)
+            {
+                await Task.Delay(Interval, Time, stoppingToken);
+            }
+
+            while (true)
+            {
+                var started = Time.GetTimestamp();
+                await PassAsync(stoppingToken);
+
+                // The next pass starts one interval after this one started, or at once if this one took longer. One
+                // timer per wait rather than a PeriodicTimer: a clock that jumps ahead by days (a suspended machine, a
+                // test) then causes one catch-up pass instead of one tick per missed interval.
+                var wait = Interval - Time.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, Time, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            Volatile.Read(ref _nextPass).TrySetCanceled(CancellationToken.None);
+        }
+    }
+
+    private async Task PassAsync(CancellationToken stoppingToken)
+    {
+        // Swapped before the pass starts, so whoever took the previous signal sees a pass that began after they did.
+        var ending = Interlocked.Exchange(ref _nextPass, NewSignal());
+        try
+        {
+            await RunPassAsync(stoppingToken);
+        }
+        finally
+        {
+            ending.TrySetResult();
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
