@@ -1,3 +1,5 @@
+using CredentialPortal.Core.Secrets;
+using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Signing;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +23,12 @@ public static class AccessTokenAuthentication
 
     public const string ClientIdClaim = "client_id";
     public const string ScopeClaim = "scope";
+
+    /// <summary>
+    /// Private claim: the id of the client secret that obtained the token, so that the token stops working at
+    /// <c>/api/v1</c> and <c>/connectivity</c> when that secret does.
+    /// </summary>
+    public const string CredentialIdClaim = "credential_id";
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
@@ -46,14 +54,12 @@ public static class AccessTokenAuthentication
                     context.Response.Headers.CacheControl = "no-store";
                     return Task.CompletedTask;
                 },
-                OnTokenValidated = context =>
+                OnTokenValidated = async context =>
                 {
-                    if (string.IsNullOrEmpty(context.Principal?.FindFirst(ClientIdClaim)?.Value))
+                    if (await RefusalAsync(context) is { } refusal)
                     {
-                        context.Fail("The access token has no client_id.");
+                        context.Fail(refusal);
                     }
-
-                    return Task.CompletedTask;
                 },
                 OnChallenge = ChallengeAsync,
             };
@@ -88,6 +94,35 @@ public static class AccessTokenAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         return services;
+    }
+
+    /// <summary>
+    /// A token dies with what obtained it: refused once its credential is disabled, deleted or expired, or its
+    /// application or organisation is inactive. Read from the client cache, which every instance keeps in step with the
+    /// change log within a second, so a valid call costs no database round trip.
+    /// </summary>
+    private static async Task<string?> RefusalAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (principal.FindFirst(ClientIdClaim)?.Value is not { Length: > 0 } clientId)
+        {
+            return "The access token has no client_id.";
+        }
+
+        if (!int.TryParse(principal.FindFirst(CredentialIdClaim)?.Value, System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var credentialId))
+        {
+            return "The access token names no credential.";
+        }
+
+        var services = context.HttpContext.RequestServices;
+        var client = await services.GetRequiredService<ClientCache>().FindAsync(clientId, context.HttpContext.RequestAborted);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        return client is null || !client.ApplicationActive || !client.OrganisationActive
+            ? "The application of the access token is unknown or inactive."
+            : client.Secrets.FirstOrDefault(s => s.Id == credentialId)?.StatusAt(now) is not SecretStatus.Active
+                ? "The credential that obtained the access token is disabled, deleted or expired."
+                : null;
     }
 
     /// <summary>RFC 6750 §3.1: a bare challenge without a token, <c>invalid_token</c> with one; the body is problem details.</summary>

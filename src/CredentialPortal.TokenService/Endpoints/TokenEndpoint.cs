@@ -179,7 +179,7 @@ public sealed class TokenEndpoint(
         var keySet = await keys.GetAsync(context.RequestAborted);
         var issuedAt = now.ToUnixTimeSeconds();
         var token = _handler.CreateToken(
-            Payload(Issuer(request), client, grantedScope, issuedAt),
+            Payload(Issuer(request), client, secret.Id, grantedScope, issuedAt),
             keySet.Signing,
             HeaderClaims);
         usage.Record(client.ApplicationId, secret.Id, now.UtcDateTime);
@@ -196,7 +196,7 @@ public sealed class TokenEndpoint(
     /// <summary>The issuer of tokens and discovery: configured, or the address the request came to.</summary>
     public string Issuer(HttpRequest request) => TokenIssuer.Resolve(_options, request);
 
-    private string Payload(string issuer, CachedClient client, string scope, long issuedAt)
+    private string Payload(string issuer, CachedClient client, int credentialId, string scope, long issuedAt)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -205,6 +205,7 @@ public sealed class TokenEndpoint(
             writer.WriteString("iss", issuer);
             writer.WriteString("sub", client.ClientId);
             writer.WriteString("client_id", client.ClientId);
+            writer.WriteNumber(AccessTokenAuthentication.CredentialIdClaim, credentialId);
             var audiences = Audiences(scope);
             if (audiences.Count == 1)
             {

@@ -22,7 +22,7 @@ public sealed class BearerValidationTests
     {
         await using var portal = await PortalFactory.StartAsync();
         using var http = portal.CreateClient();
-        var (self, _, _) = await CallerAsync(portal);
+        var (self, _, secretId) = await CallerAsync(portal);
         var keys = await portal.Services.GetRequiredService<SigningKeyStore>().GetAsync(CancellationToken.None);
         var now = portal.Time.GetUtcNow().UtcDateTime;
 
@@ -36,7 +36,7 @@ public sealed class BearerValidationTests
                 IssuedAt = now,
                 NotBefore = now,
                 Expires = now.AddHours(1),
-                Claims = new Dictionary<string, object> { ["client_id"] = self.ClientId, ["scope"] = "credentials.self" },
+                Claims = new Dictionary<string, object> { ["client_id"] = self.ClientId, ["credential_id"] = secretId, ["scope"] = "credentials.self" },
                 SigningCredentials = keys.Signing,
             };
             change?.Invoke(descriptor);
@@ -63,6 +63,8 @@ public sealed class BearerValidationTests
             ["a key not in our store, under our kid"] = Token(d => d.SigningCredentials = new SigningCredentials(
                 new RsaSecurityKey(attackerRsa) { KeyId = keys.Signing.Key.KeyId }, SecurityAlgorithms.RsaSha256)),
             ["no client_id"] = Token(d => d.Claims.Remove("client_id")),
+            ["no credential_id"] = Token(d => d.Claims.Remove("credential_id")),
+            ["a credential of no secret of this client"] = Token(d => d.Claims["credential_id"] = secretId + 1000),
         };
         foreach (var (because, token) in refused)
         {

@@ -87,6 +87,10 @@ public sealed class ManagementApiTests
         Assert.NotEqual(JsonValueKind.Null, disabled.GetProperty("disabledAt").ValueKind);
         await AssertErrorAsync(await RequestTokenAsync(http, self.ClientId, secret), HttpStatusCode.Unauthorized, "invalid_client");
 
+        // The token died with the secret that obtained it; the second secret's token carries on.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(http, $"/api/v1/applications/{self.ClientId}", token)).StatusCode);
+        token = await GetTokenAsync(http, self.ClientId, second.GetProperty("value").GetString()!, scope: "credentials.self");
+
         // Now the second secret is the only active one.
         await AssertProblemAsync(await ActAsync(http, self.ClientId, second.GetProperty("id").GetInt32(), "disable", token),
             HttpStatusCode.Conflict, "Create a new secret first");

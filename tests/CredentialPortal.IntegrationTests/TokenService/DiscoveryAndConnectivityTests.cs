@@ -63,7 +63,7 @@ public sealed class DiscoveryAndConnectivityTests
         await using var portal = await PortalFactory.StartAsync();
         using var http = portal.CreateClient();
         var app = await CreateApplicationAsync(portal, selfRotation: true);
-        var (secret, _) = await AddSecretAsync(portal, app);
+        var (secret, secretId) = await AddSecretAsync(portal, app);
         var token = await GetTokenAsync(http, app.ClientId, secret, scope: "data-manager credentials.self");
 
         async Task<HttpResponseMessage> CallAsync(string? bearer)
@@ -104,7 +104,7 @@ public sealed class DiscoveryAndConnectivityTests
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddHours(1),
-            Claims = new Dictionary<string, object> { ["client_id"] = app.ClientId, ["scope"] = "data-manager" },
+            Claims = new Dictionary<string, object> { ["client_id"] = app.ClientId, ["credential_id"] = secretId, ["scope"] = "data-manager" },
             SigningCredentials = keys.Signing,
         });
         Assert.Equal(HttpStatusCode.OK, (await CallAsync(Sign("at+jwt", "http://localhost"))).StatusCode);
