@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Signing;
@@ -33,7 +34,7 @@ public static class AccessTokenAuthentication
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     /// <summary>The token's scopes (the space-separated <c>scope</c> claim).</summary>
-    public static IReadOnlyList<string> ScopesOf(System.Security.Claims.ClaimsPrincipal user)
+    public static IReadOnlyList<string> ScopesOf(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
         return user.FindFirst(ScopeClaim)?.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -56,7 +57,7 @@ public static class AccessTokenAuthentication
                 },
                 OnTokenValidated = async context =>
                 {
-                    if (await RefusalAsync(context) is { } refusal)
+                    if (await RefusalAsync(context.Principal!, context.HttpContext.RequestServices, context.HttpContext.RequestAborted) is { } refusal)
                     {
                         context.Fail(refusal);
                     }
@@ -81,7 +82,11 @@ public static class AccessTokenAuthentication
                             http.HttpContext is { } context && issuer == TokenIssuer.Resolve(service, context.Request)
                                 ? issuer
                                 : throw new SecurityTokenInvalidIssuerException("The token was issued by another issuer."),
-                        ValidAudiences = [service.DefaultAudience, .. service.ApiAudiences.Values],
+                        // Any audience of ours; the management API also insists on its own (ManagementApiAccess).
+                        AudienceValidator = (audiences, _, _) =>
+                            http.HttpContext is { } context && audiences.Any(a => a == service.DefaultAudience
+                                || service.ApiAudiences.ContainsValue(a)
+                                || a == TokenIssuer.ManagementAudience(service, context.Request)),
                         // On the injected clock (IdentityModel's own check reads the system clock); exp is required.
                         LifetimeValidator = (notBefore, expires, _, _) =>
                         {
@@ -101,9 +106,10 @@ public static class AccessTokenAuthentication
     /// application or organisation is inactive. Read from the client cache, which every instance keeps in step with the
     /// change log within a second, so a valid call costs no database round trip.
     /// </summary>
-    private static async Task<string?> RefusalAsync(TokenValidatedContext context)
+    public static async Task<string?> RefusalAsync(ClaimsPrincipal principal, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var principal = context.Principal!;
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(services);
         if (principal.FindFirst(ClientIdClaim)?.Value is not { Length: > 0 } clientId)
         {
             return "The access token has no client_id.";
@@ -115,8 +121,7 @@ public static class AccessTokenAuthentication
             return "The access token names no credential.";
         }
 
-        var services = context.HttpContext.RequestServices;
-        var client = await services.GetRequiredService<ClientCache>().FindAsync(clientId, context.HttpContext.RequestAborted);
+        var client = await services.GetRequiredService<ClientCache>().FindAsync(clientId, cancellationToken);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         return client is null || !client.ApplicationActive || !client.OrganisationActive
             ? "The application of the access token is unknown or inactive."

@@ -11,6 +11,9 @@ public static class TokenScopes
     /// <summary>Administrators' automation through the management API.</summary>
     public const string CredentialsAdmin = "credentials.admin";
 
+    /// <summary>Scopes of the management API, issued only when requested by name and only for its audience.</summary>
+    public static bool IsManagementScope(string scope) => scope is CredentialsSelf or CredentialsAdmin;
+
     public static IReadOnlyList<string> All { get; } =
     [
         .. ApiCatalog.Resources.SelectMany(r => new[]

@@ -23,6 +23,13 @@ public sealed class TokenServiceOptions
     public string DefaultAudience { get; set; } = "credential-portal-api";
 
     /// <summary>
+    /// The <c>aud</c> of tokens with a management scope (<c>credentials.self</c>, <c>credentials.admin</c>), and the only
+    /// audience the management API accepts, so that a token sent to a partner API cannot be replayed against it.
+    /// Default: the issuer followed by <c>/api/v1</c>.
+    /// </summary>
+    public string? ManagementAudience { get; set; }
+
+    /// <summary>
     /// Audience per API resource (scope without <c>:sandbox</c>), e.g. <c>search-match: https://smc.example.org</c>.
     /// A token gets every audience its scopes map to.
     /// </summary>
@@ -63,6 +70,14 @@ public sealed class TokenServiceOptions
     /// <summary>How often "last used" times are written to the database.</summary>
     [Range(1, 3600)]
     public int LastUsedFlushSeconds { get; set; } = 5;
+
+    /// <summary>Largest form body <c>/connect/token</c> and <c>/connect/introspect</c> read, in bytes.</summary>
+    [Range(1024, 1_048_576)]
+    public int MaxRequestBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Most form parameters those endpoints read.</summary>
+    [Range(4, 1024)]
+    public int MaxRequestParameters { get; set; } = 32;
 
     public RateLimitOptions RateLimit { get; set; } = new();
 

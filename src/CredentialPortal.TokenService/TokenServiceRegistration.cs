@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Endpoints;
+using CredentialPortal.TokenService.Issuance;
+using CredentialPortal.TokenService.Requests;
 using CredentialPortal.TokenService.Signing;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Builder;
@@ -41,7 +44,15 @@ public static class TokenServiceRegistration
         builder.Services.AddSingleton<ClientCache>();
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<FailedAuthenticationThrottle>();
+        builder.Services.AddSingleton<OAuthFormReader>();
+        builder.Services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasic>();
+        builder.Services.AddSingleton<IClientAuthenticationMethod, ClientSecretPost>();
+        builder.Services.AddSingleton<ClientCredentialReader>();
+        builder.Services.AddSingleton<ClientAuthenticator>();
+        builder.Services.AddSingleton<ScopeResolver>();
+        builder.Services.AddSingleton<AccessTokenFactory>();
         builder.Services.AddSingleton<TokenEndpoint>();
+        builder.Services.AddSingleton<IntrospectionEndpoint>();
         builder.Services.AddSingleton<DiscoveryEndpoints>();
         builder.Services.AddSingleton<ConnectivityEndpoint>();
         builder.Services.AddSingleton<CredentialChangePoller>();
@@ -66,6 +77,7 @@ public static class TokenServiceRegistration
 
         var services = endpoints.ServiceProvider;
         var token = services.GetRequiredService<TokenEndpoint>();
+        var introspection = services.GetRequiredService<IntrospectionEndpoint>();
         var discovery = services.GetRequiredService<DiscoveryEndpoints>();
         var connectivity = services.GetRequiredService<ConnectivityEndpoint>();
 
@@ -76,6 +88,7 @@ public static class TokenServiceRegistration
         // Any method, so that a GET gets an OAuth error (405) instead of an empty routing 405. Partners post forms from
         // their own servers: no cookies, so no antiforgery.
         group.Map(TokenEndpoint.Path, token.HandleAsync).DisableAntiforgery();
+        group.Map(IntrospectionEndpoint.Path, introspection.HandleAsync).DisableAntiforgery();
         group.MapGet(DiscoveryEndpoints.OpenIdConfigurationPath, discovery.MetadataAsync);
         group.MapGet(DiscoveryEndpoints.AuthorizationServerPath, discovery.MetadataAsync);
         group.MapGet(DiscoveryEndpoints.JwksPath, discovery.JwksAsync);

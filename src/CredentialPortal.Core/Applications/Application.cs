@@ -41,6 +41,12 @@ public sealed class Application
     /// <summary>An administrators' automation client (scope <c>credentials.admin</c>).</summary>
     public bool IsAdminAutomationClient { get; set; }
 
+    /// <summary>
+    /// A partner API that may ask <c>POST /connect/introspect</c> whether a token is still active (RFC 7662), so that a
+    /// disabled or deleted credential stops working there at once rather than when its tokens expire.
+    /// </summary>
+    public bool IsResourceServer { get; set; }
+
     /// <summary>Extra addresses that receive expiry reminders, besides the credential managers.</summary>
     public List<string> NotificationEmails { get; set; } = [];
 

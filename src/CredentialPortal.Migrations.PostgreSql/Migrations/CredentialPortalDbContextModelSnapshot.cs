@@ -53,6 +53,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Property<bool>("IsAdminAutomationClient")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("IsResourceServer")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("IsSandboxOnly")
                         .HasColumnType("boolean");
 

@@ -52,6 +52,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Property<bool>("IsAdminAutomationClient")
                         .HasColumnType("bit");
 
+                    b.Property<bool>("IsResourceServer")
+                        .HasColumnType("bit");
+
                     b.Property<bool>("IsSandboxOnly")
                         .HasColumnType("bit");
 

@@ -45,6 +45,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Property<bool>("IsAdminAutomationClient")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsResourceServer")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsSandboxOnly")
                         .HasColumnType("INTEGER");
 

@@ -3,7 +3,12 @@ using CredentialPortal.Core.Secrets;
 
 namespace CredentialPortal.TokenService.Clients;
 
-/// <summary>What the token endpoint needs to know about one application, held in memory.</summary>
+/// <summary>
+/// What the token service needs to know about one application, held in memory. <c>Scopes</c> holds every scope the
+/// application may request (its API permissions and the management scopes it holds); <c>DefaultScope</c> is what a
+/// request without <c>scope</c> gets: the API permissions only. Management scopes are issued only when asked for by
+/// name, so a token meant for a partner API never opens the management API.
+/// </summary>
 public sealed record CachedClient(
     int ApplicationId,
     int OrganisationId,
@@ -11,14 +16,14 @@ public sealed record CachedClient(
     string Name,
     bool ApplicationActive,
     bool OrganisationActive,
+    bool IsResourceServer,
     FrozenSet<string> Scopes,
-    string AllScopes,
+    string DefaultScope,
     IReadOnlyList<CachedSecret> Secrets,
     long LoadedAt);
 
 /// <summary>A secret's hash and state; secrets that can never work again (long expired) are still kept to explain the failure.</summary>
-public sealed record CachedSecret(int Id, byte[] Hash, DateTime ExpiresAt, bool Disabled)
+public sealed record CachedSecret(int Id, byte[] Hash, DateTime ExpiresAt, DateTime? DisabledAt)
 {
-    public SecretStatus StatusAt(DateTime now) =>
-        Disabled ? SecretStatus.Disabled : ExpiresAt <= now ? SecretStatus.Expired : SecretStatus.Active;
+    public SecretStatus StatusAt(DateTime now) => ClientSecret.StatusOf(DisabledAt, ExpiresAt, now);
 }

@@ -91,8 +91,9 @@ public sealed class ClientCache(
                 OrganisationActive = a.Organisation.IsActive,
                 a.AllowSelfRotation,
                 a.IsAdminAutomationClient,
+                a.IsResourceServer,
                 Permissions = a.Permissions.Select(p => new { p.Api, p.Environment }).ToList(),
-                Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt != null)).ToList(),
+                Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt)).ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
 
@@ -112,12 +113,15 @@ public sealed class ClientCache(
             return null;
         }
 
-        var scopes = application.Permissions
+        var apiScopes = application.Permissions
             .Select(p => Core.Applications.ApiCatalog.ScopeFor(p.Api, p.Environment))
-            .Concat(application.AllowSelfRotation ? [TokenScopes.CredentialsSelf] : [])
-            .Concat(application.IsAdminAutomationClient ? [TokenScopes.CredentialsAdmin] : [])
             .Order(StringComparer.Ordinal)
             .ToList();
+        IEnumerable<string> managementScopes =
+        [
+            .. application.AllowSelfRotation ? [TokenScopes.CredentialsSelf] : Array.Empty<string>(),
+            .. application.IsAdminAutomationClient ? [TokenScopes.CredentialsAdmin] : Array.Empty<string>(),
+        ];
         var client = new CachedClient(
             application.Id,
             application.OrganisationId,
@@ -125,8 +129,9 @@ public sealed class ClientCache(
             application.Name,
             application.IsActive,
             application.OrganisationActive,
-            scopes.ToFrozenSet(StringComparer.Ordinal),
-            string.Join(' ', scopes),
+            application.IsResourceServer,
+            apiScopes.Concat(managementScopes).ToFrozenSet(StringComparer.Ordinal),
+            string.Join(' ', apiScopes),
             application.Secrets,
             now);
         if (stillCurrent)

@@ -9,7 +9,7 @@ namespace CredentialPortal.TokenService.Endpoints;
 /// probe) and the JWKS. Only what this server does is advertised: the token endpoint with client_credentials; there
 /// is no authorization endpoint, so <c>response_types_supported</c> is empty.
 /// </summary>
-public sealed class DiscoveryEndpoints(TokenEndpoint tokenEndpoint, SigningKeyStore keys, IOptions<TokenServiceOptions> options)
+public sealed class DiscoveryEndpoints(ClientAuthentication.ClientCredentialReader credentials, SigningKeyStore keys, IOptions<TokenServiceOptions> options)
 {
     public const string OpenIdConfigurationPath = "/.well-known/openid-configuration";
     public const string AuthorizationServerPath = "/.well-known/oauth-authorization-server";
@@ -18,7 +18,7 @@ public sealed class DiscoveryEndpoints(TokenEndpoint tokenEndpoint, SigningKeySt
     public Task MetadataAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var issuer = tokenEndpoint.Issuer(context.Request);
+        var issuer = TokenIssuer.Resolve(options.Value, context.Request);
         context.Response.Headers.CacheControl = "public, max-age=3600";
         return OAuthResponses.WriteJsonAsync(context, writer =>
         {
@@ -26,7 +26,9 @@ public sealed class DiscoveryEndpoints(TokenEndpoint tokenEndpoint, SigningKeySt
             writer.WriteString("token_endpoint", issuer + TokenEndpoint.Path);
             writer.WriteString("jwks_uri", issuer + JwksPath);
             WriteArray(writer, "grant_types_supported", [TokenEndpoint.ClientCredentialsGrant]);
-            WriteArray(writer, "token_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post"]);
+            WriteArray(writer, "token_endpoint_auth_methods_supported", credentials.MethodNames);
+            writer.WriteString("introspection_endpoint", issuer + IntrospectionEndpoint.Path);
+            WriteArray(writer, "introspection_endpoint_auth_methods_supported", credentials.MethodNames);
             WriteArray(writer, "scopes_supported", TokenScopes.All);
             WriteArray(writer, "response_types_supported", []);
             WriteArray(writer, "access_token_signing_alg_values_supported", [options.Value.Algorithm]);

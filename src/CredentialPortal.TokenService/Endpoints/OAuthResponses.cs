@@ -19,9 +19,15 @@ public static class OAuthErrors
     public const string TemporarilyUnavailable = "temporarily_unavailable";
 }
 
-/// <summary>Writes token-endpoint responses: JSON, never cached (RFC 6749 §5.1).</summary>
+/// <summary>Writes the OAuth endpoints' responses: JSON, never cached unless asked (RFC 6749 §5.1).</summary>
 public static class OAuthResponses
 {
+    public static Task WriteErrorAsync(HttpContext context, Requests.OAuthError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return WriteErrorAsync(context, error.Status, error.Code, error.Description, error.BasicChallenge, error.RetryAfter);
+    }
+
     public static Task WriteErrorAsync(HttpContext context, int status, string error, string description,
         bool basicChallenge = false, TimeSpan? retryAfter = null)
     {

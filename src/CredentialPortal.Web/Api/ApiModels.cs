@@ -17,6 +17,7 @@ public sealed record ApplicationResource(
     [property: Description("A PartnerAlternative application: sandbox permissions only.")] bool SandboxOnly,
     [property: Description("An inactive application gets no tokens.")] bool IsActive,
     [property: Description("May manage its own secrets with the scope credentials.self.")] bool AllowSelfRotation,
+    [property: Description("A partner API that may introspect tokens at /connect/introspect.")] bool IsResourceServer,
     [property: Description("The most secrets the application may hold.")] int SecretLimit,
     [property: Description("The last time a token was issued to the application (UTC), if ever.")] DateTime? LastUsedAt,
     IReadOnlyList<PermissionResource> Permissions,
@@ -105,6 +106,7 @@ internal static class ApiResources
         application.IsSandboxOnly,
         application.IsActive,
         application.AllowSelfRotation,
+        application.IsResourceServer,
         application.SecretLimit,
         application.LastUsedAt,
         [.. application.Permissions

@@ -4,17 +4,19 @@ using CredentialPortal.TokenService;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Api;
 
 /// <summary>
-/// Who may use the management API: a bearer token of ours (never the portal's cookie) carrying
+/// Who may use the management API: a bearer token of ours (never the portal's cookie) issued
+/// for the management audience (<see cref="TokenServiceOptions.ManagementAudience"/>) and carrying
 /// <c>credentials.admin</c> of an administrators' automation client, or <c>credentials.self</c> of an application
 /// allowed to self-rotate. The application's flags are read from the store on every call (once per request: the
 /// policy and the handler's <see cref="ApiCaller"/> share that reading), so an administrator's withdrawal applies at
 /// once rather than when the token expires.
 /// </summary>
-internal sealed class ManagementApiAccess(CredentialPortalDbContext db)
+internal sealed class ManagementApiAccess(CredentialPortalDbContext db, IOptions<TokenServiceOptions> tokenService)
 {
     public const string Policy = "ManagementApi";
 
@@ -34,6 +36,14 @@ internal sealed class ManagementApiAccess(CredentialPortalDbContext db)
 
     private async Task<(ApiCaller? Caller, string Refusal)> DecideOnceAsync(HttpContext context)
     {
+        // A token for a partner API never opens the management API: it must be issued for the management audience.
+        var audience = TokenIssuer.ManagementAudience(tokenService.Value, context.Request);
+        if (!context.User.FindAll("aud").Any(a => a.Value == audience))
+        {
+            return (null, $"The access token is not issued for the management API (audience '{audience}'). " +
+                $"Request a token with the scope '{TokenScopes.CredentialsSelf}' or '{TokenScopes.CredentialsAdmin}' alone.");
+        }
+
         var clientId = context.User.FindFirst(AccessTokenAuthentication.ClientIdClaim)!.Value;
         var scopes = AccessTokenAuthentication.ScopesOf(context.User);
         var wantsAdmin = scopes.Contains(TokenScopes.CredentialsAdmin);

@@ -4,7 +4,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using CredentialPortal.TokenService.Endpoints;
+using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
@@ -123,7 +123,7 @@ public sealed class ThrottlingTests
 
         await portal.Services.GetRequiredService<AuthenticationFailureAudit>().FlushAsync(CancellationToken.None);
         await using var db = portal.CreateDbContext();
-        var malformed = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.TokenAuthenticationFailed && e.Actor == TokenEndpoint.MalformedClientId);
+        var malformed = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.TokenAuthenticationFailed && e.Actor == ClientAuthenticator.MalformedClientId);
         Assert.Contains("reason=malformed_client_id count=4", malformed.Details, StringComparison.Ordinal);
     }
 

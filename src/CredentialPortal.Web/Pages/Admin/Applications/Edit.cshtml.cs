@@ -58,6 +58,8 @@ public sealed class EditModel(
 
         public bool IsAdminAutomationClient { get; set; }
 
+        public bool IsResourceServer { get; set; }
+
         /// <summary>One address per line (commas work too).</summary>
         [StringLength(4000)]
         public string? NotificationEmails { get; set; }
@@ -138,6 +140,7 @@ public sealed class EditModel(
                 SecretLimit = application.SecretLimit,
                 AllowSelfRotation = application.AllowSelfRotation,
                 IsAdminAutomationClient = application.IsAdminAutomationClient,
+                IsResourceServer = application.IsResourceServer,
                 NotificationEmails = string.Join('\n', application.NotificationEmails),
                 Version = application.Version,
             };
@@ -208,6 +211,7 @@ public sealed class EditModel(
         application.SecretLimit = Input.SecretLimit;
         application.AllowSelfRotation = Input.AllowSelfRotation;
         application.IsAdminAutomationClient = Input.IsAdminAutomationClient;
+        application.IsResourceServer = Input.IsResourceServer;
         application.NotificationEmails = notificationEmails;
         application.Version = Guid.NewGuid();
         SetPermissions(application, permissions);
@@ -216,7 +220,8 @@ public sealed class EditModel(
         db.RecordCredentialChange(application.Id, now);
         audit.Add(isNew ? AuditEventTypes.ApplicationCreated : AuditEventTypes.ApplicationChanged, AuditActors.Current(HttpContext),
             $"{application.Name}: {(application.IsActive ? "active" : "inactive")}, scopes {string.Join(" ", application.Permissions.Select(p => p.Scope).Order(StringComparer.Ordinal))}, " +
-            $"secret limit {application.SecretLimit}, self-rotation {(application.AllowSelfRotation ? "on" : "off")}, admin automation {(application.IsAdminAutomationClient ? "on" : "off")}",
+            $"secret limit {application.SecretLimit}, self-rotation {(application.AllowSelfRotation ? "on" : "off")}, admin automation {(application.IsAdminAutomationClient ? "on" : "off")}, " +
+            $"resource server {(application.IsResourceServer ? "on" : "off")}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
 

@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using CredentialPortal.TokenService.ClientAuthentication;
+using CredentialPortal.TokenService.Requests;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace CredentialPortal.TokenService.Endpoints;
+
+/// <summary>
+/// <c>POST /connect/introspect</c> (RFC 7662): a partner API asks whether an access token is active right now. The caller
+/// authenticates like a client at the token endpoint and must be an application an administrator marked as a resource
+/// server. A token is active when the <see cref="AccessTokenAuthentication"/> scheme would accept it: our signature,
+/// issuer, audience and lifetime, and a credential, application and organisation that are still active — so a disabled
+/// or deleted secret's tokens are inactive at once, read from the client cache.
+/// </summary>
+public sealed class IntrospectionEndpoint(
+    OAuthFormReader forms,
+    ClientCredentialReader credentials,
+    ClientAuthenticator authenticator,
+    IOptionsMonitor<JwtBearerOptions> bearerOptions)
+{
+    public const string Path = "/connect/introspect";
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            if (await IntrospectAsync(context) is { } error)
+            {
+                await OAuthResponses.WriteErrorAsync(context, error);
+            }
+        }
+        catch (System.Data.Common.DbException)
+        {
+            await OAuthResponses.WriteErrorAsync(context, new OAuthError(StatusCodes.Status503ServiceUnavailable,
+                OAuthErrors.TemporarilyUnavailable, "the credential store is unreachable; retry shortly", RetryAfter: TimeSpan.FromSeconds(5)));
+        }
+    }
+
+    private async Task<OAuthError?> IntrospectAsync(HttpContext context)
+    {
+        var (form, formError) = await forms.ReadAsync(context);
+        if (form is null)
+        {
+            return formError;
+        }
+
+        var (presented, credentialsError) = credentials.Read(context.Request, form);
+        if (presented is null)
+        {
+            return credentialsError;
+        }
+
+        var (caller, authenticationError) = await authenticator.AuthenticateAsync(context, presented);
+        if (caller is null)
+        {
+            return authenticationError;
+        }
+
+        if (!caller.Client.IsResourceServer)
+        {
+            return new OAuthError(StatusCodes.Status403Forbidden, OAuthErrors.UnauthorizedClient,
+                "this application may not introspect tokens: an administrator must mark it as a resource server");
+        }
+
+        if (form["token"] is not { Length: > 0 } token)
+        {
+            return OAuthError.InvalidRequest("token is required");
+        }
+
+        var active = await ValidateAsync(context, token);
+        await OAuthResponses.WriteJsonAsync(context, writer =>
+        {
+            // RFC 7662 §2.2: an inactive token gets nothing but "active": false, whatever the reason.
+            writer.WriteBoolean("active", active is not null);
+            if (active is null)
+            {
+                return;
+            }
+
+            writer.WriteString("client_id", active.GetPayloadValue<string>(AccessTokenAuthentication.ClientIdClaim));
+            writer.WriteString("scope", active.GetPayloadValue<string>(AccessTokenAuthentication.ScopeClaim));
+            writer.WriteString("token_type", "Bearer");
+            writer.WriteNumber("exp", active.GetPayloadValue<long>("exp"));
+            writer.WriteNumber("iat", active.GetPayloadValue<long>("iat"));
+            writer.WriteNumber("nbf", active.GetPayloadValue<long>("nbf"));
+            writer.WriteString("sub", active.Subject);
+            var audiences = active.Audiences.ToList();
+            if (audiences.Count == 1)
+            {
+                writer.WriteString("aud", audiences[0]);
+            }
+            else
+            {
+                writer.WriteStartArray("aud");
+                audiences.ForEach(writer.WriteStringValue);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteString("iss", active.Issuer);
+            writer.WriteString("jti", active.Id);
+        });
+        return null;
+    }
+
+    /// <summary>The token when the bearer scheme would accept it now; otherwise null (expired, forged, unknown, revoked).</summary>
+    private async Task<JsonWebToken?> ValidateAsync(HttpContext context, string token)
+    {
+        var bearer = bearerOptions.Get(AccessTokenAuthentication.Scheme);
+        var configuration = await bearer.ConfigurationManager!.GetConfigurationAsync(context.RequestAborted);
+        var parameters = bearer.TokenValidationParameters.Clone();
+        parameters.IssuerSigningKeys = configuration.SigningKeys;
+        var result = await _handler.ValidateTokenAsync(token, parameters);
+        if (!result.IsValid)
+        {
+            return null;
+        }
+
+        var refusal = await AccessTokenAuthentication.RefusalAsync(
+            new ClaimsPrincipal(result.ClaimsIdentity), context.RequestServices, context.RequestAborted);
+        return refusal is null ? result.SecurityToken as JsonWebToken : null;
+    }
+}

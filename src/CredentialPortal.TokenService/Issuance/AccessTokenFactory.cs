@@ -1,0 +1,69 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using CredentialPortal.TokenService.ClientAuthentication;
+using CredentialPortal.TokenService.Signing;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace CredentialPortal.TokenService.Issuance;
+
+/// <summary>
+/// Builds and signs RFC 9068 JWT access tokens (<c>typ: at+jwt</c>) with the current signing key. Besides the
+/// registered claims a token carries <c>client_id</c>, <c>scope</c> and the private claim
+/// <see cref="AccessTokenAuthentication.CredentialIdClaim"/>.
+/// </summary>
+public sealed class AccessTokenFactory(SigningKeyStore keys, IOptions<TokenServiceOptions> options, TimeProvider time)
+{
+    private static readonly Dictionary<string, object> HeaderClaims = new(StringComparer.Ordinal) { ["typ"] = "at+jwt" };
+
+    private readonly TokenServiceOptions _options = options.Value;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public int LifetimeSeconds => _options.LifetimeSeconds;
+
+    public async Task<string> CreateAsync(string issuer, AuthenticatedClient authenticated, TokenGrant grant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authenticated);
+        ArgumentNullException.ThrowIfNull(grant);
+        var keySet = await keys.GetAsync(cancellationToken);
+        var payload = Payload(issuer, authenticated, grant, time.GetUtcNow().ToUnixTimeSeconds());
+        return _handler.CreateToken(payload, keySet.Signing, HeaderClaims);
+    }
+
+    private string Payload(string issuer, AuthenticatedClient authenticated, TokenGrant grant, long issuedAt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("iss", issuer);
+            writer.WriteString("sub", authenticated.Client.ClientId);
+            writer.WriteString(AccessTokenAuthentication.ClientIdClaim, authenticated.Client.ClientId);
+            writer.WriteNumber(AccessTokenAuthentication.CredentialIdClaim, authenticated.Credential.Id);
+            if (grant.Audiences.Count == 1)
+            {
+                writer.WriteString("aud", grant.Audiences[0]);
+            }
+            else
+            {
+                writer.WriteStartArray("aud");
+                foreach (var audience in grant.Audiences)
+                {
+                    writer.WriteStringValue(audience);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteNumber("iat", issuedAt);
+            writer.WriteNumber("nbf", issuedAt);
+            writer.WriteNumber("exp", issuedAt + _options.LifetimeSeconds);
+            writer.WriteString("jti", Guid.NewGuid().ToString("N"));
+            writer.WriteString(AccessTokenAuthentication.ScopeClaim, grant.Scope);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
