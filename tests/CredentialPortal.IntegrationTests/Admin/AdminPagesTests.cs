@@ -171,6 +171,30 @@ public sealed class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Marking_an_application_as_resource_server_is_audited_and_lets_it_introspect()
+    {
+        var organisationId = await CreateOrganisationAsync("Resource Org", "NL");
+        var page = await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production"], firstSecret: "s");
+        var secret = page.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        var applicationId = await ApplicationIdAsync("Partner-NL-ResourceOrg-DM");
+        var clientId = await ClientIdAsync(applicationId);
+        using var http = _portal.CreateClient();
+        Task<HttpResponseMessage> IntrospectAsync() => http.PostAsync("/connect/introspect", new FormUrlEncodedContent(
+            [new("token", "x"), new("client_id", clientId), new("client_secret", secret)]));
+        Assert.Equal(HttpStatusCode.Forbidden, (await IntrospectAsync()).StatusCode);
+
+        var edit = await _admin.GetAsync($"/admin/applications/{applicationId}");
+        var saved = await _admin.SubmitAsync(edit, new Dictionary<string, string> { ["Input.IsResourceServer"] = "true", ["Input.NotificationEmails"] = "" });
+        Assert.True(saved.Text.Contains("saved", StringComparison.Ordinal), saved.Errors + saved.Status);
+
+        await _portal.RunNextPassAsync<CredentialChangePoller>();
+        Assert.Equal(HttpStatusCode.OK, (await IntrospectAsync()).StatusCode);
+        await using var db = _portal.CreateDbContext();
+        Assert.Contains(await db.AuditEvents.Where(e => e.ApplicationId == applicationId).Select(e => e.Details).ToListAsync(),
+            d => d != null && d.Contains("resource server on", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Users_can_be_disabled_unlocked_reset_and_promoted_but_the_last_administrator_stays()
     {
         var operatorId = await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail);

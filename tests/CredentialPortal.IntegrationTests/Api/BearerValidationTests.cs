@@ -15,7 +15,7 @@ namespace CredentialPortal.IntegrationTests.Api;
 public sealed class BearerValidationTests
 {
     private const string Issuer = "http://localhost";
-    private const string Audience = "credential-portal-api";
+    private const string Audience = "http://localhost/api/v1";
 
     [Fact]
     public async Task Only_our_access_tokens_for_us_within_their_lifetime_get_through()

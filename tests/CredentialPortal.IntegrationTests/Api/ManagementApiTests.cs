@@ -162,7 +162,7 @@ public sealed class ManagementApiTests
         await AssertProblemAsync(forbidden, HttpStatusCode.Forbidden, "credentials.self");
         Assert.Contains("insufficient_scope", forbidden.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         await AssertProblemAsync(await GetAsync(http, "/api/v1/applications", await GetTokenAsync(http, plain.ClientId, plainSecret)),
-            HttpStatusCode.Forbidden, "neither the scope");
+            HttpStatusCode.Forbidden, "not issued for the management API");
         await AssertErrorAsync(await RequestTokenAsync(http, plain.ClientId, plainSecret, scope: "credentials.self"),
             HttpStatusCode.BadRequest, "invalid_scope");
         await AssertErrorAsync(await RequestTokenAsync(http, self.ClientId, secret, scope: "credentials.admin"),

@@ -37,7 +37,7 @@ public sealed class RotationWalkthroughTests
         var newSecret = (await OkJsonAsync(created, HttpStatusCode.Created)).GetProperty("value").GetString()!;
 
         // 4. Confirm connectivity with a token from the new secret.
-        var newToken = await GetTokenAsync(http, clientId, newSecret);
+        var newToken = await GetTokenAsync(http, clientId, newSecret, scope: "credentials.self");
         var connectivity = await OkJsonAsync(await GetAsync(http, "/connectivity", newToken));
         Assert.Equal(clientId, connectivity.GetProperty("client_id").GetString());
         Assert.Contains("credentials.self", connectivity.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));

@@ -64,7 +64,7 @@ public sealed class DiscoveryAndConnectivityTests
         using var http = portal.CreateClient();
         var app = await CreateApplicationAsync(portal, selfRotation: true);
         var (secret, secretId) = await AddSecretAsync(portal, app);
-        var token = await GetTokenAsync(http, app.ClientId, secret, scope: "data-manager credentials.self");
+        var token = await GetTokenAsync(http, app.ClientId, secret, scope: "data-manager");
 
         async Task<HttpResponseMessage> CallAsync(string? bearer)
         {
@@ -83,7 +83,7 @@ public sealed class DiscoveryAndConnectivityTests
             var json = await JsonAsync(ok);
             Assert.Equal(app.ClientId, json.GetProperty("client_id").GetString());
             Assert.Equal(app.Name, json.GetProperty("application").GetString());
-            Assert.Equal(["data-manager", "credentials.self"], json.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["data-manager"], json.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()));
             Assert.Equal(portal.Time.GetUtcNow().UtcDateTime.AddHours(1), json.GetProperty("expires_at").GetDateTime().ToUniversalTime());
         }
 
