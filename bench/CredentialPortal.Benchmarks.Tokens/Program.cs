@@ -1,0 +1,20 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using CredentialPortal.Benchmarks.Tokens;
+// Usage: dotnet run -c Release --project bench/CredentialPortal.Benchmarks.Tokens [-- BenchmarkDotNet arguments]
+// In process (the host is a test host: SQLite in a temporary folder, no HTTP server), so allocations per token are
+// exact and a regression shows in bytes, not only in noisy microseconds.
+// WebApplicationFactory finds the portal's content root through this variable when not run by a test framework.
+var root = new DirectoryInfo(AppContext.BaseDirectory);
+while (root is not null && !File.Exists(Path.Combine(root.FullName, "CredentialPortal.sln")))
+{
+    root = root.Parent;
+}
+
+Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CREDENTIALPORTAL_WEB", Path.Combine(root!.FullName, "src", "CredentialPortal.Web"));
+var config = ManualConfig.Create(DefaultConfig.Instance)
+    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10));
+BenchmarkSwitcher.FromAssembly(typeof(TokenIssuance).Assembly).Run(args, config);
+
