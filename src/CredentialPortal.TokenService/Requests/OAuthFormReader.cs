@@ -48,7 +48,8 @@ public sealed class OAuthFormReader(IOptions<TokenServiceOptions> options)
         Dictionary<string, StringValues> fields;
         try
         {
-            using var reader = new FormReader(request.Body)
+            // The pipe reader parses the body from pooled buffers (ASP.NET Core's own form feature uses it).
+            var reader = new FormPipeReader(request.BodyReader)
             {
                 ValueCountLimit = _options.MaxRequestParameters,
                 KeyLengthLimit = MaxNameLength,
