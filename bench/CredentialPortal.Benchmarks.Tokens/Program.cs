@@ -1,11 +1,21 @@
+using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CredentialPortal.Benchmarks.Tokens;
 // Usage: dotnet run -c Release --project bench/CredentialPortal.Benchmarks.Tokens [-- BenchmarkDotNet arguments]
+//        ... -- signing-rate RS256|ES256 THREADS SECONDS   (prints signatures/s; bench/token-endpoint.sh uses it)
 // In process (the host is a test host: SQLite in a temporary folder, no HTTP server), so allocations per token are
 // exact and a regression shows in bytes, not only in noisy microseconds.
+if (args is ["signing-rate", var algorithm, var threads, var seconds])
+{
+    var rate = SigningRate.Measure(algorithm, int.Parse(threads, CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)));
+    Console.WriteLine(rate.ToString("F1", CultureInfo.InvariantCulture));
+    return;
+}
+
 // WebApplicationFactory finds the portal's content root through this variable when not run by a test framework.
 var root = new DirectoryInfo(AppContext.BaseDirectory);
 while (root is not null && !File.Exists(Path.Combine(root.FullName, "CredentialPortal.sln")))
