@@ -120,16 +120,9 @@ public sealed class TokenEndpoint(
             return;
         }
 
-        try
-        {
-            await AuthenticateAndIssueAsync(context, form, credentials);
-        }
-        catch (System.Data.Common.DbException)
-        {
-            // Only a client not yet cached (or a due key refresh) needs the database; say so instead of a 500.
-            await OAuthResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
-                "the credential store is unreachable; retry shortly", retryAfter: TimeSpan.FromSeconds(5));
-        }
+        // Only a client not cached (or cached too long ago, see ClientCache) needs the database. When it is down the
+        // exception reaches the host's outage handler, which answers 503 temporarily_unavailable with Retry-After.
+        await AuthenticateAndIssueAsync(context, form, credentials);
     }
 
     private async Task AuthenticateAndIssueAsync(HttpContext context, Dictionary<string, StringValues> form, ClientCredentials credentials)

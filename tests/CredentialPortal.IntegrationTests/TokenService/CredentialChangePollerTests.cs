@@ -21,7 +21,7 @@ public sealed class CredentialChangePollerTests
         await AddSecretAsync(portal, app);
         var contexts = portal.Services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>();
         var options = portal.Services.GetRequiredService<IOptions<TokenServiceOptions>>();
-        var cache = new ClientCache(contexts, options, portal.Time);
+        var cache = new ClientCache(contexts, options, portal.Time, NullLogger<ClientCache>.Instance);
         using var poller = new CredentialChangePoller(contexts, cache, options, portal.Time, NullLogger<CredentialChangePoller>.Instance);
         await poller.PollAsync(CancellationToken.None);
         Assert.Single((await cache.FindAsync(app.ClientId, CancellationToken.None))!.Secrets);
