@@ -1,11 +1,16 @@
+using System.Globalization;
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
+using CredentialPortal.IntegrationTests.Hosting;
 using CredentialPortal.Testing;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Endpoints;
 using CredentialPortal.TokenService.Throttling;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 
 namespace CredentialPortal.IntegrationTests.TokenService;
@@ -23,7 +28,9 @@ public sealed class TokenOutageTests
     public async Task Cached_clients_keep_getting_tokens_past_the_max_age_while_an_uncached_client_gets_503()
     {
         await using var portal = await StartAsync();
-        using var http = portal.CreateClient();
+        var sink = new CapturingSink();
+        await using var host = portal.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
+        using var http = host.CreateClient();
         var cached = await CreateApplicationAsync(portal);
         var (cachedSecret, _) = await AddSecretAsync(portal, cached);
         var uncached = await CreateApplicationAsync(portal);
@@ -48,6 +55,12 @@ public sealed class TokenOutageTests
         portal.DatabaseProxy.Restore();
         await GetTokenAsync(http, cached.ClientId, cachedSecret);
         await GetTokenAsync(http, uncached.ClientId, uncachedSecret);
+
+        // The outage and its end are logged once each, however many requests met it.
+        var cacheLog = sink.Events.Where(e => CapturingSink.Source(e) == typeof(ClientCache).FullName).ToList();
+        Assert.Collection(cacheLog,
+            e => Assert.Contains("keep getting tokens for up to 1800 s", e.RenderMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal),
+            e => Assert.Contains("reachable again", e.RenderMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal));
     }
 
     [Fact]
