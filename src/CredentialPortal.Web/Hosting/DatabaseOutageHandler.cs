@@ -43,12 +43,13 @@ public sealed partial class DatabaseOutageHandler(IProblemDetailsService problem
             return true;
         }
 
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
         if (feature?.Endpoint?.Metadata.GetMetadata<PageActionDescriptor>() is not null)
         {
             return false;
         }
+
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
 
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
