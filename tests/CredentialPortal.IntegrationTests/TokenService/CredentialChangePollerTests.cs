@@ -50,7 +50,7 @@ public sealed class CredentialChangePollerTests
         Assert.Equal(2, (await cache.FindAsync(app.ClientId, CancellationToken.None))!.Secrets.Count);
     }
 
-    private static async Task AddSecretWithoutChangeAsync(CredentialPortalDbContext db, int applicationId, DateTime now)
+    internal static async Task AddSecretWithoutChangeAsync(CredentialPortalDbContext db, int applicationId, DateTime now)
     {
         var secret = Core.Secrets.SecretGenerator.NewSecret();
         db.ClientSecrets.Add(new Core.Secrets.ClientSecret

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.IntegrationTests.Hosting;
@@ -81,6 +82,46 @@ public sealed class TokenOutageTests
         await GetTokenAsync(http, app.ClientId, kept);
         var refused = await AssertErrorAsync(await RequestTokenAsync(http, app.ClientId, disabled), HttpStatusCode.Unauthorized, OAuthErrors.InvalidClient);
         Assert.Equal("the client secret is disabled", refused.GetProperty("error_description").GetString());
+    }
+
+    [Fact]
+    public async Task A_change_log_gap_seen_before_the_outage_gets_its_full_patience_after_it()
+    {
+        await using var portal = await StartAsync();
+        var app = await CreateApplicationAsync(portal);
+        await AddSecretAsync(portal, app);
+        await portal.RunNextPassAsync<CredentialChangePoller>();
+        var cache = portal.Services.GetRequiredService<ClientCache>();
+        Assert.Single((await cache.FindAsync(app.ClientId, CancellationToken.None))!.Secrets);
+
+        // Another instance's transaction holds change id highest + 1 (its secret is written, its change row not yet
+        // visible) while a later id is: the poller waits for the gap.
+        long highest;
+        await using (var db = portal.CreateDbContext())
+        {
+            highest = await db.CredentialChanges.MaxAsync(c => c.Id);
+            await CredentialChangePollerTests.AddSecretWithoutChangeAsync(db, app.Id, portal.Time.GetUtcNow().UtcDateTime);
+            db.CredentialChanges.Add(new CredentialChange { Id = highest + 2, ApplicationId = int.MaxValue, ChangedAt = portal.Time.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+        }
+
+        await portal.RunNextPassAsync<CredentialChangePoller>();
+
+        // This instance loses the database for longer than the gap's patience; the other transaction commits as it
+        // comes back.
+        portal.DatabaseProxy!.Cut();
+        portal.Time.Advance(TimeSpan.FromSeconds(10));
+        await portal.RunNextPassAsync<CredentialChangePoller>();
+        portal.DatabaseProxy.Restore();
+        await portal.RunNextPassAsync<CredentialChangePoller>();
+        await using (var db = portal.CreateDbContext())
+        {
+            db.CredentialChanges.Add(new CredentialChange { Id = highest + 1, ApplicationId = app.Id, ChangedAt = portal.Time.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+        }
+
+        await portal.RunNextPassAsync<CredentialChangePoller>();
+        Assert.Equal(2, (await cache.FindAsync(app.ClientId, CancellationToken.None))!.Secrets.Count);
     }
 
     [Fact]
