@@ -67,6 +67,14 @@ public sealed class TokenServiceOptions
     [Range(1, 86_400)]
     public int ClientCacheMaxAgeSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Stale-if-error: how much longer than <see cref="ClientCacheMaxAgeSeconds"/> a cached client keeps getting tokens
+    /// while the database is unreachable; 0 switches it off. This is how long token issuance survives an outage for
+    /// clients that were cached when it began; changes the change log announced before the outage still apply.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int ClientCacheStaleIfErrorSeconds { get; set; } = 1800;
+
     /// <summary>How often "last used" times are written to the database.</summary>
     [Range(1, 3600)]
     public int LastUsedFlushSeconds { get; set; } = 5;

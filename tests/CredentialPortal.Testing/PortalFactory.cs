@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace CredentialPortal.Testing;
 
@@ -26,15 +27,18 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    private PortalFactory(TestDatabase database, FakeTimeProvider time, IDictionary<string, string?> settings)
+    private PortalFactory(TestDatabase database, FakeTimeProvider time, IDictionary<string, string?> settings, TcpFaultProxy? databaseProxy)
     {
         Database = database;
+        DatabaseProxy = databaseProxy;
         Time = time;
         MailDirectory = Path.Combine(database.Directory, "mail");
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Database:Provider"] = database.Provider.ToString(),
-            ["ConnectionStrings:CredentialPortal"] = database.ConnectionString,
+            ["ConnectionStrings:CredentialPortal"] = databaseProxy is null ? database.ConnectionString
+                // Unpooled, so that every database call after a cut meets the refused port and after a restore the live server.
+                : new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = databaseProxy.Port, Pooling = false }.ToString(),
             ["Database:DataDirectory"] = database.Directory,
             ["Email:PickupDirectory"] = MailDirectory,
             ["Bootstrap:AdminEmail"] = AdminEmail,
@@ -49,6 +53,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     }
 
     public TestDatabase Database { get; }
+
+    /// <summary>With <c>databaseProxy: true</c> (PostgreSQL only), the app's way to its database, which a test can cut.</summary>
+    public TcpFaultProxy? DatabaseProxy { get; }
     public FakeTimeProvider Time { get; }
     public string MailDirectory { get; }
     public MailFolder Mail => new(MailDirectory);
@@ -57,10 +64,23 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         DatabaseProvider provider = DatabaseProvider.Sqlite,
         IDictionary<string, string?>? settings = null,
         FakeTimeProvider? time = null,
-        bool realServer = false)
+        bool realServer = false,
+        bool databaseProxy = false)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)), settings ?? new Dictionary<string, string?>());
+        TcpFaultProxy? proxy = null;
+        if (databaseProxy)
+        {
+            if (provider != DatabaseProvider.PostgreSql)
+            {
+                throw new ArgumentException("Only PostgreSQL is reached over TCP.", nameof(databaseProxy));
+            }
+
+            var server = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+            proxy = await TcpFaultProxy.StartAsync(server.Host!, server.Port);
+        }
+
+        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)), settings ?? new Dictionary<string, string?>(), proxy);
         if (realServer)
         {
             // A browser needs a real socket: Kestrel on a free loopback port instead of the in-memory TestServer.
@@ -114,6 +134,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (DatabaseProxy is not null)
+        {
+            await DatabaseProxy.DisposeAsync();
+        }
+
         await Database.DisposeAsync();
         GC.SuppressFinalize(this);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService.Clients;
@@ -11,11 +12,20 @@ namespace CredentialPortal.TokenService.Clients;
 /// their application (<see cref="CredentialChangePoller"/>). Unknown client_ids are remembered briefly so that a
 /// flood of made-up ids costs no database round trips; any change notice forgets them, because it may announce a
 /// new application.
+/// <para>
+/// Stale-if-error: a client older than <see cref="TokenServiceOptions.ClientCacheMaxAgeSeconds"/> is reloaded, but if
+/// the database is unreachable (<see cref="DatabaseOutage"/>) the cached copy keeps serving for up to
+/// <see cref="TokenServiceOptions.ClientCacheStaleIfErrorSeconds"/> more, and reloads are retried at most every
+/// <see cref="DatabaseOutage.RetryAfter"/> meanwhile, so a hanging database does not slow every request. Evicted
+/// clients are gone, not stale: a change the poller saw before the outage is honoured (such a client gets 503 until the
+/// database is back).
+/// </para>
 /// </summary>
-public sealed class ClientCache(
+public sealed partial class ClientCache(
     IDbContextFactory<CredentialPortalDbContext> contexts,
     IOptions<TokenServiceOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ClientCache> logger)
 {
     private const int MaxUnknownEntries = 10_000;
 
@@ -29,6 +39,9 @@ public sealed class ClientCache(
     // Incremented by every eviction, so that a load that raced with a change is not cached.
     private long _generation;
 
+    // When the last reload of a stale client failed for an outage (0: none since the last success).
+    private long _outageSeenAt;
+
     public async ValueTask<CachedClient?> FindAsync(string clientId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clientId);
@@ -38,10 +51,23 @@ public sealed class ClientCache(
         }
 
         var now = time.GetTimestamp();
-        if (_clients.TryGetValue(clientId, out var cached)
-            && time.GetElapsedTime(cached.LoadedAt, now).TotalSeconds < _options.ClientCacheMaxAgeSeconds)
+        var stale = _clients.TryGetValue(clientId, out var cached) ? cached : null;
+        if (stale is not null)
         {
-            return cached;
+            var age = time.GetElapsedTime(stale.LoadedAt, now).TotalSeconds;
+            if (age < _options.ClientCacheMaxAgeSeconds)
+            {
+                return stale;
+            }
+
+            if (age >= _options.ClientCacheMaxAgeSeconds + _options.ClientCacheStaleIfErrorSeconds)
+            {
+                stale = null;
+            }
+            else if (Interlocked.Read(ref _outageSeenAt) is var seen and not 0 && time.GetElapsedTime(seen, now) < DatabaseOutage.RetryAfter)
+            {
+                return stale;
+            }
         }
 
         if (_unknown.TryGetValue(clientId, out var since)
@@ -50,7 +76,25 @@ public sealed class ClientCache(
             return null;
         }
 
-        return await LoadAsync(clientId, now, cancellationToken);
+        try
+        {
+            var loaded = await LoadAsync(clientId, now, cancellationToken);
+            if (Interlocked.Exchange(ref _outageSeenAt, 0) != 0)
+            {
+                LogOutageOver(logger);
+            }
+
+            return loaded;
+        }
+        catch (Exception ex) when (stale is not null && DatabaseOutage.IsOutage(ex))
+        {
+            if (Interlocked.Exchange(ref _outageSeenAt, now) == 0)
+            {
+                LogServingStale(logger, _options.ClientCacheStaleIfErrorSeconds, ex.GetBaseException().Message);
+            }
+
+            return stale;
+        }
     }
 
     /// <summary>Forgets the given applications and every unknown client_id.</summary>
@@ -141,4 +185,10 @@ public sealed class ClientCache(
 
         return client;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unreachable ({Reason}); cached clients keep getting tokens for up to {StaleSeconds} s beyond their maximum age.")]
+    private static partial void LogServingStale(ILogger logger, int staleSeconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database is reachable again; cached clients are reloaded as usual.")]
+    private static partial void LogOutageOver(ILogger logger);
 }

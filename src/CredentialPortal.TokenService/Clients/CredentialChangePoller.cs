@@ -39,7 +39,10 @@ public sealed partial class CredentialChangePoller(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The database may be briefly unreachable or not yet migrated; keep polling. A cached client stays
-            // trusted for at most ClientCacheMaxAgeSeconds meanwhile.
+            // trusted for at most ClientCacheMaxAgeSeconds meanwhile (plus ClientCacheStaleIfErrorSeconds in an
+            // outage). Missing ids get their full patience again once the database answers: a transaction of another
+            // instance may still commit them, and the time this instance could not look is no evidence of a rollback.
+            _gapFirstSeen.Clear();
             LogPollFailed(logger, ex);
         }
     }

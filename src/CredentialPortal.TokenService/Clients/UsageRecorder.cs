@@ -8,13 +8,16 @@ namespace CredentialPortal.TokenService.Clients;
 
 /// <summary>
 /// "Last used" per secret and per application, remembered in memory on every token and written in batches every few
-/// seconds and at shutdown, so the token endpoint never writes to the database per request.
+/// seconds and at shutdown, so the token endpoint never writes to the database per request. The buffer holds one time
+/// per secret and application that obtained a token (the latest), so it is bounded by the store's size however long
+/// a database outage lasts; what an outage kept back is written when the database is back.
 /// </summary>
 public sealed class UsageRecorder(
     IDbContextFactory<CredentialPortalDbContext> contexts,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
-    ILogger<UsageRecorder> logger) : PeriodicFlushService(TimeSpan.FromSeconds(options.Value.LastUsedFlushSeconds), time, logger)
+    ILogger<UsageRecorder> logger)
+    : PeriodicFlushService<UsageRecorder.Batch>(TimeSpan.FromSeconds(options.Value.LastUsedFlushSeconds), time, logger)
 {
     private ConcurrentDictionary<int, DateTime> _secrets = new();
     private ConcurrentDictionary<int, DateTime> _applications = new();
@@ -25,30 +28,46 @@ public sealed class UsageRecorder(
         _applications[applicationId] = now;
     }
 
-    /// <summary>Writes what was recorded since the last flush.</summary>
     protected override string BatchDescription => "last-used times";
 
-    public override async Task FlushAsync(CancellationToken cancellationToken)
+    protected override Batch? TakeBatch()
     {
         var secrets = Interlocked.Exchange(ref _secrets, new ConcurrentDictionary<int, DateTime>());
         var applications = Interlocked.Exchange(ref _applications, new ConcurrentDictionary<int, DateTime>());
-        if (secrets.IsEmpty && applications.IsEmpty)
-        {
-            return;
-        }
+        return secrets.IsEmpty && applications.IsEmpty ? null : new Batch(secrets, applications);
+    }
 
+    protected override async Task WriteAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        // Each update only moves a time forward, so writing a batch again after a partial failure is harmless.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        foreach (var (id, usedAt) in secrets)
+        foreach (var (id, usedAt) in batch.Secrets)
         {
             await db.ClientSecrets.Where(s => s.Id == id && (s.LastUsedAt == null || s.LastUsedAt < usedAt))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, usedAt), cancellationToken);
         }
 
-        foreach (var (id, usedAt) in applications)
+        foreach (var (id, usedAt) in batch.Applications)
         {
             await db.Applications.Where(a => a.Id == id && (a.LastUsedAt == null || a.LastUsedAt < usedAt))
                 .ExecuteUpdateAsync(a => a.SetProperty(x => x.LastUsedAt, usedAt), cancellationToken);
         }
     }
 
+    protected override void Restore(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Merge(_secrets, batch.Secrets);
+        Merge(_applications, batch.Applications);
+    }
+
+    private static void Merge(ConcurrentDictionary<int, DateTime> into, ConcurrentDictionary<int, DateTime> kept)
+    {
+        foreach (var (id, usedAt) in kept)
+        {
+            into.AddOrUpdate(id, usedAt, (_, current) => current > usedAt ? current : usedAt);
+        }
+    }
+
+    public sealed record Batch(ConcurrentDictionary<int, DateTime> Secrets, ConcurrentDictionary<int, DateTime> Applications);
 }

@@ -28,17 +28,10 @@ public sealed class IntrospectionEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        try
+        // A database outage reaches the host's outage handler, which answers 503 temporarily_unavailable.
+        if (await IntrospectAsync(context) is { } error)
         {
-            if (await IntrospectAsync(context) is { } error)
-            {
-                await OAuthResponses.WriteErrorAsync(context, error);
-            }
-        }
-        catch (System.Data.Common.DbException)
-        {
-            await OAuthResponses.WriteErrorAsync(context, new OAuthError(StatusCodes.Status503ServiceUnavailable,
-                OAuthErrors.TemporarilyUnavailable, "the credential store is unreachable; retry shortly", RetryAfter: TimeSpan.FromSeconds(5)));
+            await OAuthResponses.WriteErrorAsync(context, error);
         }
     }
 

@@ -31,23 +31,13 @@ public sealed class TokenEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        try
+        // Only a client not cached (or cached too long ago, see ClientCache) needs the database. When it is down the
+        // exception reaches the host's outage handler, which answers 503 temporarily_unavailable with Retry-After.
+        if (await IssueAsync(context) is { } error)
         {
-            var error = await IssueAsync(context);
-            if (error is not null)
-            {
-                await OAuthResponses.WriteErrorAsync(context, error);
-            }
-        }
-        catch (System.Data.Common.DbException)
-        {
-            // Only a client not yet cached (or a due key refresh) needs the database; say so instead of a 500.
-            await OAuthResponses.WriteErrorAsync(context, StoreUnavailable);
+            await OAuthResponses.WriteErrorAsync(context, error);
         }
     }
-
-    private static readonly OAuthError StoreUnavailable = new(StatusCodes.Status503ServiceUnavailable,
-        OAuthErrors.TemporarilyUnavailable, "the credential store is unreachable; retry shortly", RetryAfter: TimeSpan.FromSeconds(5));
 
     /// <summary>Issues a token and writes it, or returns the error to answer with.</summary>
     private async Task<OAuthError?> IssueAsync(HttpContext context)

@@ -70,7 +70,7 @@ public sealed class SigningKeyStore(
         {
             return await RefreshAsync(force: false, cancellationToken);
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex)
             && _current is { } current && time.GetUtcNow().UtcDateTime < current.SigningRetiresAt)
         {
             // Retry in a while rather than on every request.

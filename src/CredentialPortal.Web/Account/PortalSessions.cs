@@ -4,6 +4,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -92,6 +93,14 @@ public sealed class PortalSessions(
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // The error page that explains a database outage must render without the database: as signed out, for this
+        // response only (the cookie stays).
+        if (context.HttpContext.Features.Get<IExceptionHandlerFeature>() is { } failure && DatabaseOutage.IsOutage(failure.Error))
+        {
+            context.RejectPrincipal();
+            return;
+        }
+
         var sessions = context.HttpContext.RequestServices.GetRequiredService<PortalSessions>();
         var refreshed = await sessions.RefreshAsync(context.Principal);
         if (refreshed is null)

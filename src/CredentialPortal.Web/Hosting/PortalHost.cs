@@ -30,6 +30,8 @@ public static class PortalHost
             options.Conventions.AddPageRoute("/Admin/Organisations/Edit", "/admin/organisations/create");
             options.Conventions.AddPageRoute("/Admin/Applications/Edit", "/admin/applications/create");
         });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseOutageHandler>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return builder;
     }
@@ -65,7 +67,16 @@ public static class PortalHost
         app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error");
+            // DatabaseOutageHandler first; otherwise the /error page, re-executed in a fresh request scope (the failed
+            // request's cached authentication result must not be reused), with 503 for a database outage.
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = DatabaseOutageHandler.ErrorPath,
+                CreateScopeForErrors = true,
+                StatusCodeSelector = ex => DatabaseOutage.IsOutage(ex) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+                // The handler logs an outage as one warning line; a stack trace per request would bury the cause.
+                SuppressDiagnosticsCallback = context => DatabaseOutage.IsOutage(context.Exception),
+            });
             app.UseHsts();
         }
 

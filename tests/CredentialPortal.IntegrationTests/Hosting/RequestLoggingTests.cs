@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using CredentialPortal.Testing;
@@ -45,7 +44,7 @@ public sealed class RequestLoggingTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/applications")).StatusCode);
 
         // The health probe logs at Verbose, below the default level: no line of its own.
-        var lines = sink.Events.Where(e => Source(e) == RequestLog && e.Level >= LogEventLevel.Information).ToList();
+        var lines = sink.Events.Where(e => CapturingSink.Source(e) == RequestLog && e.Level >= LogEventLevel.Information).ToList();
         Assert.Collection(lines,
             line => AssertLine(line, "POST", "/connect/token", 200, self.ClientId),
             line => AssertLine(line, "GET", "/api/v1/applications", 200, self.ClientId),
@@ -64,9 +63,6 @@ public sealed class RequestLoggingTests
         }
     }
 
-    private static string? Source(LogEvent e) =>
-        e.Properties.TryGetValue("SourceContext", out var value) ? (string?)((ScalarValue)value).Value : null;
-
     private static void AssertLine(LogEvent line, string method, string path, int status, string? clientId)
     {
         object? Value(string name) => line.Properties.TryGetValue(name, out var value) ? ((ScalarValue)value).Value : null;
@@ -75,14 +71,5 @@ public sealed class RequestLoggingTests
         Assert.Equal(status, Value("StatusCode"));
         Assert.IsType<double>(Value("Elapsed"));
         Assert.Equal(clientId, Value("ClientId"));
-    }
-
-    private sealed class CapturingSink : ILogEventSink
-    {
-        private readonly ConcurrentQueue<LogEvent> _events = new();
-
-        public IReadOnlyList<LogEvent> Events => [.. _events];
-
-        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
     }
 }

@@ -21,7 +21,7 @@ public sealed class CredentialChangePollerTests
         await AddSecretAsync(portal, app);
         var contexts = portal.Services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>();
         var options = portal.Services.GetRequiredService<IOptions<TokenServiceOptions>>();
-        var cache = new ClientCache(contexts, options, portal.Time);
+        var cache = new ClientCache(contexts, options, portal.Time, NullLogger<ClientCache>.Instance);
         using var poller = new CredentialChangePoller(contexts, cache, options, portal.Time, NullLogger<CredentialChangePoller>.Instance);
         await poller.PollAsync(CancellationToken.None);
         Assert.Single((await cache.FindAsync(app.ClientId, CancellationToken.None))!.Secrets);
@@ -50,7 +50,7 @@ public sealed class CredentialChangePollerTests
         Assert.Equal(2, (await cache.FindAsync(app.ClientId, CancellationToken.None))!.Secrets.Count);
     }
 
-    private static async Task AddSecretWithoutChangeAsync(CredentialPortalDbContext db, int applicationId, DateTime now)
+    internal static async Task AddSecretWithoutChangeAsync(CredentialPortalDbContext db, int applicationId, DateTime now)
     {
         var secret = Core.Secrets.SecretGenerator.NewSecret();
         db.ClientSecrets.Add(new Core.Secrets.ClientSecret

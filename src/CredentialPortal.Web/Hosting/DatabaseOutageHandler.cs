@@ -1,0 +1,69 @@
+using System.Globalization;
+using CredentialPortal.Core.Data;
+using CredentialPortal.TokenService.Endpoints;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CredentialPortal.Web.Hosting;
+
+/// <summary>
+/// Answers a database outage (<see cref="DatabaseOutage.IsOutage"/>) with 503 and <c>Retry-After</c> in the language
+/// of the endpoint that met it: the token and introspection endpoints an RFC 6749 <c>temporarily_unavailable</c> error, every other
+/// non-page endpoint (the management API, <c>/connectivity</c>) RFC 9457 problem details. A portal page is left to the
+/// <c>/error</c> page, which the exception handler re-executes with status 503 (see <c>PortalHost</c>)
+/// and which then explains the outage. One warning line per request, without a stack trace: an outage is an
+/// operational event, not a bug.
+/// </summary>
+public sealed partial class DatabaseOutageHandler(IProblemDetailsService problems, ILogger<DatabaseOutageHandler> logger)
+    : IExceptionHandler
+{
+    public const string ErrorPath = "/error";
+
+    /// <summary>The <c>Retry-After</c> value, in whole seconds.</summary>
+    public static string RetryAfterSeconds { get; } =
+        ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        if (!DatabaseOutage.IsOutage(exception))
+        {
+            return false;
+        }
+
+        // The middleware has already pointed Request.Path at the error page; the feature keeps what was asked for.
+        var feature = httpContext.Features.Get<IExceptionHandlerFeature>();
+        var path = feature?.Path ?? httpContext.Request.Path.Value ?? "";
+        LogOutage(logger, httpContext.Request.Method, path, exception.GetBaseException().Message);
+        if (path.Equals(TokenEndpoint.Path, StringComparison.OrdinalIgnoreCase)
+            || path.Equals(IntrospectionEndpoint.Path, StringComparison.OrdinalIgnoreCase))
+        {
+            await OAuthResponses.WriteErrorAsync(httpContext, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
+                "the credential store is unreachable; retry after the Retry-After interval", retryAfter: DatabaseOutage.RetryAfter);
+            return true;
+        }
+
+        if (feature?.Endpoint?.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service Unavailable",
+                Detail = "The credential store is unreachable. Retry after the number of seconds in the Retry-After header.",
+            },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unreachable; {Method} {Path} answered 503 ({Reason}).")]
+    private static partial void LogOutage(ILogger logger, string method, string path, string reason);
+}

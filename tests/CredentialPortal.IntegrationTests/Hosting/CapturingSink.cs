@@ -1,0 +1,22 @@
+using System.Collections.Concurrent;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace CredentialPortal.IntegrationTests.Hosting;
+
+/// <summary>
+/// Every log event of a host, for assertions. Register it as an <see cref="ILogEventSink"/> service:
+/// <c>ReadFrom.Services</c> adds the sinks the container holds to the host's own logger.
+/// </summary>
+internal sealed class CapturingSink : ILogEventSink
+{
+    private readonly ConcurrentQueue<LogEvent> _events = new();
+
+    public IReadOnlyList<LogEvent> Events => [.. _events];
+
+    public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
+
+    /// <summary>The logger category (<c>SourceContext</c>) of an event.</summary>
+    public static string? Source(LogEvent e) =>
+        e.Properties.TryGetValue("SourceContext", out var value) ? (string?)((ScalarValue)value).Value : null;
+}
