@@ -35,7 +35,9 @@ start_app() {
   dotnet "$dll" --seed-demo --urls "$url" \
     --Database:DataDirectory="$work/$algorithm" \
     --TokenService:Algorithm="$algorithm" \
+    --TokenService:Issuer="$url" \
     --TokenService:RateLimit:PermitsPerSecond=0 \
+    --DataProtection:AllowUnprotectedKeys=true \
     --Serilog:MinimumLevel:Default=Warning \
     > "$work/$algorithm/app.log" 2>&1 &
   app_pid=$!
