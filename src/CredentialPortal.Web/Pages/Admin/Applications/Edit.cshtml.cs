@@ -183,6 +183,9 @@ public sealed class EditModel(
 
         var now = Now;
         var isNew = application is null;
+        // The change and its change-log row commit together: a change without its row would stay invisible to the
+        // token service's caches (a new application needs the first save for its id).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (application is null)
         {
             application = new Application
@@ -219,6 +222,7 @@ public sealed class EditModel(
             $"secret limit {application.SecretLimit}, self-rotation {(application.AllowSelfRotation ? "on" : "off")}, admin automation {(application.IsAdminAutomationClient ? "on" : "off")}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         if (isNew && Input.CreateFirstSecret)
         {
