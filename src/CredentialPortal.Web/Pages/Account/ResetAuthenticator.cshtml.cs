@@ -46,8 +46,7 @@ public sealed class ResetAuthenticatorModel(
                 audit.Add(AuditEventTypes.LoginLockedOut, actor, "authenticator reset", organisationId: user.OrganisationId);
                 await db.SaveChangesAsync();
                 await sessions.SignOutAsync();
-                StatusMessage = LockedOutMessage;
-                return RedirectToPage("Login");
+                return RedirectToLoginLockedOut();
             }
 
             await db.SaveChangesAsync();
