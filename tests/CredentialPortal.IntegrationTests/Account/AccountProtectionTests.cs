@@ -36,8 +36,10 @@ public sealed class AccountProtectionTests
         Assert.Equal(AccountPages.Login, (await client.GetAsync("/Account")).Path);
     }
 
-    [Fact]
-    public async Task Wrong_current_passwords_on_the_change_password_page_use_up_the_sign_in_throttle()
+    [Theory]
+    [InlineData("/Account/ChangePassword", "CurrentPassword")]
+    [InlineData("/Account/ResetAuthenticator", "Password")]
+    public async Task Password_checks_of_a_signed_in_user_use_up_the_sign_in_throttle(string path, string field)
     {
         await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
         {
@@ -47,14 +49,14 @@ public sealed class AccountProtectionTests
         using var client = new PortalClient(portal);
         // Two of the five attempts: the password and the enrolment code.
         await client.SignInAsAdministratorAsync();
-        var form = await client.GetAsync("/Account/ChangePassword");
+        var form = await client.GetAsync(path);
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await client.SubmitAsync(form, ChangePasswordFields("wrong current password " + i))).Status);
+            Assert.Equal(HttpStatusCode.OK, (await client.SubmitAsync(form, ChangePasswordFields("wrong current password " + i, field))).Status);
         }
 
-        var limited = await client.SubmitAsync(form, ChangePasswordFields(PortalFactory.AdminPassword));
+        var limited = await client.SubmitAsync(form, ChangePasswordFields(PortalFactory.AdminPassword, field));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
         Assert.Contains(AccountPage.ThrottledMessage, limited.Errors, StringComparison.Ordinal);
     }
@@ -173,9 +175,9 @@ public sealed class AccountProtectionTests
         Assert.NotEqual(AccountPages.LoginWithCode, (await client.SubmitCodeAsync(codePage, newApp.NextCode())).Path);
     }
 
-    private static Dictionary<string, string> ChangePasswordFields(string current) => new()
+    private static Dictionary<string, string> ChangePasswordFields(string current, string field = "CurrentPassword") => new()
     {
-        ["CurrentPassword"] = current,
+        [field] = current,
         ["Input.Password"] = "violet harbour compass eleven",
         ["Input.ConfirmPassword"] = "violet harbour compass eleven",
     };

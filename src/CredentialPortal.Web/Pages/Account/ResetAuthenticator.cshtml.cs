@@ -15,6 +15,7 @@ namespace CredentialPortal.Web.Pages.Account;
 public sealed class ResetAuthenticatorModel(
     UserManager<PortalUser> users,
     PortalSessions sessions,
+    LoginThrottle throttle,
     AuditLog audit,
     CredentialPortalDbContext db) : AccountPage
 {
@@ -35,6 +36,11 @@ public sealed class ResetAuthenticatorModel(
         if (!ModelState.IsValid)
         {
             return Page();
+        }
+
+        if (!throttle.TryAcquire(HttpContext, user.Email))
+        {
+            return Throttled();
         }
 
         var actor = AuditActors.For(HttpContext, user);
