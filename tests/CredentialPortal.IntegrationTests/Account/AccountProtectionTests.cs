@@ -6,6 +6,7 @@ using CredentialPortal.Testing.Account;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Pages.Account;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -89,6 +90,30 @@ public sealed class AccountProtectionTests
 
         Assert.Equal([1, 1, 1], counts);
         Assert.True(await users.IsPasswordCorrectAsync(known, PortalFactory.AdminPassword));
+    }
+
+    [Fact]
+    public async Task A_user_of_a_deactivated_organisation_is_told_so_only_after_the_right_password()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var admin = new PortalClient(portal);
+        await admin.SignInAsAdministratorAsync();
+        var (organisationId, _) = await portal.CreateOrganisationAsync("Dormant Registry");
+        var user = await admin.InviteAndOnboardAsync("member@dormant.example", organisationId);
+        await user.Client.SignOutAsync();
+        var wrongWhileActive = await user.Client.SubmitPasswordAsync(user.Email, "not the password at all");
+        await using (var db = portal.CreateDbContext())
+        {
+            await db.Organisations.Where(o => o.Id == organisationId).ExecuteUpdateAsync(o => o.SetProperty(x => x.IsActive, false));
+        }
+
+        var wrong = await user.Client.SubmitPasswordAsync(user.Email, "still not the password");
+        var right = await user.Client.SubmitPasswordAsync(user.Email, user.Password);
+
+        Assert.Equal(wrongWhileActive.Errors, wrong.Errors);
+        Assert.Contains("Your organisation's access to the portal is deactivated. Ask an administrator of the portal about it.",
+            right.Errors, StringComparison.Ordinal);
+        user.Client.Dispose();
     }
 
     [Fact]
