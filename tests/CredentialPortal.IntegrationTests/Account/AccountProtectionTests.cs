@@ -93,6 +93,42 @@ public sealed class AccountProtectionTests
     }
 
     [Fact]
+    public async Task An_unknown_address_gets_the_same_message_as_a_wrong_password()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+
+        var unknown = await client.SubmitPasswordAsync("nobody@nowhere.example", PortalFactory.AdminPassword);
+        var wrong = await client.SubmitPasswordAsync(PortalFactory.AdminEmail, "wrong password here");
+
+        Assert.Equal(wrong.Errors, unknown.Errors);
+        Assert.Contains(AccountPage.GenericSignInFailure, unknown.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disabled_user_is_told_so_and_whom_to_ask_only_after_the_right_password()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Portal:AdministratorsEmail"] = "portal-admins@operator.example",
+        });
+        using var client = new PortalClient(portal);
+        var wrongWhileEnabled = await client.SubmitPasswordAsync(PortalFactory.AdminEmail, "not the password at all");
+        await using (var db = portal.CreateDbContext())
+        {
+            await db.Users.Where(u => u.Email == PortalFactory.AdminEmail).ExecuteUpdateAsync(s => s.SetProperty(u => u.IsDisabled, true));
+        }
+
+        var wrong = await client.SubmitPasswordAsync(PortalFactory.AdminEmail, "still not the password");
+        var right = await client.SubmitPasswordAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+
+        Assert.Equal(wrongWhileEnabled.Errors, wrong.Errors);
+        Assert.Equal(AccountPages.Login, right.Path);
+        Assert.Contains("This account is disabled. Ask the portal's administrators (portal-admins@operator.example) to enable it again.",
+            right.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_user_of_a_deactivated_organisation_is_told_so_only_after_the_right_password()
     {
         await using var portal = await PortalFactory.StartAsync();
