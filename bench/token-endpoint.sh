@@ -42,6 +42,7 @@ start_app() {
     --TokenService:Algorithm="$algorithm" \
     --TokenService:Issuer="$url" \
     --TokenService:RateLimit:PermitsPerSecond=0 \
+    --DataProtection:AllowUnprotectedKeys=true \
     --Serilog:MinimumLevel:Default=Warning \
     > "$work/$algorithm/app.log" 2>&1 &
   app_pid=$!

@@ -30,6 +30,7 @@ dotnet "$dll" --seed-demo --urls "$url" \
   --Database:DataDirectory="$work" \
   --TokenService:Issuer="$url" \
   --TokenService:RateLimit:PermitsPerSecond=0 \
+  --DataProtection:AllowUnprotectedKeys=true \
   --Serilog:MinimumLevel:Default=Warning \
   > "$work/app.log" 2>&1 &
 app_pid=$!

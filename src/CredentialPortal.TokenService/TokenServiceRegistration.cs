@@ -33,6 +33,10 @@ public static class TokenServiceRegistration
             // Derived from the request, the issuer would follow whatever Host header a client sends.
             .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.Issuer),
                 "TokenService:Issuer is required outside Development: set it to the public address partners use, e.g. https://credentials.example.org.")
+            // A cached client is trusted until this age when its change notice was missed (the poller was cut off
+            // from the database); past the change log's retention the notice itself may be gone.
+            .Validate(o => o.ClientCacheMaxAgeSeconds <= CredentialChangePoller.Retention.TotalSeconds,
+                $"TokenService:ClientCacheMaxAgeSeconds may not exceed the credential change log's retention ({CredentialChangePoller.Retention.TotalSeconds:0} seconds).")
             .ValidateOnStart();
         builder.Services.AddSingleton<SigningKeyStore>();
         builder.Services.AddAccessTokenAuthentication();

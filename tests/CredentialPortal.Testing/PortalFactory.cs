@@ -45,6 +45,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             ["Bootstrap:AdminPassword"] = AdminPassword,
             ["Portal:BaseUrl"] = "http://localhost",
             ["TokenService:Issuer"] = "http://localhost",
+            // The tests run as "Testing", not Development; key-ring encryption has its own tests.
+            ["DataProtection:AllowUnprotectedKeys"] = "true",
         };
         foreach (var (key, value) in settings)
         {

@@ -43,8 +43,8 @@ public static class StoreRegistration
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         // One key ring in the database: cookies, antiforgery tokens and protected signing keys made by one
-        // instance are readable by every other instance.
-        builder.Services.AddDataProtection().SetApplicationName("CredentialPortal");
+        // instance are readable by every other instance; encrypted with a certificate where one is configured.
+        builder.Services.AddDataProtection().SetApplicationName("CredentialPortal").ProtectKeyRing(builder);
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceScopeFactory>((options, scopes) => options.XmlRepository = new DatabaseXmlRepository(scopes));
 

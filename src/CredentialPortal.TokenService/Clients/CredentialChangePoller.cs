@@ -22,13 +22,17 @@ public sealed partial class CredentialChangePoller(
     : PeriodicBackgroundService(TimeSpan.FromMilliseconds(options.Value.ChangePollMilliseconds), time)
 {
     private static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
+    /// <summary>Change-log rows older than this are deleted; a cached client must be reloaded sooner.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(1);
     private const int BatchSize = 1000;
 
     private readonly HashSet<long> _seenAboveWatermark = [];
     private readonly Dictionary<long, long> _gapFirstSeen = [];
     private long? _watermark;
     private long _lastPrune;
+
+    /// <summary>The highest change-log id up to which every change has been read (null before the first poll).</summary>
+    public long? Watermark => _watermark;
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
@@ -53,8 +57,7 @@ public sealed partial class CredentialChangePoller(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (_watermark is null)
         {
-            // Everything before now is already reflected by whatever the cache will load.
-            _watermark = await db.CredentialChanges.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
+            await ReadStartingPointAsync(db, cancellationToken);
             cache.Clear();
             return;
         }
@@ -76,38 +79,46 @@ public sealed partial class CredentialChangePoller(
         await PruneAsync(db, cancellationToken);
     }
 
+    /// <summary>
+    /// Everything already in the log is reflected by what the cleared cache will load. But ids are handed out before
+    /// commit, so a change committing just after this read may carry an id below the highest one seen now: the
+    /// watermark therefore starts below the recent rows (which count as seen), and a missing id among them is waited
+    /// for like any other gap.
+    /// </summary>
+    private async Task ReadStartingPointAsync(CredentialPortalDbContext db, CancellationToken cancellationToken)
+    {
+        var cutoff = Time.GetUtcNow().UtcDateTime - GapPatience;
+        var recent = await db.CredentialChanges.Where(c => c.ChangedAt >= cutoff).Select(c => c.Id).ToListAsync(cancellationToken);
+        var settled = await db.CredentialChanges.Where(c => c.ChangedAt < cutoff).MaxAsync(c => (long?)c.Id, cancellationToken);
+        var watermark = settled ?? (recent.Count > 0 ? recent.Min() - 1 : 0);
+        _seenAboveWatermark.UnionWith(recent.Where(id => id > watermark));
+        _watermark = watermark;
+    }
+
+    /// <summary>
+    /// Moves the watermark over seen ids and over gaps older than <see cref="GapPatience"/>, up to the first gap that
+    /// is younger. Every gap up to <paramref name="highest"/> is timed from the first poll that saw past it, so a run
+    /// of rolled-back ids is written off in one step rather than one gap per patience period.
+    /// </summary>
     private void AdvanceWatermark(long highest)
     {
         var now = Time.GetTimestamp();
         var watermark = _watermark!.Value;
+        var blocked = false;
         for (var id = watermark + 1; id <= highest; id++)
         {
-            if (_seenAboveWatermark.Remove(id))
+            var settled = _seenAboveWatermark.Contains(id)
+                || (!_gapFirstSeen.TryAdd(id, now) && Time.GetElapsedTime(_gapFirstSeen[id], now) >= GapPatience);
+            blocked |= !settled;
+            if (!blocked)
             {
+                _seenAboveWatermark.Remove(id);
+                _gapFirstSeen.Remove(id);
                 watermark = id;
-                continue;
             }
-
-            if (!_gapFirstSeen.TryGetValue(id, out var since))
-            {
-                _gapFirstSeen[id] = now;
-                break;
-            }
-
-            if (Time.GetElapsedTime(since, now) < GapPatience)
-            {
-                break;
-            }
-
-            _gapFirstSeen.Remove(id);
-            watermark = id;
         }
 
         _watermark = watermark;
-        foreach (var stale in _gapFirstSeen.Keys.Where(k => k <= watermark).ToList())
-        {
-            _gapFirstSeen.Remove(stale);
-        }
     }
 
     private async Task PruneAsync(CredentialPortalDbContext db, CancellationToken cancellationToken)

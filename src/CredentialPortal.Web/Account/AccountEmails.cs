@@ -5,7 +5,7 @@ using CredentialPortal.Core.Users;
 
 namespace CredentialPortal.Web.Account;
 
-/// <summary>Invitation and password-reset emails: a one-time link, never a password.</summary>
+/// <summary>Invitation, password-reset and authenticator-reset emails: a one-time link, never a password.</summary>
 public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
 {
     public async Task SendInvitationAsync(PortalUser user, string organisationName, string invitedBy, CancellationToken cancellationToken = default)
@@ -55,6 +55,30 @@ public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
             """;
         await sender.SendAsync(new EmailMessage([user.Email!], "Reset your Manage API Credentials password", text, html,
             IdentityKey(user, LinkPurpose.PasswordReset, link)), cancellationToken);
+    }
+
+    public async Task SendAuthenticatorResetAsync(PortalUser user, string resetBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var link = await links.CreateAsync(user, LinkPurpose.AuthenticatorEnrolment);
+        var valid = Describe(links.LifetimeOf(LinkPurpose.AuthenticatorEnrolment));
+        var text = $"""
+            Hello {user.DisplayName},
+
+            {resetBy} reset the authenticator app of your Manage API Credentials account.
+            Open this link to set up a new one; you will need your password (valid for {valid}, once):
+            {link}
+
+            If you did not ask for this, tell an administrator of the portal.
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>{Encode(resetBy)} reset the authenticator app of your Manage API Credentials account.</p>
+            <p><a href="{Encode(link)}">Set up a new authenticator app</a>; you will need your password (valid for {valid}, once).</p>
+            <p>If you did not ask for this, tell an administrator of the portal.</p>
+            """;
+        await sender.SendAsync(new EmailMessage([user.Email!], "Set up your new authenticator app", text, html,
+            IdentityKey(user, LinkPurpose.AuthenticatorEnrolment, link)), cancellationToken);
     }
 
     /// <summary>

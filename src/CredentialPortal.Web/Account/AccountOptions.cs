@@ -23,6 +23,10 @@ public sealed class AccountOptions
     [Range(typeof(TimeSpan), "00:05:00", "2.00:00:00")]
     public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long the link emailed after an administrator reset someone's authenticator works. Default 72 hours.</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
+    public TimeSpan EnrolmentLinkLifetime { get; set; } = TimeSpan.FromHours(72);
+
     /// <summary>Time to enter the second factor after the password step. Default 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
     public TimeSpan SecondFactorTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -14,6 +14,9 @@ public enum LinkPurpose
 {
     Invitation,
     PasswordReset,
+
+    /// <summary>Set up a new authenticator after an administrator reset the old one.</summary>
+    AuthenticatorEnrolment,
 }
 
 public enum LinkStatus
@@ -26,7 +29,7 @@ public enum LinkStatus
 }
 
 /// <summary>
-/// One-time links for invitations and password resets. The token is encrypted with the data-protection key ring and
+/// One-time links for invitations, password resets and enrolment after an authenticator reset. The token is encrypted with the data-protection key ring and
 /// names the user, the purpose, when it was made and the user's security stamp at that moment. Using a link changes
 /// the stamp (setting a password does), so a used link fails; expiry is checked on the injected clock.
 /// </summary>
@@ -47,12 +50,21 @@ public sealed class OneTimeLinks(
         var payload = string.Join('\n', purpose.ToString(), user.Id.ToString("D"),
             time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), stamp);
         var token = WebEncoders.Base64UrlEncode(_protector.Protect(Encoding.UTF8.GetBytes(payload)));
-        var page = purpose == LinkPurpose.Invitation ? "/Account/AcceptInvitation" : "/Account/ResetPassword";
+        var page = purpose switch
+        {
+            LinkPurpose.Invitation => "/Account/AcceptInvitation",
+            LinkPurpose.PasswordReset => "/Account/ResetPassword",
+            _ => "/Account/EnrolFromLink",
+        };
         return $"{portal.Value.BaseUrl.TrimEnd('/')}{page}?user={user.Id:D}&code={token}";
     }
 
-    public TimeSpan LifetimeOf(LinkPurpose purpose) =>
-        purpose == LinkPurpose.Invitation ? account.Value.InvitationLifetime : account.Value.PasswordResetLifetime;
+    public TimeSpan LifetimeOf(LinkPurpose purpose) => purpose switch
+    {
+        LinkPurpose.Invitation => account.Value.InvitationLifetime,
+        LinkPurpose.PasswordReset => account.Value.PasswordResetLifetime,
+        _ => account.Value.EnrolmentLinkLifetime,
+    };
 
     public async Task<LinkStatus> CheckAsync(PortalUser user, LinkPurpose purpose, string? code)
     {

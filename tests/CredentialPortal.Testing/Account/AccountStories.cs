@@ -188,6 +188,6 @@ public static partial class AccountStories
         }
     }
 
-    [GeneratedRegex(@"https?://[^\s""<>]+/Account/(?<page>AcceptInvitation|ResetPassword)\?user=[0-9a-fA-F-]+&code=[A-Za-z0-9_-]+")]
+    [GeneratedRegex(@"https?://[^\s""<>]+/Account/(?<page>AcceptInvitation|ResetPassword|EnrolFromLink)\?user=[0-9a-fA-F-]+&code=[A-Za-z0-9_-]+")]
     private static partial Regex AccountLink();
 }

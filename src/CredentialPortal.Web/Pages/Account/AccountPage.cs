@@ -1,21 +1,69 @@
+using System.Globalization;
+using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Pages.Account;
 
-/// <summary>What the account pages share: the status message and safe return URLs.</summary>
+/// <summary>What the account pages share: the status and alert messages, safe return URLs, the lockout message.</summary>
 public abstract class AccountPage : PageModel
 {
     public const string GenericSignInFailure = "The email address or password is not correct.";
-    public const string LockedOutMessage =
-        "Too many failed attempts: this account is locked for a while. Try again later, or reset your password.";
+    public const string LockedOutMessage = "Too many failed attempts: this account is locked";
     public const string ThrottledMessage = "Too many attempts from here. Wait a minute and try again.";
 
     [TempData]
     public string? StatusMessage { get; set; }
 
+    /// <summary>A problem to show on the next page (after a redirect) in the error style, e.g. a lockout.</summary>
+    [TempData]
+    public string? AlertMessage { get; set; }
+
+    /// <summary>How long a lockout lasts, for messages: "15 minutes", "1 hour", "2 hours".</summary>
+    public static string Describe(TimeSpan duration) => duration switch
+    {
+        { TotalMinutes: 1 } => "1 minute",
+        { TotalHours: 1 } => "1 hour",
+        { TotalHours: > 1 } when duration.TotalHours % 1 == 0 => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalHours:0} hours"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMinutes:0} minutes"),
+    };
+
+    /// <summary>Shown when the password was wrong, whatever the state of the account (unknown, locked or disabled).</summary>
+    public static string SignInFailure(AccountOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{GenericSignInFailure} After {options.MaxFailedAttempts} failed attempts in a row an account is locked for {Describe(options.LockoutDuration)}.");
+    }
+
+    public static string LockedOut(AccountOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return $"{LockedOutMessage} for {Describe(options.LockoutDuration)}. Try again after that, or reset your password.";
+    }
+
     /// <summary>Only local paths, so that a crafted sign-in link cannot send the user elsewhere afterwards.</summary>
-    protected string SafeReturnUrl(string? returnUrl) => returnUrl is not null && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+    protected string SafeReturnUrl(string? returnUrl) => LocalOrNull(returnUrl) ?? "/";
+
+    protected string? LocalOrNull(string? returnUrl) => returnUrl is not null && Url.IsLocalUrl(returnUrl) ? returnUrl : null;
+
+    /// <summary>
+    /// Where a finished enrolment continues: the local page the person came for, else their work — Manage API
+    /// Credentials for a credential manager, the start page (with the administration) for an administrator.
+    /// </summary>
+    protected string LandingUrl(string? returnUrl) =>
+        LocalOrNull(returnUrl) ?? (ManagedApplications.IsAdministrator(User) ? "/" : "/manage-api-credentials");
+
+    /// <summary>The lockout and session settings (read from the request's services, so every page has them).</summary>
+    protected AccountOptions AccountSettings => HttpContext.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
+
+    /// <summary>The sign-in page, saying in the error style that the account is now locked and for how long.</summary>
+    protected RedirectToPageResult RedirectToLoginLockedOut()
+    {
+        AlertMessage = LockedOut(AccountSettings);
+        return RedirectToPage("Login");
+    }
 
     protected PageResult Throttled()
     {

@@ -8,8 +8,13 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Account;
 
-public sealed class ChangePasswordModel(UserManager<PortalUser> users, PortalSessions sessions, AuditLog audit, CredentialPortalDbContext db)
-    : AccountPage
+/// <summary>A new password, with the current one: a wrong current password counts like a wrong one at sign-in.</summary>
+public sealed class ChangePasswordModel(
+    UserManager<PortalUser> users,
+    PortalSessions sessions,
+    LoginThrottle throttle,
+    AuditLog audit,
+    CredentialPortalDbContext db) : AccountPage
 {
     [BindProperty, Required, DataType(DataType.Password), StringLength(PasswordRules.MaximumLength), Display(Name = "Current password")]
     public string CurrentPassword { get; set; } = "";
@@ -33,13 +38,34 @@ public sealed class ChangePasswordModel(UserManager<PortalUser> users, PortalSes
             return Page();
         }
 
+        // Otherwise a stolen session could guess the password here without limit, unlike on the sign-in page.
+        if (!throttle.TryAcquire(HttpContext, user.Email))
+        {
+            return Throttled();
+        }
+
         var result = await users.ChangePasswordAsync(user, CurrentPassword, Input.Password);
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            var actor = AuditActors.For(HttpContext, user);
+            audit.Add(AuditEventTypes.LoginFailed, actor, "wrong current password when changing the password", organisationId: user.OrganisationId);
+            if (await users.RecordFailureAsync(user))
+            {
+                audit.Add(AuditEventTypes.LoginLockedOut, actor, "password change", organisationId: user.OrganisationId);
+                await db.SaveChangesAsync();
+                await sessions.SignOutAsync();
+                return RedirectToLoginLockedOut();
+            }
+
+            await db.SaveChangesAsync();
+        }
+
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
             {
-                ModelState.AddModelError(error.Code == "PasswordMismatch" ? nameof(CurrentPassword) : "Input.Password",
-                    error.Code == "PasswordMismatch" ? "The current password is not correct." : error.Description);
+                ModelState.AddModelError(error.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? nameof(CurrentPassword) : "Input.Password",
+                    error.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? "The current password is not correct." : error.Description);
             }
 
             return Page();

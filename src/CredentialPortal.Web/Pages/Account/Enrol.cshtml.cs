@@ -36,6 +36,9 @@ public sealed class EnrolModel(
     public string GroupedKey { get; private set; } = "";
     public string QrCodeSvg { get; private set; } = "";
 
+    /// <summary>Where "continue" leads once the recovery codes are saved.</summary>
+    public string ContinueUrl { get; private set; } = "/";
+
     /// <summary>Set once enrolment succeeded: the page then shows these instead of the form.</summary>
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
 
@@ -91,11 +94,13 @@ public sealed class EnrolModel(
         }
 
         await users.SetTwoFactorEnabledAsync(user, true);
+        await users.ClearEnrolmentLinkAsync(user);
         RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
         audit.Add(AuditEventTypes.MfaEnrolled, actor, organisationId: user.OrganisationId);
         await sessions.CompleteAsync(user);
         audit.Add(AuditEventTypes.LoginSucceeded, actor, "enrolment", organisationId: user.OrganisationId);
         await db.SaveChangesAsync();
+        ContinueUrl = LandingUrl(ReturnUrl);
         // Shown in this response only (not stored for a redirect), with no-store caching.
         return Page();
     }

@@ -7,6 +7,9 @@ using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Pages.Account;
 
@@ -17,7 +20,8 @@ public sealed class LoginModel(
     PortalSessions sessions,
     LoginThrottle throttle,
     AuditLog audit,
-    CredentialPortalDbContext db) : AccountPage
+    CredentialPortalDbContext db,
+    IOptions<PortalOptions> portal) : AccountPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -58,37 +62,50 @@ public sealed class LoginModel(
         }
 
         var user = await users.FindByEmailAsync(Input.Email);
+        var passwordCorrect = await users.IsPasswordCorrectAsync(user, Input.Password);
         if (user is null)
         {
             audit.Add(AuditEventTypes.LoginFailed, AuditActors.Anonymous(HttpContext, Input.Email), "unknown email address");
-            await db.SaveChangesAsync();
-            ModelState.AddModelError("", GenericSignInFailure);
-            return Page();
+            return await FailedAsync();
         }
 
         // Lockout counting is done here rather than by the sign-in manager, so that parallel attempts all count.
-        var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: false);
+        // Without the right password every account state gets the same answer: neither its existence nor whether
+        // it is locked or disabled can be learned by guessing.
         var actor = AuditActors.For(HttpContext, user);
-        if (result == Microsoft.AspNetCore.Identity.SignInResult.Failed && await users.RecordFailureAsync(user))
+        var lockedOut = await users.IsLockedOutAsync(user);
+        if (!passwordCorrect)
         {
-            audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password", organisationId: user.OrganisationId);
-            result = Microsoft.AspNetCore.Identity.SignInResult.LockedOut;
+            audit.Add(AuditEventTypes.LoginFailed, actor, lockedOut ? "wrong password, account locked" : "wrong password", organisationId: user.OrganisationId);
+            if (!lockedOut && await users.RecordFailureAsync(user))
+            {
+                audit.Add(AuditEventTypes.LoginLockedOut, actor, "password step", organisationId: user.OrganisationId);
+            }
+
+            return await FailedAsync();
         }
 
-        if (result.IsLockedOut)
+        if (!await signIn.CanSignInAsync(user))
         {
-            audit.Add(AuditEventTypes.LoginLockedOut, actor, "password step", organisationId: user.OrganisationId);
+            // Only someone who knows the password learns that the account is disabled, and whom to ask.
+            audit.Add(AuditEventTypes.LoginFailed, actor, "account disabled", organisationId: user.OrganisationId);
             await db.SaveChangesAsync();
-            ModelState.AddModelError("", LockedOutMessage);
+            ModelState.AddModelError("", await DisabledMessageAsync(user));
             return Page();
         }
 
-        if (!result.Succeeded)
+        if (lockedOut)
         {
-            audit.Add(AuditEventTypes.LoginFailed, actor, result.IsNotAllowed ? "account disabled" : "wrong password",
-                organisationId: user.OrganisationId);
+            // The same answer as a wrong password, so that a locked account cannot be used to test passwords.
+            audit.Add(AuditEventTypes.LoginLockedOut, actor, "password step", organisationId: user.OrganisationId);
+            return await FailedAsync();
+        }
+
+        if (!user.TwoFactorEnabled && await users.NeedsEnrolmentLinkAsync(user))
+        {
+            audit.Add(AuditEventTypes.LoginFailed, actor, "authenticator reset: enrolment needs the emailed link", organisationId: user.OrganisationId);
             await db.SaveChangesAsync();
-            ModelState.AddModelError("", GenericSignInFailure);
+            ModelState.AddModelError("", EnrolmentLinkNeeded);
             return Page();
         }
 
@@ -103,8 +120,29 @@ public sealed class LoginModel(
         return RedirectToSecondStep(user);
     }
 
+    public const string EnrolmentLinkNeeded =
+        "An administrator reset your authenticator. To set up a new one, open the link in the email we sent you about it. " +
+        "If the link has expired, ask an administrator to reset your authenticator again.";
+
+    private async Task<PageResult> FailedAsync()
+    {
+        await db.SaveChangesAsync();
+        ModelState.AddModelError("", SignInFailure(AccountSettings));
+        return Page();
+    }
+
+    private async Task<string> DisabledMessageAsync(PortalUser user)
+    {
+        var whom = portal.Value.AdministratorsEmail is { Length: > 0 } email
+            ? $"the portal's administrators ({email.Trim()})"
+            : "an administrator of the portal";
+        return user.IsDisabled || await db.Organisations.AnyAsync(o => o.Id == user.OrganisationId && o.IsActive)
+            ? $"This account is disabled. Ask {whom} to enable it again."
+            : $"Your organisation's access to the portal is deactivated. Ask {whom} about it.";
+    }
+
     private RedirectToPageResult RedirectToSecondStep(PortalUser user) =>
         user.TwoFactorEnabled
-            ? RedirectToPage("LoginWithCode", new { returnUrl = SafeReturnUrl(ReturnUrl) })
-            : RedirectToPage("Enrol", new { returnUrl = SafeReturnUrl(ReturnUrl) });
+            ? RedirectToPage("LoginWithCode", new { returnUrl = LocalOrNull(ReturnUrl) })
+            : RedirectToPage("Enrol", new { returnUrl = LocalOrNull(ReturnUrl) });
 }

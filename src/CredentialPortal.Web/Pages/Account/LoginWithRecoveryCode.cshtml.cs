@@ -25,7 +25,7 @@ public sealed class LoginWithRecoveryCodeModel(
     protected override async Task<(bool, string, string)> VerifyAsync(PortalUser user, AuditActor actor)
     {
         // Each code works once: Identity removes it; the user's concurrency stamp settles two racing redemptions.
-        var result = await Users.RedeemTwoFactorRecoveryCodeAsync(user, Code.Replace(" ", "", StringComparison.Ordinal).Trim());
+        var result = await Users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode.Normalise(Code));
         if (!result.Succeeded)
         {
             return (false, AuditEventTypes.MfaFailed, "That recovery code is not valid (each code works only once).");

@@ -15,6 +15,7 @@ namespace CredentialPortal.Web.Pages.Account;
 public sealed class ResetAuthenticatorModel(
     UserManager<PortalUser> users,
     PortalSessions sessions,
+    LoginThrottle throttle,
     AuditLog audit,
     CredentialPortalDbContext db) : AccountPage
 {
@@ -37,6 +38,11 @@ public sealed class ResetAuthenticatorModel(
             return Page();
         }
 
+        if (!throttle.TryAcquire(HttpContext, user.Email))
+        {
+            return Throttled();
+        }
+
         var actor = AuditActors.For(HttpContext, user);
         if (!await users.CheckPasswordAsync(user, Password))
         {
@@ -46,8 +52,7 @@ public sealed class ResetAuthenticatorModel(
                 audit.Add(AuditEventTypes.LoginLockedOut, actor, "authenticator reset", organisationId: user.OrganisationId);
                 await db.SaveChangesAsync();
                 await sessions.SignOutAsync();
-                StatusMessage = LockedOutMessage;
-                return RedirectToPage("Login");
+                return RedirectToLoginLockedOut();
             }
 
             await db.SaveChangesAsync();

@@ -92,7 +92,6 @@ public abstract class SecondFactorPage(
         audit.Add(AuditEventTypes.LoginLockedOut, actor, Method, organisationId: user.OrganisationId);
         await db.SaveChangesAsync();
         await sessions.SignOutAsync();
-        StatusMessage = LockedOutMessage;
-        return RedirectToPage("Login");
+        return RedirectToLoginLockedOut();
     }
 }

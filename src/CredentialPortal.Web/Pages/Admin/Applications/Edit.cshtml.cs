@@ -186,6 +186,9 @@ public sealed class EditModel(
 
         var now = Now;
         var isNew = application is null;
+        // The change and its change-log row commit together: a change without its row would stay invisible to the
+        // token service's caches (a new application needs the first save for its id).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (application is null)
         {
             application = new Application
@@ -224,6 +227,7 @@ public sealed class EditModel(
             $"resource server {(application.IsResourceServer ? "on" : "off")}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         if (isNew && Input.CreateFirstSecret)
         {

@@ -133,13 +133,25 @@ public sealed class IndexModel(
 
     public Task<IActionResult> OnPostResetMfaAsync(CancellationToken cancellationToken) => ActAsync(async (user, actor) =>
     {
-        // Without a key the next sign-in starts enrolment again; the new stamp ends every open session.
+        // The new stamp ends every open session and any earlier enrolment link. The password alone no longer leads
+        // to enrolment: the person needs the link emailed now (a reset again sends a fresh one).
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
         await users.UpdateSecurityStampAsync(user);
+        await users.RequireEnrolmentLinkAsync(user);
         audit.Add(AuditEventTypes.MfaReset, actor, $"{user.Email}, by an administrator", organisationId: user.OrganisationId);
-        return $"The authenticator of {user.Email} is reset: they enrol a new one at their next sign-in.";
+        try
+        {
+            await emails.SendAuthenticatorResetAsync(user, actor.Name, cancellationToken);
+        }
+        catch (EmailDeliveryException ex)
+        {
+            logger.LogError(ex, "Could not send the authenticator reset link to user {UserId}", user.Id);
+            return $"The authenticator of {user.Email} is reset, but the email with their enrolment link could not be sent ({ex.Message}). Reset it again to resend.";
+        }
+
+        return $"The authenticator of {user.Email} is reset: they were emailed a link to set up a new one.";
     }, cancellationToken);
 
     public Task<IActionResult> OnPostMakeAdministratorAsync(CancellationToken cancellationToken) => ActAsync(async (user, actor) =>
