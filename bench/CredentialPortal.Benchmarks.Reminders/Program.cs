@@ -14,6 +14,13 @@ using Microsoft.Extensions.Logging;
 //   1. the due-window query of a first pass (nothing claimed yet): ReminderPass.FindDueAsync, cold and warm;
 //   2. a steady-state pass (every due slot already delivered): ReminderPass.RunAsync, which finds nothing to do.
 // Target (ENGINEERING.md §5): the query part <= 5 s, constant memory.
+// "seed-reminders {provider} {connection string} {count}" instead seeds due reminders for bench/outbox-crash.sh.
+if (args is ["seed-reminders", var seedProvider, var seedConnection, var seedCount])
+{
+    await ReminderSeed.RunAsync(Enum.Parse<DatabaseProvider>(seedProvider), seedConnection, int.Parse(seedCount, CultureInfo.InvariantCulture));
+    return;
+}
+
 var secrets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 const int SecretsPerApplication = 10;
 var folder = Path.Combine(Path.GetTempPath(), "credentialportal-bench-" + Guid.NewGuid().ToString("N"));

@@ -158,7 +158,7 @@ public sealed class LinkTests
         Assert.NotEqual(AccountPages.Enrol, page.Path);
     }
 
-    private static async Task<HtmlPage> RequestResetAsync(PortalClient client, string email)
+    internal static async Task<HtmlPage> RequestResetAsync(PortalClient client, string email)
     {
         var form = await client.GetAsync("/Account/ForgotPassword");
         return await client.SubmitAsync(form, new Dictionary<string, string> { ["Email"] = email });

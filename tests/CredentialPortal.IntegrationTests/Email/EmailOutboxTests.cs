@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.IntegrationTests.Account;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Web.Pages.Account;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
@@ -84,6 +86,30 @@ public sealed partial class EmailOutboxTests
         var sent = Assert.Single(await NotificationsAsync(portal));
         Assert.Equal((OutboxEmailStatus.Sent, 2), (sent.Status, sent.Attempts));
         Assert.Equal("", sent.TextBody + sent.HtmlBody);
+    }
+
+    [Fact]
+    public async Task Smtp_that_never_answers_does_not_hold_up_a_portal_post_and_the_reset_link_is_delivered_later()
+    {
+        await using var smtp = SmtpTestServer.Silent();
+        await using var portal = await PortalFactory.StartAsync(settings: Smtp(smtp.Port));
+        using var client = new PortalClient(portal);
+        var before = portal.Time.GetUtcNow();
+
+        var answer = await LinkTests.RequestResetAsync(client, PortalFactory.AdminEmail);
+        await smtp.Connected.WaitAsync(Token);
+
+        Assert.Contains(ForgotPasswordModel.SentMessage, answer.Text, StringComparison.Ordinal);
+        Assert.Equal(before, portal.Time.GetUtcNow());
+        Assert.Empty(smtp.Messages);
+
+        smtp.StartAnswering();
+        portal.Time.Advance(TimeSpan.FromSeconds(5));
+        await portal.RunNextPassAsync<OutboxSender>();
+        portal.Time.Advance(TimeSpan.FromMinutes(1));
+        await portal.RunNextPassAsync<OutboxSender>();
+
+        Assert.Contains("/Account/ResetPassword", Assert.Single(smtp.Messages), StringComparison.Ordinal);
     }
 
     [Fact]
