@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.IntegrationTests.Account;
@@ -110,6 +111,28 @@ public sealed partial class EmailOutboxTests
         await portal.RunNextPassAsync<OutboxSender>();
 
         Assert.Contains("/Account/ResetPassword", Assert.Single(smtp.Messages), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_while_the_server_hangs_releases_the_lease_at_once()
+    {
+        await using var smtp = SmtpTestServer.Silent();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Smtp(smtp.Port);
+        settings["ConnectionStrings:CredentialPortal"] = database.ConnectionString;
+        await using (var portal = await PortalFactory.StartAsync(settings: settings))
+        {
+            using var http = portal.CreateClient();
+            var (clientId, token) = await CallerWithManagerAsync(portal, http);
+            using var created = await CreateAsync(http, clientId, token, "Shutdown", Date(portal, 90));
+            await smtp.Connected.WaitAsync(Token);
+            Assert.NotNull(Assert.Single(await NotificationsAsync(portal)).ClaimedBy);
+        }
+
+        // The host stopped mid-send: the email is free for any instance now, not after the 5-minute lease.
+        await using var db = StoreRegistration.CreateStandaloneContext(DatabaseProvider.Sqlite, database.ConnectionString);
+        var email = await db.OutboxEmails.SingleAsync(e => e.Kind == OutboxEmailKind.SecurityNotification, Token);
+        Assert.Equal((OutboxEmailStatus.Pending, null, null, 0), (email.Status, email.ClaimedBy, email.ClaimedUntil, email.Attempts));
     }
 
     [Fact]
