@@ -265,8 +265,8 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Recipients")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
 
                     b.Property<int?>("SecretId")
                         .HasColumnType("integer");

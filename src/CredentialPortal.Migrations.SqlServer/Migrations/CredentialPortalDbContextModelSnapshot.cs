@@ -264,8 +264,8 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.Property<string>("Recipients")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("nvarchar(4000)");
+                        .HasMaxLength(16000)
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<int?>("SecretId")
                         .HasColumnType("int");

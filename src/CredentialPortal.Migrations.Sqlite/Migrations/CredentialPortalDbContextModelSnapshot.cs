@@ -247,7 +247,7 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Recipients")
                         .IsRequired()
-                        .HasMaxLength(4000)
+                        .HasMaxLength(16000)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("SecretId")

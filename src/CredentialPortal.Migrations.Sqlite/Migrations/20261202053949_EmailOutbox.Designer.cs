@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CredentialPortal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(CredentialPortalDbContext))]
-    [Migration("20261202044952_EmailOutbox")]
+    [Migration("20261202053949_EmailOutbox")]
     partial class EmailOutbox
     {
         /// <inheritdoc />
@@ -250,7 +250,7 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Recipients")
                         .IsRequired()
-                        .HasMaxLength(4000)
+                        .HasMaxLength(16000)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("SecretId")

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CredentialPortal.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(CredentialPortalDbContext))]
-    [Migration("20261202045007_EmailOutbox")]
+    [Migration("20261202054057_EmailOutbox")]
     partial class EmailOutbox
     {
         /// <inheritdoc />
@@ -268,8 +268,8 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Recipients")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
 
                     b.Property<int?>("SecretId")
                         .HasColumnType("integer");

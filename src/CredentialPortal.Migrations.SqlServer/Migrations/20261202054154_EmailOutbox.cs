@@ -22,7 +22,7 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .Annotation("SqlServer:Identity", "1, 1"),
                     Kind = table.Column<int>(type: "int", nullable: false),
                     IdentityKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Recipients = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    Recipients = table.Column<string>(type: "nvarchar(max)", maxLength: 16000, nullable: false),
                     Subject = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
                     TextBody = table.Column<string>(type: "nvarchar(max)", maxLength: 32000, nullable: false),
                     HtmlBody = table.Column<string>(type: "nvarchar(max)", maxLength: 32000, nullable: false),

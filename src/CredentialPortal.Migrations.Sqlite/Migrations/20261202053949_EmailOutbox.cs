@@ -22,7 +22,7 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     Kind = table.Column<int>(type: "INTEGER", nullable: false),
                     IdentityKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Recipients = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Recipients = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: false),
                     Subject = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     TextBody = table.Column<string>(type: "TEXT", maxLength: 32000, nullable: false),
                     HtmlBody = table.Column<string>(type: "TEXT", maxLength: 32000, nullable: false),

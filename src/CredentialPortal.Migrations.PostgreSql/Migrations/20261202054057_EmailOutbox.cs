@@ -23,7 +23,7 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     Kind = table.Column<int>(type: "integer", nullable: false),
                     IdentityKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Recipients = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Recipients = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: false),
                     Subject = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     TextBody = table.Column<string>(type: "character varying(32000)", maxLength: 32000, nullable: false),
                     HtmlBody = table.Column<string>(type: "character varying(32000)", maxLength: 32000, nullable: false),

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CredentialPortal.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(CredentialPortalDbContext))]
-    [Migration("20261202045019_EmailOutbox")]
+    [Migration("20261202054154_EmailOutbox")]
     partial class EmailOutbox
     {
         /// <inheritdoc />
@@ -267,8 +267,8 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.Property<string>("Recipients")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("nvarchar(4000)");
+                        .HasMaxLength(16000)
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<int?>("SecretId")
                         .HasColumnType("int");
