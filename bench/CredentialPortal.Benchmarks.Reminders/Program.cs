@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email;
 using CredentialPortal.Reminders;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +14,13 @@ using Microsoft.Extensions.Logging;
 //   1. the due-window query of a first pass (nothing claimed yet): ReminderPass.FindDueAsync, cold and warm;
 //   2. a steady-state pass (every due slot already delivered): ReminderPass.RunAsync, which finds nothing to do.
 // Target (ENGINEERING.md §5): the query part <= 5 s, constant memory.
+// "seed-reminders {provider} {connection string} {count}" instead seeds due reminders for bench/outbox-crash.sh.
+if (args is ["seed-reminders", var seedProvider, var seedConnection, var seedCount])
+{
+    await ReminderSeed.RunAsync(Enum.Parse<DatabaseProvider>(seedProvider), seedConnection, int.Parse(seedCount, CultureInfo.InvariantCulture));
+    return;
+}
+
 var secrets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 const int SecretsPerApplication = 10;
 var folder = Path.Combine(Path.GetTempPath(), "credentialportal-bench-" + Guid.NewGuid().ToString("N"));
@@ -25,7 +31,6 @@ var now = DateTime.UtcNow;
 var services = StoreRegistration.AddDbContext(new ServiceCollection(), DatabaseProvider.Sqlite, connectionString)
     .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
     .AddSingleton(TimeProvider.System)
-    .AddSingleton<IEmailSender, DiscardingEmailSender>()
     .AddSingleton<ReminderPass>();
 services.AddOptions<ReminderOptions>();
 services.AddOptions<PortalOptions>();
@@ -51,8 +56,8 @@ try
 
     // Steady state: every due slot delivered earlier, as after the first pass.
     await MarkDueAsDeliveredAsync(pass, connectionString, now);
-    await MeasureAsync("steady-state pass (query + send phase, nothing to do)", async () => (await pass.RunAsync()).Claimed);
-    await MeasureAsync("steady-state pass again", async () => (await pass.RunAsync()).Claimed);
+    await MeasureAsync("steady-state pass (query + send phase, nothing to do)", async () => await pass.RunAsync());
+    await MeasureAsync("steady-state pass again", async () => await pass.RunAsync());
     using var process = Process.GetCurrentProcess();
     Console.WriteLine($"process peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB (includes SQLite's page cache and the bulk fill)");
     Console.WriteLine($"target: query part <= 5 s; first-pass query took {cold.TotalSeconds:F2} s");
@@ -161,17 +166,18 @@ static async Task MarkDueAsDeliveredAsync(ReminderPass pass, string connectionSt
     await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
     await using var insert = connection.CreateCommand();
     insert.CommandText = """
-        INSERT INTO "ReminderDeliveries" ("SecretId", "Slot", "Status", "CreatedAt", "Attempts", "NextAttemptAt", "SentAt")
-        VALUES ($secretId, $slot, 1, $now, 1, $now, $now)
+        INSERT INTO "OutboxEmails" ("Kind", "IdentityKey", "Recipients", "Subject", "TextBody", "HtmlBody", "Status", "CreatedAt",
+            "Attempts", "NextAttemptAt", "SentAt", "SecretId")
+        VALUES (4, $key, 'bench@example.org', 'reminder', '', '', 1, $now, 1, $now, $now, $secretId)
         """;
     var secretId = insert.Parameters.Add("$secretId", SqliteType.Integer);
-    var slot = insert.Parameters.Add("$slot", SqliteType.Text);
+    var key = insert.Parameters.Add("$key", SqliteType.Text);
     insert.Parameters.AddWithValue("$now", now);
     insert.Prepare();
     await foreach (var due in pass.FindDueAsync(now))
     {
         secretId.Value = due.SecretId;
-        slot.Value = due.Slot.Name;
+        key.Value = ReminderEmail.IdentityKey(due.SecretId, due.Slot);
         await insert.ExecuteNonQueryAsync();
     }
 
@@ -186,10 +192,4 @@ internal static class Memory
     public static void Reset() => PeakBytes = GC.GetTotalMemory(forceFullCollection: false);
 
     public static void Sample() => PeakBytes = Math.Max(PeakBytes, GC.GetTotalMemory(forceFullCollection: false));
-}
-
-/// <summary>The benchmark measures the database side; nothing is sent.</summary>
-internal sealed class DiscardingEmailSender : IEmailSender
-{
-    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -23,13 +23,30 @@ public static class ReminderEmail
 {
     public const string PortalPath = "/manage-api-credentials";
 
+    private const string KeyPrefix = "reminder/";
+
     public static EmailMessage Compose(ReminderEmailModel model, IReadOnlyList<string> to)
     {
         ArgumentNullException.ThrowIfNull(model);
         var content = new Content(model);
-        // One reminder per secret and slot: a retry of it is the same email.
-        var identityKey = string.Create(CultureInfo.InvariantCulture, $"reminder/{model.SecretId}/{model.Slot.Name}");
-        return new EmailMessage(to, content.Subject, content.Text(), content.Html(), identityKey);
+        return new EmailMessage(to, content.Subject, content.Text(), content.Html(), IdentityKey(model.SecretId, model.Slot));
+    }
+
+    /// <summary>
+    /// One reminder per secret and slot: the outbox's unique identity key, so inserting the email claims the slot (once,
+    /// however many instances try), and a retry of it is the same email (the same Message-ID).
+    /// </summary>
+    public static string IdentityKey(int secretId, ReminderSlot slot) =>
+        string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{secretId}/{slot.Name}");
+
+    public static bool TryParseIdentityKey(string? key, out int secretId, out ReminderSlot slot)
+    {
+        secretId = 0;
+        slot = default;
+        var parts = key?.Split('/');
+        return parts is [_, var id, var name] && key!.StartsWith(KeyPrefix, StringComparison.Ordinal)
+            && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out secretId)
+            && ReminderSlot.TryParse(name, out slot);
     }
 
     public static string PortalLink(string baseUrl)

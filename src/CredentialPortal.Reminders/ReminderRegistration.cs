@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Email.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -18,6 +19,7 @@ public static class ReminderRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ReminderPass>();
+        builder.Services.AddSingleton<IOutboxDeliveryCheck, ReminderStillDue>();
         builder.Services.AddHostedService<ReminderService>();
         return builder;
     }

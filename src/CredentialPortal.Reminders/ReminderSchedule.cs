@@ -4,7 +4,7 @@ namespace CredentialPortal.Reminders;
 
 /// <summary>
 /// One reminder of a secret: <c>42d</c>, <c>21d</c>, <c>7d</c> (the weekly ones), <c>6d</c> … <c>0d</c> (daily in
-/// the last week) or <c>expired</c> (the final notice). Stored as <see cref="Core.Reminders.ReminderDelivery.Slot"/>.
+/// the last week) or <c>expired</c> (the final notice). Part of the reminder email's identity key (<see cref="ReminderEmail.IdentityKey"/>).
 /// </summary>
 public readonly record struct ReminderSlot
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Reminders;
 
-/// <summary>Runs a <see cref="ReminderPass"/> at start-up and then every <see cref="ReminderOptions.Interval"/>.</summary>
+/// <summary>Runs a <see cref="ReminderPass"/> at start-up and then every <see cref="ReminderOptions.Interval"/>; the email outbox delivers.</summary>
 public sealed partial class ReminderService(
     ReminderPass pass,
     IOptions<ReminderOptions> options,
@@ -26,10 +26,10 @@ public sealed partial class ReminderService(
     {
         try
         {
-            var result = await pass.RunAsync(cancellationToken);
-            if (result is not { Claimed: 0, Sent: 0, Retrying: 0, Failed: 0, Dropped: 0 })
+            var claimed = await pass.RunAsync(cancellationToken);
+            if (claimed > 0)
             {
-                LogPass(result.Claimed, result.Sent, result.Retrying, result.Failed, result.Dropped);
+                LogPass(claimed);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -42,8 +42,8 @@ public sealed partial class ReminderService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder service is switched off (Reminders:Enabled=false)")]
     private partial void LogDisabled();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder pass: {Claimed} claimed, {Sent} sent, {Retrying} retrying, {Failed} failed, {Dropped} dropped")]
-    private partial void LogPass(int claimed, int sent, int retrying, int failed, int dropped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder pass: {Claimed} reminder(s) queued in the email outbox")]
+    private partial void LogPass(int claimed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reminder pass failed; the next pass retries")]
     private partial void LogPassFailed(Exception ex);

@@ -7,28 +7,30 @@ namespace CredentialPortal.Testing;
 /// <summary>
 /// A minimal SMTP server on a loopback port for tests: speaks enough RFC 5321 (and AUTH PLAIN) for MailKit, records
 /// every accepted message, and can be told to refuse the next messages with a 4xx or 5xx reply. <see cref="Silent"/>
-/// makes one that accepts connections and never says a word, like a hung server.
+/// makes one that accepts connections and never says a word, like a hung server, until <see cref="StartAnswering"/>.
+/// <see cref="OnPort"/> starts one on a port chosen earlier, e.g. one where nothing listened while "the server was down".
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _messages = [];
     private readonly Queue<string> _refusals = new();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly bool _silent;
+    private volatile bool _silent;
     private readonly string? _credentials;
     private readonly Task _accepting;
 
     /// <param name="userName">With a user name, the server offers AUTH PLAIN and accepts only this user and <paramref name="password"/>.</param>
     /// <param name="password">The password of <paramref name="userName"/>.</param>
     public SmtpTestServer(string? userName = null, string? password = null)
-        : this(silent: false, userName is null ? null : $"\0{userName}\0{password}")
+        : this(silent: false, userName is null ? null : $"\0{userName}\0{password}", port: 0)
     {
     }
 
-    private SmtpTestServer(bool silent, string? credentials)
+    private SmtpTestServer(bool silent, string? credentials, int port)
     {
+        _listener = new TcpListener(IPAddress.Loopback, port);
         _silent = silent;
         _credentials = credentials;
         _listener.Start();
@@ -36,7 +38,23 @@ public sealed class SmtpTestServer : IAsyncDisposable
     }
 
     /// <summary>A server that accepts the TCP connection and then never answers.</summary>
-    public static SmtpTestServer Silent() => new(silent: true, credentials: null);
+    public static SmtpTestServer Silent() => new(silent: true, credentials: null, port: 0);
+
+    /// <summary>A normal server on <paramref name="port"/>.</summary>
+    public static SmtpTestServer OnPort(int port) => new(silent: false, credentials: null, port);
+
+    /// <summary>A loopback port where nothing listens (now): connecting to it is refused, as to a mail server that is down.</summary>
+    public static int UnusedPort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>A silent server answers the connections it accepts from now on; those already hanging stay silent.</summary>
+    public void StartAnswering() => _silent = false;
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 

@@ -54,5 +54,7 @@ public static class AuditEventTypes
     public const string SecretEnabled = "secret.enabled";
     public const string SecretDeleted = "secret.deleted";
     public const string TokenAuthenticationFailed = "token.authentication-failed";
-    public const string ReminderFailed = "reminder.failed";
+    public const string NotificationQueued = "notification.queued";
+    public const string NotificationDelivered = "notification.delivered";
+    public const string EmailFailed = "email.failed";
 }

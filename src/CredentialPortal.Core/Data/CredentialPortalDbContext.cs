@@ -2,7 +2,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.DataProtection;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Reminders;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Signing;
 using CredentialPortal.Core.Users;
@@ -28,7 +28,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<CredentialManagerAssignment> CredentialManagers => Set<CredentialManagerAssignment>();
     public DbSet<CredentialChange> CredentialChanges => Set<CredentialChange>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
-    public DbSet<ReminderDelivery> ReminderDeliveries => Set<ReminderDelivery>();
+    public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -104,13 +104,18 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             e.HasIndex(x => new { x.EventType, x.OccurredAt });
         });
 
-        builder.Entity<ReminderDelivery>(r =>
+        builder.Entity<OutboxEmail>(e =>
         {
-            r.Property(x => x.Slot).HasMaxLength(ReminderDelivery.MaxSlotLength);
-            r.Property(x => x.LastError).HasMaxLength(2000);
-            r.HasIndex(x => new { x.SecretId, x.Slot }).IsUnique();
-            r.HasIndex(x => new { x.Status, x.NextAttemptAt });
-            r.HasOne<ClientSecret>().WithMany().HasForeignKey(x => x.SecretId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.IdentityKey).HasMaxLength(OutboxEmail.MaxIdentityKeyLength);
+            e.Property(x => x.Recipients).HasMaxLength(OutboxEmail.MaxRecipientsLength);
+            e.Property(x => x.Subject).HasMaxLength(1000);
+            e.Property(x => x.TextBody).HasMaxLength(OutboxEmail.MaxBodyLength);
+            e.Property(x => x.HtmlBody).HasMaxLength(OutboxEmail.MaxBodyLength);
+            e.Property(x => x.LastError).HasMaxLength(2000);
+            // An event is queued once: the reminders claim each (secret, slot) by inserting its key.
+            e.HasIndex(x => x.IdentityKey).IsUnique();
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            e.HasIndex(x => new { x.SecretId, x.Kind });
         });
 
         builder.Entity<SigningKey>(k =>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Sockets;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
@@ -23,12 +24,41 @@ public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext
             }
 
             logger.LogInformation("Applying migrations {Migrations}", pending);
-            await db.Database.MigrateAsync(cancellationToken);
+            await ApplyAsync(cancellationToken);
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
             throw new ConfigurationException("ConnectionStrings:" + DatabaseOptions.ConnectionStringName,
                 $"cannot reach the database ({FirstLine(ex)})", ex);
+        }
+    }
+
+    /// <summary>
+    /// Several instances may start at once. EF's migration lock is held per migration transaction, so with more than
+    /// one pending migration a second instance can start one the first has just applied and fail on it. Such a
+    /// failure is settled by looking again: what another instance applied is done; what is still pending is retried.
+    /// </summary>
+    private async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+                return;
+            }
+            catch (DbException ex) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            {
+                await using var check = await contextFactory.CreateDbContextAsync(cancellationToken);
+                if (!(await check.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+                {
+                    logger.LogInformation("Another instance applied the migrations meanwhile");
+                    return;
+                }
+
+                logger.LogWarning(ex, "Applying migrations collided with another instance (attempt {Attempt}); retrying", attempt);
+            }
         }
     }
 

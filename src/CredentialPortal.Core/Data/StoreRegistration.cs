@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
@@ -62,7 +64,12 @@ public static class StoreRegistration
     public static IServiceCollection AddDbContext(IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
         services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
-        return services.AddDbContextFactory<CredentialPortalDbContext>(options => Configure(options, provider, connectionString));
+        services.TryAddSingleton<OutboxWakeUp>();
+        return services.AddDbContextFactory<CredentialPortalDbContext>((provided, options) =>
+        {
+            Configure(options, provider, connectionString);
+            options.AddInterceptors(provided.GetRequiredService<OutboxWakeUp>());
+        });
     }
 
     /// <summary>A context outside any host (design time, schema tests), with the same model as the app's.</summary>

@@ -14,8 +14,10 @@ public interface IEmailSender
     /// Hands the message to the mail server (or writes it to the pickup directory) within <c>Email:Smtp:TimeoutMilliseconds</c>.
     /// Throws <see cref="EmailDeliveryException"/> when that fails, so the caller can retry; nothing is dropped silently.
     /// Cancelling <paramref name="cancellationToken"/> ends the attempt at once with an <see cref="OperationCanceledException"/>.
+    /// <paramref name="accepted"/> runs the moment the server has accepted the message (before the SMTP QUIT), so the caller
+    /// can record the delivery while the window for a crash that would repeat it is smallest; its exceptions propagate as they are.
     /// </summary>
-    Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
+    Task SendAsync(EmailMessage message, Func<Task>? accepted = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A message could not be handed over. <see cref="IsTransient"/> says whether a retry may succeed.</summary>

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Email.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -7,8 +8,10 @@ namespace CredentialPortal.Core.Email;
 public static class EmailRegistration
 {
     /// <summary>
-    /// Registers <see cref="IEmailSender"/> with the options of section <c>Email</c>, checked at start-up. Without an
-    /// SMTP host, mail goes to <c>Email:PickupDirectory</c>, by default a <c>mail</c> folder in <paramref name="dataDirectory"/>.
+    /// Registers <see cref="IEmailSender"/> with the options of section <c>Email</c>, checked at start-up, and the email
+    /// outbox every email goes through: <see cref="EmailOutbox"/> to queue, <see cref="OutboxSender"/> to deliver
+    /// (section <c>Email:Outbox</c>). Without an SMTP host, mail goes to <c>Email:PickupDirectory</c>, by default a
+    /// <c>mail</c> folder in <paramref name="dataDirectory"/>.
     /// </summary>
     public static IHostApplicationBuilder AddEmail(this IHostApplicationBuilder builder, string dataDirectory)
     {
@@ -26,6 +29,13 @@ public static class EmailRegistration
                 "Email:Smtp:TimeoutMilliseconds must be between 1000 and 600000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        builder.Services.AddOptions<OutboxOptions>()
+            .BindConfiguration(OutboxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddScoped<EmailOutbox>();
+        builder.Services.AddSingleton<OutboxPass>();
+        builder.Services.AddHostedService<OutboxSender>();
         return builder;
     }
 }

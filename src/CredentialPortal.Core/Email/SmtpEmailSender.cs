@@ -25,23 +25,24 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
     private DateTimeOffset _lastFileStamp;
     private long _fileCounter;
 
-    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+    public async Task SendAsync(EmailMessage message, Func<Task>? accepted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var timeout = TimeSpan.FromMilliseconds(_options.Smtp.TimeoutMilliseconds);
         // The timer runs on the injected clock, so tests can expire it without waiting.
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        using var client = string.IsNullOrWhiteSpace(_options.Smtp.Host) ? null : new SmtpClient { Timeout = _options.Smtp.TimeoutMilliseconds };
         try
         {
             var mime = Build(message, out var messageIdHash);
-            if (string.IsNullOrWhiteSpace(_options.Smtp.Host))
+            if (client is null)
             {
                 await WriteToPickupDirectoryAsync(mime, messageIdHash, linked.Token);
             }
             else
             {
-                await SendOverSmtpAsync(_options.Smtp.Host, mime, linked.Token);
+                await SendOverSmtpAsync(client, _options.Smtp.Host!, mime, linked.Token);
             }
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -83,6 +84,15 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
         }
 
         LogHandedOver(message.Subject, message.To.Count);
+        if (accepted is not null)
+        {
+            await accepted();
+        }
+
+        if (client is not null)
+        {
+            await QuitAsync(client, linked.Token);
+        }
     }
 
     private MimeMessage Build(EmailMessage message, out string messageIdHash)
@@ -116,10 +126,9 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(input)));
     }
 
-    private async Task SendOverSmtpAsync(string host, MimeMessage mime, CancellationToken cancellationToken)
+    private async Task SendOverSmtpAsync(SmtpClient client, string host, MimeMessage mime, CancellationToken cancellationToken)
     {
         var smtp = _options.Smtp;
-        using var client = new SmtpClient { Timeout = smtp.TimeoutMilliseconds };
         await client.ConnectAsync(host, smtp.Port, smtp.Security, cancellationToken);
         if (!string.IsNullOrEmpty(smtp.UserName))
         {
@@ -127,6 +136,10 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
         }
 
         await client.SendAsync(mime, cancellationToken);
+    }
+
+    private async Task QuitAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
         try
         {
             await client.DisconnectAsync(quit: true, cancellationToken);

@@ -5,7 +5,7 @@ namespace CredentialPortal.Core.Hosting;
 /// <summary>
 /// Background work done in passes on timers of the injected <see cref="TimeProvider"/>: a pass at start-up (unless
 /// <see cref="RunsAtStartup"/> is false), then one per interval. A pass still running when the interval ends delays the
-/// next one; passes never overlap.
+/// next one; passes never overlap. A service may also start a pass early, when <see cref="WaitForWakeUpAsync"/> completes.
 /// </summary>
 public abstract class PeriodicBackgroundService : BackgroundService
 {
@@ -35,6 +35,12 @@ public abstract class PeriodicBackgroundService : BackgroundService
 
     protected virtual bool RunsAtStartup => true;
 
+    /// <summary>
+    /// Completes when a pass should start before the interval is over (e.g. new work was committed); by default never.
+    /// Cancelled by <paramref name="cancellationToken"/> once the wait ends for another reason.
+    /// </summary>
+    protected virtual Task WaitForWakeUpAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
     /// <summary>One pass. Handles its own failures: any exception but cancellation at shutdown ends the service.</summary>
     protected abstract Task RunPassAsync(CancellationToken cancellationToken);
 
@@ -58,7 +64,10 @@ public abstract class PeriodicBackgroundService : BackgroundService
                 var wait = Interval - Time.GetElapsedTime(started);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, Time, stoppingToken);
+                    using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    await Task.WhenAny(Task.Delay(wait, Time, waiting.Token), WaitForWakeUpAsync(waiting.Token));
+                    await waiting.CancelAsync();
+                    stoppingToken.ThrowIfCancellationRequested();
                 }
             }
         }

@@ -4,8 +4,8 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Email.Outbox;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Secrets;
@@ -25,15 +25,15 @@ public sealed record CreatedSecret(ClientSecret Secret, string Value);
 /// <summary>
 /// Creates, disables, enables and deletes client secrets with the same rules everywhere — the portal, the
 /// administration pages and the management API: validation and limits, audit event, cache invalidation for the
-/// token service, and a security notification to the application's credential managers.
+/// token service, and a security notification to the application's credential managers, queued in the email outbox
+/// in the same transaction as the change (so it is neither lost nor sent for a change that did not happen).
 /// </summary>
 public sealed class SecretManagement(
     CredentialPortalDbContext db,
     AuditLog audit,
-    IEmailSender email,
+    EmailOutbox outbox,
     IOptions<PortalOptions> portal,
-    TimeProvider time,
-    ILogger<SecretManagement> logger)
+    TimeProvider time)
 {
     public const string NameField = "Name";
     public const string ExpiryField = "ExpiresAt";
@@ -98,8 +98,15 @@ public sealed class SecretManagement(
             ExpiresAt = expiresAt,
         };
         db.ClientSecrets.Add(secret);
+        // Two saves (the audit event and the notification need the secret's id), one transaction.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await db.SaveChangesAsync(cancellationToken);
         await CommitChangeAsync(application, secret, AuditEventTypes.SecretCreated, actor, now, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return new SecretCreationResult(new CreatedSecret(secret, generated.Value), new Dictionary<string, string>());
     }
 
@@ -155,20 +162,19 @@ public sealed class SecretManagement(
     {
         ArgumentNullException.ThrowIfNull(application);
         db.RecordCredentialChange(application.Id, now);
-        var recorded = audit.Add(eventType, actor, $"secret '{secret.Name}' ({secret.Hint}…)",
+        audit.Add(eventType, actor, $"secret '{secret.Name}' ({secret.Hint}…)",
             organisationId: application.OrganisationId, applicationId: application.Id, secretId: secret.Id);
+        await QueueNotificationAsync(application, secret, eventType, actor, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await NotifyManagersAsync(application, secret, recorded, actor, now, cancellationToken);
     }
 
     /// <summary>
-    /// Tells the application's credential managers what happened. The change is already committed, so a mail
-    /// failure is logged and audited, not thrown: the user's action succeeded.
+    /// Queues the email that tells the application's credential managers what happened, and audits that it was queued;
+    /// the caller's save commits both with the change. Delivery (and its audit) is the outbox sender's.
     /// </summary>
-    private async Task NotifyManagersAsync(Application application, ClientSecret secret, AuditEvent recorded, AuditActor actor,
+    private async Task QueueNotificationAsync(Application application, ClientSecret secret, string eventType, AuditActor actor,
         DateTime now, CancellationToken cancellationToken)
     {
-        var eventType = recorded.EventType;
         var recipients = await db.CredentialManagers
             .Where(m => m.ApplicationId == application.Id && !m.User.IsDisabled && m.User.Email != null)
             .Select(m => m.User.Email!)
@@ -215,15 +221,12 @@ public sealed class SecretManagement(
             <p>If you did not expect this change, <a href="{Html(link)}">review the application's secrets and history</a> now.</p>
             <p style="color:#5b6675">You receive this message because you are a credential manager of this application.</p>
             """;
-        try
-        {
-            // The audit event is the change this email reports: one email per event.
-            var identityKey = string.Create(CultureInfo.InvariantCulture, $"security-notification/{recorded.Id}");
-            await email.SendAsync(new EmailMessage(recipients, subject, text, html, identityKey), cancellationToken);
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogError(ex, "Security notification {EventType} for application {ClientId} could not be sent", eventType, application.ClientId);
-        }
+        // A new key per change: every attempt to deliver this notification carries the same Message-ID.
+        var identityKey = string.Create(CultureInfo.InvariantCulture, $"security-notification/{Guid.NewGuid():N}");
+        outbox.Add(new EmailMessage(recipients, subject, text, html, identityKey), OutboxEmailKind.SecurityNotification,
+            application.OrganisationId, application.Id, secret.Id);
+        audit.Add(AuditEventTypes.NotificationQueued, actor,
+            $"\"{subject}\" for {recipients.Count} credential manager(s)",
+            organisationId: application.OrganisationId, applicationId: application.Id, secretId: secret.Id);
     }
 }

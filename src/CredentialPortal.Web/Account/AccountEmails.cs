@@ -1,14 +1,18 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Users;
 
 namespace CredentialPortal.Web.Account;
 
-/// <summary>Invitation, password-reset and authenticator-reset emails: a one-time link, never a password.</summary>
-public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
+/// <summary>
+/// Invitation, password-reset and authenticator-reset emails: a one-time link, never a password. They are queued in the email outbox; the
+/// caller's SaveChanges commits them with the change that makes the link (a new security stamp, an invitation).
+/// </summary>
+public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
 {
-    public async Task SendInvitationAsync(PortalUser user, string organisationName, string invitedBy, CancellationToken cancellationToken = default)
+    public async Task QueueInvitationAsync(PortalUser user, string organisationName, string invitedBy)
     {
         ArgumentNullException.ThrowIfNull(user);
         var link = await links.CreateAsync(user, LinkPurpose.Invitation);
@@ -29,11 +33,11 @@ public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
             <p><a href="{Encode(link)}">Choose your password and set up your authenticator app</a> (valid for {valid}, once).</p>
             <p>If you did not expect this invitation, you can ignore this email.</p>
             """;
-        await sender.SendAsync(new EmailMessage([user.Email!], "Your invitation to Manage API Credentials", text, html,
-            IdentityKey(user, LinkPurpose.Invitation, link)), cancellationToken);
+        outbox.Add(new EmailMessage([user.Email!], "Your invitation to Manage API Credentials", text, html,
+            IdentityKey(user, LinkPurpose.Invitation)), OutboxEmailKind.Invitation, organisationId: user.OrganisationId);
     }
 
-    public async Task SendPasswordResetAsync(PortalUser user, CancellationToken cancellationToken = default)
+    public async Task QueuePasswordResetAsync(PortalUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
         var link = await links.CreateAsync(user, LinkPurpose.PasswordReset);
@@ -53,11 +57,11 @@ public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
             <p><a href="{Encode(link)}">Choose a new password</a> (valid for {valid}, once).</p>
             <p>If this was not you, ignore this email: your password stays as it is.</p>
             """;
-        await sender.SendAsync(new EmailMessage([user.Email!], "Reset your Manage API Credentials password", text, html,
-            IdentityKey(user, LinkPurpose.PasswordReset, link)), cancellationToken);
+        outbox.Add(new EmailMessage([user.Email!], "Reset your Manage API Credentials password", text, html,
+            IdentityKey(user, LinkPurpose.PasswordReset)), OutboxEmailKind.PasswordReset, organisationId: user.OrganisationId);
     }
 
-    public async Task SendAuthenticatorResetAsync(PortalUser user, string resetBy, CancellationToken cancellationToken = default)
+    public async Task QueueAuthenticatorResetAsync(PortalUser user, string resetBy)
     {
         ArgumentNullException.ThrowIfNull(user);
         var link = await links.CreateAsync(user, LinkPurpose.AuthenticatorEnrolment);
@@ -77,16 +81,13 @@ public sealed class AccountEmails(IEmailSender sender, OneTimeLinks links)
             <p><a href="{Encode(link)}">Set up a new authenticator app</a>; you will need your password (valid for {valid}, once).</p>
             <p>If you did not ask for this, tell an administrator of the portal.</p>
             """;
-        await sender.SendAsync(new EmailMessage([user.Email!], "Set up your new authenticator app", text, html,
-            IdentityKey(user, LinkPurpose.AuthenticatorEnrolment, link)), cancellationToken);
+        outbox.Add(new EmailMessage([user.Email!], "Set up your new authenticator app", text, html,
+            IdentityKey(user, LinkPurpose.AuthenticatorEnrolment)), OutboxEmailKind.AuthenticatorReset, organisationId: user.OrganisationId);
     }
 
-    /// <summary>
-    /// Each link is made once (it carries its creation time under data protection), so the link names the email.
-    /// The Message-ID is a SHA-256 of this key: it discloses nothing of the link.
-    /// </summary>
-    private static string IdentityKey(PortalUser user, LinkPurpose purpose, string link) =>
-        string.Create(CultureInfo.InvariantCulture, $"account/{purpose}/{user.Id:D}/{link}");
+    /// <summary>Each queued email carries a new link, so each is its own event; the key holds nothing of the link.</summary>
+    private static string IdentityKey(PortalUser user, LinkPurpose purpose) =>
+        string.Create(CultureInfo.InvariantCulture, $"account/{purpose}/{user.Id:D}/{Guid.NewGuid():N}");
 
     private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 

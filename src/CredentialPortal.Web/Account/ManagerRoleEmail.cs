@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Email;
 
 namespace CredentialPortal.Web.Account;
@@ -9,16 +8,12 @@ namespace CredentialPortal.Web.Account;
 /// <summary>Tells a user that an administrator made them, or no longer lets them be, a credential manager of an application.</summary>
 public static class ManagerRoleEmail
 {
-    /// <summary>
-    /// The email about <paramref name="recorded"/>, the role-granted or role-revoked audit event: it names the email,
-    /// so a retry is the same email.
-    /// </summary>
-    public static EmailMessage Compose(string to, Application application, bool assigned, AuditEvent recorded, string portalBaseUrl)
+    /// <summary>The email about one assignment or removal: a new key per change, so every retry of it is the same email.</summary>
+    public static EmailMessage Compose(string to, Application application, bool assigned, string portalBaseUrl)
     {
         ArgumentNullException.ThrowIfNull(application);
-        ArgumentNullException.ThrowIfNull(recorded);
         ArgumentNullException.ThrowIfNull(portalBaseUrl);
-        var identityKey = string.Create(CultureInfo.InvariantCulture, $"manager-role/{recorded.Id}");
+        var identityKey = string.Create(CultureInfo.InvariantCulture, $"manager-role/{Guid.NewGuid():N}");
         var name = Encode(application.Name);
         var clientId = Encode(application.ClientId);
         if (!assigned)

@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using Microsoft.EntityFrameworkCore;
@@ -119,6 +120,7 @@ public sealed class AccountPageTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.InviteAsync("x@acme.example", acme, otherApplications));
 
         Assert.Contains("only applications of their own organisation", error.Message, StringComparison.Ordinal);
+        await portal.RunNextPassAsync<OutboxSender>();
         Assert.Empty(portal.Mail.To("x@acme.example"));
     }
 

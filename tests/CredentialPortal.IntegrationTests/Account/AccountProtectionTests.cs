@@ -221,7 +221,7 @@ public sealed class AccountProtectionTests
         Assert.Contains(LoginModel.EnrolmentLinkNeeded, withPassword.Errors, StringComparison.Ordinal);
         Assert.Equal(AccountPages.Login, (await client.GetAsync(AccountPages.Enrol)).Path);
 
-        var link = portal.LatestLinkTo(user.Email, "EnrolFromLink");
+        var link = await portal.LatestLinkToAsync(user.Email, "EnrolFromLink");
         var linkPage = await client.GetAsync(link);
         var wrong = await client.SubmitAsync(linkPage, new Dictionary<string, string> { ["Password"] = "not the password at all" });
         Assert.Contains("password is not correct", wrong.Errors, StringComparison.Ordinal);

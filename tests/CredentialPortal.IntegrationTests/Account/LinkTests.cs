@@ -105,8 +105,8 @@ public sealed class LinkTests
 
         Assert.Contains(ForgotPasswordModel.SentMessage, unknown.Text, StringComparison.Ordinal);
         Assert.Equal(unknown.Text, known.Text);
+        var link = await portal.LatestLinkToAsync(Invitee, "ResetPassword");
         Assert.Empty(portal.Mail.To("nobody@operator.example"));
-        var link = portal.LatestLinkTo(Invitee, "ResetPassword");
 
         const string newPassword = "marble lantern orchard ninety";
         var resetForm = await client.GetAsync(link);
@@ -129,7 +129,7 @@ public sealed class LinkTests
         await using var portal = await PortalFactory.StartAsync();
         using var client = new PortalClient(portal);
         await RequestResetAsync(client, PortalFactory.AdminEmail);
-        var link = portal.LatestLinkTo(PortalFactory.AdminEmail, "ResetPassword");
+        var link = await portal.LatestLinkToAsync(PortalFactory.AdminEmail, "ResetPassword");
 
         portal.Time.Advance(TimeSpan.FromMinutes(61));
         var page = await client.GetAsync(link);
@@ -158,7 +158,7 @@ public sealed class LinkTests
         Assert.NotEqual(AccountPages.Enrol, page.Path);
     }
 
-    private static async Task<HtmlPage> RequestResetAsync(PortalClient client, string email)
+    internal static async Task<HtmlPage> RequestResetAsync(PortalClient client, string email)
     {
         var form = await client.GetAsync("/Account/ForgotPassword");
         return await client.SubmitAsync(form, new Dictionary<string, string> { ["Email"] = email });

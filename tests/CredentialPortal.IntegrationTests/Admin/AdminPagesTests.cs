@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.TokenService.Clients;
@@ -42,6 +43,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var assigned = await _admin.SubmitAsync(editPage, new Dictionary<string, string> { ["ManagerUserId"] = await UserIdAsync("max@acme.example") },
             "form[action*='handler=AddManager']");
         Assert.True(assigned.Text.Contains("max@acme.example is now a credential manager", StringComparison.Ordinal), assigned.Errors + assigned.Document.QuerySelector(".field-error")?.TextContent);
+        await _portal.RunNextPassAsync<OutboxSender>();
         Assert.Contains(_portal.Mail.To("max@acme.example"), m => m.Subject.StartsWith("You are now a credential manager", StringComparison.Ordinal));
 
         var list = await manager.Client.GetAsync("/manage-api-credentials");
@@ -139,6 +141,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var removed = await _admin.SubmitAsync(added, formSelector: "form[action*='handler=RemoveManager']");
 
         Assert.Contains("no longer manages", removed.Text);
+        await _portal.RunNextPassAsync<OutboxSender>();
         Assert.Contains(_portal.Mail.To("insider@acme.example"), m => m.Subject.StartsWith("You are no longer a credential manager", StringComparison.Ordinal));
         await using var db = _portal.CreateDbContext();
         Assert.Equal(0, await db.CredentialManagers.CountAsync());
@@ -234,7 +237,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var firstLink = await _admin.InviteAsync("late@operator.example", operatorId);
 
         var resent = await UserActionAsync("ResendInvitation", await UserIdAsync("late@operator.example"));
-        var secondLink = _portal.LatestLinkTo("late@operator.example", "AcceptInvitation");
+        var secondLink = await _portal.LatestLinkToAsync("late@operator.example", "AcceptInvitation");
 
         Assert.Contains("A new invitation was sent", resent.Text);
         Assert.NotEqual(firstLink, secondLink);
@@ -263,7 +266,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var counts = dashboard.Document.QuerySelectorAll(".tile").Select(t => t.TextContent.Trim()).ToList();
         Assert.Contains(counts, c => c.StartsWith("1 active application(s) with fewer than 2", StringComparison.Ordinal));
         Assert.Contains(counts, c => c.StartsWith("1 active application(s) without an active secret", StringComparison.Ordinal));
-        Assert.Contains(counts, c => c.StartsWith("0 reminder email(s)", StringComparison.Ordinal));
+        Assert.Contains(counts, c => c.StartsWith("0 email(s) that failed", StringComparison.Ordinal));
 
         var list = await _admin.GetAsync("/admin/applications?FewManagers=true&NoActiveSecret=true");
         Assert.Contains("Partner-NL-Acme-DM", list.Text);

@@ -1,6 +1,7 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
@@ -56,10 +57,11 @@ public sealed class RotationWalkthroughTests
 
         // Same rules as the portal: audited with the client_id as actor, the managers told, the token cache informed.
         await using var db = portal.CreateDbContext();
-        var events = await db.AuditEvents.Where(e => e.ApplicationId == application.Id).OrderBy(e => e.Id).ToListAsync();
+        var events = await db.AuditEvents.Where(e => e.ApplicationId == application.Id && e.EventType.StartsWith("secret.")).OrderBy(e => e.Id).ToListAsync();
         Assert.Equal([AuditEventTypes.SecretCreated, AuditEventTypes.SecretDeleted], events.Select(e => e.EventType));
         Assert.All(events, e => Assert.Equal(clientId, e.Actor));
         Assert.True(await db.CredentialChanges.CountAsync(c => c.ApplicationId == application.Id) >= 3);
+        await portal.RunNextPassAsync<OutboxSender>();
         var mails = portal.Mail.To("manager@demoorg.example");
         Assert.Equal(["created", "deleted"], mails.Select(m => m.Subject.Split(' ')[2]));
         Assert.All(mails, m => Assert.Contains(clientId, m.Body, StringComparison.Ordinal));

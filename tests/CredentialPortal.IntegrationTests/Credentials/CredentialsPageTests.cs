@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.TokenService.Clients;
@@ -79,6 +80,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         var stored = await db.ClientSecrets.SingleAsync();
         Assert.Equal(value[..3], stored.Hint);
         Assert.DoesNotContain(value, Encoding.UTF8.GetString(stored.Hash));
+        await _portal.RunNextPassAsync<OutboxSender>();
         Assert.All(_portal.Mail.All(), m => Assert.DoesNotContain(value, m.Raw + m.Body));
         Assert.Contains(_portal.Mail.To(_manager.Email), m => m.Subject.StartsWith("Client secret created", StringComparison.Ordinal));
     }
@@ -170,6 +172,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
             Assert.Contains(type, history.Text);
         }
 
+        await _portal.RunNextPassAsync<OutboxSender>();
         Assert.Equal(["created", "disabled", "enabled", "deleted"],
             _portal.Mail.To(_manager.Email).Where(m => m.Subject.StartsWith("Client secret", StringComparison.Ordinal)).Select(m => m.Subject.Split(' ')[2]));
     }

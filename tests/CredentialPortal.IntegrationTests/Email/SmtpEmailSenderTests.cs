@@ -29,7 +29,7 @@ public sealed class SmtpEmailSenderTests : IDisposable
     {
         var sender = CreateSender(new EmailOptions { From = "portal@example.org", PickupDirectory = _folder });
 
-        await sender.SendAsync(Message, Token);
+        await sender.SendAsync(Message, cancellationToken: Token);
 
         var mail = Assert.Single(new MailFolder(_folder).All());
         Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
@@ -55,10 +55,10 @@ public sealed class SmtpEmailSenderTests : IDisposable
 
         foreach (var subject in new[] { "first", "second", "third" })
         {
-            await sender.SendAsync(Message with { Subject = subject, IdentityKey = subject }, Token);
+            await sender.SendAsync(Message with { Subject = subject, IdentityKey = subject }, cancellationToken: Token);
         }
 
-        await sender.SendAsync(Message with { Subject = "fourth", IdentityKey = "fourth" }, Token);
+        await sender.SendAsync(Message with { Subject = "fourth", IdentityKey = "fourth" }, cancellationToken: Token);
 
         Assert.Equal(["first", "second", "third", "fourth"], new MailFolder(_folder).All().Select(m => m.Subject));
     }
@@ -68,11 +68,11 @@ public sealed class SmtpEmailSenderTests : IDisposable
     {
         var sender = CreateSender(new EmailOptions { From = "portal@example.org", PickupDirectory = _folder });
 
-        await sender.SendAsync(Message, Token);
+        await sender.SendAsync(Message, cancellationToken: Token);
         _clock.Advance(TimeSpan.FromMinutes(5));
-        await sender.SendAsync(Message with { To = ["second@example.org", "Manager@example.org"], Subject = "retry" }, Token);
-        await sender.SendAsync(Message with { To = ["third@example.org"], Subject = "other recipients" }, Token);
-        await sender.SendAsync(Message with { IdentityKey = "reminder/42/3d", Subject = "other key" }, Token);
+        await sender.SendAsync(Message with { To = ["second@example.org", "Manager@example.org"], Subject = "retry" }, cancellationToken: Token);
+        await sender.SendAsync(Message with { To = ["third@example.org"], Subject = "other recipients" }, cancellationToken: Token);
+        await sender.SendAsync(Message with { IdentityKey = "reminder/42/3d", Subject = "other key" }, cancellationToken: Token);
 
         var ids = new MailFolder(_folder).All().ToDictionary(m => m.Subject, m => m.MessageId);
         Assert.Equal(ids[Message.Subject], ids["retry"]);
@@ -87,8 +87,8 @@ public sealed class SmtpEmailSenderTests : IDisposable
         var sender = CreateSender(Smtp(server.Port));
         var pickup = CreateSender(new EmailOptions { From = "portal@example.org", PickupDirectory = _folder });
 
-        await sender.SendAsync(Message, Token);
-        await pickup.SendAsync(Message, Token);
+        await sender.SendAsync(Message, cancellationToken: Token);
+        await pickup.SendAsync(Message, cancellationToken: Token);
 
         var delivered = await MimeMessage.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(Assert.Single(server.Messages))), Token);
         Assert.Equal(["manager@example.org", "second@example.org"], delivered.To.Mailboxes.Select(m => m.Address));
@@ -102,9 +102,9 @@ public sealed class SmtpEmailSenderTests : IDisposable
     {
         await using var server = new SmtpTestServer("portal", "s3cret");
 
-        await CreateSender(Smtp(server.Port, userName: "portal", password: "s3cret")).SendAsync(Message, Token);
+        await CreateSender(Smtp(server.Port, userName: "portal", password: "s3cret")).SendAsync(Message, cancellationToken: Token);
         var refused = await Assert.ThrowsAsync<EmailDeliveryException>(
-            () => CreateSender(Smtp(server.Port, userName: "portal", password: "wrong")).SendAsync(Message, Token));
+            () => CreateSender(Smtp(server.Port, userName: "portal", password: "wrong")).SendAsync(Message, cancellationToken: Token));
 
         Assert.Single(server.Messages);
         Assert.False(refused.IsTransient);
@@ -118,9 +118,9 @@ public sealed class SmtpEmailSenderTests : IDisposable
         var sender = CreateSender(Smtp(server.Port));
 
         server.RefuseNext("451 local error, try again later");
-        var transient = await Assert.ThrowsAsync<EmailDeliveryException>(() => sender.SendAsync(Message, Token));
+        var transient = await Assert.ThrowsAsync<EmailDeliveryException>(() => sender.SendAsync(Message, cancellationToken: Token));
         server.RefuseNext("554 transaction failed");
-        var permanent = await Assert.ThrowsAsync<EmailDeliveryException>(() => sender.SendAsync(Message, Token));
+        var permanent = await Assert.ThrowsAsync<EmailDeliveryException>(() => sender.SendAsync(Message, cancellationToken: Token));
 
         Assert.True(transient.IsTransient);
         Assert.False(permanent.IsTransient);
@@ -134,7 +134,7 @@ public sealed class SmtpEmailSenderTests : IDisposable
         var options = Smtp(server.Port);
         options.Smtp.Security = SecureSocketOptions.StartTls;
 
-        var failure = await Assert.ThrowsAsync<EmailDeliveryException>(() => CreateSender(options).SendAsync(Message, Token));
+        var failure = await Assert.ThrowsAsync<EmailDeliveryException>(() => CreateSender(options).SendAsync(Message, cancellationToken: Token));
 
         Assert.False(failure.IsTransient);
         Assert.Empty(server.Messages);
@@ -148,7 +148,7 @@ public sealed class SmtpEmailSenderTests : IDisposable
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var failure = await Assert.ThrowsAsync<EmailDeliveryException>(() => CreateSender(Smtp(closedPort)).SendAsync(Message, Token));
+        var failure = await Assert.ThrowsAsync<EmailDeliveryException>(() => CreateSender(Smtp(closedPort)).SendAsync(Message, cancellationToken: Token));
 
         Assert.True(failure.IsTransient);
     }
@@ -159,7 +159,7 @@ public sealed class SmtpEmailSenderTests : IDisposable
         await using var server = SmtpTestServer.Silent();
         var sender = CreateSender(Smtp(server.Port));
 
-        var sending = sender.SendAsync(Message, Token);
+        var sending = sender.SendAsync(Message, cancellationToken: Token);
         await server.Connected.WaitAsync(TimeSpan.FromSeconds(30), Token);
         _clock.Advance(TimeSpan.FromMilliseconds(29_999));
         Assert.False(sending.IsCompleted);
@@ -177,7 +177,7 @@ public sealed class SmtpEmailSenderTests : IDisposable
         var sender = CreateSender(Smtp(server.Port));
         using var caller = new CancellationTokenSource();
 
-        var sending = sender.SendAsync(Message, caller.Token);
+        var sending = sender.SendAsync(Message, cancellationToken: caller.Token);
         await server.Connected.WaitAsync(TimeSpan.FromSeconds(30), Token);
         await caller.CancelAsync();
 

@@ -21,8 +21,8 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     [InlineData("--ConnectionStrings:CredentialPortal=Flavour=vanilla", "Configuration error in ConnectionStrings:CredentialPortal: the connection string is malformed")]
     [InlineData("--Email:Smtp:Port=70000", "Configuration error in Email: Email:Smtp:Port must be between 1 and 65535.")]
     [InlineData("--Email:Smtp:Port=twenty-five", "Configuration error: Failed to convert configuration value 'twenty-five' at 'Email:Smtp:Port'")]
+    [InlineData("--Email:Outbox:ClaimLease=00:00:10", "Configuration error in Email:Outbox:ClaimLease: 00:00:10 is shorter than Email:Smtp:TimeoutMilliseconds (30000 ms)")]
     [InlineData("--Portal:BaseUrl=not a url", "Configuration error in Portal:")]
-    [InlineData("--TokenService:ClientCacheMaxAgeSeconds=3601", "Configuration error in TokenService: TokenService:ClientCacheMaxAgeSeconds may not exceed the credential change log's retention (3600 seconds).")]
     [InlineData("--Proxy:KnownProxies:0=gateway", "Configuration error in Proxy: Proxy:KnownProxies: 'gateway' is not an IP address.")]
     [InlineData("--Proxy:KnownNetworks:0=10.0.0.0", "Configuration error in Proxy: Proxy:KnownNetworks: '10.0.0.0' is not a network in CIDR notation")]
     public async Task Bad_configuration_ends_with_one_line_naming_the_setting(string setting, string expected)
@@ -82,7 +82,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM \"__EFMigrationsHistory\"";
-        await using var model = StoreRegistration.CreateStandaloneContext(DatabaseProvider.Sqlite, "Data Source=:memory:");
+        await using var model = StoreRegistration.CreateStandaloneContext(DatabaseProvider.Sqlite, connection.ConnectionString);
         Assert.Equal((long)model.Database.GetMigrations().Count(), await command.ExecuteScalarAsync());
     }
 

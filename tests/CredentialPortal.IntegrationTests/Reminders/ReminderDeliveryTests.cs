@@ -1,7 +1,7 @@
 using System.Globalization;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Reminders;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -25,21 +25,22 @@ public sealed class ReminderDeliveryTests
         // Day 1 (42 days left): passes every 15 minutes; the server answers 451 twice, then accepts.
         smtp.RefuseNext("451 local error, try again later");
         smtp.RefuseNext("451 local error, try again later");
-        var results = new List<ReminderPassResult>();
+        var results = new List<(int Claimed, OutboxPassResult Delivery)>();
         for (var quarter = 0; quarter < 4; quarter++)
         {
             walk.Time.SetUtcNow(start.AddDays(1).AddMinutes(15 * quarter));
-            results.Add(await walk.Pass.RunAsync(Token));
+            results.Add(await walk.RunAsync());
         }
 
-        Assert.Equal([(1, 0, 1), (0, 0, 1), (0, 1, 0), (0, 0, 0)], results.Select(r => (r.Claimed, r.Sent, r.Retrying)));
+        Assert.Equal([(1, 0, 1), (0, 0, 1), (0, 1, 0), (0, 0, 0)], results.Select(r => (r.Claimed, r.Delivery.Sent, r.Delivery.Retrying)));
         var raw = Assert.Single(smtp.Messages);
         Assert.Contains("To: ops@partner.example, smtp@partner.example", raw, StringComparison.Ordinal);
         Assert.Contains("multipart/alternative", raw, StringComparison.Ordinal);
         await using (var db = walk.Portal.CreateDbContext())
         {
-            var delivery = await db.ReminderDeliveries.SingleAsync(Token);
-            Assert.Equal(("42d", ReminderDeliveryStatus.Sent, 3), (delivery.Slot, delivery.Status, delivery.Attempts));
+            var delivery = await db.OutboxEmails.SingleAsync(Token);
+            Assert.EndsWith("/42d", delivery.IdentityKey, StringComparison.Ordinal);
+            Assert.Equal((OutboxEmailKind.Reminder, OutboxEmailStatus.Sent, 3), (delivery.Kind, delivery.Status, delivery.Attempts));
             Assert.Null(delivery.LastError);
             Assert.Null(delivery.ClaimedBy);
             Assert.Equal(start.AddDays(1).AddMinutes(30), delivery.SentAt);
@@ -49,7 +50,7 @@ public sealed class ReminderDeliveryTests
         for (var day = 2; day <= 8; day++)
         {
             walk.Time.SetUtcNow(start.AddDays(day));
-            await walk.Pass.RunAsync(Token);
+            await walk.RunAsync();
         }
 
         Assert.Single(smtp.Messages);
@@ -64,25 +65,25 @@ public sealed class ReminderDeliveryTests
         var secret = await walk.AddSecretAsync(application, "Production", walk.Midnight(42));
 
         smtp.RefuseNext("554 mailbox unavailable");
-        var first = await walk.Pass.RunAsync(Token);
+        var first = await walk.RunAsync();
         walk.Time.Advance(TimeSpan.FromHours(2));
-        var later = await walk.Pass.RunAsync(Token);
+        var later = await walk.RunAsync();
 
-        Assert.Equal((1, 0, 1), (first.Claimed, first.Sent, first.Failed));
-        Assert.Equal((0, 0, 0), (later.Claimed, later.Sent, later.Failed));
+        Assert.Equal((1, 0, 1), (first.Claimed, first.Delivery.Sent, first.Delivery.Failed));
+        Assert.Equal((0, 0, 0), (later.Claimed, later.Delivery.Sent, later.Delivery.Failed));
         Assert.Empty(smtp.Messages);
         await using (var db = walk.Portal.CreateDbContext())
         {
             // What the administrators' dashboard counts.
-            Assert.Equal(1, await db.ReminderDeliveries.CountAsync(r => r.Status == ReminderDeliveryStatus.Failed, Token));
-            var audit = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.ReminderFailed, Token);
+            Assert.Equal(1, await db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, Token));
+            var audit = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.EmailFailed, Token);
             Assert.Equal((application.Id, secret.Id, "system"), (audit.ApplicationId!.Value, audit.SecretId!.Value, audit.Actor));
-            Assert.Contains("42d", audit.Details, StringComparison.Ordinal);
+            Assert.Contains("expires in 42 days", audit.Details, StringComparison.Ordinal);
             Assert.Contains("mailbox unavailable", audit.Details, StringComparison.Ordinal);
         }
 
         walk.Time.Advance(TimeSpan.FromDays(21));
-        await walk.Pass.RunAsync(Token);
+        await walk.RunAsync();
         var unfolded = Assert.Single(smtp.Messages).Replace("\r\n ", " ", StringComparison.Ordinal);
         Assert.Contains("expires in 21 days", unfolded, StringComparison.Ordinal);
     }
@@ -92,7 +93,7 @@ public sealed class ReminderDeliveryTests
     {
         await using var smtp = new SmtpTestServer();
         var settings = SmtpSettings(smtp);
-        settings["Reminders:MaxAttempts"] = "3";
+        settings["Email:Outbox:MaxAttempts"] = "3";
         await using var walk = await ReminderWalk.StartAsync(settings: settings);
         var application = await walk.AddApplicationAsync("flaky");
         await walk.AddSecretAsync(application, "Production", walk.Midnight(42));
@@ -104,14 +105,14 @@ public sealed class ReminderDeliveryTests
         var outcomes = new List<(int Retrying, int Failed)>();
         for (var i = 0; i < 4; i++)
         {
-            var result = await walk.Pass.RunAsync(Token);
+            var result = (await walk.RunAsync()).Delivery;
             outcomes.Add((result.Retrying, result.Failed));
             walk.Time.Advance(TimeSpan.FromMinutes(15));
         }
 
         Assert.Equal([(1, 0), (1, 0), (0, 1), (0, 0)], outcomes);
         await using var db = walk.Portal.CreateDbContext();
-        Assert.Single(await db.AuditEvents.Where(e => e.EventType == AuditEventTypes.ReminderFailed).ToListAsync(Token));
+        Assert.Single(await db.AuditEvents.Where(e => e.EventType == AuditEventTypes.EmailFailed).ToListAsync(Token));
     }
 
     [Fact]
@@ -119,28 +120,21 @@ public sealed class ReminderDeliveryTests
     {
         await using var walk = await ReminderWalk.StartAsync();
         var application = await walk.AddApplicationAsync("crash");
-        var secret = await walk.AddSecretAsync(application, "Production", walk.Midnight(21));
+        await walk.AddSecretAsync(application, "Production", walk.Midnight(21));
+        Assert.Equal(1, await walk.Pass.RunAsync(Token));
         await using (var db = walk.Portal.CreateDbContext())
         {
-            // What an instance leaves behind when it dies between claiming and sending.
-            db.ReminderDeliveries.Add(new ReminderDelivery
-            {
-                SecretId = secret.Id,
-                Slot = "21d",
-                CreatedAt = walk.Now,
-                NextAttemptAt = walk.Now,
-                ClaimedBy = "crashed-instance",
-                ClaimedUntil = walk.Now.AddMinutes(5),
-            });
-            await db.SaveChangesAsync(Token);
+            // What an instance leaves behind when it dies after leasing the reminder, before the server accepted it.
+            var until = walk.Now.AddMinutes(5);
+            await db.OutboxEmails.ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, "crashed-instance").SetProperty(e => e.ClaimedUntil, until), Token);
         }
 
-        var whileClaimed = await walk.Pass.RunAsync(Token);
+        var whileClaimed = await walk.RunAsync();
         walk.Time.Advance(TimeSpan.FromMinutes(5));
-        var afterLease = await walk.Pass.RunAsync(Token);
+        var afterLease = await walk.RunAsync();
 
-        Assert.Equal((0, 0), (whileClaimed.Claimed, whileClaimed.Sent));
-        Assert.Equal((0, 1), (afterLease.Claimed, afterLease.Sent));
+        Assert.Equal((0, 0), (whileClaimed.Claimed, whileClaimed.Delivery.Sent));
+        Assert.Equal((0, 1), (afterLease.Claimed, afterLease.Delivery.Sent));
         Assert.Single(walk.Portal.Mail.All());
     }
 
@@ -153,10 +147,15 @@ public sealed class ReminderDeliveryTests
         await using (var db = walk.Portal.CreateDbContext())
         {
             // Yesterday's 3d reminder, refused once and waiting for its retry.
-            db.ReminderDeliveries.Add(new ReminderDelivery
+            db.OutboxEmails.Add(new OutboxEmail
             {
+                Kind = OutboxEmailKind.Reminder,
+                IdentityKey = ReminderEmail.IdentityKey(secret.Id, ReminderSlot.DaysBeforeExpiry(3)),
+                Recipients = "superseded@partner.example",
+                Subject = "Client secret \"Production\" expires in 3 days",
+                TextBody = "",
+                HtmlBody = "",
                 SecretId = secret.Id,
-                Slot = "3d",
                 CreatedAt = walk.Now.AddDays(-1),
                 Attempts = 1,
                 NextAttemptAt = walk.Now.AddMinutes(30),
@@ -165,15 +164,17 @@ public sealed class ReminderDeliveryTests
             await db.SaveChangesAsync(Token);
         }
 
-        var today = await walk.Pass.RunAsync(Token);
+        var today = await walk.RunAsync();
         walk.Time.Advance(TimeSpan.FromMinutes(30));
-        var retry = await walk.Pass.RunAsync(Token);
+        var retry = await walk.RunAsync();
 
-        Assert.Equal((1, 1, 0), (today.Claimed, today.Sent, today.Dropped));
-        Assert.Equal((0, 0, 1), (retry.Claimed, retry.Sent, retry.Dropped));
+        Assert.Equal((1, 1, 0), (today.Claimed, today.Delivery.Sent, today.Delivery.Dropped));
+        Assert.Equal((0, 0, 1), (retry.Claimed, retry.Delivery.Sent, retry.Delivery.Dropped));
         Assert.Contains("expires in 2 days", Assert.Single(walk.Portal.Mail.All()).Subject, StringComparison.Ordinal);
         await using var check = walk.Portal.CreateDbContext();
-        Assert.Equal(["2d"], await check.ReminderDeliveries.Select(r => r.Slot).ToListAsync(Token));
+        var statuses = await check.OutboxEmails.OrderBy(e => e.Id).Select(e => new { e.IdentityKey, e.Status }).ToListAsync(Token);
+        Assert.Equal([("3d", OutboxEmailStatus.Dropped), ("2d", OutboxEmailStatus.Sent)],
+            statuses.Select(e => (e.IdentityKey.Split('/')[^1], e.Status)));
     }
 
     [Fact]
@@ -184,70 +185,15 @@ public sealed class ReminderDeliveryTests
         var application = await walk.AddApplicationAsync("disabled-later");
         var secret = await walk.AddSecretAsync(application, "Production", walk.Midnight(7));
         smtp.RefuseNext("451 try later");
-        var first = await walk.Pass.RunAsync(Token);
+        var first = await walk.RunAsync();
 
         await walk.DisableAsync(secret);
         walk.Time.Advance(TimeSpan.FromMinutes(15));
-        var retry = await walk.Pass.RunAsync(Token);
+        var retry = (await walk.RunAsync()).Delivery;
 
-        Assert.Equal((1, 1), (first.Claimed, first.Retrying));
+        Assert.Equal((1, 1), (first.Claimed, first.Delivery.Retrying));
         Assert.Equal((0, 1), (retry.Sent, retry.Dropped));
         Assert.Empty(smtp.Messages);
-    }
-
-    [Fact]
-    public async Task Paging_through_many_secrets_with_the_same_expiry_finds_each_due_slot_exactly_once()
-    {
-        await using var walk = await ReminderWalk.StartAsync(settings: new Dictionary<string, string?> { ["Reminders:BatchSize"] = "7" });
-        var expected = new List<int>();
-        foreach (var days in new[] { 3, 10, 30 })
-        {
-            var application = await walk.AddApplicationAsync("same-expiry-" + days.ToString(CultureInfo.InvariantCulture));
-            for (var i = 0; i < 20; i++)
-            {
-                expected.Add((await walk.AddSecretAsync(application, "Secret " + i.ToString(CultureInfo.InvariantCulture), walk.Midnight(days))).Id);
-            }
-        }
-
-        var found = new List<int>();
-        await foreach (var due in walk.Pass.FindDueAsync(walk.Now, Token))
-        {
-            found.Add(due.SecretId);
-        }
-
-        Assert.Equal(expected.Order(), found.Order());
-    }
-
-    [Theory]
-    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task Two_concurrent_passes_never_send_the_same_reminder_twice(DatabaseProvider provider)
-    {
-        Providers.SkipIfUnavailable(provider);
-        await using var walk = await ReminderWalk.StartAsync(provider, new Dictionary<string, string?> { ["Reminders:BatchSize"] = "25" });
-        const int Secrets = 120;
-        for (var i = 0; i < Secrets; i++)
-        {
-            var application = await walk.AddApplicationAsync("concurrent" + i.ToString(CultureInfo.InvariantCulture));
-            await walk.AddSecretAsync(application, "Production", walk.Midnight(7 + (i % 30)));
-        }
-
-        // Two instances: separate pass objects sharing only the database.
-        var instances = Enumerable.Range(0, 2)
-            .Select(_ => ActivatorUtilities.CreateInstance<ReminderPass>(walk.Portal.Services))
-            .ToList();
-        var results = await Task.WhenAll(instances.Select(pass => Task.Run(() => pass.RunAsync(Token), Token)));
-        var again = await Task.WhenAll(instances.Select(pass => Task.Run(() => pass.RunAsync(Token), Token)));
-
-        Assert.Equal(Secrets, results.Sum(r => r.Claimed));
-        Assert.Equal(Secrets, results.Sum(r => r.Sent));
-        Assert.All(again, r => Assert.Equal((0, 0), (r.Claimed, r.Sent)));
-        var mails = walk.Portal.Mail.All();
-        Assert.Equal(Secrets, mails.Count);
-        Assert.Equal(Secrets, mails.Select(m => m.To.Single()).Distinct().Count());
-        await using var db = walk.Portal.CreateDbContext();
-        var deliveries = await db.ReminderDeliveries.ToListAsync(Token);
-        Assert.Equal(Secrets, deliveries.Count);
-        Assert.All(deliveries, d => Assert.Equal((ReminderDeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
     }
 
     [Fact]
@@ -260,7 +206,7 @@ public sealed class ReminderDeliveryTests
         var application = await walk.AddApplicationAsync("orphan", withManager: false);
         await walk.AddSecretAsync(application, "Production", walk.Midnight(7));
 
-        await walk.Pass.RunAsync(Token);
+        await walk.RunAsync();
 
         Assert.Equal(["credential-admins@operator.example"], Assert.Single(walk.Portal.Mail.All()).To);
     }
@@ -272,7 +218,7 @@ public sealed class ReminderDeliveryTests
         var application = await walk.AddApplicationAsync("orphan", withManager: false);
         await walk.AddSecretAsync(application, "Production", walk.Midnight(7));
 
-        await walk.Pass.RunAsync(Token);
+        await walk.RunAsync();
 
         Assert.Equal([PortalFactory.AdminEmail], Assert.Single(walk.Portal.Mail.All()).To);
     }
@@ -292,6 +238,7 @@ public sealed class ReminderDeliveryTests
 
         // The service starts its first pass with the host, before any interval has passed on the (fake) clock.
         await portal.BackgroundService<ReminderService>().FirstPass.WaitAsync(Token);
+        await portal.RunNextPassAsync<OutboxSender>();
 
         var mail = Assert.Single(portal.Mail.All());
         Assert.Equal(["startup@partner.example"], mail.To);

@@ -1,5 +1,6 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
@@ -14,8 +15,9 @@ namespace CredentialPortal.IntegrationTests.Reminders;
 public sealed record WalkMail(int Day, string Subject, IReadOnlyList<string> To);
 
 /// <summary>
-/// The product with its reminder service switched off, so the test drives <see cref="ReminderPass"/> itself:
-/// one pass per simulated day at 09:00 UTC on the fake clock, collecting the emails each day produced.
+/// The product with its reminder service and outbox sender switched off, so the test drives <see cref="ReminderPass"/>
+/// and <see cref="OutboxPass"/> itself: one pass of each per simulated day at 09:00 UTC on the fake clock, collecting
+/// the emails each day produced.
 /// </summary>
 public sealed class ReminderWalk : IAsyncDisposable
 {
@@ -27,13 +29,24 @@ public sealed class ReminderWalk : IAsyncDisposable
     public FakeTimeProvider Time => Portal.Time;
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
     public ReminderPass Pass => Portal.Services.GetRequiredService<ReminderPass>();
+    public OutboxPass Outbox => Portal.Services.GetRequiredService<OutboxPass>();
+
+    /// <summary>A reminder pass, then an outbox pass: what one tick of both services does.</summary>
+    public async Task<(int Claimed, OutboxPassResult Delivery)> RunAsync()
+    {
+        var claimed = await Pass.RunAsync(TestContext.Current.CancellationToken);
+        return (claimed, await Outbox.RunAsync(TestContext.Current.CancellationToken));
+    }
 
     /// <summary>Midnight UTC <paramref name="days"/> days after today, like an expiry date chosen in the portal.</summary>
     public DateTime Midnight(int days) => Now.Date.AddDays(days);
 
     public static async Task<ReminderWalk> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, IDictionary<string, string?>? settings = null)
     {
-        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Reminders:Enabled"] = "false" };
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) {
+            ["Reminders:Enabled"] = "false",
+            ["Email:Outbox:Enabled"] = "false",
+        };
         return new ReminderWalk(await PortalFactory.StartAsync(provider, all));
     }
 
@@ -131,7 +144,7 @@ public sealed class ReminderWalk : IAsyncDisposable
 
             if (downDays?.Contains(day) != true)
             {
-                await Pass.RunAsync(TestContext.Current.CancellationToken);
+                await RunAsync();
             }
 
             mails.AddRange(Collect(day));

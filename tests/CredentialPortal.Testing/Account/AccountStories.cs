@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Secrets;
 
@@ -122,7 +123,7 @@ public static partial class AccountStories
             throw new InvalidOperationException($"Inviting {email} failed: {page} {page.Errors}");
         }
 
-        return admin.Portal.LatestLinkTo(email, "AcceptInvitation");
+        return await admin.Portal.LatestLinkToAsync(email, "AcceptInvitation");
     }
 
     /// <summary>Opens the invitation link and chooses the password; returns the enrolment page.</summary>
@@ -139,10 +140,14 @@ public static partial class AccountStories
         return enrol;
     }
 
-    /// <summary>The path and query of the newest emailed link to <c>/Account/{page}</c> for this address.</summary>
-    public static string LatestLinkTo(this PortalFactory portal, string email, string page)
+    /// <summary>
+    /// The path and query of the newest emailed link to <c>/Account/{page}</c> for this address, after a pass of the
+    /// outbox sender has delivered what was queued.
+    /// </summary>
+    public static async Task<string> LatestLinkToAsync(this PortalFactory portal, string email, string page)
     {
         ArgumentNullException.ThrowIfNull(portal);
+        await portal.RunNextPassAsync<OutboxSender>();
         var mails = portal.Mail.To(email);
         var mail = mails.Count > 0 ? mails[^1] : throw new InvalidOperationException($"No email to {email}.");
         var match = AccountLink().Matches(mail.Body).FirstOrDefault(m => m.Groups["page"].Value == page)

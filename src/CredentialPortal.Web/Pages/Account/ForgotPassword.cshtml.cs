@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
-using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authorization;
@@ -14,8 +14,8 @@ public sealed class ForgotPasswordModel(
     UserManager<PortalUser> users,
     SignInManager<PortalUser> signIn,
     AccountEmails emails,
-    LoginThrottle throttle,
-    ILogger<ForgotPasswordModel> logger) : AccountPage
+    CredentialPortalDbContext db,
+    LoginThrottle throttle) : AccountPage
 {
     public const string SentMessage =
         "If an account with that address exists, we have sent it an email with a link to choose a new password.";
@@ -43,15 +43,9 @@ public sealed class ForgotPasswordModel(
         var user = await users.FindByEmailAsync(Email);
         if (user is not null && await users.HasPasswordAsync(user) && await signIn.CanSignInAsync(user))
         {
-            try
-            {
-                await emails.SendPasswordResetAsync(user, HttpContext.RequestAborted);
-            }
-            catch (EmailDeliveryException ex)
-            {
-                // Still the same answer: a delivery problem is for the operators, not a hint for the visitor.
-                logger.LogError(ex, "Could not send a password-reset email to user {UserId}", user.Id);
-            }
+            // Queued, not sent: the answer takes no longer for an existing account than for an unknown address.
+            await emails.QueuePasswordResetAsync(user);
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
         }
 
         StatusMessage = SentMessage;

@@ -1,5 +1,5 @@
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Reminders;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
@@ -16,7 +16,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     public int FewManagers { get; private set; }
     public int ExpiringSoon { get; private set; }
     public int NoActiveSecret { get; private set; }
-    public int FailedReminders { get; private set; }
+    public int FailedEmails { get; private set; }
     public int LockedOutUsers { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -28,7 +28,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         FewManagers = await active.CountAsync(a => a.Managers.Count < CredentialManagerAssignment.RecommendedMinimum, cancellationToken);
         ExpiringSoon = await db.ClientSecrets.CountAsync(s => s.Application.IsActive && s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt <= soon, cancellationToken);
         NoActiveSecret = await active.CountAsync(a => !a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now), cancellationToken);
-        FailedReminders = await db.ReminderDeliveries.CountAsync(r => r.Status == ReminderDeliveryStatus.Failed, cancellationToken);
+        FailedEmails = await db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, cancellationToken);
         LockedOutUsers = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))
             .Count(end => end > nowOffset);
     }

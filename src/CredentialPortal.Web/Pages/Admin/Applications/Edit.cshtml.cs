@@ -4,7 +4,7 @@ using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
@@ -25,10 +25,9 @@ public sealed class EditModel(
     CredentialPortalDbContext db,
     AuditLog audit,
     SecretManagement secrets,
-    IEmailSender email,
+    EmailOutbox outbox,
     IOptions<PortalOptions> portal,
-    TimeProvider time,
-    ILogger<EditModel> logger) : PageModel
+    TimeProvider time) : PageModel
 {
     public const int MaxSecretLimit = 100;
 
@@ -286,10 +285,10 @@ public sealed class EditModel(
             AssignedAt = Now,
             AssignedBy = AuditActors.Current(HttpContext).Name,
         });
-        var granted = audit.Add(AuditEventTypes.RoleGranted, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {user.Email}",
+        audit.Add(AuditEventTypes.RoleGranted, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {user.Email}",
             organisationId: application.OrganisationId, applicationId: application.Id);
+        Notify(user, application, assigned: true);
         await db.SaveChangesAsync(cancellationToken);
-        await NotifyAsync(user, application, assigned: true, granted, cancellationToken);
         StatusMessage = $"{user.Email} is now a credential manager of {application.Name}.";
         return Redirect(EditUrl(application.Id));
     }
@@ -304,10 +303,10 @@ public sealed class EditModel(
         }
 
         db.CredentialManagers.Remove(assignment);
-        var revoked = audit.Add(AuditEventTypes.RoleRevoked, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {assignment.User.Email}",
+        audit.Add(AuditEventTypes.RoleRevoked, AuditActors.Current(HttpContext), $"credential manager of {application.Name}: {assignment.User.Email}",
             organisationId: application.OrganisationId, applicationId: application.Id);
+        Notify(assignment.User, application, assigned: false);
         await db.SaveChangesAsync(cancellationToken);
-        await NotifyAsync(assignment.User, application, assigned: false, revoked, cancellationToken);
         StatusMessage = $"{assignment.User.Email} no longer manages {application.Name}.";
         return Redirect(EditUrl(application.Id));
     }
@@ -432,21 +431,13 @@ public sealed class EditModel(
             .ToListAsync(cancellationToken);
     }
 
-    private async Task NotifyAsync(PortalUser user, Application application, bool assigned, AuditEvent recorded, CancellationToken cancellationToken)
+    /// <summary>Queues the email in this unit of work: it commits with the assignment or removal it reports.</summary>
+    private void Notify(PortalUser user, Application application, bool assigned)
     {
-        if (user.Email is null)
+        if (user.Email is not null)
         {
-            return;
-        }
-
-        var message = ManagerRoleEmail.Compose(user.Email, application, assigned, recorded, portal.Value.BaseUrl);
-        try
-        {
-            await email.SendAsync(message, cancellationToken);
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogError(ex, "Role notification for {ClientId} could not be sent", application.ClientId);
+            outbox.Add(ManagerRoleEmail.Compose(user.Email, application, assigned, portal.Value.BaseUrl), OutboxEmailKind.ManagerRole,
+                application.OrganisationId, application.Id);
         }
     }
 }

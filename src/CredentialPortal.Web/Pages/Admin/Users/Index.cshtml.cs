@@ -1,7 +1,6 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Hosting;
@@ -25,8 +24,7 @@ public sealed class IndexModel(
     UserManager<PortalUser> users,
     AuditLog audit,
     AccountEmails emails,
-    TimeProvider time,
-    ILogger<IndexModel> logger) : PageModel
+    TimeProvider time) : PageModel
 {
     public const int PageSize = 50;
 
@@ -141,16 +139,8 @@ public sealed class IndexModel(
         await users.UpdateSecurityStampAsync(user);
         await users.RequireEnrolmentLinkAsync(user);
         audit.Add(AuditEventTypes.MfaReset, actor, $"{user.Email}, by an administrator", organisationId: user.OrganisationId);
-        try
-        {
-            await emails.SendAuthenticatorResetAsync(user, actor.Name, cancellationToken);
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogError(ex, "Could not send the authenticator reset link to user {UserId}", user.Id);
-            return $"The authenticator of {user.Email} is reset, but the email with their enrolment link could not be sent ({ex.Message}). Reset it again to resend.";
-        }
-
+        // Committed by the save that follows the action, with the audit event.
+        await emails.QueueAuthenticatorResetAsync(user, actor.Name);
         return $"The authenticator of {user.Email} is reset: they were emailed a link to set up a new one.";
     }, cancellationToken);
 
@@ -195,18 +185,9 @@ public sealed class IndexModel(
         user.InvitedAt = time.GetUtcNow().UtcDateTime;
         await users.UpdateSecurityStampAsync(user);
         audit.Add(AuditEventTypes.InvitationSent, actor, $"{user.Email} (again)", organisationId: user.OrganisationId);
-        await db.SaveChangesAsync(cancellationToken);
         var organisation = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.Name).SingleAsync(cancellationToken);
-        try
-        {
-            await emails.SendInvitationAsync(user, organisation, actor.Name, cancellationToken);
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogError(ex, "Could not resend the invitation to user {UserId}", user.Id);
-            return $"The invitation email to {user.Email} could not be sent ({ex.Message}). Try again later.";
-        }
-
+        // Committed by the save that follows the action, with the audit event.
+        await emails.QueueInvitationAsync(user, organisation, actor.Name);
         return $"A new invitation was sent to {user.Email}; the earlier link no longer works.";
     }, cancellationToken);
 

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Hosting;
@@ -26,8 +25,7 @@ public sealed class InviteModel(
     UserManager<PortalUser> users,
     AccountEmails emails,
     AuditLog audit,
-    TimeProvider time,
-    ILogger<InviteModel> logger) : PageModel
+    TimeProvider time) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -135,19 +133,8 @@ public sealed class InviteModel(
         }
 
         audit.Add(AuditEventTypes.InvitationSent, actor, user.Email, organisationId: organisation.Id);
+        await emails.QueueInvitationAsync(user, organisation.Name, actor.Name);
         await db.SaveChangesAsync();
-
-        try
-        {
-            await emails.SendInvitationAsync(user, organisation.Name, actor.Name, HttpContext.RequestAborted);
-        }
-        catch (EmailDeliveryException ex)
-        {
-            logger.LogError(ex, "Could not send the invitation to user {UserId}", user.Id);
-            StatusMessage = $"{user.Email} was added, but the invitation email could not be sent ({ex.Message}). Invite the same address again to retry.";
-            return RedirectToPage(new { organisationId = organisation.Id });
-        }
-
         StatusMessage = $"Invitation sent to {user.Email}.";
         return RedirectToPage(new { organisationId = organisation.Id });
     }

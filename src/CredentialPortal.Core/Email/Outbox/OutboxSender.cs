@@ -1,0 +1,59 @@
+using CredentialPortal.Core.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Core.Email.Outbox;
+
+/// <summary>
+/// Delivers the outbox: an <see cref="OutboxPass"/> at start-up, whenever this instance commits a new email
+/// (<see cref="OutboxWakeUp"/>), and every <see cref="OutboxOptions.PollInterval"/> for retries and for emails other
+/// instances queued. Stopping the host cancels the send in progress and releases its lease.
+/// </summary>
+public sealed partial class OutboxSender(
+    OutboxPass pass,
+    OutboxWakeUp wakeUp,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxSender> logger) : PeriodicBackgroundService(options.Value.PollInterval, time)
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            LogDisabled();
+            return Task.CompletedTask;
+        }
+
+        return base.ExecuteAsync(stoppingToken);
+    }
+
+    protected override Task WaitForWakeUpAsync(CancellationToken cancellationToken) => wakeUp.WaitAsync(cancellationToken);
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
+    {
+        // Before reading: an email committed while this pass runs wakes the next one.
+        wakeUp.Reset();
+        try
+        {
+            var result = await pass.RunAsync(cancellationToken);
+            if (result is not { Sent: 0, Retrying: 0, Failed: 0, Dropped: 0 })
+            {
+                LogPass(result.Sent, result.Retrying, result.Failed, result.Dropped);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A database or mail outage must not end the service: the next pass picks the work up again.
+            LogPassFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email outbox sender is switched off (Email:Outbox:Enabled=false)")]
+    private partial void LogDisabled();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox pass: {Sent} sent, {Retrying} retrying, {Failed} failed, {Dropped} dropped")]
+    private partial void LogPass(int sent, int retrying, int failed, int dropped);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox pass failed; the next pass retries")]
+    private partial void LogPassFailed(Exception ex);
+}
