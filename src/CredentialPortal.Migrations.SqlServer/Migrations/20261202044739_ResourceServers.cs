@@ -16,6 +16,16 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                 type: "bit",
                 nullable: false,
                 defaultValue: false);
+
+            // The default only fills existing rows; the model has none, and the schema must equal the model's.
+            migrationBuilder.AlterColumn<bool>(
+                name: "IsResourceServer",
+                table: "Applications",
+                type: "bit",
+                nullable: false,
+                oldClrType: typeof(bool),
+                oldType: "bit",
+                oldDefaultValue: false);
         }
 
         /// <inheritdoc />

@@ -11,9 +11,6 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropTable(
-                name: "ReminderDeliveries");
-
             migrationBuilder.CreateTable(
                 name: "OutboxEmails",
                 columns: table => new
@@ -58,6 +55,13 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                 name: "IX_OutboxEmails_Status_NextAttemptAt",
                 table: "OutboxEmails",
                 columns: new[] { "Status", "NextAttemptAt" });
+
+            // Reminders already sent (or failed for good) keep their slot claimed: each becomes a bodiless outbox row
+            // with the same identity key, so the upgrade sends no reminder twice. Pending ones are claimed anew.
+            migrationBuilder.Sql(@"INSERT INTO ""OutboxEmails"" (""Kind"", ""IdentityKey"", ""Recipients"", ""Subject"", ""TextBody"", ""HtmlBody"", ""Status"", ""CreatedAt"", ""Attempts"", ""NextAttemptAt"", ""SentAt"", ""LastError"", ""SecretId"") SELECT 4, 'reminder/' || ""SecretId"" || '/' || ""Slot"", '', '', '', '', ""Status"", ""CreatedAt"", ""Attempts"", ""NextAttemptAt"", ""SentAt"", ""LastError"", ""SecretId"" FROM ""ReminderDeliveries"" WHERE ""Status"" IN (1, 2);");
+
+            migrationBuilder.DropTable(
+                name: "ReminderDeliveries");
         }
 
         /// <inheritdoc />
