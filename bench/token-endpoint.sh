@@ -35,6 +35,7 @@ start_app() {
   dotnet "$dll" --seed-demo --urls "$url" \
     --Database:DataDirectory="$work/$algorithm" \
     --TokenService:Algorithm="$algorithm" \
+    --Portal:BaseUrl="$url" \
     --TokenService:RateLimit:PermitsPerSecond=0 \
     --Serilog:MinimumLevel:Default=Warning \
     > "$work/$algorithm/app.log" 2>&1 &

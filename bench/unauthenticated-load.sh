@@ -29,6 +29,7 @@ ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
 dotnet "$dll" --seed-demo --urls "$url" \
   --Database:DataDirectory="$work" \
   --TokenService:Issuer="$url" \
+  --Portal:BaseUrl="$url" \
   --TokenService:RateLimit:PermitsPerSecond=0 \
   --Serilog:MinimumLevel:Default=Warning \
   > "$work/app.log" 2>&1 &

@@ -26,9 +26,10 @@ var services = StoreRegistration.AddDbContext(new ServiceCollection(), DatabaseP
     .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
     .AddSingleton(TimeProvider.System)
     .AddSingleton<IEmailSender, DiscardingEmailSender>()
-    .AddSingleton<ReminderPass>();
+    .AddSingleton<ReminderPass>()
+    .AddSingleton<PortalAddress>();
 services.AddOptions<ReminderOptions>();
-services.AddOptions<PortalOptions>();
+services.AddOptions<PortalOptions>().Configure(o => o.BaseUrl = "http://localhost");
 await using var provider = services.BuildServiceProvider();
 var contexts = provider.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>();
 var pass = provider.GetRequiredService<ReminderPass>();

@@ -33,6 +33,7 @@ public sealed partial class ReminderPass(
     TimeProvider time,
     IOptions<ReminderOptions> options,
     IOptions<PortalOptions> portal,
+    PortalAddress address,
     ILogger<ReminderPass> logger)
 {
     private readonly ReminderOptions _options = options.Value;
@@ -299,7 +300,7 @@ public sealed partial class ReminderPass(
         var recipients = await RecipientsAsync(db, secret.Application, cancellationToken);
         var message = ReminderEmail.Compose(
             new ReminderEmailModel(secret.Id, secret.Application.Name, secret.Application.ClientId, secret.Name, secret.Hint,
-                secret.ExpiresAt, now, slot, replaced, portal.Value.BaseUrl),
+                secret.ExpiresAt, now, slot, replaced, address.BaseUrl),
             recipients);
 
         delivery.Attempts++;

@@ -6,7 +6,6 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Secrets;
 
@@ -31,7 +30,7 @@ public sealed class SecretManagement(
     CredentialPortalDbContext db,
     AuditLog audit,
     IEmailSender email,
-    IOptions<PortalOptions> portal,
+    PortalAddress portal,
     TimeProvider time,
     ILogger<SecretManagement> logger)
 {
@@ -186,7 +185,7 @@ public sealed class SecretManagement(
             _ => "deleted",
         };
         var when = now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var link = $"{portal.Value.BaseUrl.TrimEnd('/')}/manage-api-credentials";
+        var link = $"{portal.BaseUrl}/manage-api-credentials";
         var subject = $"Client secret {verb} – {application.Name}";
         var text = $"""
             A client secret of {application.Name} was {verb}.

@@ -35,7 +35,7 @@ public sealed class OneTimeLinks(
     UserManager<PortalUser> users,
     TimeProvider time,
     IOptions<AccountOptions> account,
-    IOptions<PortalOptions> portal)
+    PortalAddress portal)
 {
     private readonly IDataProtector _protector = dataProtection.CreateProtector("CredentialPortal.Account.OneTimeLinks.v1");
 
@@ -48,7 +48,7 @@ public sealed class OneTimeLinks(
             time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), stamp);
         var token = WebEncoders.Base64UrlEncode(_protector.Protect(Encoding.UTF8.GetBytes(payload)));
         var page = purpose == LinkPurpose.Invitation ? "/Account/AcceptInvitation" : "/Account/ResetPassword";
-        return $"{portal.Value.BaseUrl.TrimEnd('/')}{page}?user={user.Id:D}&code={token}";
+        return $"{portal.BaseUrl}{page}?user={user.Id:D}&code={token}";
     }
 
     public TimeSpan LifetimeOf(LinkPurpose purpose) =>

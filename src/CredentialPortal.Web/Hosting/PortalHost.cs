@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Reminders;
 using CredentialPortal.TokenService;
@@ -62,6 +63,13 @@ public static class PortalHost
     {
         // First, so that everything after it sees the client's address and scheme as the trusted proxy reported them.
         app.UseForwardedHeaders();
+        // Links name Portal:BaseUrl (or the listen address): say once when people reach the portal under another host.
+        var address = app.Services.GetRequiredService<PortalAddress>();
+        app.Use((context, next) =>
+        {
+            address.CheckRequestHost(context.Request);
+            return next(context);
+        });
         app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {

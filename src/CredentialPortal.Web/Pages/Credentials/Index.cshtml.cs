@@ -9,12 +9,11 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>The Manage API Credentials page: the user's applications, their client IDs and secrets.</summary>
-public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications access, IOptions<PortalOptions> portal, TimeProvider time) : PageModel
+public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications access, PortalAddress portal, TimeProvider time) : PageModel
 {
     public const int PageSize = 20;
 
@@ -38,7 +37,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     public int Total { get; private set; }
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public DateTime Now { get; private set; }
-    public string BaseUrl => portal.Value.BaseUrl.TrimEnd('/');
+    public string BaseUrl => portal.BaseUrl;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {

@@ -15,7 +15,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Pages.Admin.Applications;
 
@@ -26,7 +25,7 @@ public sealed class EditModel(
     AuditLog audit,
     SecretManagement secrets,
     IEmailSender email,
-    IOptions<PortalOptions> portal,
+    PortalAddress portal,
     TimeProvider time,
     ILogger<EditModel> logger) : PageModel
 {
@@ -430,7 +429,7 @@ public sealed class EditModel(
             return;
         }
 
-        var message = ManagerRoleEmail.Compose(user.Email, application, assigned, recorded, portal.Value.BaseUrl);
+        var message = ManagerRoleEmail.Compose(user.Email, application, assigned, recorded, portal.BaseUrl);
         try
         {
             await email.SendAsync(message, cancellationToken);
