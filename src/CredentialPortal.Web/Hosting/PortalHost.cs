@@ -59,6 +59,10 @@ public static class PortalHost
         }
     }
 
+    private static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/connect") || path.StartsWithSegments("/connectivity")
+        || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/healthz");
+
     private static void MapCredentialPortal(this WebApplication app)
     {
         // First, so that everything after it sees the client's address and scheme as the trusted proxy reported them.
@@ -77,6 +81,10 @@ public static class PortalHost
             app.UseHsts();
         }
 
+        // A portal response without a body (unknown address, someone else's object, refused) gets a page with a way
+        // back, under its own status code. Machine endpoints keep their bodies and empty 401s as the protocols define.
+        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UsePortalRequestLogging();
         app.UseRouting();
