@@ -23,6 +23,9 @@ public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogg
     public string BaseUrl => (Configured ?? Listening()
         ?? throw new InvalidOperationException("Portal:BaseUrl is not set and the server does not listen yet.")).TrimEnd('/');
 
+    /// <summary>Portal:BaseUrl is set, so <see cref="BaseUrl"/> is known before the server listens.</summary>
+    public bool IsConfigured => Configured is not null;
+
     private string? Configured => string.IsNullOrWhiteSpace(options.Value.BaseUrl) ? null : options.Value.BaseUrl;
 
     /// <summary>

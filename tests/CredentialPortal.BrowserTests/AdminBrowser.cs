@@ -27,7 +27,9 @@ public sealed class AdminBrowser : IAsyncDisposable
 
     public string Url(string path) => new Uri(Portal.ServerAddress, path).ToString();
 
-    public static async Task<AdminBrowser> StartAsync(BrowserNewContextOptions? context = null)
+    /// <param name="context">Browser context options.</param>
+    /// <param name="signInPage">Called on each page of the sign-in and enrolment, with a name for it.</param>
+    public static async Task<AdminBrowser> StartAsync(BrowserNewContextOptions? context = null, Func<IPage, string, Task>? signInPage = null)
     {
         var portal = await PortalFactory.StartAsync(realServer: true,
             settings: new Dictionary<string, string?> { ["Reminders:Enabled"] = "false" });
@@ -37,7 +39,7 @@ public sealed class AdminBrowser : IAsyncDisposable
             await admin.SeedAsync();
             (admin._playwright, admin._browser) = await Browser.LaunchAsync();
             admin.Page = await (await admin._browser.NewContextAsync(context)).NewPageAsync();
-            await admin.SignInAsync();
+            await admin.SignInAsync(signInPage ?? ((_, _) => Task.CompletedTask));
             return admin;
         }
         catch
@@ -55,17 +57,20 @@ public sealed class AdminBrowser : IAsyncDisposable
         return response;
     }
 
-    private async Task SignInAsync()
+    private async Task SignInAsync(Func<IPage, string, Task> signInPage)
     {
         await Page.GotoAsync(Url("/Account/Login"));
+        await signInPage(Page, "login");
         await Page.FillAsync("#Input_Email", PortalFactory.AdminEmail);
         await Page.FillAsync("#Input_Password", PortalFactory.AdminPassword);
         await Page.ClickAsync("button[type=submit]");
         await Page.WaitForURLAsync("**/Account/Enrol**");
+        await signInPage(Page, "enrol");
         var key = (await Page.InnerTextAsync("#authenticator-key")).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
         await Page.FillAsync("#Code", new AuthenticatorApp(key, Portal.Time).NextCode());
         await Page.ClickAsync("main form[method=post] button[type=submit]");
         await Page.WaitForSelectorAsync("#recovery-codes");
+        await signInPage(Page, "recovery-codes");
     }
 
     private async Task SeedAsync()

@@ -72,7 +72,7 @@ public sealed class SecretManagement(
         if (count >= application.SecretLimit)
         {
             return SecretCreationResult.Refused(NameField,
-                $"This application already has {count} secrets, the most it may have ({application.SecretLimit}). " +
+                $"This application already has {(count == 1 ? "1 secret" : $"{count} secrets")}, the most it may have ({application.SecretLimit}). " +
                 "Delete a secret you no longer use first.");
         }
 

@@ -90,8 +90,15 @@ public sealed class FirstStart(
         if (created is not null)
         {
             // Printed, not logged, and only once committed: the password must not end up in log files or log collectors.
-            // Printed once the server listens, so that the sign-in address is the one it listens on (Development).
-            lifetime.ApplicationStarted.Register(() => Console.WriteLine(created.SignInText(portal.BaseUrl)));
+            // Without Portal:BaseUrl (Development) the sign-in address is the one the server listens on: printed then.
+            if (portal.IsConfigured)
+            {
+                Console.WriteLine(created.SignInText(portal.BaseUrl));
+            }
+            else
+            {
+                lifetime.ApplicationStarted.Register(() => Console.WriteLine(created.SignInText(portal.BaseUrl)));
+            }
         }
     }
 

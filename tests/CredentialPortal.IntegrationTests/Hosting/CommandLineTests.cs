@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.IntegrationTests.Hosting;
 
@@ -80,7 +82,10 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM \"__EFMigrationsHistory\"";
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        await using var model = StoreRegistration.AddDbContext(new ServiceCollection(), DatabaseProvider.Sqlite,
+            connection.ConnectionString).BuildServiceProvider();
+        await using var db = await model.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>().CreateDbContextAsync();
+        Assert.Equal((long)db.Database.GetMigrations().Count(), await command.ExecuteScalarAsync());
     }
 
     /// <summary>No SQL Server runs here; the script is made from the model alone, without a connection.</summary>
