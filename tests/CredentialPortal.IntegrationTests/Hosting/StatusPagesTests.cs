@@ -17,16 +17,15 @@ public sealed class StatusPagesTests
         foreach (var path in new[] { "/no/such/page", "/admin/organisations/999999", "/manage-api-credentials/999999/history" })
         {
             var page = await admin.GetAsync(path);
-            Assert.Equal(HttpStatusCode.NotFound, page.Status);
+            Assert.True(page.Status == HttpStatusCode.NotFound, page.ToString());
             Assert.Equal("Page not found", page.Heading);
             Assert.NotNull(page.Document.QuerySelector("main a[href='/manage-api-credentials']"));
             Assert.NotNull(page.Document.QuerySelector("header .brand"));
         }
 
+        // Signed out, every address but the public ones asks to sign in first.
         using var anonymous = new PortalClient(portal);
-        var signedOut = await anonymous.GetAsync("/no/such/page");
-        Assert.Equal(HttpStatusCode.NotFound, signedOut.Status);
-        Assert.NotNull(signedOut.Document.QuerySelector("main a[href='/Account/Login']"));
+        Assert.Equal("/Account/Login", (await anonymous.GetAsync("/no/such/page")).Path);
     }
 
     [Fact]
@@ -41,6 +40,6 @@ public sealed class StatusPagesTests
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
         Assert.DoesNotContain("text/html", api.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, connectivity.StatusCode);
-        Assert.Empty(await connectivity.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("<html", await connectivity.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

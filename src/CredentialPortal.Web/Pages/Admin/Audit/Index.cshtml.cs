@@ -7,6 +7,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
@@ -30,12 +31,12 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 
     [BindProperty(SupportsGet = true)]
     [Range(typeof(DateOnly), EarliestDate, LatestDate, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
-        ErrorMessage = "The start date must be between {1} and {2}.")]
+        ErrorMessage = "The start date must be between " + EarliestDate + " and " + LatestDate + ".")]
     public DateOnly? From { get; set; }
 
     [BindProperty(SupportsGet = true)]
     [Range(typeof(DateOnly), EarliestDate, LatestDate, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
-        ErrorMessage = "The end date must be between {1} and {2}.")]
+        ErrorMessage = "The end date must be between " + EarliestDate + " and " + LatestDate + ".")]
     public DateOnly? To { get; set; }
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The actor " + PlainText.ErrorMessage + ".")] public string? Actor { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -80,7 +81,9 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return Page();
     }
 
-    private bool HasUnmatchableFilter => !ModelState.IsValid;
+    private bool HasUnmatchableFilter =>
+        new[] { nameof(From), nameof(To), nameof(Actor), nameof(OrganisationId), nameof(ApplicationId), nameof(EventType) }
+            .Any(name => ModelState.GetFieldValidationState(name) == ModelValidationState.Invalid);
 
     /// <summary>The filtered events as CSV (RFC 4180), newest first.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
