@@ -92,8 +92,11 @@ public sealed class AdminInputTests : IAsyncLifetime
         var form = await _admin.GetAsync($"/admin/applications/create?organisationId={id}");
 
         Assert.Contains("NL-ArztefurSpender", form.Document.QuerySelector("select[data-name-parts]")!.GetAttribute("data-name-parts"), StringComparison.Ordinal);
-        var created = await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.ApiCode"] = "DM" });
-        Assert.Equal("Partner-NL-ArztefurSpender-DM", created.Heading);
+        var token = form.Document.QuerySelector("main form[method=post] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var created = await _admin.PostAsync("/admin/applications/create", [
+            new("__RequestVerificationToken", token), new("Input.OrganisationId", id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Input.ApiCode", "DM"), new("Input.Name", ""), new("Input.IsActive", "true"), new("Input.SecretLimit", "10")]);
+        Assert.True(created.Heading == "Partner-NL-ArztefurSpender-DM", created + " " + created.Errors);
     }
 
     // Item 5.
