@@ -21,6 +21,18 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
             // Existing organisations get their key before the unique index needs it (the app keeps it up to date).
             migrationBuilder.Sql("UPDATE [Organisations] SET [NormalizedName] = UPPER([Name])");
 
+            // The default only filled existing rows; the model has none.
+            migrationBuilder.AlterColumn<string>(
+                name: "NormalizedName",
+                table: "Organisations",
+                type: "nvarchar(100)",
+                maxLength: 100,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "nvarchar(100)",
+                oldMaxLength: 100,
+                oldDefaultValue: "");
+
             migrationBuilder.CreateIndex(
                 name: "IX_Organisations_NormalizedName",
                 table: "Organisations",
