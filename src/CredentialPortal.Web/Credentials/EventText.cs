@@ -39,7 +39,7 @@ public static partial class EventText
     public static IHtmlContent WithCodes(string? text) =>
         new HtmlString(Codes().Replace(WebUtility.HtmlEncode(text ?? ""), match => $"<code>{match.Value}</code>"));
 
-    internal static string? Sentence(string? details)
+    public static string? Sentence(string? details)
     {
         if (details is null || !Record().IsMatch(details))
         {
