@@ -10,9 +10,8 @@ public sealed class PortalOptions
     /// <summary>
     /// The portal's public address, used for links in emails and pages, e.g. <c>https://credentials.example.org</c>.
     /// Required outside Development; in Development it defaults to the address the server listens on
-    /// (<see cref="PortalAddress"/>).
+    /// (<see cref="PortalAddress"/>). Empty counts as not set.
     /// </summary>
-    [Url]
     public string? BaseUrl { get; set; }
 
     /// <summary>

@@ -32,6 +32,26 @@ public sealed partial class PortalAddressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_development_without_a_base_url_invitation_links_name_the_address_the_server_listens_on()
+    {
+        await using var portal = await PortalFactory.StartAsync(realServer: true, settings: new Dictionary<string, string?>
+        {
+            ["environment"] = "Development",
+            ["Portal:BaseUrl"] = null,
+            ["Reminders:Enabled"] = "false",
+        });
+        var listening = portal.ServerAddress.GetLeftPart(UriPartial.Authority);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CredentialPortal.Core.Users.PortalUser>>();
+        var admin = await users.FindByEmailAsync(PortalFactory.AdminEmail);
+
+        var link = await scope.ServiceProvider.GetRequiredService<CredentialPortal.Web.Account.OneTimeLinks>().CreateAsync(admin!, CredentialPortal.Web.Account.LinkPurpose.Invitation);
+
+        Assert.Equal(listening, scope.ServiceProvider.GetRequiredService<CredentialPortal.Core.PortalAddress>().BaseUrl);
+        Assert.StartsWith(listening + "/Account/AcceptInvitation?", link, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Outside_development_a_missing_base_url_ends_with_one_line_naming_the_setting()
     {
         await using var app = AppProcess.Start(_scratch.Directory, new Dictionary<string, string?> { ["Portal__BaseUrl"] = null });
