@@ -41,6 +41,7 @@ start_app() {
     --Database:DataDirectory="$work/$algorithm" \
     --TokenService:Algorithm="$algorithm" \
     --TokenService:Issuer="$url" \
+    --Portal:BaseUrl="$url" \
     --TokenService:RateLimit:PermitsPerSecond=0 \
     --DataProtection:AllowUnprotectedKeys=true \
     --Serilog:MinimumLevel:Default=Warning \

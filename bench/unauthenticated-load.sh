@@ -29,6 +29,7 @@ ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
 dotnet "$dll" --seed-demo --urls "$url" \
   --Database:DataDirectory="$work" \
   --TokenService:Issuer="$url" \
+  --Portal:BaseUrl="$url" \
   --TokenService:RateLimit:PermitsPerSecond=0 \
   --DataProtection:AllowUnprotectedKeys=true \
   --Serilog:MinimumLevel:Default=Warning \

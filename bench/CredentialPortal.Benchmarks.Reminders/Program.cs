@@ -31,9 +31,10 @@ var now = DateTime.UtcNow;
 var services = StoreRegistration.AddDbContext(new ServiceCollection(), DatabaseProvider.Sqlite, connectionString)
     .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
     .AddSingleton(TimeProvider.System)
-    .AddSingleton<ReminderPass>();
+    .AddSingleton<ReminderPass>()
+    .AddSingleton<PortalAddress>();
 services.AddOptions<ReminderOptions>();
-services.AddOptions<PortalOptions>();
+services.AddOptions<PortalOptions>().Configure(o => o.BaseUrl = "http://localhost");
 await using var provider = services.BuildServiceProvider();
 var contexts = provider.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>();
 var pass = provider.GetRequiredService<ReminderPass>();

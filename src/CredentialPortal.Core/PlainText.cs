@@ -11,6 +11,10 @@ public static class PlainText
 {
     public const string ErrorMessage = "must not contain control characters such as tabs, line breaks or NUL";
 
+    /// <summary>Trims and turns every run of whitespace into one space: "Stichting  Matchis " is "Stichting Matchis".</summary>
+    public static string CollapseWhitespace(string? value) =>
+        string.Join(' ', (value ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     /// <summary>True when the text holds a character of Unicode category Cc (U+0000–U+001F, U+007F–U+009F).</summary>
     public static bool HasControlCharacters(string? value) =>
         value is not null && (value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.AsSpan().ContainsAnyInRange('\u007f', '\u009f'));

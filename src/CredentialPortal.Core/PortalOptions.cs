@@ -7,9 +7,12 @@ public sealed class PortalOptions
 {
     public const string SectionName = "Portal";
 
-    /// <summary>The portal's public address, used for links in emails, e.g. <c>https://credentials.example.org</c>.</summary>
-    [Required, Url]
-    public string BaseUrl { get; set; } = "http://localhost:5080";
+    /// <summary>
+    /// The portal's public address, used for links in emails and pages, e.g. <c>https://credentials.example.org</c>.
+    /// Required outside Development; in Development it defaults to the address the server listens on
+    /// (<see cref="PortalAddress"/>). Empty counts as not set.
+    /// </summary>
+    public string? BaseUrl { get; set; }
 
     /// <summary>
     /// Address that receives reminders for applications without any credential manager or notification address;

@@ -65,7 +65,7 @@ public static class ReminderEmail
             _model = model;
             var name = OneLine(model.SecretName);
             var application = OneLine(model.ApplicationName);
-            var daysLeft = ReminderSchedule.DaysLeft(model.ExpiresAt, model.Now);
+            var daysLeft = Core.Secrets.SecretExpiryPolicy.DaysLeft(model.ExpiresAt, model.Now);
             var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
             Secret = $"{name} ({Hint})";
             Link = PortalLink(model.PortalBaseUrl);

@@ -22,7 +22,8 @@ public sealed class ReminderPass(
     IDbContextFactory<CredentialPortalDbContext> contexts,
     TimeProvider time,
     IOptions<ReminderOptions> options,
-    IOptions<PortalOptions> portal)
+    IOptions<PortalOptions> portal,
+    PortalAddress address)
 {
     private readonly ReminderOptions _options = options.Value;
 
@@ -192,7 +193,7 @@ public sealed class ReminderPass(
 
             var message = ReminderEmail.Compose(
                 new ReminderEmailModel(secret.Id, application.Name, application.ClientId, secret.Name, secret.Hint,
-                    secret.ExpiresAt, now, due.Slot, due.Replaced, portal.Value.BaseUrl),
+                    secret.ExpiresAt, now, due.Slot, due.Replaced, address.BaseUrl),
                 to);
             outbox.Add(message, OutboxEmailKind.Reminder, application.OrganisationId, application.Id, secret.Id);
         }

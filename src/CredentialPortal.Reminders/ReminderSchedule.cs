@@ -1,4 +1,5 @@
 using System.Globalization;
+using CredentialPortal.Core.Secrets;
 
 namespace CredentialPortal.Reminders;
 
@@ -58,7 +59,7 @@ public readonly record struct ReminderSlot
 /// </summary>
 /// <remarks>
 /// <para>
-/// Days are UTC calendar days: <see cref="DaysLeft"/> is the number of days from today's UTC date to the UTC date of
+/// Days are UTC calendar days: <see cref="SecretExpiryPolicy.DaysLeft"/> is the number of days from today's UTC date to the UTC date of
 /// the expiry instant. A secret expiring at 2027-01-10T00:00Z (the portal's expiry dates start their day, see
 /// <c>SecretExpiryPolicy.ExpiresAtFor</c>) has 7 days left during all of 2027-01-03 UTC and 1 day left during all of
 /// 2027-01-09, its last usable day. The reminder days therefore do not depend on the time of day the secret was
@@ -87,9 +88,6 @@ public static class ReminderSchedule
     /// <summary>How long after expiry the final notice may still go out (covers downtime).</summary>
     public static readonly TimeSpan FinalNoticePeriod = TimeSpan.FromDays(7);
 
-    /// <summary>UTC calendar days from <paramref name="now"/>'s date to the expiry's date; negative after expiry day.</summary>
-    public static int DaysLeft(DateTime expiresAt, DateTime now) => (expiresAt.Date - now.Date).Days;
-
     /// <summary>
     /// The slot due now, or null when none is. <paramref name="replaced"/>: the application has another enabled
     /// secret that expires later than this one.
@@ -101,7 +99,7 @@ public static class ReminderSchedule
             return !replaced && now < expiresAt + FinalNoticePeriod ? ReminderSlot.Expired : null;
         }
 
-        var daysLeft = DaysLeft(expiresAt, now);
+        var daysLeft = SecretExpiryPolicy.DaysLeft(expiresAt, now);
         return daysLeft switch
         {
             > FirstReminderDays => null,

@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Hosting;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,18 +9,34 @@ namespace CredentialPortal.Reminders;
 public sealed partial class ReminderService(
     ReminderPass pass,
     IOptions<ReminderOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ReminderService> logger) : PeriodicBackgroundService(options.Value.Interval, time)
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
         {
             LogDisabled();
-            return Task.CompletedTask;
+            return;
         }
 
-        return base.ExecuteAsync(stoppingToken);
+        // The links in reminders may name the address the server listens on (Portal:BaseUrl unset in Development),
+        // which exists only once the server has started: the start-up pass waits for it.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
+        await base.ExecuteAsync(stoppingToken);
     }
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)

@@ -34,6 +34,11 @@ public static class ApiCatalog
 
     public static bool IsResource(string name) => ResourceNames.Contains(name);
 
+    /// <summary>Whether an application registered for the API may hold a permission on the resource: only the API's own.</summary>
+    public static bool Allows(string apiCode, string resource) => FindApi(apiCode)?.Resources.Contains(resource) == true;
+
+    public static string DisplayNameOf(string resource) => Resources.FirstOrDefault(r => r.Name == resource)?.DisplayName ?? resource;
+
     public static string ScopeFor(string resource, ApiEnvironment environment) =>
         environment == ApiEnvironment.Sandbox ? resource + SandboxSuffix : resource;
 }

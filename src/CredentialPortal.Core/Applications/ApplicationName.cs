@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace CredentialPortal.Core.Applications;
@@ -11,11 +13,28 @@ public static partial class ApplicationName
     public const string ProductionPrefix = "Partner";
     public const string SandboxOnlyPrefix = "PartnerAlternative";
 
-    /// <summary>Proposes the conventional name; the organisation name loses characters the pattern forbids.</summary>
-    public static string Propose(string countryCode, string organisationName, string apiCode, bool sandboxOnly)
+    /// <summary>Proposes the conventional name from the organisation's <see cref="NamePart"/>.</summary>
+    public static string Propose(string countryCode, string organisationName, string apiCode, bool sandboxOnly) =>
+        $"{(sandboxOnly ? SandboxOnlyPrefix : ProductionPrefix)}-{countryCode.ToUpperInvariant()}-{NamePart(organisationName)}-{apiCode}";
+
+    /// <summary>
+    /// The OrganisationName part: the organisation's name without accents ("Ärzte" gives "Arzte") and without the
+    /// characters the pattern forbids. Empty when nothing is left, which <see cref="Organisations.OrganisationName"/>
+    /// refuses.
+    /// </summary>
+    public static string NamePart(string organisationName)
     {
-        var compactName = DisallowedNameCharacters().Replace(organisationName, "");
-        return $"{(sandboxOnly ? SandboxOnlyPrefix : ProductionPrefix)}-{countryCode.ToUpperInvariant()}-{compactName}-{apiCode}";
+        ArgumentNullException.ThrowIfNull(organisationName);
+        var withoutAccents = new StringBuilder(organisationName.Length);
+        foreach (var c in organisationName.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                withoutAccents.Append(c);
+            }
+        }
+
+        return DisallowedNameCharacters().Replace(withoutAccents.ToString(), "");
     }
 
     /// <summary>Checks a name against the convention; returns an error message, or null when it is valid.</summary>

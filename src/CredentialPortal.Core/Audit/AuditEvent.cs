@@ -43,6 +43,8 @@ public static class AuditEventTypes
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
     public const string UserUnlocked = "user.unlocked";
+    public const string UserChanged = "user.changed";
+    public const string UserDeleted = "user.deleted";
     public const string RoleGranted = "role.granted";
     public const string RoleRevoked = "role.revoked";
     public const string OrganisationCreated = "organisation.created";

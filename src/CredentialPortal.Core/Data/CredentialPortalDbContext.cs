@@ -49,6 +49,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             o.Property(x => x.Name).HasMaxLength(Organisation.MaxNameLength);
             o.Property(x => x.CountryCode).HasMaxLength(2);
             o.HasIndex(x => x.Name).IsUnique();
+            o.Property(x => x.NormalizedName).HasMaxLength(Organisation.MaxNameLength);
+            o.HasIndex(x => x.NormalizedName).IsUnique();
         });
 
         builder.Entity<Application>(a =>

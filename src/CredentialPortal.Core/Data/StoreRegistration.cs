@@ -51,7 +51,14 @@ public static class StoreRegistration
             .Configure<IServiceScopeFactory>((options, scopes) => options.XmlRepository = new DatabaseXmlRepository(scopes));
 
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.BaseUrl)
+                    || (Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                "Portal:BaseUrl must be an absolute http or https address, e.g. https://credentials.example.org.")
+            .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.BaseUrl),
+                "Portal:BaseUrl is required outside Development: set it to the portal's public address, e.g. https://credentials.example.org.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PortalAddress>();
         builder.AddEmail(dataDirectory);
         return builder;
     }

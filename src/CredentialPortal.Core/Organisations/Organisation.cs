@@ -7,8 +7,21 @@ public sealed class Organisation
 
     public int Id { get; set; }
 
-    /// <summary>Display name; also the OrganisationName part of application names.</summary>
-    public required string Name { get; set; }
+    private string _name = "";
+
+    /// <summary>Display name; also the OrganisationName part of application names (<see cref="OrganisationName"/>).</summary>
+    public required string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            NormalizedName = OrganisationName.Key(value);
+        }
+    }
+
+    /// <summary>The name's <see cref="OrganisationName.Key"/>, unique: names differing only in case or spacing collide.</summary>
+    public string NormalizedName { get; private set; } = "";
 
     /// <summary>ISO 3166-1 alpha-2 country code, upper case.</summary>
     public required string CountryCode { get; set; }

@@ -43,6 +43,20 @@ public static class SecretExpiryPolicy
         : date > LatestExpiryDate(now) ? $"A secret can be valid for at most one year (until {LatestExpiryDate(now):yyyy-MM-dd})."
         : null;
 
-    /// <summary>Whole days left until expiry, rounded down; negative once expired.</summary>
-    public static int DaysLeft(DateTime expiresAt, DateTime now) => (int)Math.Floor((expiresAt - now).TotalDays);
+    /// <summary>
+    /// Days left: UTC calendar days from <paramref name="now"/>'s date to the expiry's date, negative after the expiry
+    /// day. A secret expiring at 2027-01-10 00:00 UTC has 7 days left all of 2027-01-03 and 1 day left all of
+    /// 2027-01-09, its last usable day. The one rule for pages, the dashboard, emails, the API and the reminder schedule,
+    /// so that none of them depends on the time of day.
+    /// </summary>
+    public static int DaysLeft(DateTime expiresAt, DateTime now) => (expiresAt.Date - now.Date).Days;
+
+    /// <summary>Whether the portal warns about a secret: fewer than <see cref="WarningDays"/> days left.</summary>
+    public static bool IsExpiringSoon(DateTime expiresAt, DateTime now) => DaysLeft(expiresAt, now) < WarningDays;
+
+    /// <summary>
+    /// The instant before which an expiry counts as expiring soon (<see cref="IsExpiringSoon"/>), for database queries:
+    /// the start of the day <see cref="WarningDays"/> days from today.
+    /// </summary>
+    public static DateTime ExpiringSoonBefore(DateTime now) => now.Date.AddDays(WarningDays);
 }

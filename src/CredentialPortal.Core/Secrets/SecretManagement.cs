@@ -6,7 +6,6 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Secrets;
 
@@ -32,7 +31,7 @@ public sealed class SecretManagement(
     CredentialPortalDbContext db,
     AuditLog audit,
     EmailOutbox outbox,
-    IOptions<PortalOptions> portal,
+    PortalAddress portal,
     TimeProvider time)
 {
     public const string NameField = "Name";
@@ -73,7 +72,7 @@ public sealed class SecretManagement(
         if (count >= application.SecretLimit)
         {
             return SecretCreationResult.Refused(NameField,
-                $"This application already has {count} secrets, the most it may have ({application.SecretLimit}). " +
+                $"This application already has {(count == 1 ? "1 secret" : $"{count} secrets")}, the most it may have ({application.SecretLimit}). " +
                 "Delete a secret you no longer use first.");
         }
 
@@ -192,7 +191,7 @@ public sealed class SecretManagement(
             _ => "deleted",
         };
         var when = now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var link = $"{portal.Value.BaseUrl.TrimEnd('/')}/manage-api-credentials";
+        var link = $"{portal.BaseUrl}/manage-api-credentials";
         var subject = $"Client secret {verb} – {application.Name}";
         var text = $"""
             A client secret of {application.Name} was {verb}.

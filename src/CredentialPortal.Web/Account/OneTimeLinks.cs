@@ -38,7 +38,7 @@ public sealed class OneTimeLinks(
     UserManager<PortalUser> users,
     TimeProvider time,
     IOptions<AccountOptions> account,
-    IOptions<PortalOptions> portal)
+    PortalAddress portal)
 {
     private readonly IDataProtector _protector = dataProtection.CreateProtector("CredentialPortal.Account.OneTimeLinks.v1");
 
@@ -56,7 +56,7 @@ public sealed class OneTimeLinks(
             LinkPurpose.PasswordReset => "/Account/ResetPassword",
             _ => "/Account/EnrolFromLink",
         };
-        return $"{portal.Value.BaseUrl.TrimEnd('/')}{page}?user={user.Id:D}&code={token}";
+        return $"{portal.BaseUrl}{page}?user={user.Id:D}&code={token}";
     }
 
     public TimeSpan LifetimeOf(LinkPurpose purpose) => purpose switch

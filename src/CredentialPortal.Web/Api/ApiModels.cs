@@ -51,6 +51,7 @@ public record SecretResource(
     DateTime CreatedAt,
     [property: Description("A user's email, or the client_id that created it through this API.")] string CreatedBy,
     [property: Description("From this instant (UTC) the secret obtains no tokens.")] DateTime ExpiresAt,
+    [property: Description("UTC calendar days from today to the expiry date, as the portal and the reminders count them; 0 on the expiry day, negative after it.")] int DaysLeft,
     SecretState Status,
     DateTime? DisabledAt,
     [property: Description("The last time a token was issued with this secret (UTC), if ever.")] DateTime? LastUsedAt)
@@ -59,7 +60,7 @@ public record SecretResource(
     {
         ArgumentNullException.ThrowIfNull(secret);
         return new(secret.Id, secret.Name, secret.Hint, secret.CreatedAt, secret.CreatedBy, secret.ExpiresAt,
-            StateOf(secret, now), secret.DisabledAt, secret.LastUsedAt);
+            SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, now), StateOf(secret, now), secret.DisabledAt, secret.LastUsedAt);
     }
 
     internal static SecretState StateOf(ClientSecret secret, DateTime now) => secret.StatusAt(now) switch
@@ -78,12 +79,13 @@ public sealed record CreatedSecretResource(
     DateTime CreatedAt,
     string CreatedBy,
     DateTime ExpiresAt,
+    int DaysLeft,
     SecretState Status,
     DateTime? DisabledAt,
     DateTime? LastUsedAt,
     [property: Description("The client_id the secret belongs to.")] string ClientId,
     [property: Description("The secret value. Shown only in this response: store it now.")] string Value)
-    : SecretResource(Id, Name, Hint, CreatedAt, CreatedBy, ExpiresAt, Status, DisabledAt, LastUsedAt);
+    : SecretResource(Id, Name, Hint, CreatedAt, CreatedBy, ExpiresAt, DaysLeft, Status, DisabledAt, LastUsedAt);
 
 /// <summary>Creates a secret. Unknown fields are refused.</summary>
 public sealed class CreateSecretRequest

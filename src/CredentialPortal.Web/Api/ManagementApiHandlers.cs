@@ -109,7 +109,7 @@ internal static partial class ManagementApiHandlers
         var secret = SecretResource.From(created.Secret, now);
         return Results.Created($"/api/v1/applications/{Uri.EscapeDataString(application.ClientId)}/secrets/{secret.Id}",
             new CreatedSecretResource(secret.Id, secret.Name, secret.Hint, secret.CreatedAt, secret.CreatedBy, secret.ExpiresAt,
-                secret.Status, secret.DisabledAt, secret.LastUsedAt, application.ClientId, created.Value));
+                secret.DaysLeft, secret.Status, secret.DisabledAt, secret.LastUsedAt, application.ClientId, created.Value));
     }
 
     public static Task<IResult> DisableSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,

@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Reminders;
 using CredentialPortal.TokenService;
@@ -60,10 +61,21 @@ public static class PortalHost
         }
     }
 
+    private static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/connect") || path.StartsWithSegments("/connectivity")
+        || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/healthz");
+
     private static void MapCredentialPortal(this WebApplication app)
     {
         // First, so that everything after it sees the client's address and scheme as the trusted proxy reported them.
         app.UseForwardedHeaders();
+        // Links name Portal:BaseUrl (or the listen address): say once when people reach the portal under another host.
+        var address = app.Services.GetRequiredService<PortalAddress>();
+        app.Use((context, next) =>
+        {
+            address.CheckRequestHost(context.Request);
+            return next(context);
+        });
         app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
@@ -80,6 +92,10 @@ public static class PortalHost
             app.UseHsts();
         }
 
+        // A portal response without a body (unknown address, someone else's object, refused) gets a page with a way
+        // back, under its own status code. Machine endpoints keep their bodies and empty 401s as the protocols define.
+        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseStaticFiles();
         app.UsePortalRequestLogging();
         app.UseRouting();

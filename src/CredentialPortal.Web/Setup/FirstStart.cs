@@ -37,7 +37,8 @@ public sealed class FirstStart(
     ILogger<FirstStart> logger,
     StartupCommand command,
     IOptions<BootstrapOptions> bootstrap,
-    IOptions<PortalOptions> portal,
+    PortalAddress portal,
+    IHostApplicationLifetime lifetime,
     TimeProvider time) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -67,7 +68,7 @@ public sealed class FirstStart(
     private async Task CreateFirstAdministratorAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<CredentialPortalDbContext>();
-        string? created;
+        CreatedAdministrator? created;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -89,12 +90,33 @@ public sealed class FirstStart(
         if (created is not null)
         {
             // Printed, not logged, and only once committed: the password must not end up in log files or log collectors.
-            Console.WriteLine(created);
+            // Without Portal:BaseUrl (Development) the sign-in address is the one the server listens on: printed then.
+            if (portal.IsConfigured)
+            {
+                Console.WriteLine(created.SignInText(portal.BaseUrl));
+            }
+            else
+            {
+                lifetime.ApplicationStarted.Register(() => Console.WriteLine(created.SignInText(portal.BaseUrl)));
+            }
         }
     }
 
-    /// <summary>The text that tells the operator how to sign in, or null when there are users already.</summary>
-    private async Task<string?> CreateUnlessUsersExistAsync(IServiceProvider services, CredentialPortalDbContext db,
+    /// <summary>How to sign in as the first administrator: printed once, never logged.</summary>
+    private sealed record CreatedAdministrator(string Email, string ShownPassword)
+    {
+        public string SignInText(string baseUrl) => $"""
+
+            First administrator created.
+              sign in at: {baseUrl}/
+              email:      {Email}
+              password:   {ShownPassword}
+
+            """;
+    }
+
+    /// <summary>The administrator created, or null when there are users already.</summary>
+    private async Task<CreatedAdministrator?> CreateUnlessUsersExistAsync(IServiceProvider services, CredentialPortalDbContext db,
         CancellationToken cancellationToken)
     {
         if (await db.Users.AnyAsync(cancellationToken))
@@ -141,14 +163,7 @@ public sealed class FirstStart(
             $"first administrator {admin.Email}", organisationId: organisation.Id);
         await db.SaveChangesAsync(cancellationToken);
         var shownPassword = generated ? $"{password}   (generated; shown only this once)" : "the value of Bootstrap:AdminPassword";
-        return $"""
-
-            First administrator created.
-              sign in at: {portal.Value.BaseUrl.TrimEnd('/')}/
-              email:      {admin.Email}
-              password:   {shownPassword}
-
-            """;
+        return new CreatedAdministrator(admin.Email, shownPassword);
     }
 
     /// <summary>A 20-character password from the CSPRNG, without look-alike characters.</summary>

@@ -69,7 +69,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var duplicate = await SubmitOrganisationAsync("/admin/organisations/create", "Acme", "NL");
         var badCountry = await SubmitOrganisationAsync("/admin/organisations/create", "Other", "XX");
         var missing = await SubmitOrganisationAsync("/admin/organisations/create", "", "");
-        Assert.Contains("Another organisation already has this name.", duplicate.Text);
+        Assert.Contains("Another organisation is already called Acme", duplicate.Text);
         Assert.Contains("'XX' is not an ISO 3166-1 alpha-2 country code.", badCountry.Text);
         Assert.Contains("Enter the organisation's name.", missing.Text);
         await using (var db = _portal.CreateDbContext())

@@ -169,7 +169,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         var history = await _manager.Client.GetAsync($"/manage-api-credentials/{_ownApplication}/history");
         foreach (var type in new[] { AuditEventTypes.SecretCreated, AuditEventTypes.SecretDisabled, AuditEventTypes.SecretEnabled, AuditEventTypes.SecretDeleted })
         {
-            Assert.Contains(type, history.Text);
+            Assert.Contains(CredentialPortal.Web.Credentials.EventText.Title(type), history.Text);
         }
 
         await _portal.RunNextPassAsync<OutboxSender>();
@@ -282,7 +282,8 @@ public sealed class CredentialsPageTests : IAsyncLifetime
 
         var page = await _manager.Client.GetAsync("/manage-api-credentials");
 
-        Assert.Contains("Expires in 9 days: rotate it now", page.Text);
+        // 20 days from 09:00 is the start of the 20th day; 10 days on, 10 calendar days are left (issue 19 item 3).
+        Assert.Contains("Expires in 10 days: rotate it now", page.Text);
         _portal.Time.Advance(TimeSpan.FromDays(11));
         await _manager.Client.SignInAsync(_manager.Email, _manager.Password);
         var expired = await _manager.Client.GetAsync("/manage-api-credentials");

@@ -33,9 +33,9 @@ public sealed class AppProcess : IAsyncDisposable
     public static AppProcess Start(string dataDirectory, params string[] args) => Start(dataDirectory, new Dictionary<string, string?>(), args);
 
     /// <summary>
-    /// Starts the app with extra environment variables; a null value removes a variable. <c>TokenService__Issuer</c>
-    /// and <c>DataProtection__AllowUnprotectedKeys</c> are set by default (the app runs as Production, which requires
-    /// them).
+    /// Starts the app with extra environment variables; a null value removes a variable. <c>TokenService__Issuer</c>,
+    /// <c>DataProtection__AllowUnprotectedKeys</c> and <c>Portal__BaseUrl</c> are set by default (the app runs as
+    /// Production, which requires them).
     /// </summary>
     public static AppProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
@@ -57,6 +57,7 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment["TokenService__Issuer"] = "http://127.0.0.1";
         start.Environment["DataProtection__AllowUnprotectedKeys"] = "true";
+        start.Environment["Portal__BaseUrl"] = "http://127.0.0.1";
         // Each configuration file watcher takes an inotify instance, of which a machine running many tests has few.
         start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
         foreach (var (name, value) in environment)

@@ -41,12 +41,31 @@ public sealed class SecretExpiryPolicyTests
         Assert.Null(SecretExpiryPolicy.Validate(Now.AddMinutes(1), Now));
     }
 
-    [Fact]
-    public void Days_left_rounds_down_and_goes_negative_after_expiry()
+    // Issue 19 item 3: the page said 18 days, the email 19, for the same secret at the same moment.
+    [Theory]
+    [InlineData("2026-12-01T00:00:00Z", 19)]
+    [InlineData("2026-12-01T09:30:00Z", 19)]
+    [InlineData("2026-12-01T23:59:59Z", 19)]
+    [InlineData("2026-12-19T12:00:00Z", 1)]
+    [InlineData("2026-12-20T00:00:00Z", 0)]
+    [InlineData("2026-12-21T08:00:00Z", -1)]
+    public void Days_left_counts_UTC_calendar_days_whatever_the_time_of_day(string now, int expected)
     {
-        Assert.Equal(29, SecretExpiryPolicy.DaysLeft(Now.AddDays(29.9), Now));
-        Assert.Equal(0, SecretExpiryPolicy.DaysLeft(Now.AddHours(5), Now));
-        Assert.Equal(-1, SecretExpiryPolicy.DaysLeft(Now.AddHours(-5), Now));
+        var expiresAt = SecretExpiryPolicy.ExpiresAtFor(new DateOnly(2026, 12, 20));
+        var at = DateTime.Parse(now, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+
+        Assert.Equal(expected, SecretExpiryPolicy.DaysLeft(expiresAt, at));
+    }
+
+    [Fact]
+    public void Expiring_soon_means_fewer_than_30_calendar_days_left_and_matches_the_query_bound()
+    {
+        var late = new DateTime(2026, 11, 23, 23, 0, 0, DateTimeKind.Utc);
+        var day30 = SecretExpiryPolicy.ExpiresAtFor(new DateOnly(2026, 12, 23));
+
+        Assert.False(SecretExpiryPolicy.IsExpiringSoon(day30, late));
+        Assert.True(SecretExpiryPolicy.IsExpiringSoon(day30.AddTicks(-1), late));
+        Assert.Equal(day30, SecretExpiryPolicy.ExpiringSoonBefore(late));
     }
 
     [Fact]

@@ -22,11 +22,11 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var soon = now.AddDays(SecretExpiryPolicy.WarningDays);
+        var soon = SecretExpiryPolicy.ExpiringSoonBefore(now);
         var nowOffset = time.GetUtcNow();
         var active = db.Applications.Where(a => a.IsActive);
         FewManagers = await active.CountAsync(a => a.Managers.Count < CredentialManagerAssignment.RecommendedMinimum, cancellationToken);
-        ExpiringSoon = await db.ClientSecrets.CountAsync(s => s.Application.IsActive && s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt <= soon, cancellationToken);
+        ExpiringSoon = await db.ClientSecrets.CountAsync(s => s.Application.IsActive && s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt < soon, cancellationToken);
         NoActiveSecret = await active.CountAsync(a => !a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now), cancellationToken);
         FailedEmails = await db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, cancellationToken);
         LockedOutUsers = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))

@@ -9,12 +9,11 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>The Manage API Credentials page: the user's applications, their client IDs and secrets.</summary>
-public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications access, IOptions<PortalOptions> portal, TimeProvider time) : PageModel
+public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications access, PortalAddress portal, TimeProvider time) : PageModel
 {
     public const int PageSize = 20;
 
@@ -22,7 +21,11 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         DateTime? DisabledAt, DateTime? LastUsedAt);
 
     public sealed record ApplicationView(int Id, string Name, string ClientId, string Organisation, bool IsSandboxOnly, bool IsActive,
-        IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<SecretRow> Secrets);
+        int SecretLimit, IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<SecretRow> Secrets)
+    {
+        /// <summary>How many more secrets the limit allows (every secret counts, disabled and expired ones too).</summary>
+        public int SecretsLeft => Math.Max(0, SecretLimit - Secrets.Count);
+    }
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -38,7 +41,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     public int Total { get; private set; }
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public DateTime Now { get; private set; }
-    public string BaseUrl => portal.Value.BaseUrl.TrimEnd('/');
+    public string BaseUrl => portal.BaseUrl;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -75,7 +78,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
             .OrderBy(a => a.Name)
             .Skip((PageNumber - 1) * PageSize)
             .Take(PageSize)
-            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive })
+            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.SecretLimit })
             .ToListAsync(cancellationToken);
         var ids = applications.Select(a => a.Id).ToList();
         var permissions = (await db.ApplicationPermissions.Where(p => ids.Contains(p.ApplicationId)).ToListAsync(cancellationToken))
@@ -85,7 +88,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 .Select(s => new { s.ApplicationId, Row = new SecretRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt) })
                 .ToListAsync(cancellationToken))
             .ToLookup(s => s.ApplicationId, s => s.Row);
-        Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive,
+        Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive, a.SecretLimit,
             permissions[a.Id].OrderBy(p => p.Environment).ThenBy(p => p.Api, StringComparer.Ordinal).ToList(),
             secrets[a.Id].ToList())).ToList();
 
@@ -102,6 +105,10 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     }
 
     public SecretStatus StatusOf(SecretRow secret) => ClientSecret.StatusOf(secret.DisabledAt, secret.ExpiresAt, Now);
+
+    /// <summary>No secret can obtain tokens: none at all, or every one disabled or expired.</summary>
+    public bool HasNoActiveSecret(ApplicationView application) =>
+        !application.Secrets.Any(s => StatusOf(s) == SecretStatus.Active);
 
     public int DaysLeft(SecretRow secret) => SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
 

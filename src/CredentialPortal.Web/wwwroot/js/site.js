@@ -39,6 +39,38 @@
         }
     }
 
+    // Lists shown as cards on narrow screens (table.stack): each cell is labelled with its column's heading.
+    for (const table of document.querySelectorAll('table.stack')) {
+        const headings = [...table.querySelectorAll('thead th')].map(th => th.querySelector('.visually-hidden') ? '' : th.textContent.trim());
+        for (const row of table.querySelectorAll('tbody tr')) {
+            [...row.children].forEach((cell, index) => {
+                if (headings[index] && index > 0) {
+                    cell.dataset.label = headings[index];
+                }
+            });
+        }
+    }
+
+    // The application form shows the name it will propose while organisation, API and sandbox flag are chosen; the
+    // server makes the same proposal when the name is left empty, and decides.
+    const organisation = document.querySelector('select[data-name-parts]');
+    const proposed = document.getElementById('proposed-name');
+    if (organisation && proposed) {
+        const parts = JSON.parse(organisation.dataset.nameParts);
+        const form = organisation.form;
+        const update = () => {
+            const part = parts[organisation.value];
+            const api = form.elements['Input.ApiCode'].value;
+            const sandbox = form.querySelector('input[type=checkbox][name="Input.IsSandboxOnly"]')?.checked;
+            const name = part && api ? `${sandbox ? 'PartnerAlternative' : 'Partner'}-${part}-${api}` : '';
+            proposed.textContent = name;
+            proposed.parentElement.hidden = !name;
+            form.elements['Input.Name'].placeholder = name;
+        };
+        form.addEventListener('change', update);
+        update();
+    }
+
     // Confirmation before a form marked data-confirm is sent (the server-side confirmation pages remain).
     document.addEventListener('submit', event => {
         const message = event.target.dataset.confirm;

@@ -15,7 +15,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Pages.Admin.Applications;
 
@@ -26,10 +25,13 @@ public sealed class EditModel(
     AuditLog audit,
     SecretManagement secrets,
     EmailOutbox outbox,
-    IOptions<PortalOptions> portal,
+    PortalAddress portal,
     TimeProvider time) : PageModel
 {
     public const int MaxSecretLimit = 100;
+
+    public const string SecretLimitWarning = "With a secret limit of 1 the secret cannot be rotated without an outage: " +
+        "the old one must be deleted before the new one exists. Use at least 2.";
 
     public sealed class InputModel
     {
@@ -93,6 +95,9 @@ public sealed class EditModel(
     public Application? Application { get; private set; }
     public IReadOnlyList<ManagerRow> Managers { get; private set; } = [];
     public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
+
+    /// <summary>Per organisation id, the CC-OrganisationName part of the proposed name, for the form's live proposal.</summary>
+    public IReadOnlyDictionary<string, string> NameParts { get; private set; } = new Dictionary<string, string>();
     public IReadOnlyList<SelectListItem> CandidateManagers { get; private set; } = [];
     public CreatedSecret? NewSecret { get; private set; }
     public DateOnly DefaultExpiry => SecretExpiryPolicy.DefaultExpiryDate(Now);
@@ -245,7 +250,8 @@ public sealed class EditModel(
             }
         }
 
-        StatusMessage = isNew ? $"Application {application.Name} created with client ID {application.ClientId}." : $"Application {application.Name} saved.";
+        StatusMessage = (isNew ? $"Application {application.Name} created with client ID {application.ClientId}." : $"Application {application.Name} saved.")
+            + (application.SecretLimit < 2 ? " " + SecretLimitWarning : "");
         return Redirect(EditUrl(application.Id));
     }
 
@@ -324,12 +330,17 @@ public sealed class EditModel(
             ModelState.AddModelError("Input.ApiCode", "Choose the API.");
         }
 
-        Input.Name = string.IsNullOrWhiteSpace(Input.Name) && organisation is not null && existing is null
-            ? ApplicationName.Propose(organisation.CountryCode, organisation.Name, Input.ApiCode ?? "", Input.IsSandboxOnly)
+        var api = ApiCatalog.FindApi(Input.ApiCode ?? "");
+        Input.Name = string.IsNullOrWhiteSpace(Input.Name) && organisation is not null && api is not null && existing is null
+            ? ApplicationName.Propose(organisation.CountryCode, organisation.Name, api.Code, Input.IsSandboxOnly)
             : Input.Name?.Trim();
         if (string.IsNullOrEmpty(Input.Name))
         {
-            ModelState.AddModelError("Input.Name", "Enter the application's name.");
+            // On creation an empty name means "the proposed one": what is missing is the organisation or the API, said above.
+            if (existing is not null)
+            {
+                ModelState.AddModelError("Input.Name", "Enter the application's name.");
+            }
         }
         else if (ApplicationName.Validate(Input.Name, Input.IsSandboxOnly) is { } nameError)
         {
@@ -351,6 +362,13 @@ public sealed class EditModel(
             if (parts.Length != 2 || !ApiCatalog.IsResource(parts[0]) || !Enum.TryParse<ApiEnvironment>(parts[1], out var environment) || !Enum.IsDefined(environment))
             {
                 ModelState.AddModelError("Input.Permissions", $"'{value}' is not a known permission.");
+                continue;
+            }
+
+            if (api is not null && !ApiCatalog.Allows(api.Code, parts[0]))
+            {
+                ModelState.AddModelError("Input.Permissions", $"A {api.DisplayName} ({api.Code}) application can hold only " +
+                    $"{string.Join(" and ", api.Resources.Select(ApiCatalog.DisplayNameOf))} permissions, not {ApiCatalog.DisplayNameOf(parts[0])}.");
                 continue;
             }
 
@@ -413,9 +431,11 @@ public sealed class EditModel(
 
     private async Task LoadChoicesAsync(CancellationToken cancellationToken)
     {
-        Organisations = await db.Organisations.Where(o => o.IsActive || o.Id == Input.OrganisationId).OrderBy(o => o.Name)
-            .Select(o => new SelectListItem(o.Name + " (" + o.CountryCode + ")", o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .ToListAsync(cancellationToken);
+        var organisations = await db.Organisations.Where(o => o.IsActive || o.Id == Input.OrganisationId).OrderBy(o => o.Name)
+            .Select(o => new { o.Id, o.Name, o.CountryCode }).ToListAsync(cancellationToken);
+        Organisations = organisations.Select(o => new SelectListItem($"{o.Name} ({o.CountryCode})", o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        NameParts = organisations.ToDictionary(o => o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            o => $"{o.CountryCode}-{ApplicationName.NamePart(o.Name)}");
         if (Application is null)
         {
             return;
@@ -436,7 +456,7 @@ public sealed class EditModel(
     {
         if (user.Email is not null)
         {
-            outbox.Add(ManagerRoleEmail.Compose(user.Email, application, assigned, portal.Value.BaseUrl), OutboxEmailKind.ManagerRole,
+            outbox.Add(ManagerRoleEmail.Compose(user.Email, application, assigned, portal.BaseUrl), OutboxEmailKind.ManagerRole,
                 application.OrganisationId, application.Id);
         }
     }

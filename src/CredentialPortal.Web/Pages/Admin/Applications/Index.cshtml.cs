@@ -43,7 +43,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     {
         Now = time.GetUtcNow().UtcDateTime;
         var now = Now;
-        var soon = now.AddDays(SecretExpiryPolicy.WarningDays);
+        var soon = SecretExpiryPolicy.ExpiringSoonBefore(now);
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
         if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
             || ModelState.GetFieldValidationState(nameof(Api)) == ModelValidationState.Invalid)
@@ -80,7 +80,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
         if (ExpiringSoon)
         {
-            query = query.Where(a => a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt <= soon));
+            query = query.Where(a => a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt < soon));
         }
 
         if (NoActiveSecret)

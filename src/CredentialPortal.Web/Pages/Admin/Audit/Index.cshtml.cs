@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using CredentialPortal.Core;
@@ -25,8 +26,18 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
     public sealed record Row(long Id, DateTime OccurredAt, string EventType, string Actor, string? RemoteAddress,
         string? Organisation, string? Application, string? Details);
 
-    [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
-    [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
+    /// <summary>The dates a filter may name: wide enough for any event, narrow enough that "the day after" always exists.</summary>
+    public const string EarliestDate = "2000-01-01", LatestDate = "2099-12-31";
+
+    [BindProperty(SupportsGet = true)]
+    [Range(typeof(DateOnly), EarliestDate, LatestDate, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "The start date must be between " + EarliestDate + " and " + LatestDate + ".")]
+    public DateOnly? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    [Range(typeof(DateOnly), EarliestDate, LatestDate, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "The end date must be between " + EarliestDate + " and " + LatestDate + ".")]
+    public DateOnly? To { get; set; }
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The actor " + PlainText.ErrorMessage + ".")] public string? Actor { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [BindProperty(SupportsGet = true)] public int? ApplicationId { get; set; }
@@ -49,7 +60,14 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
             ModelState.AddModelError(nameof(To), "The end date must not be before the start date.");
         }
 
-        // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
+        Organisations = await db.Organisations.OrderBy(o => o.Name)
+            .Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture))).ToListAsync(cancellationToken);
+        Applications = await db.Applications.OrderBy(a => a.Name)
+            .Where(a => OrganisationId == null || a.OrganisationId == OrganisationId)
+            .Select(a => new SelectListItem(a.Name, a.Id.ToString(CultureInfo.InvariantCulture))).ToListAsync(cancellationToken);
+
+        // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL. A date
+        // out of range or a number that is not one cannot be applied: the page shows the field message and no events.
         if (HasUnmatchableFilter)
         {
             return Page();
@@ -60,17 +78,12 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         Events = await Project(query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Skip((PageNumber - 1) * PageSize).Take(PageSize)).ToListAsync(cancellationToken);
-        Organisations = await db.Organisations.OrderBy(o => o.Name)
-            .Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture))).ToListAsync(cancellationToken);
-        Applications = await db.Applications.OrderBy(a => a.Name)
-            .Where(a => OrganisationId == null || a.OrganisationId == OrganisationId)
-            .Select(a => new SelectListItem(a.Name, a.Id.ToString(CultureInfo.InvariantCulture))).ToListAsync(cancellationToken);
         return Page();
     }
 
     private bool HasUnmatchableFilter =>
-        ModelState.GetFieldValidationState(nameof(Actor)) == ModelValidationState.Invalid
-        || ModelState.GetFieldValidationState(nameof(EventType)) == ModelValidationState.Invalid;
+        new[] { nameof(From), nameof(To), nameof(Actor), nameof(OrganisationId), nameof(ApplicationId), nameof(EventType) }
+            .Any(name => ModelState.GetFieldValidationState(name) == ModelValidationState.Invalid);
 
     /// <summary>The filtered events as CSV (RFC 4180), newest first.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)

@@ -67,16 +67,22 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
             return NotFound();
         }
 
-        Input.Name = Input.Name?.Trim() ?? "";
+        Input.Name = OrganisationName.Normalise(Input.Name);
+        if (Input.Name.Length > 0 && OrganisationName.Validate(Input.Name) is { } nameError)
+        {
+            ModelState.AddModelError("Input.Name", nameError);
+        }
+
         Input.CountryCode = Input.CountryCode?.Trim().ToUpperInvariant() ?? "";
         if (Input.CountryCode.Length > 0 && !CountryCodes.IsValid(Input.CountryCode))
         {
             ModelState.AddModelError("Input.CountryCode", $"'{Input.CountryCode}' is not an ISO 3166-1 alpha-2 country code.");
         }
 
-        if (await db.Organisations.AnyAsync(o => o.Name == Input.Name && o.Id != (Id ?? 0), cancellationToken))
+        var key = OrganisationName.Key(Input.Name);
+        if (await db.Organisations.Where(o => o.NormalizedName == key && o.Id != (Id ?? 0)).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) is { } existing)
         {
-            ModelState.AddModelError("Input.Name", "Another organisation already has this name.");
+            ModelState.AddModelError("Input.Name", $"Another organisation is already called {existing} (names differing only in case or spacing count as the same).");
         }
 
         if (!ModelState.IsValid)

@@ -34,6 +34,9 @@ public sealed class InviteModel(
     public string? StatusMessage { get; set; }
 
     public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
+
+    /// <summary>The pending user an invitation with another name was refused for: the page links to editing them.</summary>
+    public Guid? PendingUserId { get; private set; }
     public IReadOnlyList<(int Id, string Name)> Applications { get; private set; } = [];
 
     public sealed class InputModel
@@ -83,6 +86,15 @@ public sealed class InviteModel(
         if (user is not null && (await users.HasPasswordAsync(user) || user.OrganisationId != organisation.Id))
         {
             ModelState.AddModelError("Input.Email", "A user with this email address already exists.");
+            return Page();
+        }
+
+        // Inviting again must not silently rename someone: a different name is more likely a different person.
+        if (user is not null && !string.Equals(PlainText.CollapseWhitespace(user.DisplayName), PlainText.CollapseWhitespace(Input.DisplayName), StringComparison.OrdinalIgnoreCase))
+        {
+            ModelState.AddModelError("Input.DisplayName", $"{user.Email} was already invited as {user.DisplayName}. To send a new link, " +
+                $"invite with that name (or resend the invitation from the users list); to correct the name or address, edit the user.");
+            PendingUserId = user.Id;
             return Page();
         }
 

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Html;
+
+namespace CredentialPortal.Web.Credentials;
+
+/// <summary>
+/// Audit events and status messages as people read them: sentences instead of <c>key=value</c> records, and secret
+/// hints and client IDs in a monospace face, where "PlE…" cannot be read as "PIE…".
+/// </summary>
+public static partial class EventText
+{
+    private static readonly Dictionary<string, string> Reasons = new(StringComparer.Ordinal)
+    {
+        ["blocked_address"] = "the address was blocked after too many failures",
+        ["malformed_client_id"] = "the client ID was not a valid client ID",
+        ["unknown_client"] = "no application has this client ID",
+        ["wrong_secret"] = "the secret was wrong",
+        ["disabled_secret"] = "the secret is disabled",
+        ["expired_secret"] = "the secret has expired",
+        ["inactive_application"] = "the application is inactive",
+        ["inactive_organisation"] = "the organisation is inactive",
+        ["many_client_ids"] = "too many different client IDs failed at once to list them one by one",
+    };
+
+    /// <summary><c>secret.created</c> reads "Secret created", <c>login.locked-out</c> "Login locked out".</summary>
+    public static string Title(string eventType)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        var words = eventType.Replace('.', ' ').Replace('-', ' ');
+        return words.Length == 0 ? words : char.ToUpperInvariant(words[0]) + words[1..];
+    }
+
+    /// <summary>The event's details as a sentence (records of <c>key=value</c> pairs are rewritten), hints and ids monospaced.</summary>
+    public static IHtmlContent Details(string? details) => WithCodes(Sentence(details));
+
+    /// <summary>Encodes the text and sets hints ("abc…") and client IDs (UUIDs) in <c>&lt;code&gt;</c>.</summary>
+    public static IHtmlContent WithCodes(string? text) =>
+        new HtmlString(Codes().Replace(WebUtility.HtmlEncode(text ?? ""), match => $"<code>{match.Value}</code>"));
+
+    public static string? Sentence(string? details)
+    {
+        if (details is null || !Record().IsMatch(details))
+        {
+            return details;
+        }
+
+        var pairs = Pair().Matches(details).ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value, StringComparer.Ordinal);
+        var count = pairs.TryGetValue("count", out var c) && int.TryParse(c, CultureInfo.InvariantCulture, out var n) ? n : 1;
+        var reason = pairs.TryGetValue("reason", out var r) ? Reasons.GetValueOrDefault(r, r.Replace('_', ' ')) : "unknown reason";
+        var sentence = (count == 1 ? "1 failed token request" : $"{count} failed token requests")
+            + (pairs.TryGetValue("client_id", out var clientId) ? $" for client ID {clientId}" : "");
+        if (pairs.TryGetValue("first", out var first) && pairs.TryGetValue("last", out var last)
+            && DateTime.TryParse(first, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var from)
+            && DateTime.TryParse(last, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var to))
+        {
+            sentence += from == to
+                ? $" at {from:yyyy-MM-dd HH:mm:ss} UTC"
+                : $" between {from:yyyy-MM-dd HH:mm:ss} and {(to.Date == from.Date ? to.ToString("HH:mm:ss", CultureInfo.InvariantCulture) : to.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))} UTC";
+        }
+
+        return $"{sentence}: {reason}.";
+    }
+
+    /// <summary>A record as the token service writes it: it starts with a key=value pair.</summary>
+    [GeneratedRegex(@"^(client_id|reason)=\S")]
+    private static partial Regex Record();
+
+    [GeneratedRegex(@"(?<key>[a-z_]+)=(?<value>\S+)")]
+    private static partial Regex Pair();
+
+    // A hint is three characters of a secret's URL-safe alphabet before the ellipsis; a client ID is a UUID.
+    [GeneratedRegex(@"(?<![\w-])[A-Za-z0-9_-]{3}…|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")]
+    private static partial Regex Codes();
+}

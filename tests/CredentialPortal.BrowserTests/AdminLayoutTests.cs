@@ -1,0 +1,46 @@
+namespace CredentialPortal.BrowserTests;
+
+/// <summary>Issue 19 item 6: every list an administrator uses fits a phone and a laptop without sideways scrolling.</summary>
+public sealed class AdminLayoutTests
+{
+    public static readonly int[] Widths = [390, 1280];
+
+    [Fact]
+    public async Task Every_admin_list_fits_390_and_1280_pixels_without_scrolling_sideways()
+    {
+        await using var admin = await AdminBrowser.StartAsync();
+        var lists = new[]
+        {
+            ("/admin", "admin-dashboard"),
+            ("/admin/organisations", "admin-organisations"),
+            ("/admin/applications", "admin-applications"),
+            ("/admin/users", "admin-users"),
+            ("/admin/audit", "admin-audit"),
+            ("/manage-api-credentials", "credentials"),
+            ($"/manage-api-credentials/{admin.ApplicationIds[0]}/history", "credentials-history"),
+        };
+        var overflowing = new List<string>();
+        foreach (var width in Widths)
+        {
+            await admin.Page.SetViewportSizeAsync(width, 900);
+            foreach (var (path, name) in lists)
+            {
+                await admin.GotoAsync(path);
+                var (scrollWidth, viewport) = await MeasureAsync(admin);
+                await Browser.ScreenshotAsync(admin.Page, $"{name}-{width}");
+                if (scrollWidth > viewport)
+                {
+                    overflowing.Add($"{path} at {width} px: the page is {scrollWidth} px wide");
+                }
+            }
+        }
+
+        Assert.True(overflowing.Count == 0, string.Join("\n", overflowing));
+    }
+
+    private static async Task<(int ScrollWidth, int Viewport)> MeasureAsync(AdminBrowser admin)
+    {
+        var sizes = await admin.Page.EvaluateAsync<int[]>("[document.documentElement.scrollWidth, window.innerWidth]");
+        return (sizes[0], sizes[1]);
+    }
+}
