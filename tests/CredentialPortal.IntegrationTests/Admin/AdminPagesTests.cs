@@ -62,7 +62,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Organisations_are_validated_beside_the_field_and_deactivation_stops_tokens()
+    public async Task Organisations_are_validated_beside_the_field_and_deactivation_is_confirmed_before_it_applies()
     {
         var organisationId = await CreateOrganisationAsync("Acme", "NL");
 
@@ -80,7 +80,16 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var listed = await _admin.GetAsync("/admin/organisations");
         Assert.Contains("Netherlands (NL)", listed.Text);
 
-        await SubmitOrganisationAsync($"/admin/organisations/{organisationId}", "Acme", "NL", active: false);
+        // Deactivation says what it stops and waits for a second confirmation.
+        var confirm = await SubmitOrganisationAsync($"/admin/organisations/{organisationId}", "Acme", "NL", active: false);
+        Assert.Contains("will get no more tokens, at once", confirm.Text, StringComparison.Ordinal);
+        await using (var db = _portal.CreateDbContext())
+        {
+            Assert.True((await db.Organisations.SingleAsync(o => o.Id == organisationId)).IsActive);
+        }
+
+        var saved = await _admin.SubmitAsync(confirm, new Dictionary<string, string> { ["Input.CountryCode"] = "NL" });
+        Assert.True(saved.Text.Contains("Organisation Acme saved.", StringComparison.Ordinal), saved.Text + saved.Errors);
         await using var check = _portal.CreateDbContext();
         Assert.False((await check.Organisations.SingleAsync(o => o.Id == organisationId)).IsActive);
         Assert.Contains(await check.AuditEvents.Select(e => e.EventType).ToListAsync(), t => t == AuditEventTypes.OrganisationChanged);

@@ -28,7 +28,13 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
         public string CountryCode { get; set; } = "";
 
         public bool IsActive { get; set; } = true;
+
+        /// <summary>The administrator saw what deactivation does and confirmed it (the second step of a deactivation).</summary>
+        public bool ConfirmDeactivation { get; set; }
     }
+
+    /// <summary>Set when a deactivation awaits confirmation: what it would stop.</summary>
+    public (int Applications, int Users)? DeactivationImpact { get; private set; }
 
     [FromRoute]
     public int? Id { get; set; }
@@ -101,6 +107,15 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
         }
         else
         {
+            if (organisation.IsActive && !Input.IsActive && !Input.ConfirmDeactivation)
+            {
+                // Deactivation cuts off a partner at once: say what it stops and ask again before doing it.
+                DeactivationImpact = (
+                    await db.Applications.CountAsync(a => a.OrganisationId == organisation.Id && a.IsActive, cancellationToken),
+                    await db.Users.CountAsync(u => u.OrganisationId == organisation.Id && !u.IsDisabled, cancellationToken));
+                return Page();
+            }
+
             if (organisation.IsActive != Input.IsActive)
             {
                 // Whether its applications may obtain tokens changed: tell every token-service instance.
