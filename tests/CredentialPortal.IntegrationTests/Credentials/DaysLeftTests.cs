@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
@@ -35,6 +36,7 @@ public sealed class DaysLeftTests
         Assert.Equal(19, secret.GetProperty("daysLeft").GetInt32());
 
         await portal.RunNextPassAsync<ReminderService>();
+        await portal.RunNextPassAsync<OutboxSender>();
         var subjects = portal.Mail.To("ops@operator.example").Select(m => m.Subject).ToList();
         Assert.Single(subjects, s => s.EndsWith("expires in 19 days", StringComparison.Ordinal));
         Assert.DoesNotContain(subjects, s => s.Contains("18 days", StringComparison.Ordinal));
