@@ -139,7 +139,7 @@ public static class ReminderEmail
             text.AppendLine("Hello,").AppendLine();
             text.AppendLine(Lead).AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"Application:  {OneLine(_model.ApplicationName)}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"client_id:    {OneLine(_model.ClientId)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Client ID:    {OneLine(_model.ClientId)}");
             text.AppendLine(CultureInfo.InvariantCulture, $"Secret:       {Secret}");
             text.AppendLine(CultureInfo.InvariantCulture, $"Expires:      {ExpiryLine}").AppendLine();
             if (Note is not null)
@@ -163,14 +163,11 @@ public static class ReminderEmail
         {
             var e = HtmlEncoder.Default;
             var html = new StringBuilder();
-            html.AppendLine("<!DOCTYPE html>");
-            html.AppendLine(CultureInfo.InvariantCulture, $"<html><head><meta charset=\"utf-8\"><title>{e.Encode(Subject)}</title></head>");
-            html.AppendLine("<body style=\"font-family: sans-serif; line-height: 1.4\">");
             html.AppendLine("<p>Hello,</p>");
             html.AppendLine(CultureInfo.InvariantCulture, $"<p>{e.Encode(Lead)}</p>");
             html.AppendLine("<table>");
             Row("Application", OneLine(_model.ApplicationName));
-            Row("client_id", OneLine(_model.ClientId));
+            Row("Client ID", OneLine(_model.ClientId));
             Row("Secret", Secret);
             Row("Expires", ExpiryLine);
             html.AppendLine("</table>");
@@ -188,8 +185,7 @@ public static class ReminderEmail
 
             html.AppendLine("</ol>");
             html.AppendLine(CultureInfo.InvariantCulture, $"<p><a href=\"{e.Encode(Link)}\">Manage the application's credentials</a> ({e.Encode(Link)})</p>");
-            html.AppendLine(CultureInfo.InvariantCulture, $"<p style=\"color: #555; font-size: smaller\">{e.Encode(Footer)}</p>");
-            html.AppendLine("</body></html>");
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p style=\"color:#5b6675\">{e.Encode(Footer)}</p>");
             return html.ToString();
 
             void Row(string label, string value) =>

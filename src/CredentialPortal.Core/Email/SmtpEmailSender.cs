@@ -102,7 +102,7 @@ public sealed partial class SmtpEmailSender(IOptions<EmailOptions> options, Time
         {
             Subject = message.Subject,
             Date = time.GetUtcNow(),
-            Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody(),
+            Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = EmailLayout.Document(message.Subject, message.HtmlBody) }.ToMessageBody(),
         };
         mime.From.Add(from);
         foreach (var to in message.To)

@@ -7,21 +7,28 @@ using CredentialPortal.Core.Users;
 namespace CredentialPortal.Web.Account;
 
 /// <summary>
-/// Invitation, password-reset and authenticator-reset emails: a one-time link, never a password. They are queued in the email outbox; the
+/// Invitation, password-reset and authenticator-reset emails (a one-time link, never a password), and the notices of a
+/// lockout and of a password change. They are queued in the email outbox; the
 /// caller's SaveChanges commits them with the change that makes the link (a new security stamp, an invitation).
 /// </summary>
 public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
 {
-    public async Task QueueInvitationAsync(PortalUser user, string organisationName, string invitedBy)
+    /// <summary>The invitation, naming the applications the person will manage (<paramref name="applications"/>, if any yet).</summary>
+    public async Task QueueInvitationAsync(PortalUser user, string organisationName, string invitedBy, IReadOnlyList<string> applications)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(applications);
         var link = await links.CreateAsync(user, LinkPurpose.Invitation);
         var valid = Describe(links.LifetimeOf(LinkPurpose.Invitation));
+        var manages = applications.Count == 0 ? ""
+            : $"\nYou will manage the client secrets of: {string.Join(", ", applications)}.\n";
+        var managesHtml = applications.Count == 0 ? ""
+            : $"<p>You will manage the client secrets of: {string.Join(", ", applications.Select(a => $"<strong>{Encode(a)}</strong>"))}.</p>";
         var text = $"""
             Hello {user.DisplayName},
 
             {invitedBy} invited you to Manage API Credentials for {organisationName}.
-
+            {manages}
             Open this link to choose your password and set up your authenticator app (valid for {valid}, once):
             {link}
 
@@ -30,6 +37,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
         var html = $"""
             <p>Hello {Encode(user.DisplayName)},</p>
             <p>{Encode(invitedBy)} invited you to Manage API Credentials for {Encode(organisationName)}.</p>
+            {managesHtml}
             <p><a href="{Encode(link)}">Choose your password and set up your authenticator app</a> (valid for {valid}, once).</p>
             <p>If you did not expect this invitation, you can ignore this email.</p>
             """;
@@ -85,9 +93,54 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             IdentityKey(user, LinkPurpose.AuthenticatorEnrolment)), OutboxEmailKind.AuthenticatorReset, organisationId: user.OrganisationId);
     }
 
+    /// <summary>Tells the owner that failed attempts locked the account, so that someone guessing is noticed.</summary>
+    public void QueueLockoutNotice(PortalUser user, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var lasting = Describe(duration);
+        var text = $"""
+            Hello {user.DisplayName},
+
+            Your Manage API Credentials account was locked for {lasting} after too many failed sign-in attempts.
+
+            If these attempts were yours, wait and try again, or reset your password. If they were not, someone may be
+            guessing your password: reset it, and tell an administrator of the portal.
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>Your Manage API Credentials account was <strong>locked for {lasting}</strong> after too many failed sign-in attempts.</p>
+            <p>If these attempts were yours, wait and try again, or reset your password. If they were not, someone may be
+            guessing your password: reset it, and tell an administrator of the portal.</p>
+            """;
+        outbox.Add(new EmailMessage([user.Email!], "Your Manage API Credentials account was locked", text, html,
+            IdentityKey(user, "lockout")), OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
+    }
+
+    /// <summary>Confirms a password change to the owner: a change they did not make is then noticed at once.</summary>
+    public void QueuePasswordChanged(PortalUser user, string how)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var text = $"""
+            Hello {user.DisplayName},
+
+            The password of your Manage API Credentials account was changed ({how}).
+
+            If this was not you, reset your password now and tell an administrator of the portal.
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>The password of your Manage API Credentials account was changed ({Encode(how)}).</p>
+            <p>If this was not you, reset your password now and tell an administrator of the portal.</p>
+            """;
+        outbox.Add(new EmailMessage([user.Email!], "Your Manage API Credentials password was changed", text, html,
+            IdentityKey(user, "password-changed")), OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
+    }
+
     /// <summary>Each queued email carries a new link, so each is its own event; the key holds nothing of the link.</summary>
-    private static string IdentityKey(PortalUser user, LinkPurpose purpose) =>
-        string.Create(CultureInfo.InvariantCulture, $"account/{purpose}/{user.Id:D}/{Guid.NewGuid():N}");
+    private static string IdentityKey(PortalUser user, LinkPurpose purpose) => IdentityKey(user, purpose.ToString());
+
+    private static string IdentityKey(PortalUser user, string @event) =>
+        string.Create(CultureInfo.InvariantCulture, $"account/{@event}/{user.Id:D}/{Guid.NewGuid():N}");
 
     private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 

@@ -42,7 +42,8 @@ public sealed class SmtpEmailSenderTests : IDisposable
         var alternative = Assert.IsType<MultipartAlternative>(message.Body);
         Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
         Assert.Equal("Plain text body: rotate your secret.", mail.TextBody.TrimEnd());
-        Assert.Equal("<p>HTML body: <b>rotate</b> your secret.</p>", mail.HtmlBody.TrimEnd());
+        // The composer's HTML, set in the one layout every email shares.
+        Assert.Equal(EmailLayout.Document(Message.Subject, "<p>HTML body: <b>rotate</b> your secret.</p>").ReplaceLineEndings(), mail.HtmlBody.TrimEnd().ReplaceLineEndings());
         Assert.Matches("^[0-9a-f]{64}@example.org$", mail.MessageId);
         Assert.Contains("\r\n", mail.Raw, StringComparison.Ordinal);
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -57,6 +59,18 @@ public abstract class AccountPage : PageModel
 
     /// <summary>The lockout and session settings (read from the request's services, so every page has them).</summary>
     protected AccountOptions AccountSettings => HttpContext.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
+
+    /// <summary>
+    /// The account just locked: audits it and queues the lockout notice to its owner, both committed by the caller's
+    /// next save.
+    /// </summary>
+    protected void RecordLockout(PortalUser user, AuditActor actor, string where)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var services = HttpContext.RequestServices;
+        services.GetRequiredService<AuditLog>().Add(AuditEventTypes.LoginLockedOut, actor, where, organisationId: user.OrganisationId);
+        services.GetRequiredService<AccountEmails>().QueueLockoutNotice(user, AccountSettings.LockoutDuration);
+    }
 
     /// <summary>The sign-in page, saying in the error style that the account is now locked and for how long.</summary>
     protected RedirectToPageResult RedirectToLoginLockedOut()

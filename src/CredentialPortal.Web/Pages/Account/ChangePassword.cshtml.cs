@@ -51,7 +51,7 @@ public sealed class ChangePasswordModel(
             audit.Add(AuditEventTypes.LoginFailed, actor, "wrong current password when changing the password", organisationId: user.OrganisationId);
             if (await users.RecordFailureAsync(user))
             {
-                audit.Add(AuditEventTypes.LoginLockedOut, actor, "password change", organisationId: user.OrganisationId);
+                RecordLockout(user, actor, "password change");
                 await db.SaveChangesAsync();
                 await sessions.SignOutAsync();
                 return RedirectToLoginLockedOut();
@@ -72,6 +72,7 @@ public sealed class ChangePasswordModel(
         }
 
         audit.Add(AuditEventTypes.PasswordChanged, AuditActors.For(HttpContext, user), organisationId: user.OrganisationId);
+        HttpContext.RequestServices.GetRequiredService<AccountEmails>().QueuePasswordChanged(user, "on the account page, signed in");
         await db.SaveChangesAsync();
         // The password change gave the user a new security stamp, which ends their other sessions; this one continues.
         await sessions.CompleteAsync(user);

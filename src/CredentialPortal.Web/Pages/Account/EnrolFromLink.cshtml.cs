@@ -57,7 +57,7 @@ public sealed class EnrolFromLinkModel(
             audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password with the enrolment link", organisationId: user.OrganisationId);
             if (await Users.RecordFailureAsync(user))
             {
-                audit.Add(AuditEventTypes.LoginLockedOut, actor, "enrolment link", organisationId: user.OrganisationId);
+                RecordLockout(user, actor, "enrolment link");
                 await db.SaveChangesAsync();
                 return RedirectToLoginLockedOut();
             }

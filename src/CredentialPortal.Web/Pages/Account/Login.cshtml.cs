@@ -79,7 +79,7 @@ public sealed class LoginModel(
             audit.Add(AuditEventTypes.LoginFailed, actor, lockedOut ? "wrong password, account locked" : "wrong password", organisationId: user.OrganisationId);
             if (!lockedOut && await users.RecordFailureAsync(user))
             {
-                audit.Add(AuditEventTypes.LoginLockedOut, actor, "password step", organisationId: user.OrganisationId);
+                RecordLockout(user, actor, "password step");
             }
 
             return await FailedAsync();

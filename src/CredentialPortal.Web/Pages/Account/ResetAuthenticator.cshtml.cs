@@ -49,7 +49,7 @@ public sealed class ResetAuthenticatorModel(
             audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password when resetting the authenticator", organisationId: user.OrganisationId);
             if (await users.RecordFailureAsync(user))
             {
-                audit.Add(AuditEventTypes.LoginLockedOut, actor, "authenticator reset", organisationId: user.OrganisationId);
+                RecordLockout(user, actor, "authenticator reset");
                 await db.SaveChangesAsync();
                 await sessions.SignOutAsync();
                 return RedirectToLoginLockedOut();

@@ -50,6 +50,7 @@ public sealed class ResetPasswordModel(UserManager<PortalUser> users, OneTimeLin
         }
 
         audit.Add(AuditEventTypes.PasswordReset, AuditActors.For(HttpContext, user), "with an emailed link", organisationId: user.OrganisationId);
+        HttpContext.RequestServices.GetRequiredService<AccountEmails>().QueuePasswordChanged(user, "with an emailed reset link");
         await db.SaveChangesAsync();
         StatusMessage = "Your password was changed. Sign in with it now.";
         return RedirectToPage("Login");

@@ -89,7 +89,7 @@ public abstract class SecondFactorPage(
 
     private async Task<IActionResult> LockedOutAsync(PortalUser user, AuditActor actor)
     {
-        audit.Add(AuditEventTypes.LoginLockedOut, actor, Method, organisationId: user.OrganisationId);
+        RecordLockout(user, actor, Method);
         await db.SaveChangesAsync();
         await sessions.SignOutAsync();
         return RedirectToLoginLockedOut();

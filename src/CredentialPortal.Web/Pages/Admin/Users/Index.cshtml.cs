@@ -187,7 +187,9 @@ public sealed class IndexModel(
         audit.Add(AuditEventTypes.InvitationSent, actor, $"{user.Email} (again)", organisationId: user.OrganisationId);
         var organisation = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.Name).SingleAsync(cancellationToken);
         // Committed by the save that follows the action, with the audit event.
-        await emails.QueueInvitationAsync(user, organisation, actor.Name);
+        var applications = await db.CredentialManagers.Where(m => m.UserId == user.Id)
+            .Select(m => m.Application.Name).Order().ToListAsync(cancellationToken);
+        await emails.QueueInvitationAsync(user, organisation, actor.Name, applications);
         return $"A new invitation was sent to {user.Email}; the earlier link no longer works.";
     }, cancellationToken);
 

@@ -145,7 +145,9 @@ public sealed class InviteModel(
         }
 
         audit.Add(AuditEventTypes.InvitationSent, actor, user.Email, organisationId: organisation.Id);
-        await emails.QueueInvitationAsync(user, organisation.Name, actor.Name);
+        var managed = alreadyManaged.Union(applicationIds).ToList();
+        var applicationNames = await db.Applications.Where(a => managed.Contains(a.Id)).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync();
+        await emails.QueueInvitationAsync(user, organisation.Name, actor.Name, applicationNames);
         await db.SaveChangesAsync();
         StatusMessage = $"Invitation sent to {user.Email}.";
         return RedirectToPage(new { organisationId = organisation.Id });
