@@ -1,7 +1,9 @@
 using System.Globalization;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -59,6 +61,28 @@ public abstract class AccountPage : PageModel
 
     /// <summary>The lockout and session settings (read from the request's services, so every page has them).</summary>
     protected AccountOptions AccountSettings => HttpContext.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
+
+    /// <summary>
+    /// A wrong password or code of a known user: audits it as <paramref name="eventType"/>, counts it toward the
+    /// lockout and saves. When it locked the account, that is audited too and the owner is emailed (both in the same
+    /// save); the answer says whether it did.
+    /// </summary>
+    protected async Task<bool> RecordFailedCheckAsync(UserManager<PortalUser> users, PortalUser user, AuditActor actor,
+        string eventType, string detail, string lockedWhere)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(user);
+        var services = HttpContext.RequestServices;
+        services.GetRequiredService<AuditLog>().Add(eventType, actor, detail, organisationId: user.OrganisationId);
+        var locked = await users.RecordFailureAsync(user);
+        if (locked)
+        {
+            RecordLockout(user, actor, lockedWhere);
+        }
+
+        await services.GetRequiredService<CredentialPortalDbContext>().SaveChangesAsync();
+        return locked;
+    }
 
     /// <summary>
     /// The account just locked: audits it and queues the lockout notice to its owner, both committed by the caller's

@@ -47,17 +47,12 @@ public sealed class ChangePasswordModel(
         var result = await users.ChangePasswordAsync(user, CurrentPassword, Input.Password);
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
-            var actor = AuditActors.For(HttpContext, user);
-            audit.Add(AuditEventTypes.LoginFailed, actor, "wrong current password when changing the password", organisationId: user.OrganisationId);
-            if (await users.RecordFailureAsync(user))
+            if (await RecordFailedCheckAsync(users, user, AuditActors.For(HttpContext, user), AuditEventTypes.LoginFailed,
+                    "wrong current password when changing the password", "password change"))
             {
-                RecordLockout(user, actor, "password change");
-                await db.SaveChangesAsync();
                 await sessions.SignOutAsync();
                 return RedirectToLoginLockedOut();
             }
-
-            await db.SaveChangesAsync();
         }
 
         if (!result.Succeeded)

@@ -22,7 +22,6 @@ public sealed class EnrolFromLinkModel(
     OneTimeLinks links,
     PortalSessions sessions,
     LoginThrottle throttle,
-    AuditLog audit,
     CredentialPortalDbContext db) : LinkPage(users, links, LinkPurpose.AuthenticatorEnrolment)
 {
     [BindProperty, Required, DataType(DataType.Password), StringLength(PasswordRules.MaximumLength), Display(Name = "Your password")]
@@ -54,15 +53,12 @@ public sealed class EnrolFromLinkModel(
 
         if (!await Users.CheckPasswordAsync(user, Password))
         {
-            audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password with the enrolment link", organisationId: user.OrganisationId);
-            if (await Users.RecordFailureAsync(user))
+            if (await RecordFailedCheckAsync(Users, user, actor, AuditEventTypes.LoginFailed,
+                    "wrong password with the enrolment link", "enrolment link"))
             {
-                RecordLockout(user, actor, "enrolment link");
-                await db.SaveChangesAsync();
                 return RedirectToLoginLockedOut();
             }
 
-            await db.SaveChangesAsync();
             ModelState.AddModelError(nameof(Password), "The password is not correct.");
             return Page();
         }

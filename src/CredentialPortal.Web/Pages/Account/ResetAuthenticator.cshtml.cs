@@ -46,16 +46,13 @@ public sealed class ResetAuthenticatorModel(
         var actor = AuditActors.For(HttpContext, user);
         if (!await users.CheckPasswordAsync(user, Password))
         {
-            audit.Add(AuditEventTypes.LoginFailed, actor, "wrong password when resetting the authenticator", organisationId: user.OrganisationId);
-            if (await users.RecordFailureAsync(user))
+            if (await RecordFailedCheckAsync(users, user, actor, AuditEventTypes.LoginFailed,
+                    "wrong password when resetting the authenticator", "authenticator reset"))
             {
-                RecordLockout(user, actor, "authenticator reset");
-                await db.SaveChangesAsync();
                 await sessions.SignOutAsync();
                 return RedirectToLoginLockedOut();
             }
 
-            await db.SaveChangesAsync();
             ModelState.AddModelError(nameof(Password), "The password is not correct.");
             return Page();
         }

@@ -59,7 +59,11 @@ public abstract class SecondFactorPage(
         var actor = AuditActors.For(HttpContext, user);
         if (await users.IsLockedOutAsync(user))
         {
-            return await LockedOutAsync(user, actor);
+            // Locked already (the owner was emailed when it locked): audited, and the pending session ends.
+            audit.Add(AuditEventTypes.LoginLockedOut, actor, Method, organisationId: user.OrganisationId);
+            await db.SaveChangesAsync();
+            await sessions.SignOutAsync();
+            return RedirectToLoginLockedOut();
         }
 
         var (accepted, failureEvent, failureMessage) = await VerifyAsync(user, actor);
@@ -71,13 +75,12 @@ public abstract class SecondFactorPage(
             return LocalRedirect(SafeReturnUrl(ReturnUrl));
         }
 
-        audit.Add(failureEvent, actor, Method, organisationId: user.OrganisationId);
-        if (await users.RecordFailureAsync(user))
+        if (await RecordFailedCheckAsync(users, user, actor, failureEvent, Method, Method))
         {
-            return await LockedOutAsync(user, actor);
+            await sessions.SignOutAsync();
+            return RedirectToLoginLockedOut();
         }
 
-        await db.SaveChangesAsync();
         ModelState.AddModelError("", failureMessage);
         return Page();
     }
@@ -86,12 +89,4 @@ public abstract class SecondFactorPage(
     protected abstract string Method { get; }
 
     protected abstract Task<(bool Accepted, string FailureEvent, string FailureMessage)> VerifyAsync(PortalUser user, AuditActor actor);
-
-    private async Task<IActionResult> LockedOutAsync(PortalUser user, AuditActor actor)
-    {
-        RecordLockout(user, actor, Method);
-        await db.SaveChangesAsync();
-        await sessions.SignOutAsync();
-        return RedirectToLoginLockedOut();
-    }
 }
