@@ -83,17 +83,7 @@ public sealed class IntrospectionEndpoint(
             writer.WriteNumber("iat", active.GetPayloadValue<long>("iat"));
             writer.WriteNumber("nbf", active.GetPayloadValue<long>("nbf"));
             writer.WriteString("sub", active.Subject);
-            var audiences = active.Audiences.ToList();
-            if (audiences.Count == 1)
-            {
-                writer.WriteString("aud", audiences[0]);
-            }
-            else
-            {
-                writer.WriteStartArray("aud");
-                audiences.ForEach(writer.WriteStringValue);
-                writer.WriteEndArray();
-            }
+            OAuthResponses.WriteStringOrArray(writer, "aud", [.. active.Audiences]);
 
             writer.WriteString("iss", active.Issuer);
             writer.WriteString("jti", active.Id);

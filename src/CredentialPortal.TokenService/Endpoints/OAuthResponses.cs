@@ -52,6 +52,26 @@ public static class OAuthResponses
         });
     }
 
+    /// <summary>A JWT-style multi-valued claim such as <c>aud</c> (RFC 7519 §4.1.3): a string for one value, else an array.</summary>
+    public static void WriteStringOrArray(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 1)
+        {
+            writer.WriteString(name, values[0]);
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
     public static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> writeMembers, bool cacheable = false)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -41,20 +41,7 @@ public sealed class AccessTokenFactory(SigningKeyStore keys, IOptions<TokenServi
             writer.WriteString("sub", authenticated.Client.ClientId);
             writer.WriteString(AccessTokenAuthentication.ClientIdClaim, authenticated.Client.ClientId);
             writer.WriteNumber(AccessTokenAuthentication.CredentialIdClaim, authenticated.Credential.Id);
-            if (grant.Audiences.Count == 1)
-            {
-                writer.WriteString("aud", grant.Audiences[0]);
-            }
-            else
-            {
-                writer.WriteStartArray("aud");
-                foreach (var audience in grant.Audiences)
-                {
-                    writer.WriteStringValue(audience);
-                }
-
-                writer.WriteEndArray();
-            }
+            Endpoints.OAuthResponses.WriteStringOrArray(writer, "aud", grant.Audiences);
 
             writer.WriteNumber("iat", issuedAt);
             writer.WriteNumber("nbf", issuedAt);
