@@ -4,6 +4,9 @@
 # p50/p99 latency at full load and at half the maximum rate, the app's CPU time per request (from /proc), and the
 # ratios of issue 15 against .NET's own 2-thread signing rate measured in the same run (the way the endpoint signs:
 # bench/CredentialPortal.Benchmarks.Tokens signing-rate). Usage: bench/token-endpoint.sh [seconds per run, default 15]
+# PROFILE=1 also records the app with perf(1) during the max-load and /healthz runs and prints, per request, where the
+# CPU went (kernel, OpenSSL, runtime/GC, Kestrel, EF Core, IdentityModel, our code: bench/perf-breakdown.py); it needs
+# `apt-get install -y linux-perf` and runs the app without ReadyToRun code so that every method has a symbol.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,6 +17,13 @@ paced_connections=${PACED_CONNECTIONS:-64}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+profile=${PROFILE:-0}
+profile_env=()
+if [ "$profile" = 1 ]; then
+  command -v perf >/dev/null || { echo "perf is missing: apt-get install -y linux-perf" >&2; exit 1; }
+  # JIT-compiled code only (no ReadyToRun images) and a perf map, so that perf names every managed frame.
+  profile_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0)
+fi
 
 echo "== build (Release)"
 dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
@@ -36,7 +46,7 @@ start_app() {
   port=$(free_port)
   url="http://127.0.0.1:$port"
   mkdir -p "$work/$algorithm"
-  ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
+  env "${profile_env[@]}" ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
   dotnet "$dll" --seed-demo --urls "$url" \
     --Database:DataDirectory="$work/$algorithm" \
     --TokenService:Algorithm="$algorithm" \
@@ -67,11 +77,27 @@ start_app() {
   echo "   $(/usr/bin/python3 bench/verify-token.py "$token" "$work/$algorithm/jwks.json")"
 }
 
-# run_wrk <label> <delay ms> <connections>; prints the wrk result line and sets rate/p50/p99 and cpu (app CPU-us per request).
+# With PROFILE=1: start_perf <label> records the app until stop_perf <requests meanwhile> prints the breakdown.
+perf_pid=""
+start_perf() {
+  [ "$profile" = 1 ] && [ -n "$1" ] || return 0
+  perf_label=$1
+  perf record -F 999 -g -p "$app_pid" -o "$work/app.perf" >/dev/null 2>&1 &
+  perf_pid=$!
+}
+stop_perf() {
+  [ -n "$perf_pid" ] || return 0
+  kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
+  perf script -i "$work/app.perf" 2>/dev/null | bench/perf-breakdown.py "$1" "$perf_label" > "$work/profile-$perf_label.txt"
+}
+
+# run_wrk <label> <delay ms> <connections> [profile label]; prints the wrk result line and sets rate/p50/p99 and cpu (app CPU-us per request).
 run_wrk() {
   local out before
   before=$(cpu_us)
+  start_perf "${4:-}"
   out=$(DELAY_MS=$2 wrk -t2 -c"$3" -d"${duration}s" -s bench/token-endpoint.lua "$url/connect/token" | grep '^RESULT')
+  stop_perf "$(echo "$out" | sed -E 's/.*requests=([0-9]+).*/\1/')"
   cpu=$(awk -v a="$before" -v b="$(cpu_us)" -v n="$(echo "$out" | sed -E 's/.*requests=([0-9]+).*/\1/')" 'BEGIN { printf "%.0f", (b - a) / n }')
   echo "   $1: ${out#RESULT } app_cpu_us_per_request=$cpu"
   rate=$(echo "$out" | sed -E 's/.*rate=([0-9.]+).*/\1/')
@@ -87,8 +113,9 @@ for algorithm in RS256 ES256; do
   sign_rate[$algorithm]=$(signing_rate "$algorithm")
   echo "   .NET $algorithm signatures/s, 2 threads, one shared key (in-process): ${sign_rate[$algorithm]}"
   start_app "$algorithm"
-  wrk -t2 -c"$connections" -d3s -s bench/token-endpoint.lua "$url/connect/token" >/dev/null   # warm-up (JIT, pools)
-  run_wrk "max load ($connections connections)" 0 "$connections"
+  # Warm-up (JIT, pools); longer when profiling, where every method starts without ReadyToRun code.
+  wrk -t2 -c"$connections" -d"$([ "$profile" = 1 ] && echo 20 || echo 3)s" -s bench/token-endpoint.lua "$url/connect/token" >/dev/null
+  run_wrk "max load ($connections connections)" 0 "$connections" "$algorithm-token"
   max_rate[$algorithm]=$rate max_p50[$algorithm]=$p50 max_p99[$algorithm]=$p99 max_cpu[$algorithm]=$cpu
   # About half the maximum rate: each connection waits a fixed delay before each request (the paced rate is printed).
   delay=$(awk -v c="$paced_connections" -v r="$rate" 'BEGIN { d = 2000 * c / r; printf "%d", (d < 1 ? 1 : d + 0.5) }')
@@ -96,8 +123,10 @@ for algorithm in RS256 ES256; do
   half_rate[$algorithm]=$rate half_p50[$algorithm]=$p50 half_p99[$algorithm]=$p99
   # What HTTP itself costs this process: the same load on the cheapest endpoint (GET /healthz, no checks).
   before=$(cpu_us)
+  start_perf "$algorithm-healthz"
   healthz_out=$(wrk -t2 -c"$connections" -d"${duration}s" "$url/healthz")
   healthz_requests=$(echo "$healthz_out" | awk '/requests in/ { print $1 }')
+  stop_perf "$healthz_requests"
   healthz_cpu[$algorithm]=$(awk -v a="$before" -v b="$(cpu_us)" -v n="$healthz_requests" 'BEGIN { printf "%.0f", (b - a) / n }')
   echo "   GET /healthz at max load: $(echo "$healthz_out" | awk '/^Requests\/sec/ { print $2 }') requests/s, app_cpu_us_per_request=${healthz_cpu[$algorithm]}"
   stop_app
@@ -122,3 +151,8 @@ done
 for algorithm in RS256 ES256; do
   awk -v alg="$algorithm" -v p="${half_p99[$algorithm]}" 'BEGIN { printf "%s p99 at half the maximum rate: %s ms (target <= 10)\n", alg, p }'
 done
+if [ "$profile" = 1 ]; then
+  echo
+  echo "== where the app's CPU went per request (perf samples; the JIT line is warm-up, not a per-request cost)"
+  cat "$work"/profile-*.txt
+fi
