@@ -28,6 +28,12 @@ public sealed class PortalSessions(
     public const string AuthenticationMethodClaim = "amr";
     public const string MultiFactor = "mfa";
 
+    /// <summary>
+    /// RFC 8176 "pop" (proof of possession of a key), added when the session was signed in with a passkey: the
+    /// phishing-resistant factor. Not "hwk": a synced passkey's key is not necessarily held in hardware.
+    /// </summary>
+    public const string ProofOfPossession = "pop";
+
     /// <summary>Sign-in instant (Unix seconds); the absolute lifetime counts from it, whatever sliding renewals do.</summary>
     public const string AuthTimeClaim = "auth_time";
 
@@ -60,8 +66,11 @@ public sealed class PortalSessions(
         return user;
     }
 
-    /// <summary>Issues the full session after the second factor and drops the pending one.</summary>
-    public async Task CompleteAsync(PortalUser user)
+    /// <summary>
+    /// Issues the full session after the second factor (or a passwordless passkey) and drops the pending one; a session
+    /// signed in with a passkey carries <c>amr=pop</c> besides <c>amr=mfa</c>.
+    /// </summary>
+    public async Task CompleteAsync(PortalUser user, bool withPasskey = false)
     {
         ArgumentNullException.ThrowIfNull(user);
         var now = time.GetUtcNow();
@@ -72,12 +81,21 @@ public sealed class PortalSessions(
         var principal = await signIn.CreateUserPrincipalAsync(user);
         var claims = (ClaimsIdentity)principal.Identity!;
         claims.AddClaim(new Claim(AuthenticationMethodClaim, MultiFactor));
+        if (withPasskey)
+        {
+            claims.AddClaim(new Claim(AuthenticationMethodClaim, ProofOfPossession));
+        }
+
         claims.AddClaim(new Claim(AuthTimeClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
         await Http.SignInAsync(IdentityConstants.ApplicationScheme, principal, new AuthenticationProperties { IsPersistent = false });
         // The rest of this request (e.g. the page showing the recovery codes) renders as signed in.
         Http.User = principal;
     }
+
+    /// <summary>The session was signed in with a passkey (see <see cref="ProofOfPossession"/>).</summary>
+    public static bool IsPhishingResistant(ClaimsPrincipal user) =>
+        user?.HasClaim(AuthenticationMethodClaim, ProofOfPossession) == true;
 
     public async Task SignOutAsync()
     {

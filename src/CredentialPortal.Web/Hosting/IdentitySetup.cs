@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
@@ -63,6 +64,19 @@ public static class IdentitySetup
             options.Lockout.DefaultLockoutTimeSpan = account.Value.LockoutDuration;
         });
 
+        // Passkeys (WebAuthn) for the portal's public address: its host is the relying party id, and a browser's
+        // answer counts only when it was made on exactly that origin (not a look-alike site, not another port).
+        services.AddOptions<IdentityPasskeyOptions>().Configure<PortalAddress>((options, address) =>
+        {
+            var portal = new Uri(address.BaseUrl);
+            var origin = portal.GetLeftPart(UriPartial.Authority);
+            options.ServerDomain = portal.Host;
+            options.UserVerificationRequirement = "required";
+            options.ResidentKeyRequirement = "required";
+            options.ValidateOrigin = context => ValueTask.FromResult(
+                !context.CrossOrigin && string.Equals(context.Origin, origin, StringComparison.OrdinalIgnoreCase));
+        });
+
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<AccountOptions>, TimeProvider>((cookie, account, time) =>
@@ -104,15 +118,19 @@ public static class IdentitySetup
             .SetDefaultPolicy(multiFactor)
             // Secure by default: an endpoint without [Authorize]/[AllowAnonymous] needs a full session.
             .SetFallbackPolicy(multiFactor)
-            .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator))
+            .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator)
+                .AddRequirements(new PhishingResistantAdministratorRequirement()))
             .AddPolicy(CredentialManagerPolicy, policy => policy.Combine(multiFactor).AddRequirements(new CredentialManagerRequirement()));
         services.AddScoped<IAuthorizationHandler, CredentialManagerHandler>();
+        services.AddSingleton<IAuthorizationHandler, PhishingResistantAdministratorHandler>();
 
         services.AddHttpContextAccessor();
         services.AddScoped<PortalSessions>();
         services.AddScoped<OneTimeLinks>();
         services.AddScoped<AccountEmails>();
         services.AddScoped<ManagedApplications>();
+        services.AddScoped<PasskeyCeremonies>();
+        services.AddScoped<AccountPasskeys>();
         services.AddSingleton<LoginThrottle>();
         return builder;
     }
