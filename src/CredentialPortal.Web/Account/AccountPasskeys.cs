@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -59,22 +58,4 @@ public sealed class AccountPasskeys(UserManager<PortalUser> users, CredentialPor
     /// <summary>Part of an administrator's MFA reset: every passkey goes, committed by the caller's save.</summary>
     public async Task RemoveAllAsync(PortalUser user) =>
         db.UserPasskeys.RemoveRange(await db.UserPasskeys.Where(p => p.UserId == user.Id).ToListAsync());
-}
-
-/// <summary>Administration pages: when the policy is on, only a session signed in with a passkey.</summary>
-public sealed class PhishingResistantAdministratorRequirement : IAuthorizationRequirement;
-
-public sealed class PhishingResistantAdministratorHandler(IOptions<AccountOptions> options)
-    : AuthorizationHandler<PhishingResistantAdministratorRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PhishingResistantAdministratorRequirement requirement)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!options.Value.RequirePhishingResistantMfaForAdministrators || PortalSessions.IsPhishingResistant(context.User))
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
-    }
 }

@@ -37,6 +37,13 @@ public sealed class PortalSessions(
     /// <summary>Sign-in instant (Unix seconds); the absolute lifetime counts from it, whatever sliding renewals do.</summary>
     public const string AuthTimeClaim = "auth_time";
 
+    /// <summary>
+    /// Marks a session of an administrator that the administrator policy holds back (signed in without a passkey):
+    /// it carries no Administrator role, so that it neither opens administration pages nor acts as administrator
+    /// elsewhere, and this claim sends it to confirm with a passkey instead of to "access denied".
+    /// </summary>
+    public const string AdministratorNeedsPasskeyClaim = "admin_needs_passkey";
+
     private const string PendingStampClaim = "pending_stamp";
 
     private HttpContext Http => contextAccessor.HttpContext ?? throw new InvalidOperationException("No current request.");
@@ -106,7 +113,7 @@ public sealed class PortalSessions(
     /// <summary>
     /// Runs on every request that carries the application cookie: one indexed query decides whether the session
     /// still stands (absolute lifetime, security stamp, disabled user, inactive organisation) and refreshes the
-    /// role claims, so a role removal counts from the next request.
+    /// role claims, so a role removal counts from the next request (and the administrator policy applies at once).
     /// </summary>
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
@@ -163,9 +170,15 @@ public sealed class PortalSessions(
             return null;
         }
 
-        var refreshed = new ClaimsIdentity(current.Claims.Where(c => c.Type != claimTypes.RoleClaimType),
+        var refreshed = new ClaimsIdentity(current.Claims.Where(c => c.Type != claimTypes.RoleClaimType && c.Type != AdministratorNeedsPasskeyClaim),
             current.AuthenticationType, current.NameClaimType, current.RoleClaimType);
-        refreshed.AddClaims(row.Roles.Where(r => r is not null).Select(r => new Claim(claimTypes.RoleClaimType, r!)));
+        var roles = row.Roles.OfType<string>().ToList();
+        if (account.Value.RequirePhishingResistantMfaForAdministrators && !IsPhishingResistant(principal) && roles.Remove(PortalRole.Administrator))
+        {
+            refreshed.AddClaim(new Claim(AdministratorNeedsPasskeyClaim, "true"));
+        }
+
+        refreshed.AddClaims(roles.Select(r => new Claim(claimTypes.RoleClaimType, r)));
         return new ClaimsPrincipal(refreshed);
     }
 }

@@ -118,11 +118,9 @@ public static class IdentitySetup
             .SetDefaultPolicy(multiFactor)
             // Secure by default: an endpoint without [Authorize]/[AllowAnonymous] needs a full session.
             .SetFallbackPolicy(multiFactor)
-            .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator)
-                .AddRequirements(new PhishingResistantAdministratorRequirement()))
+            .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator))
             .AddPolicy(CredentialManagerPolicy, policy => policy.Combine(multiFactor).AddRequirements(new CredentialManagerRequirement()));
         services.AddScoped<IAuthorizationHandler, CredentialManagerHandler>();
-        services.AddSingleton<IAuthorizationHandler, PhishingResistantAdministratorHandler>();
 
         services.AddHttpContextAccessor();
         services.AddScoped<PortalSessions>();
