@@ -22,7 +22,8 @@ public sealed class PortalSignInManager(
     IUserConfirmation<PortalUser> confirmation,
     CredentialPortalDbContext db,
     IPasskeyHandler<PortalUser> passkeys,
-    PasskeyCeremonies ceremonies)
+    PasskeyCeremonies ceremonies,
+    TimeProvider time)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     // Identity's names for the two ceremonies.
@@ -55,9 +56,21 @@ public sealed class PortalSignInManager(
     public override async Task<PasskeyAttestationResult> PerformPasskeyAttestationAsync(string credentialJson)
     {
         ArgumentException.ThrowIfNullOrEmpty(credentialJson);
-        return await ceremonies.TakeAsync(Attestation) is { } state
-            ? await passkeys.PerformAttestationAsync(new PasskeyAttestationContext { CredentialJson = credentialJson, AttestationState = state, HttpContext = Context })
-            : PasskeyAttestationResult.Fail(new PasskeyException(CeremonyGone));
+        if (await ceremonies.TakeAsync(Attestation) is not { } state)
+        {
+            return PasskeyAttestationResult.Fail(new PasskeyException(CeremonyGone));
+        }
+
+        var result = await passkeys.PerformAttestationAsync(new PasskeyAttestationContext { CredentialJson = credentialJson, AttestationState = state, HttpContext = Context });
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        // The handler dates the passkey with the system clock; the portal's clock (TimeProvider) is the one it keeps.
+        var p = result.Passkey;
+        return PasskeyAttestationResult.Success(new UserPasskeyInfo(p.CredentialId, p.PublicKey, time.GetUtcNow(), p.SignCount, p.Transports,
+            p.IsUserVerified, p.IsBackupEligible, p.IsBackedUp, p.AttestationObject, p.ClientDataJson), result.UserEntity);
     }
 
     public override async Task<PasskeyAssertionResult<PortalUser>> PerformPasskeyAssertionAsync(string credentialJson)

@@ -28,6 +28,8 @@ public sealed class PasskeyTests
         Assert.Equal(PasskeyPages.Passkeys, registered.Path);
         Assert.Contains("\"Work laptop\" is registered", registered.Text, StringComparison.Ordinal);
         Assert.Contains("Work laptop", registered.Document.QuerySelector("#passkeys")!.TextContent, StringComparison.Ordinal);
+        // Dated by the portal's clock (the fake one here), not the system's.
+        Assert.Contains("2026-11-23", registered.Document.QuerySelector("#passkeys")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("1", (await user.Client.GetAsync("/Account")).Document.QuerySelector("#passkeys-count")!.TextContent.Trim());
         Assert.Equal(1, await SignInTests.CountEventsAsync(portal, AuditEventTypes.PasskeyAdded));
         await portal.RunNextPassAsync<OutboxSender>();
