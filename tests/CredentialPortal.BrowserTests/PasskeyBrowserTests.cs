@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using CredentialPortal.Testing;
+using Deque.AxeCore.Playwright;
 using CredentialPortal.Testing.Account;
 using Microsoft.Playwright;
 
@@ -45,7 +46,10 @@ public sealed class PasskeyBrowserTests
 
         // Removed: the device still holds it, the portal no longer accepts it.
         await session.GotoAsync("/Account/Passkeys");
-        await page.ClickAsync("form.remove-passkey button");
+        await page.ClickAsync("a.remove-passkey");
+        await page.FillAsync("#RemovePassword", PortalFactory.AdminPassword);
+        await session.ScreenshotBothWidthsAsync("passkeys-remove");
+        await page.ClickAsync("#remove-passkey button[type=submit]");
         await page.WaitForSelectorAsync("#no-passkeys");
         await session.SignOutAsync();
         await session.GotoAsync("/Account/Login");
@@ -53,6 +57,7 @@ public sealed class PasskeyBrowserTests
         await page.WaitForSelectorAsync("text=That passkey was not accepted");
         Assert.Single(await session.CredentialsOnDeviceAsync());
         Assert.Empty(session.CspViolations);
+        Assert.Empty(session.AccessibilityViolations);
     }
 
     [Fact]
@@ -80,6 +85,7 @@ public sealed class PasskeyBrowserTests
         await session.GotoAsync("/admin/users");
         Assert.Contains("/Account/ConfirmPasskey", page.Url, StringComparison.Ordinal);
         Assert.Empty(session.CspViolations);
+        Assert.Empty(session.AccessibilityViolations);
     }
 }
 
@@ -102,6 +108,9 @@ internal sealed class PasskeyBrowser : IAsyncDisposable
     public string Origin { get; }
     public IPage Page { get; private set; } = null!;
     public List<string> CspViolations { get; } = [];
+
+    /// <summary>Serious or critical WCAG 2.1 A/AA findings of axe-core on every page screenshotted.</summary>
+    public List<string> AccessibilityViolations { get; } = [];
 
     public static async Task<PasskeyBrowser> StartAsync(IDictionary<string, string?>? settings = null)
     {
@@ -210,6 +219,9 @@ internal sealed class PasskeyBrowser : IAsyncDisposable
 
     public async Task ScreenshotBothWidthsAsync(string name)
     {
+        var axe = await Page.RunAxe(AccessibilityTests.Wcag21);
+        AccessibilityViolations.AddRange(axe.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{name}: {v.Id} ({v.Impact}) at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}"));
         await Browser.ScreenshotAsync(Page, name + "-1280");
         await Page.SetViewportSizeAsync(390, 844);
         await Browser.ScreenshotAsync(Page, name + "-390");

@@ -44,7 +44,8 @@ public sealed class PasskeyPolicyTests
             new Dictionary<string, string> { ["Name"] = "Attacker's key", ["Password"] = PortalFactory.AdminPassword });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("Sign in with one of your passkeys", json, StringComparison.Ordinal);
-        var refused = await client.SubmitAsync(page, null, "form.remove-passkey");
+        var removal = await client.GetAsync(page.Document.QuerySelector("a.remove-passkey")!.GetAttribute("href")!);
+        var refused = await client.SubmitAsync(removal, new Dictionary<string, string> { ["Password"] = PortalFactory.AdminPassword }, "#remove-passkey");
         Assert.Contains("register another passkey before you remove", refused.Errors, StringComparison.Ordinal);
 
         // The passkey as second factor opens administration directly.

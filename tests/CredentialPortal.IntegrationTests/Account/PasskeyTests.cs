@@ -101,6 +101,12 @@ public sealed class PasskeyTests
         Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, badOrigin.Errors, StringComparison.Ordinal);
         Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, badRp.Errors, StringComparison.Ordinal);
         Assert.Equal(AccountPages.Login, (await client.GetAsync("/Account")).Path);
+
+        // Garbage instead of a browser's answer is a message, not an error page.
+        await client.PasskeyOptionsAsync(login, "#passkey-sign-in");
+        var garbage = await client.SubmitAsync(login, new Dictionary<string, string> { ["Credential"] = "{\"id\": 42" }, "#passkey-sign-in");
+        Assert.Equal(HttpStatusCode.OK, garbage.Status);
+        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, garbage.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,7 +179,12 @@ public sealed class PasskeyTests
 
         page = await client.SubmitAsync(page, new Dictionary<string, string> { ["Name"] = "Desk key" }, "form.rename-passkey");
         Assert.Contains("now called \"Desk key\"", page.Text, StringComparison.Ordinal);
-        page = await client.SubmitAsync(page, null, "form.remove-passkey");
+        var confirm = await client.GetAsync(page.Document.QuerySelector("a.remove-passkey")!.GetAttribute("href")!);
+        Assert.Contains("Remove the passkey \"Desk key\"?", confirm.Text, StringComparison.Ordinal);
+        var wrong = await client.SubmitAsync(confirm, new Dictionary<string, string> { ["Password"] = "not the password at all" }, "#remove-passkey");
+        Assert.Contains("password is not correct", wrong.Errors, StringComparison.Ordinal);
+        Assert.Null(wrong.Document.QuerySelector("#no-passkeys"));
+        page = await client.SubmitAsync(confirm, new Dictionary<string, string> { ["Password"] = PortalFactory.AdminPassword }, "#remove-passkey");
 
         Assert.Contains("\"Desk key\" is removed", page.Text, StringComparison.Ordinal);
         Assert.NotNull(page.Document.QuerySelector("#no-passkeys"));

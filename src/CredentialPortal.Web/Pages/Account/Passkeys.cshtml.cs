@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CredentialPortal.Web.Pages.Account;
 
 /// <summary>
-/// The user's passkeys: register one (with a name, after entering the password again), rename, remove. The owner is
-/// emailed and the audit log records every addition and removal.
+/// The user's passkeys: register one (with a name, after entering the password again), rename, remove (after a
+/// confirmation with the password). The owner is emailed and the audit log records every addition and removal.
 /// </summary>
 public sealed class PasskeysModel(
     UserManager<PortalUser> users,
@@ -45,8 +45,20 @@ public sealed class PasskeysModel(
     /// <summary>The administrator policy applies and there is no passkey yet: registering one is the next step.</summary>
     public bool Required { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() =>
-        await users.GetUserAsync(User) is { } user ? await ShowAsync(user) : Challenge();
+    /// <summary>The passkey whose removal is being confirmed (<c>?remove=</c>), if any.</summary>
+    public PasskeyListing? Removing { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? remove)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        await ShowAsync(user);
+        Removing = Passkeys.FirstOrDefault(p => p.Id == remove);
+        return Page();
+    }
 
     /// <summary>Step one of registering (JSON for the script): the password again, then the creation options.</summary>
     public async Task<IActionResult> OnPostCreationOptionsAsync()
@@ -185,6 +197,22 @@ public sealed class PasskeysModel(
         {
             ModelState.AddModelError("", refusal);
             return await ShowAsync(user);
+        }
+
+        // Removing a factor is an MFA change: the password again, failures counting toward the lockout.
+        if (!await users.CheckPasswordAsync(user, Password ?? ""))
+        {
+            if (await RecordFailedCheckAsync(users, user, AuditActors.For(HttpContext, user), AuditEventTypes.LoginFailed,
+                    "wrong password when removing a passkey", "removing a passkey"))
+            {
+                await sessions.SignOutAsync();
+                return RedirectToLoginLockedOut();
+            }
+
+            ModelState.AddModelError(nameof(Password), "The password is not correct.");
+            await ShowAsync(user);
+            Removing = Passkeys.FirstOrDefault(p => p.Id == PasskeyId);
+            return Page();
         }
 
         await users.RemovePasskeyAsync(user, passkey.CredentialId);
