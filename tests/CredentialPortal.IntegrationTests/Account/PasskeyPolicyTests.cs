@@ -25,10 +25,11 @@ public sealed class PasskeyPolicyTests
         Assert.NotNull(blocked.Document.QuerySelector("#passkey-required"));
 
         using var passkey = new SoftwarePasskey();
-        var confirm = await client.RegisterPasskeyAsync(passkey, "Admin key", PortalFactory.AdminPassword);
+        var confirm = await client.RegisterPasskeyAsync(passkey, "Admin key", PortalFactory.AdminPassword, page: blocked);
         Assert.Equal(PasskeyPages.ConfirmPasskey, confirm.Path);
         Assert.Equal(PasskeyPages.ConfirmPasskey, (await client.GetAsync("/admin/users")).Path);
-        await client.AnswerWithPasskeyAsync(confirm, passkey);
+        // Confirmed, the administrator lands on the page they came for.
+        Assert.Equal("/admin/users", (await client.AnswerWithPasskeyAsync(confirm, passkey)).Path);
         var users = await client.GetAsync("/admin/users");
         Assert.Equal("Users", users.Heading);
         Assert.Contains("1 passkey", users.Text, StringComparison.Ordinal);

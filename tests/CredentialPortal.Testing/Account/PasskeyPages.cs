@@ -35,12 +35,15 @@ public static class PasskeyPages
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Registers <paramref name="passkey"/> from the account's passkeys page; returns the page after it.</summary>
+    /// <summary>
+    /// Registers <paramref name="passkey"/> from the account's passkeys page (<paramref name="page"/> when the test is
+    /// on it already); returns the page after it.
+    /// </summary>
     public static async Task<HtmlPage> RegisterPasskeyAsync(this PortalClient client, SoftwarePasskey passkey, string name, string password,
-        string origin = "http://localhost", string? rpId = null)
+        string origin = "http://localhost", string? rpId = null, HtmlPage? page = null)
     {
         ArgumentNullException.ThrowIfNull(passkey);
-        var page = await client.GetAsync(Passkeys);
+        page ??= await client.GetAsync(Passkeys);
         var fields = new Dictionary<string, string> { ["Name"] = name, ["Password"] = password };
         var (status, json) = await client.PasskeyOptionsAsync(page, AddForm, fields);
         if (status != HttpStatusCode.OK)

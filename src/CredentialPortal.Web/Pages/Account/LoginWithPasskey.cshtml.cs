@@ -55,3 +55,6 @@ public sealed class LoginWithPasskeyModel(
         return (true, "", "");
     }
 }
+
+/// <summary>The "use your passkey" form (<c>_PasskeySignIn</c>): the page that answers it, and where to go after.</summary>
+public sealed record PasskeySignInForm(string Page, string? ReturnUrl);
