@@ -66,15 +66,15 @@ public static class IdentitySetup
 
         // Passkeys (WebAuthn) for the portal's public address: its host is the relying party id, and a browser's
         // answer counts only when it was made on exactly that origin (not a look-alike site, not another port).
+        // Without Portal:BaseUrl (Development only) the address is known once the server listens, so it is read when a
+        // passkey is checked, and the relying party id is the request's host.
         services.AddOptions<IdentityPasskeyOptions>().Configure<PortalAddress>((options, address) =>
         {
-            var portal = new Uri(address.BaseUrl);
-            var origin = portal.GetLeftPart(UriPartial.Authority);
-            options.ServerDomain = portal.Host;
+            options.ServerDomain = address.IsConfigured ? new Uri(address.BaseUrl).Host : null;
             options.UserVerificationRequirement = "required";
             options.ResidentKeyRequirement = "required";
-            options.ValidateOrigin = context => ValueTask.FromResult(
-                !context.CrossOrigin && string.Equals(context.Origin, origin, StringComparison.OrdinalIgnoreCase));
+            options.ValidateOrigin = context => ValueTask.FromResult(!context.CrossOrigin
+                && string.Equals(context.Origin, new Uri(address.BaseUrl).GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
         });
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
