@@ -7,7 +7,7 @@ namespace CredentialPortal.BrowserTests;
 /// <summary>Issue 19 item 18: axe-core (WCAG 2.1 A and AA) over every page an administrator reaches.</summary>
 public sealed class AccessibilityTests
 {
-    private static readonly AxeRunOptions Wcag21 = new()
+    internal static readonly AxeRunOptions Wcag21 = new()
     {
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
     };

@@ -62,12 +62,14 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public string MailDirectory { get; }
     public MailFolder Mail => new(MailDirectory);
 
+    /// <summary>Starts the portal; with <c>realServer</c> on Kestrel at <c>serverPort</c> (0: any free port).</summary>
     public static async Task<PortalFactory> StartAsync(
         DatabaseProvider provider = DatabaseProvider.Sqlite,
         IDictionary<string, string?>? settings = null,
         FakeTimeProvider? time = null,
         bool realServer = false,
-        bool databaseProxy = false)
+        bool databaseProxy = false,
+        int serverPort = 0)
     {
         var database = await TestDatabase.CreateAsync(provider);
         TcpFaultProxy? proxy = null;
@@ -86,7 +88,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         if (realServer)
         {
             // A browser needs a real socket: Kestrel on a free loopback port instead of the in-memory TestServer.
-            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, serverPort));
             factory.StartServer();
         }
 

@@ -34,6 +34,9 @@ public static class AuditEventTypes
     public const string MfaReset = "mfa.reset";
     public const string RecoveryCodeUsed = "mfa.recovery-code-used";
     public const string RecoveryCodesRegenerated = "mfa.recovery-codes-regenerated";
+    public const string PasskeyAdded = "mfa.passkey-added";
+    public const string PasskeyRenamed = "mfa.passkey-renamed";
+    public const string PasskeyRemoved = "mfa.passkey-removed";
     public const string PasswordChanged = "password.changed";
     public const string PasswordReset = "password.reset";
     public const string SignedOutEverywhere = "session.signed-out-everywhere";

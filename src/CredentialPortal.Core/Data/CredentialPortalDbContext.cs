@@ -31,6 +31,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -129,6 +130,14 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
         });
 
         builder.Entity<DataProtectionKey>(k => k.Property(x => x.Xml).HasMaxLength(8000));
+
+        builder.Entity<PasskeyCeremony>(c =>
+        {
+            c.Property(x => x.Operation).HasMaxLength(16);
+            c.Property(x => x.State).HasMaxLength(PasskeyCeremony.MaxStateLength);
+            // Abandoned ceremonies are pruned by expiry.
+            c.HasIndex(x => x.ExpiresAt);
+        });
     }
 
     /// <summary>Our additions to Identity's .NET 10 schema (which the base class builds, passkeys included).</summary>

@@ -459,6 +459,32 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.ToTable("CredentialManagers");
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Users.PasskeyCeremony", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("PasskeyCeremonies");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Users.PortalRole", b =>
                 {
                     b.Property<Guid>("Id")

@@ -458,6 +458,32 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.ToTable("CredentialManagers");
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Users.PasskeyCeremony", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("PasskeyCeremonies");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Users.PortalRole", b =>
                 {
                     b.Property<Guid>("Id")

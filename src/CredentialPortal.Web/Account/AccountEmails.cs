@@ -77,7 +77,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
         var text = $"""
             Hello {user.DisplayName},
 
-            {resetBy} reset the authenticator app of your Manage API Credentials account.
+            {resetBy} reset the authenticator app (and removed any passkeys) of your Manage API Credentials account.
             Open this link to set up a new one; you will need your password (valid for {valid}, once):
             {link}
 
@@ -85,7 +85,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             """;
         var html = $"""
             <p>Hello {Encode(user.DisplayName)},</p>
-            <p>{Encode(resetBy)} reset the authenticator app of your Manage API Credentials account.</p>
+            <p>{Encode(resetBy)} reset the authenticator app (and removed any passkeys) of your Manage API Credentials account.</p>
             <p><a href="{Encode(link)}">Set up a new authenticator app</a>; you will need your password (valid for {valid}, once).</p>
             <p>If you did not ask for this, tell an administrator of the portal.</p>
             """;
@@ -134,6 +134,31 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             """;
         outbox.Add(new EmailMessage([user.Email!], "Your Manage API Credentials password was changed", text, html,
             IdentityKey(user, "password-changed")), OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
+    }
+
+    /// <summary>Tells the owner a passkey was added to or removed from the account: a change they did not make is then noticed.</summary>
+    public void QueuePasskeyChanged(PortalUser user, string passkeyName, bool added)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var what = added ? "added to" : "removed from";
+        var advice = added
+            ? "If this was not you, remove it on your account page, change your password and tell an administrator of the portal."
+            : "If this was not you, change your password and tell an administrator of the portal.";
+        var text = $"""
+            Hello {user.DisplayName},
+
+            A passkey named "{passkeyName}" was {what} your Manage API Credentials account.
+
+            {advice}
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>A passkey named <strong>{Encode(passkeyName)}</strong> was {what} your Manage API Credentials account.</p>
+            <p>{advice}</p>
+            """;
+        outbox.Add(new EmailMessage([user.Email!], added ? "A passkey was added to your account" : "A passkey was removed from your account",
+            text, html, IdentityKey(user, added ? "passkey-added" : "passkey-removed")), OutboxEmailKind.SecurityNotification,
+            organisationId: user.OrganisationId);
     }
 
     /// <summary>Each queued email carries a new link, so each is its own event; the key holds nothing of the link.</summary>

@@ -46,4 +46,11 @@ public sealed class AccountOptions
     /// <summary>Sign-in and code posts allowed per account (email) per minute, from any address. Default 10.</summary>
     [Range(1, 10_000)]
     public int AttemptsPerAccountPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// When true, administrators must sign in with a passkey (WebAuthn, phishing-resistant) to open administration
+    /// pages: one without a passkey is asked to register one at the next sign-in, and a session signed in with an
+    /// authenticator code or a recovery code no longer opens them. Default false.
+    /// </summary>
+    public bool RequirePhishingResistantMfaForAdministrators { get; set; }
 }

@@ -28,8 +28,21 @@ public sealed class PortalSessions(
     public const string AuthenticationMethodClaim = "amr";
     public const string MultiFactor = "mfa";
 
+    /// <summary>
+    /// RFC 8176 "pop" (proof of possession of a key), added when the session was signed in with a passkey: the
+    /// phishing-resistant factor. Not "hwk": a synced passkey's key is not necessarily held in hardware.
+    /// </summary>
+    public const string ProofOfPossession = "pop";
+
     /// <summary>Sign-in instant (Unix seconds); the absolute lifetime counts from it, whatever sliding renewals do.</summary>
     public const string AuthTimeClaim = "auth_time";
+
+    /// <summary>
+    /// Marks a session of an administrator that the administrator policy holds back (signed in without a passkey):
+    /// it carries no Administrator role, so that it neither opens administration pages nor acts as administrator
+    /// elsewhere, and this claim sends it to confirm with a passkey instead of to "access denied".
+    /// </summary>
+    public const string AdministratorNeedsPasskeyClaim = "admin_needs_passkey";
 
     private const string PendingStampClaim = "pending_stamp";
 
@@ -60,8 +73,11 @@ public sealed class PortalSessions(
         return user;
     }
 
-    /// <summary>Issues the full session after the second factor and drops the pending one.</summary>
-    public async Task CompleteAsync(PortalUser user)
+    /// <summary>
+    /// Issues the full session after the second factor (or a passwordless passkey) and drops the pending one; a session
+    /// signed in with a passkey carries <c>amr=pop</c> besides <c>amr=mfa</c>.
+    /// </summary>
+    public async Task CompleteAsync(PortalUser user, bool withPasskey = false)
     {
         ArgumentNullException.ThrowIfNull(user);
         var now = time.GetUtcNow();
@@ -72,12 +88,21 @@ public sealed class PortalSessions(
         var principal = await signIn.CreateUserPrincipalAsync(user);
         var claims = (ClaimsIdentity)principal.Identity!;
         claims.AddClaim(new Claim(AuthenticationMethodClaim, MultiFactor));
+        if (withPasskey)
+        {
+            claims.AddClaim(new Claim(AuthenticationMethodClaim, ProofOfPossession));
+        }
+
         claims.AddClaim(new Claim(AuthTimeClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
         await Http.SignInAsync(IdentityConstants.ApplicationScheme, principal, new AuthenticationProperties { IsPersistent = false });
         // The rest of this request (e.g. the page showing the recovery codes) renders as signed in.
         Http.User = principal;
     }
+
+    /// <summary>The session was signed in with a passkey (see <see cref="ProofOfPossession"/>).</summary>
+    public static bool IsPhishingResistant(ClaimsPrincipal user) =>
+        user?.HasClaim(AuthenticationMethodClaim, ProofOfPossession) == true;
 
     public async Task SignOutAsync()
     {
@@ -88,7 +113,7 @@ public sealed class PortalSessions(
     /// <summary>
     /// Runs on every request that carries the application cookie: one indexed query decides whether the session
     /// still stands (absolute lifetime, security stamp, disabled user, inactive organisation) and refreshes the
-    /// role claims, so a role removal counts from the next request.
+    /// role claims, so a role removal counts from the next request (and the administrator policy applies at once).
     /// </summary>
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
@@ -145,9 +170,15 @@ public sealed class PortalSessions(
             return null;
         }
 
-        var refreshed = new ClaimsIdentity(current.Claims.Where(c => c.Type != claimTypes.RoleClaimType),
+        var refreshed = new ClaimsIdentity(current.Claims.Where(c => c.Type != claimTypes.RoleClaimType && c.Type != AdministratorNeedsPasskeyClaim),
             current.AuthenticationType, current.NameClaimType, current.RoleClaimType);
-        refreshed.AddClaims(row.Roles.Where(r => r is not null).Select(r => new Claim(claimTypes.RoleClaimType, r!)));
+        var roles = row.Roles.OfType<string>().ToList();
+        if (account.Value.RequirePhishingResistantMfaForAdministrators && !IsPhishingResistant(principal) && roles.Remove(PortalRole.Administrator))
+        {
+            refreshed.AddClaim(new Claim(AdministratorNeedsPasskeyClaim, "true"));
+        }
+
+        refreshed.AddClaims(roles.Select(r => new Claim(claimTypes.RoleClaimType, r)));
         return new ClaimsPrincipal(refreshed);
     }
 }

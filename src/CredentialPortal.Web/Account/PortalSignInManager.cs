@@ -7,7 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Account;
 
-/// <summary>Identity's sign-in manager, refusing disabled users and users of inactive organisations.</summary>
+/// <summary>
+/// Identity's sign-in manager, refusing disabled users and users of inactive organisations, and keeping passkey
+/// ceremonies in <see cref="PasskeyCeremonies"/> (single use, and the pending sign-in cookie left alone) instead of
+/// the two-factor cookie.
+/// </summary>
 public sealed class PortalSignInManager(
     UserManager<PortalUser> userManager,
     IHttpContextAccessor contextAccessor,
@@ -16,9 +20,16 @@ public sealed class PortalSignInManager(
     ILogger<SignInManager<PortalUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<PortalUser> confirmation,
-    CredentialPortalDbContext db)
+    CredentialPortalDbContext db,
+    IPasskeyHandler<PortalUser> passkeys,
+    PasskeyCeremonies ceremonies,
+    TimeProvider time)
     : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    // Identity's names for the two ceremonies.
+    private const string Attestation = "Attestation";
+    private const string Assertion = "Assertion";
+
     public override async Task<bool> CanSignInAsync(PortalUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -26,4 +37,49 @@ public sealed class PortalSignInManager(
             && await db.Organisations.AnyAsync(o => o.Id == user.OrganisationId && o.IsActive)
             && await base.CanSignInAsync(user);
     }
+
+    public override async Task<string> MakePasskeyCreationOptionsAsync(PasskeyUserEntity userEntity)
+    {
+        var result = await passkeys.MakeCreationOptionsAsync(userEntity, Context);
+        await ceremonies.StartAsync(Attestation, result.AttestationState ?? "");
+        return result.CreationOptionsJson;
+    }
+
+    public override async Task<string> MakePasskeyRequestOptionsAsync(PortalUser? user)
+    {
+        var result = await passkeys.MakeRequestOptionsAsync(user, Context);
+        await ceremonies.StartAsync(Assertion, result.AssertionState ?? "");
+        return result.RequestOptionsJson;
+    }
+
+    /// <summary>A missing, expired or already used ceremony is a failed attestation (an error message), not an exception.</summary>
+    public override async Task<PasskeyAttestationResult> PerformPasskeyAttestationAsync(string credentialJson)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(credentialJson);
+        if (await ceremonies.TakeAsync(Attestation) is not { } state)
+        {
+            return PasskeyAttestationResult.Fail(new PasskeyException(CeremonyGone));
+        }
+
+        var result = await passkeys.PerformAttestationAsync(new PasskeyAttestationContext { CredentialJson = credentialJson, AttestationState = state, HttpContext = Context });
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        // The handler dates the passkey with the system clock; the portal's clock (TimeProvider) is the one it keeps.
+        var p = result.Passkey;
+        return PasskeyAttestationResult.Success(new UserPasskeyInfo(p.CredentialId, p.PublicKey, time.GetUtcNow(), p.SignCount, p.Transports,
+            p.IsUserVerified, p.IsBackupEligible, p.IsBackedUp, p.AttestationObject, p.ClientDataJson), result.UserEntity);
+    }
+
+    public override async Task<PasskeyAssertionResult<PortalUser>> PerformPasskeyAssertionAsync(string credentialJson)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(credentialJson);
+        return await ceremonies.TakeAsync(Assertion) is { } state
+            ? await passkeys.PerformAssertionAsync(new PasskeyAssertionContext { CredentialJson = credentialJson, AssertionState = state, HttpContext = Context })
+            : PasskeyAssertionResult.Fail<PortalUser>(new PasskeyException(CeremonyGone));
+    }
+
+    public const string CeremonyGone = "The passkey request expired or was already used.";
 }

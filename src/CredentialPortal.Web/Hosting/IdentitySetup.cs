@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
@@ -63,6 +64,19 @@ public static class IdentitySetup
             options.Lockout.DefaultLockoutTimeSpan = account.Value.LockoutDuration;
         });
 
+        // Passkeys (WebAuthn) for the portal's public address: its host is the relying party id, and a browser's
+        // answer counts only when it was made on exactly that origin (not a look-alike site, not another port).
+        // Without Portal:BaseUrl (Development only) the address is known once the server listens, so it is read when a
+        // passkey is checked, and the relying party id is the request's host.
+        services.AddOptions<IdentityPasskeyOptions>().Configure<PortalAddress>((options, address) =>
+        {
+            options.ServerDomain = address.IsConfigured ? new Uri(address.BaseUrl).Host : null;
+            options.UserVerificationRequirement = "required";
+            options.ResidentKeyRequirement = "required";
+            options.ValidateOrigin = context => ValueTask.FromResult(!context.CrossOrigin
+                && string.Equals(context.Origin, new Uri(address.BaseUrl).GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
+        });
+
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<AccountOptions>, TimeProvider>((cookie, account, time) =>
@@ -113,6 +127,8 @@ public static class IdentitySetup
         services.AddScoped<OneTimeLinks>();
         services.AddScoped<AccountEmails>();
         services.AddScoped<ManagedApplications>();
+        services.AddScoped<PasskeyCeremonies>();
+        services.AddScoped<AccountPasskeys>();
         services.AddSingleton<LoginThrottle>();
         return builder;
     }

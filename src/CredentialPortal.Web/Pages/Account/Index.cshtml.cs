@@ -14,6 +14,7 @@ public sealed class IndexModel(UserManager<PortalUser> users, PortalSessions ses
     public PortalUser Account { get; private set; } = null!;
     public string OrganisationName { get; private set; } = "";
     public int RecoveryCodesLeft { get; private set; }
+    public int PasskeyCount { get; private set; }
     public IReadOnlyList<string> ManagedApplicationNames { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync()
@@ -26,6 +27,7 @@ public sealed class IndexModel(UserManager<PortalUser> users, PortalSessions ses
         Account = user;
         OrganisationName = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.Name).SingleAsync();
         RecoveryCodesLeft = await users.CountRecoveryCodesAsync(user);
+        PasskeyCount = (await users.GetPasskeysAsync(user)).Count;
         ManagedApplicationNames = await db.CredentialManagers.Where(m => m.UserId == user.Id)
             .Select(m => m.Application.Name).OrderBy(n => n).ToListAsync();
         return Page();

@@ -120,6 +120,66 @@ public sealed class LoginModel(
         return RedirectToSecondStep(user);
     }
 
+    /// <summary>The browser's answer of a passwordless sign-in (<c>navigator.credentials.get()</c>, as JSON).</summary>
+    [BindProperty, StringLength(64 * 1024)]
+    public string? Credential { get; set; }
+
+    /// <summary>Request options for a discoverable passkey (JSON for the script): no user is named yet.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() =>
+        throttle.TryAcquire(HttpContext, null)
+            ? Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json")
+            : new JsonResult(new { error = ThrottledMessage }) { StatusCode = StatusCodes.Status429TooManyRequests };
+
+    /// <summary>
+    /// Passwordless: a passkey with user verification is two factors in one (the device, and its screen lock), so it
+    /// completes the sign-in on its own, with the same account checks as the password path.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyAsync()
+    {
+        // The email and password fields are not part of this form.
+        ModelState.Clear();
+        if (!throttle.TryAcquire(HttpContext, null))
+        {
+            return Throttled();
+        }
+
+        var result = string.IsNullOrEmpty(Credential) ? null : await signIn.PerformPasskeyAssertionAsync(Credential);
+        if (result is not { Succeeded: true })
+        {
+            audit.Add(AuditEventTypes.LoginFailed, AuditActors.Anonymous(HttpContext, null),
+                $"passkey not accepted: {result?.Failure?.Message ?? "no answer from the browser"}");
+            await db.SaveChangesAsync();
+            ModelState.AddModelError("", PasskeyNotAccepted);
+            return Page();
+        }
+
+        var user = result.User;
+        var actor = AuditActors.For(HttpContext, user);
+        if (!await signIn.CanSignInAsync(user))
+        {
+            audit.Add(AuditEventTypes.LoginFailed, actor, "passkey: account disabled", organisationId: user.OrganisationId);
+            await db.SaveChangesAsync();
+            ModelState.AddModelError("", await DisabledMessageAsync(user));
+            return Page();
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            audit.Add(AuditEventTypes.LoginLockedOut, actor, "passkey", organisationId: user.OrganisationId);
+            await db.SaveChangesAsync();
+            return RedirectToLoginLockedOut();
+        }
+
+        await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
+        await sessions.CompleteAsync(user, withPasskey: true);
+        audit.Add(AuditEventTypes.LoginSucceeded, actor, "passkey (passwordless)", organisationId: user.OrganisationId);
+        await db.SaveChangesAsync();
+        return LocalRedirect(SafeReturnUrl(ReturnUrl));
+    }
+
+    public const string PasskeyNotAccepted =
+        "That passkey was not accepted: it may belong to another site or have been removed. Sign in with your password instead.";
+
     public const string EnrolmentLinkNeeded =
         "An administrator reset your authenticator. To set up a new one, open the link in the email we sent you about it. " +
         "If the link has expired, ask an administrator to reset your authenticator again.";

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace CredentialPortal.Web.Pages.Account;
 
 /// <summary>
-/// The second step of signing in (authenticator code or recovery code). Failures count toward the same lockout as
+/// The second step of signing in (authenticator code, passkey or recovery code). Failures count toward the same lockout as
 /// wrong passwords; a locked account loses its pending sign-in.
 /// </summary>
 public abstract class SecondFactorPage(
@@ -26,6 +26,9 @@ public abstract class SecondFactorPage(
     protected AuditLog Audit => audit;
     protected CredentialPortalDbContext Db => db;
 
+    /// <summary>The pending user has passkeys: the page offers signing in with one.</summary>
+    public bool HasPasskeys { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         var user = await sessions.GetPendingUserAsync();
@@ -34,7 +37,13 @@ public abstract class SecondFactorPage(
             return RedirectToPage("Login", new { returnUrl = ReturnUrl });
         }
 
-        return user.TwoFactorEnabled ? Page() : RedirectToPage("Enrol", new { returnUrl = ReturnUrl });
+        if (!user.TwoFactorEnabled)
+        {
+            return RedirectToPage("Enrol", new { returnUrl = ReturnUrl });
+        }
+
+        HasPasskeys = (await users.GetPasskeysAsync(user)).Count > 0;
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -69,10 +78,14 @@ public abstract class SecondFactorPage(
         var (accepted, failureEvent, failureMessage) = await VerifyAsync(user, actor);
         if (accepted)
         {
-            await sessions.CompleteAsync(user);
+            await sessions.CompleteAsync(user, WithPasskey);
             audit.Add(AuditEventTypes.LoginSucceeded, actor, Method, organisationId: user.OrganisationId);
             await db.SaveChangesAsync();
-            return LocalRedirect(SafeReturnUrl(ReturnUrl));
+            // The administrator policy: one who has no passkey yet registers one now.
+            var passkeys = HttpContext.RequestServices.GetRequiredService<AccountPasskeys>();
+            return !WithPasskey && await passkeys.IsRequiredForAsync(user) && (await users.GetPasskeysAsync(user)).Count == 0
+                ? RedirectToPage("Passkeys", new { returnUrl = LocalOrNull(ReturnUrl) })
+                : LocalRedirect(SafeReturnUrl(ReturnUrl));
         }
 
         if (await RecordFailedCheckAsync(users, user, actor, failureEvent, Method, Method))
@@ -87,6 +100,9 @@ public abstract class SecondFactorPage(
 
     /// <summary>How this page signs in, for the audit log.</summary>
     protected abstract string Method { get; }
+
+    /// <summary>The second factor is a passkey: the session gets <c>amr=pop</c>.</summary>
+    protected virtual bool WithPasskey => false;
 
     protected abstract Task<(bool Accepted, string FailureEvent, string FailureMessage)> VerifyAsync(PortalUser user, AuditActor actor);
 }

@@ -24,7 +24,8 @@ public sealed class IndexModel(
     UserManager<PortalUser> users,
     AuditLog audit,
     AccountEmails emails,
-    TimeProvider time) : PageModel
+    TimeProvider time,
+    AccountPasskeys passkeys) : PageModel
 {
     public const int PageSize = 50;
 
@@ -41,6 +42,9 @@ public sealed class IndexModel(
     public string? StatusMessage { get; set; }
 
     public IReadOnlyList<Row> Users { get; private set; } = [];
+
+    /// <summary>Passkeys per listed user (absent: none), shown with the other factors.</summary>
+    public IReadOnlyDictionary<Guid, int> PasskeyCounts { get; private set; } = new Dictionary<Guid, int>();
     public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
     public int Total { get; private set; }
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
@@ -90,6 +94,9 @@ public sealed class IndexModel(
             .ToListAsync(cancellationToken);
         Users = rows.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, u.Organisation, u.IsAdministrator, u.Managed, u.TwoFactorEnabled,
             u.HasPassword, u.LastSignInAt, u.LockoutEnd > now, u.IsDisabled, u.InvitedAt)).ToList();
+        var listed = rows.Select(u => u.Id).ToList();
+        PasskeyCounts = await db.UserPasskeys.Where(p => listed.Contains(p.UserId)).GroupBy(p => p.UserId)
+            .ToDictionaryAsync(g => g.Key, g => g.Count(), cancellationToken);
         Organisations = await db.Organisations.OrderBy(o => o.Name)
             .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToListAsync(cancellationToken);
@@ -136,6 +143,7 @@ public sealed class IndexModel(
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
+        await passkeys.RemoveAllAsync(user);
         await users.UpdateSecurityStampAsync(user);
         await users.RequireEnrolmentLinkAsync(user);
         audit.Add(AuditEventTypes.MfaReset, actor, $"{user.Email}, by an administrator", organisationId: user.OrganisationId);
