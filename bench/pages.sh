@@ -2,7 +2,8 @@
 # List-page benchmark (issue 14, ENGINEERING.md §5: p95 <= 50 ms on every list page). For each provider: seeds a fresh
 # database through the product's EF model (bench/CredentialPortal.Benchmarks.Pages: 300 organisations, 10,000
 # applications, 100,000 secrets, 402 users, 500,000 audit events), starts the app (Release, Production) on a loopback
-# port, signs in as an administrator and as a credential manager of three applications (password + authenticator),
+# port (reminders and the outbox off: their first pass over the seeded expiries would queue and send thousands of
+# reminders during the timing, which a steady-state instance sent long ago), signs in as an administrator and as a credential manager of three applications (password + authenticator),
 # times 30 sequential requests per list page and prints p50/p95 per page, user and provider, and the worst p95.
 # Usage: bench/pages.sh [providers, default "Sqlite PostgreSql"]; PostgreSQL comes from CREDENTIALPORTAL_BENCH_POSTGRES
 # (or CREDENTIALPORTAL_TEST_POSTGRES), a server connection string whose database "credentialportal_pages" is replaced.
@@ -52,6 +53,7 @@ for provider in $providers; do
     --DataProtection:AllowUnprotectedKeys=true \
     --Email:PickupDirectory="$work/mail" \
     --Serilog:MinimumLevel:Default=Warning \
+    --Reminders:Enabled=false --Email:Outbox:Enabled=false \
     > "$work/app-$provider.log" 2>&1 &
   app_pid=$!
   for _ in $(seq 1 600); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -25,9 +25,11 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         var soon = SecretExpiryPolicy.ExpiringSoonBefore(now);
         var nowOffset = time.GetUtcNow();
         var active = db.Applications.Where(a => a.IsActive);
+        var activeSecret = ActiveSecrets.At(now);
         FewManagers = await active.CountAsync(a => a.Managers.Count < CredentialManagerAssignment.RecommendedMinimum, cancellationToken);
-        ExpiringSoon = await db.ClientSecrets.CountAsync(s => s.Application.IsActive && s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt < soon, cancellationToken);
-        NoActiveSecret = await active.CountAsync(a => !a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now), cancellationToken);
+        ExpiringSoon = await db.ClientSecrets.Where(ActiveSecrets.ExpiringBefore(now, soon)).CountAsync(s => s.Application.IsActive, cancellationToken);
+        // Answered from the (ApplicationId, DisabledAt, ExpiresAt) index alone: one probe per application.
+        NoActiveSecret = await active.CountAsync(a => !a.Secrets.AsQueryable().Any(activeSecret), cancellationToken);
         FailedEmails = await db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, cancellationToken);
         LockedOutUsers = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))
             .Count(end => end > nowOffset);

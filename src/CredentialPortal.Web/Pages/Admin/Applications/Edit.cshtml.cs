@@ -67,7 +67,7 @@ public sealed class EditModel(
 
         public bool CreateFirstSecret { get; set; }
 
-        [StringLength(ClientSecret.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        [StringLength(ClientSecret.MaxNameLength, ErrorMessage = "The name can be at most {1} characters.")]
         [PlainText(ErrorMessage = "The name of the first secret " + PlainText.ErrorMessage + ".")]
         public string? FirstSecretName { get; set; }
 

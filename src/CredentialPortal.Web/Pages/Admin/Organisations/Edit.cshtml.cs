@@ -20,7 +20,7 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Enter the organisation's name.")]
-        [StringLength(Organisation.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        [StringLength(Organisation.MaxNameLength, ErrorMessage = "The name can be at most {1} characters.")]
         [PlainText(ErrorMessage = "The name " + PlainText.ErrorMessage + ".")]
         public string Name { get; set; } = "";
 

@@ -25,7 +25,7 @@ public sealed class EditModel(CredentialPortalDbContext db, UserManager<PortalUs
         [StringLength(256), PlainText(ErrorMessage = "The email address " + PlainText.ErrorMessage + ".")]
         public string Email { get; set; } = "";
 
-        [Required(ErrorMessage = "Enter the name."), StringLength(PortalUser.MaxDisplayNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        [Required(ErrorMessage = "Enter the name."), StringLength(PortalUser.MaxDisplayNameLength, ErrorMessage = "The name can be at most {1} characters.")]
         [PlainText(ErrorMessage = "The name " + PlainText.ErrorMessage + ".")]
         public string DisplayName { get; set; } = "";
     }

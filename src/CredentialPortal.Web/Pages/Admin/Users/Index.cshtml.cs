@@ -42,8 +42,7 @@ public sealed class IndexModel(
 
     public IReadOnlyList<Row> Users { get; private set; } = [];
     public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
-    public int Total { get; private set; }
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public Paging Paging { get; private set; } = Paging.Of(1, PageSize, 0);
     public Guid CurrentUserId => ManagedApplications.UserId(User) ?? Guid.Empty;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -77,9 +76,9 @@ public sealed class IndexModel(
             query = query.Where(u => locked.Contains(u.Id));
         }
 
-        Total = await query.CountAsync(cancellationToken);
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
-        var rows = await query.OrderBy(u => u.NormalizedEmail).Skip((PageNumber - 1) * PageSize).Take(PageSize)
+        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
+        PageNumber = Paging.Number;
+        var rows = await query.OrderBy(u => u.NormalizedEmail).Page(Paging)
             .Select(u => new
             {
                 u.Id, u.Email, u.DisplayName, Organisation = u.Organisation.Name,
@@ -94,6 +93,14 @@ public sealed class IndexModel(
             .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToListAsync(cancellationToken);
     }
+
+    public Pager Pager => Pager.Numbered("/Admin/Users/Index", Paging, page => new Dictionary<string, string?>
+    {
+        ["Search"] = Search,
+        ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["LockedOut"] = LockedOut ? "true" : null,
+        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
 
     public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => ActAsync(async (user, actor) =>
     {
