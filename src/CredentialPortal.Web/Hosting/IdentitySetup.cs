@@ -107,6 +107,9 @@ public static class IdentitySetup
         services.AddScoped<OneTimeLinks>();
         services.AddScoped<AccountEmails>();
         services.AddScoped<ManagedApplications>();
+        services.AddScoped<Administration.ApplicationManagement>();
+        services.AddScoped<Administration.UserAdministration>();
+        services.AddScoped<Administration.OrganisationAdministration>();
         services.AddSingleton<LoginThrottle>();
         return builder;
     }

@@ -26,7 +26,10 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         var nowOffset = time.GetUtcNow();
         var active = db.Applications.Where(a => a.IsActive);
         var activeSecret = ActiveSecrets.At(now);
-        FewManagers = await active.CountAsync(a => a.Managers.Count < CredentialManagerAssignment.RecommendedMinimum, cancellationToken);
+        // The well-staffed applications in one pass over the assignments' index, rather than a count per application.
+        var wellStaffed = db.CredentialManagers.GroupBy(m => m.ApplicationId)
+            .Where(g => g.Count() >= CredentialManagerAssignment.RecommendedMinimum).Select(g => g.Key);
+        FewManagers = await active.CountAsync(a => !wellStaffed.Contains(a.Id), cancellationToken);
         ExpiringSoon = await db.ClientSecrets.Where(ActiveSecrets.ExpiringBefore(now, soon)).CountAsync(s => s.Application.IsActive, cancellationToken);
         // Answered from the (ApplicationId, DisabledAt, ExpiresAt) index alone: one probe per application.
         NoActiveSecret = await active.CountAsync(a => !a.Secrets.AsQueryable().Any(activeSecret), cancellationToken);
