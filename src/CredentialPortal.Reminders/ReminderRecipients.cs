@@ -19,10 +19,7 @@ public static class ReminderRecipients
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(portal);
-        var managers = await db.CredentialManagers
-            .Where(m => m.ApplicationId == application.Id && !m.User.IsDisabled && m.User.Email != null)
-            .Select(m => m.User.Email!)
-            .ToListAsync(cancellationToken);
+        var managers = await ManagerAddresses.Of(db, application.Id).ToListAsync(cancellationToken);
         var recipients = managers.Concat(application.NotificationEmails)
             .Where(a => !string.IsNullOrWhiteSpace(a))
             .Select(a => a.Trim())

@@ -29,7 +29,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
 
     [TempData]
     public string? StatusMessage { get; set; }
@@ -111,13 +111,13 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
 
     public int DaysLeft(SecretRow secret) => SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
 
-    public Pager Pager => Pager.Numbered("/Credentials/Index", Paging, RouteFor);
+    public Pager Pager => Pager.Numbered("/manage-api-credentials", Paging, RouteFor);
 
     /// <summary>The current filters with another page number, for the pager links.</summary>
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
     {
         ["Search"] = Search,
         ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

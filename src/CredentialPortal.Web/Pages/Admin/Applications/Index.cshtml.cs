@@ -28,7 +28,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     [BindProperty(SupportsGet = true)] public bool FewManagers { get; set; }
     [BindProperty(SupportsGet = true)] public bool ExpiringSoon { get; set; }
     [BindProperty(SupportsGet = true)] public bool NoActiveSecret { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
 
     [TempData]
     public string? StatusMessage { get; set; }
@@ -104,7 +104,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
             .ToListAsync(cancellationToken);
     }
 
-    public Pager Pager => Pager.Numbered("/Admin/Applications/Index", Paging, RouteFor);
+    public Pager Pager => Pager.Numbered("/admin/applications", Paging, RouteFor);
 
     /// <summary>The current filters with another page number, for the pager links.</summary>
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
@@ -116,6 +116,6 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         ["FewManagers"] = FewManagers ? "true" : null,
         ["ExpiringSoon"] = ExpiringSoon ? "true" : null,
         ["NoActiveSecret"] = NoActiveSecret ? "true" : null,
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

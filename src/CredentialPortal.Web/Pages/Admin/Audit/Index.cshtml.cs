@@ -42,7 +42,7 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [BindProperty(SupportsGet = true)] public int? ApplicationId { get; set; }
     [BindProperty(SupportsGet = true), PlainText] public string? EventType { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
 
     /// <summary>Keyset cursors (<see cref="AuditCursor"/>): the events older than, or newer than, this one.</summary>
     [BindProperty(SupportsGet = true)] public string? Before { get; set; }
@@ -80,7 +80,7 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 
         // Keyset paging, newest first: no count of the whole log, and an older page costs what the first one does.
         // A page number alone (a bookmarked ?page=N) still works, by offset.
-        PageNumber = Math.Max(1, PageNumber);
+        PageNumber = Math.Clamp(PageNumber, 1, int.MaxValue / PageSize);
         var query = Filtered();
         List<AuditEvent> page;
         if (AuditCursor.TryParse(After, out var after))
@@ -153,7 +153,7 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    public Pager Pager => new("/Admin/Audit/Index", PageNumber, null,
+    public Pager Pager => new("/admin/audit", PageNumber, null,
         HasNewer && Events.Count > 0 ? RouteFor(PageNumber - 1, after: AuditCursor.Of(Events[0])) : HasNewer ? RouteFor(1) : null,
         HasOlder ? RouteFor(PageNumber + 1, before: AuditCursor.Of(Events[^1])) : null, "← Newer", "Older →");
 
@@ -168,7 +168,7 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         ["OrganisationId"] = OrganisationId?.ToString(CultureInfo.InvariantCulture),
         ["ApplicationId"] = ApplicationId?.ToString(CultureInfo.InvariantCulture),
         ["EventType"] = EventType,
-        ["page"] = page.ToString(CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(CultureInfo.InvariantCulture),
     };
 
     private IQueryable<AuditEvent> Filtered()

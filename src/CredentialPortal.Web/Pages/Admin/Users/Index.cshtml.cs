@@ -28,7 +28,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [BindProperty(SupportsGet = true)] public bool LockedOut { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
     [BindProperty] public Guid UserId { get; set; }
 
     [TempData]
@@ -88,12 +88,12 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
             .ToListAsync(cancellationToken);
     }
 
-    public Pager Pager => Pager.Numbered("/Admin/Users/Index", Paging, page => new Dictionary<string, string?>
+    public Pager Pager => Pager.Numbered("/admin/users", Paging, page => new Dictionary<string, string?>
     {
         ["Search"] = Search,
         ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["LockedOut"] = LockedOut ? "true" : null,
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
     public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => ActAsync(administration.DisableAsync, cancellationToken);
