@@ -110,6 +110,7 @@ public static class IdentitySetup
         services.AddScoped<Administration.ApplicationManagement>();
         services.AddScoped<Administration.UserAdministration>();
         services.AddScoped<Administration.OrganisationAdministration>();
+        services.AddScoped<Administration.Invitations>();
         services.AddSingleton<LoginThrottle>();
         return builder;
     }
