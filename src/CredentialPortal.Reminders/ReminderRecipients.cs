@@ -36,9 +36,8 @@ public static class ReminderRecipients
             return [portal.AdministratorsEmail.Trim()];
         }
 
-        var administratorRole = PortalRole.Administrator.ToUpperInvariant();
         return await db.UserRoles
-            .Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == administratorRole))
+            .Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == PortalRole.AdministratorKey))
             .Join(db.Users, ur => ur.UserId, u => u.Id, (_, u) => u)
             .Where(u => !u.IsDisabled && u.Email != null)
             .OrderBy(u => u.Email)

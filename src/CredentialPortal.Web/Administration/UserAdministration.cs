@@ -213,9 +213,7 @@ public sealed class UserAdministration(
 
     /// <summary>The Administrator role's id (looked up by Identity's normalized name, as the role manager does).</summary>
     public Task<Guid> AdministratorRoleIdAsync(CancellationToken cancellationToken = default) =>
-        db.Roles.Where(r => r.NormalizedName == AdministratorRoleKey).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
-
-    private static readonly string AdministratorRoleKey = PortalRole.Administrator.ToUpperInvariant();
+        db.Roles.Where(r => r.NormalizedName == PortalRole.AdministratorKey).Select(r => r.Id).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// Loads the user, runs the action (which returns the message to show) and commits it all at once. An action that
@@ -232,7 +230,7 @@ public sealed class UserAdministration(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (mayRemoveAdministrator)
         {
-            await db.Roles.Where(r => r.NormalizedName == AdministratorRoleKey)
+            await db.Roles.Where(r => r.NormalizedName == PortalRole.AdministratorKey)
                 .ExecuteUpdateAsync(set => set.SetProperty(r => r.ConcurrencyStamp, r => r.ConcurrencyStamp), cancellationToken);
         }
 

@@ -97,7 +97,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
             Administrators = await (from ur in db.UserRoles
                                     join r in db.Roles on ur.RoleId equals r.Id
                                     join u in db.Users on ur.UserId equals u.Id
-                                    where r.Name == PortalRole.Administrator && !u.IsDisabled
+                                    where r.NormalizedName == PortalRole.AdministratorKey && !u.IsDisabled
                                     orderby u.Email
                                     select u.Email!).Take(5).ToListAsync(cancellationToken);
         }
