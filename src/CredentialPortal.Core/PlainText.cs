@@ -15,6 +15,27 @@ public static class PlainText
     public static string CollapseWhitespace(string? value) =>
         string.Join(' ', (value ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
+    /// <summary>How much of a caller's input an error message repeats.</summary>
+    public const int MaxEchoLength = 64;
+
+    /// <summary>
+    /// Caller input as an error message may repeat it (an OAuth error_description, a problem detail): at most
+    /// <see cref="MaxEchoLength"/> characters, then "...", and only the characters RFC 6749 §5.2 allows (printable ASCII
+    /// without quote and backslash; anything else becomes '?'), so it cannot break the response or forge a log line.
+    /// </summary>
+    public static string Echo(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var shortened = value.Length > MaxEchoLength ? value[..MaxEchoLength] + "..." : value;
+        return string.Create(shortened.Length, shortened, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = source[i] is < ' ' or > '~' or '"' or '\\' ? '?' : source[i];
+            }
+        });
+    }
+
     /// <summary>True when the text holds a character of Unicode category Cc (U+0000–U+001F, U+007F–U+009F).</summary>
     public static bool HasControlCharacters(string? value) =>
         value is not null && (value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.AsSpan().ContainsAnyInRange('\u007f', '\u009f'));

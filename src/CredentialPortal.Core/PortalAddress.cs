@@ -23,6 +23,19 @@ public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogg
     public string BaseUrl => (Configured ?? Listening()
         ?? throw new InvalidOperationException("Portal:BaseUrl is not set and the server does not listen yet.")).TrimEnd('/');
 
+    /// <summary>The Manage API Credentials page, where emails send credential managers.</summary>
+    public const string CredentialsPath = "/manage-api-credentials";
+
+    /// <summary>The absolute address of the Manage API Credentials page.</summary>
+    public string CredentialsPage => CredentialsPageOf(BaseUrl);
+
+    /// <summary>The Manage API Credentials page under a given base address (with or without a trailing slash).</summary>
+    public static string CredentialsPageOf(string baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        return baseUrl.TrimEnd('/') + CredentialsPath;
+    }
+
     /// <summary>Portal:BaseUrl is set, so <see cref="BaseUrl"/> is known before the server listens.</summary>
     public bool IsConfigured => Configured is not null;
 

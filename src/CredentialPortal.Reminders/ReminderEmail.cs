@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Email;
 
 namespace CredentialPortal.Reminders;
@@ -21,7 +22,6 @@ public sealed record ReminderEmailModel(
 /// <summary>Composes the reminder emails: a subject, a plain-text body and an HTML alternative (every value encoded).</summary>
 public static class ReminderEmail
 {
-    public const string PortalPath = "/manage-api-credentials";
 
     private const string KeyPrefix = "reminder/";
 
@@ -49,12 +49,6 @@ public static class ReminderEmail
             && ReminderSlot.TryParse(name, out slot);
     }
 
-    public static string PortalLink(string baseUrl)
-    {
-        ArgumentNullException.ThrowIfNull(baseUrl);
-        return baseUrl.TrimEnd('/') + PortalPath;
-    }
-
     /// <summary>The sentences of one email, shared by the text and HTML renderings.</summary>
     private sealed class Content
     {
@@ -68,7 +62,7 @@ public static class ReminderEmail
             var daysLeft = Core.Secrets.SecretExpiryPolicy.DaysLeft(model.ExpiresAt, model.Now);
             var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
             Secret = $"{name} ({Hint})";
-            Link = PortalLink(model.PortalBaseUrl);
+            Link = PortalAddress.CredentialsPageOf(model.PortalBaseUrl);
             if (model.Slot.IsFinalNotice)
             {
                 Subject = $"Client secret \"{name}\" of {application} has expired: API access has stopped";

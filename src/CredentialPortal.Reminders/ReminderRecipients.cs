@@ -19,10 +19,7 @@ public static class ReminderRecipients
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(portal);
-        var managers = await db.CredentialManagers
-            .Where(m => m.ApplicationId == application.Id && !m.User.IsDisabled && m.User.Email != null)
-            .Select(m => m.User.Email!)
-            .ToListAsync(cancellationToken);
+        var managers = await ManagerAddresses.Of(db, application.Id).ToListAsync(cancellationToken);
         var recipients = managers.Concat(application.NotificationEmails)
             .Where(a => !string.IsNullOrWhiteSpace(a))
             .Select(a => a.Trim())
@@ -39,9 +36,8 @@ public static class ReminderRecipients
             return [portal.AdministratorsEmail.Trim()];
         }
 
-        var administratorRole = PortalRole.Administrator.ToUpperInvariant();
         return await db.UserRoles
-            .Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == administratorRole))
+            .Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == PortalRole.AdministratorKey))
             .Join(db.Users, ur => ur.UserId, u => u.Id, (_, u) => u)
             .Where(u => !u.IsDisabled && u.Email != null)
             .OrderBy(u => u.Email)

@@ -55,7 +55,7 @@ public readonly record struct ReminderSlot
 }
 
 /// <summary>
-/// Which reminder of a secret is due at a given instant (PRODUCT.md § Expiry reminders).
+/// Which reminder of a secret is due at a given instant (docs/rules.md#expiry-reminders).
 /// </summary>
 /// <remarks>
 /// <para>

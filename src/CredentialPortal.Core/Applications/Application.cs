@@ -13,6 +13,11 @@ public sealed class Application
     public const int DefaultSecretLimit = 10;
     public const int MaxNameLength = 150;
 
+    /// <summary>The column's length; a UUID (<see cref="Secrets.SecretGenerator.NewClientId"/>) needs 36.</summary>
+    public const int MaxClientIdLength = 64;
+    public const int MaxApiCodeLength = 16;
+    public const int MaxNotificationEmailsLength = 4000;
+
     public int Id { get; set; }
 
     /// <summary>Server-generated, permanent, never reused (see <see cref="Secrets.SecretGenerator.NewClientId"/>).</summary>

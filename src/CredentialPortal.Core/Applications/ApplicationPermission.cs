@@ -9,6 +9,8 @@ public enum ApiEnvironment
 /// <summary>One API the application may call, in one environment; becomes one OAuth scope.</summary>
 public sealed class ApplicationPermission
 {
+    public const int MaxApiLength = 64;
+
     public int Id { get; set; }
     public int ApplicationId { get; set; }
 

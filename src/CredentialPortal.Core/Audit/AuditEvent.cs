@@ -3,6 +3,9 @@ namespace CredentialPortal.Core.Audit;
 /// <summary>One security event: who did what, when (UTC), from where. Never holds a secret value.</summary>
 public sealed class AuditEvent
 {
+    /// <summary>Longer details are cut to this length (<see cref="AuditLog"/>).</summary>
+    public const int MaxDetailsLength = 2000;
+
     public long Id { get; set; }
     public DateTime OccurredAt { get; set; }
 
@@ -22,7 +25,7 @@ public sealed class AuditEvent
     public string? Details { get; set; }
 }
 
-/// <summary>The event types the audit log records (PRODUCT.md § Audit).</summary>
+/// <summary>The event types the audit log records (docs/rules.md#audit).</summary>
 public static class AuditEventTypes
 {
     public const string LoginSucceeded = "login.succeeded";

@@ -25,7 +25,7 @@ public sealed class AuditLog(CredentialPortalDbContext db, TimeProvider time)
             OrganisationId = organisationId,
             ApplicationId = applicationId,
             SecretId = secretId,
-            Details = details is { Length: > 2000 } ? details[..2000] : details,
+            Details = details is { Length: > AuditEvent.MaxDetailsLength } ? details[..AuditEvent.MaxDetailsLength] : details,
         };
         db.AuditEvents.Add(auditEvent);
         return auditEvent;

@@ -56,10 +56,10 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
 
         builder.Entity<Application>(a =>
         {
-            a.Property(x => x.ClientId).HasMaxLength(64);
+            a.Property(x => x.ClientId).HasMaxLength(Application.MaxClientIdLength);
             a.Property(x => x.Name).HasMaxLength(Application.MaxNameLength);
-            a.Property(x => x.ApiCode).HasMaxLength(16);
-            a.Property(x => x.NotificationEmails).HasMaxLength(4000);
+            a.Property(x => x.ApiCode).HasMaxLength(Application.MaxApiCodeLength);
+            a.Property(x => x.NotificationEmails).HasMaxLength(Application.MaxNotificationEmailsLength);
             a.Property(x => x.Version).IsConcurrencyToken();
             a.HasIndex(x => x.ClientId).IsUnique();
             a.HasIndex(x => x.Name).IsUnique();
@@ -71,7 +71,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
 
         builder.Entity<ApplicationPermission>(p =>
         {
-            p.Property(x => x.Api).HasMaxLength(64);
+            p.Property(x => x.Api).HasMaxLength(ApplicationPermission.MaxApiLength);
             p.HasIndex(x => new { x.ApplicationId, x.Api, x.Environment }).IsUnique();
         });
 
@@ -82,7 +82,9 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             s.Property(x => x.Hint).HasMaxLength(SecretGenerator.HintLength);
             // The reminder pass reads only secrets whose expiry falls in its window.
             s.HasIndex(x => x.ExpiresAt);
-            s.HasIndex(x => x.ApplicationId);
+            // "Has this application an active secret" (ActiveSecrets) for every application of a list or the dashboard,
+            // answered from the index alone; also the foreign key's index.
+            s.HasIndex(x => new { x.ApplicationId, x.DisabledAt, x.ExpiresAt });
         });
 
         // Polled by id by every token-service instance; ApplicationId is deliberately not a foreign key so that
@@ -100,8 +102,9 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
 
         builder.Entity<AuditEvent>(e =>
         {
-            e.Property(x => x.Details).HasMaxLength(2000);
-            e.HasIndex(x => x.OccurredAt);
+            e.Property(x => x.Details).HasMaxLength(AuditEvent.MaxDetailsLength);
+            // The log's order, newest first with the id breaking ties, for its keyset paging.
+            e.HasIndex(x => new { x.OccurredAt, x.Id });
             e.HasIndex(x => new { x.ApplicationId, x.OccurredAt });
             e.HasIndex(x => new { x.OrganisationId, x.OccurredAt });
             e.HasIndex(x => new { x.EventType, x.OccurredAt });
@@ -114,7 +117,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             e.Property(x => x.Subject).HasMaxLength(1000);
             e.Property(x => x.TextBody).HasMaxLength(OutboxEmail.MaxBodyLength);
             e.Property(x => x.HtmlBody).HasMaxLength(OutboxEmail.MaxBodyLength);
-            e.Property(x => x.LastError).HasMaxLength(2000);
+            e.Property(x => x.LastError).HasMaxLength(OutboxEmail.MaxLastErrorLength);
             // An event is queued once: the reminders claim each (secret, slot) by inserting its key.
             e.HasIndex(x => x.IdentityKey).IsUnique();
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });

@@ -27,10 +27,6 @@ public static class SecretGenerator
 
     public static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
-    /// <summary>Compares a presented value with a stored hash in constant time.</summary>
-    public static bool Matches(string presented, ReadOnlySpan<byte> storedHash) =>
-        CryptographicOperations.FixedTimeEquals(Hash(presented), storedHash);
-
     /// <summary>A new client_id: a random UUID, so ids are unguessable and never reused.</summary>
     public static string NewClientId() => Guid.NewGuid().ToString("D");
 

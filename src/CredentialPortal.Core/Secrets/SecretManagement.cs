@@ -5,6 +5,7 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Core.Secrets;
@@ -174,10 +175,7 @@ public sealed class SecretManagement(
     private async Task QueueNotificationAsync(Application application, ClientSecret secret, string eventType, AuditActor actor,
         DateTime now, CancellationToken cancellationToken)
     {
-        var recipients = await db.CredentialManagers
-            .Where(m => m.ApplicationId == application.Id && !m.User.IsDisabled && m.User.Email != null)
-            .Select(m => m.User.Email!)
-            .ToListAsync(cancellationToken);
+        var recipients = await ManagerAddresses.Of(db, application.Id).ToListAsync(cancellationToken);
         if (recipients.Count == 0)
         {
             return;
@@ -191,7 +189,7 @@ public sealed class SecretManagement(
             _ => "deleted",
         };
         var when = now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var link = $"{portal.BaseUrl}/manage-api-credentials";
+        var link = portal.CredentialsPage;
         var subject = $"Client secret {verb} – {application.Name}";
         var text = $"""
             A client secret of {application.Name} was {verb}.

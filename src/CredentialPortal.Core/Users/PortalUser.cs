@@ -33,4 +33,7 @@ public sealed class PortalUser : IdentityUser<Guid>
 public sealed class PortalRole : IdentityRole<Guid>
 {
     public const string Administrator = "Administrator";
+
+    /// <summary>The role's <c>NormalizedName</c>, the unique key Identity finds it by (queries use it too).</summary>
+    public const string AdministratorKey = "ADMINISTRATOR";
 }

@@ -186,11 +186,11 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OccurredAt");
-
                     b.HasIndex("ApplicationId", "OccurredAt");
 
                     b.HasIndex("EventType", "OccurredAt");
+
+                    b.HasIndex("OccurredAt", "Id");
 
                     b.HasIndex("OrganisationId", "OccurredAt");
 
@@ -391,9 +391,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId");
-
                     b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
 
                     b.ToTable("ClientSecrets");
                 });

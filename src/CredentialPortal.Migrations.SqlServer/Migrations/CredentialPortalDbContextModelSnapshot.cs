@@ -185,11 +185,11 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OccurredAt");
-
                     b.HasIndex("ApplicationId", "OccurredAt");
 
                     b.HasIndex("EventType", "OccurredAt");
+
+                    b.HasIndex("OccurredAt", "Id");
 
                     b.HasIndex("OrganisationId", "OccurredAt");
 
@@ -390,9 +390,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId");
-
                     b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
 
                     b.ToTable("ClientSecrets");
                 });

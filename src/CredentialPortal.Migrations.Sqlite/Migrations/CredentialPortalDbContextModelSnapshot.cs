@@ -172,11 +172,11 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OccurredAt");
-
                     b.HasIndex("ApplicationId", "OccurredAt");
 
                     b.HasIndex("EventType", "OccurredAt");
+
+                    b.HasIndex("OccurredAt", "Id");
 
                     b.HasIndex("OrganisationId", "OccurredAt");
 
@@ -369,9 +369,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApplicationId");
-
                     b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
 
                     b.ToTable("ClientSecrets");
                 });

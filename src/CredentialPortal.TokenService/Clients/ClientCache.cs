@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -29,8 +30,8 @@ public sealed partial class ClientCache(
 {
     private const int MaxUnknownEntries = 10_000;
 
-    /// <summary>Longer ids cannot exist (the column holds 64 characters), so they cost no lookup and no memory.</summary>
-    public const int MaxClientIdLength = 64;
+    /// <summary>Longer ids cannot exist (the column's length), so they cost no lookup and no memory.</summary>
+    public const int MaxClientIdLength = Application.MaxClientIdLength;
 
     private readonly ConcurrentDictionary<string, CachedClient> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Requests;
@@ -38,7 +39,7 @@ public sealed class ScopeResolver(IOptions<TokenServiceOptions> options)
         var requested = requestedScope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         if (requested.FirstOrDefault(s => !client.Scopes.Contains(s)) is { } refused)
         {
-            return (null, OAuthError.InvalidScope($"the scope '{OAuthError.Printable(refused)}' is not granted to this application"));
+            return (null, OAuthError.InvalidScope($"the scope '{PlainText.Echo(refused)}' is not granted to this application"));
         }
 
         var scope = string.Join(' ', requested);

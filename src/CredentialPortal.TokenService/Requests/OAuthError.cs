@@ -20,21 +20,4 @@ public sealed record OAuthError(int Status, string Code, string Description, boo
 
     public static OAuthError SlowDown(string description, TimeSpan retryAfter) =>
         new(StatusCodes.Status429TooManyRequests, Endpoints.OAuthErrors.SlowDown, description, RetryAfter: retryAfter);
-
-    /// <summary>
-    /// Echoed input is cut short and limited to the characters RFC 6749 §5.2 allows in error_description, so it cannot
-    /// break the response or forge a log line.
-    /// </summary>
-    public static string Printable(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var shortened = value.Length > 64 ? value[..64] + "..." : value;
-        return string.Create(shortened.Length, shortened, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = source[i] is < ' ' or > '~' or '"' or '\\' ? '?' : source[i];
-            }
-        });
-    }
 }

@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -66,7 +67,7 @@ public sealed class OAuthFormReader(IOptions<TokenServiceOptions> options)
         {
             if (values.Count > 1)
             {
-                return (null, OAuthError.InvalidRequest($"the parameter '{OAuthError.Printable(name)}' is repeated"));
+                return (null, OAuthError.InvalidRequest($"the parameter '{PlainText.Echo(name)}' is repeated"));
             }
         }
 

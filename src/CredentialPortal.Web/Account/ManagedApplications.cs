@@ -2,7 +2,6 @@ using System.Security.Claims;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Account;
@@ -34,8 +33,9 @@ public sealed class ManagedApplications(CredentialPortalDbContext db)
             return db.Applications;
         }
 
+        // Driven from the user's assignments (the key's first column), not by probing every application.
         return UserId(user) is { } id
-            ? db.Applications.Where(a => a.Managers.Any(m => m.UserId == id))
+            ? db.Applications.Where(a => db.CredentialManagers.Where(m => m.UserId == id).Select(m => m.ApplicationId).Contains(a.Id))
             : db.Applications.Where(_ => false);
     }
 
@@ -45,30 +45,4 @@ public sealed class ManagedApplications(CredentialPortalDbContext db)
     /// </summary>
     public Task<Application?> FindAsync(ClaimsPrincipal user, int applicationId, CancellationToken cancellationToken = default) =>
         QueryManagedApplications(user).Include(a => a.Organisation).SingleOrDefaultAsync(a => a.Id == applicationId, cancellationToken);
-
-    public async Task<bool> CanManageAsync(ClaimsPrincipal user, int applicationId, CancellationToken cancellationToken = default)
-    {
-        if (IsAdministrator(user))
-        {
-            return true;
-        }
-
-        return UserId(user) is { } id
-            && await db.CredentialManagers.AnyAsync(m => m.UserId == id && m.ApplicationId == applicationId, cancellationToken);
-    }
-}
-
-/// <summary>The <c>CredentialManager</c> policy's requirement; the resource is the application id (an <c>int</c>).</summary>
-public sealed class CredentialManagerRequirement : IAuthorizationRequirement;
-
-public sealed class CredentialManagerHandler(ManagedApplications applications) : AuthorizationHandler<CredentialManagerRequirement, int>
-{
-    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, CredentialManagerRequirement requirement, int resource)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (await applications.CanManageAsync(context.User, resource))
-        {
-            context.Succeed(requirement);
-        }
-    }
 }

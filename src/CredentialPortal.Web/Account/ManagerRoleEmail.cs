@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Email;
 
@@ -30,7 +31,7 @@ public static class ManagerRoleEmail
                 identityKey);
         }
 
-        var link = $"{portalBaseUrl.TrimEnd('/')}/manage-api-credentials";
+        var link = PortalAddress.CredentialsPageOf(portalBaseUrl);
         return new EmailMessage([to], $"You are now a credential manager of {application.Name}",
             $"""
             An administrator made you a credential manager of {application.Name} (client ID {application.ClientId}).

@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.TokenService;
 
 namespace CredentialPortal.Web.Api;
@@ -13,10 +14,10 @@ internal static class ApiProblems
     }
 
     public static IResult ApplicationNotFound(string clientId) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Not Found", detail: $"No application with client_id '{Printable(clientId)}' that this token may manage.");
+        title: "Not Found", detail: $"No application with client_id '{PlainText.Echo(clientId)}' that this token may manage.");
 
     public static IResult SecretNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Not Found", detail: $"The application '{Printable(clientId)}' has no secret with id '{Printable(id)}'.");
+        title: "Not Found", detail: $"The application '{PlainText.Echo(clientId)}' has no secret with id '{PlainText.Echo(id)}'.");
 
     public static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail);
@@ -33,11 +34,4 @@ internal static class ApiProblems
     public static IResult PreconditionFailed() => Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed,
         title: "Precondition Failed",
         detail: "The application changed since the ETag given in If-Match was read. GET it again and retry with the new ETag.");
-
-    /// <summary>Echoes caller input into a detail only as printable, bounded text.</summary>
-    private static string Printable(string value)
-    {
-        var printable = new string([.. value.Where(c => !char.IsControl(c))]);
-        return printable.Length > 80 ? printable[..80] + "…" : printable;
-    }
 }

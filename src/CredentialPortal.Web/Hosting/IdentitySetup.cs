@@ -12,14 +12,10 @@ namespace CredentialPortal.Web.Hosting;
 public static class IdentitySetup
 {
     public const int MinimumPasswordLength = PasswordRules.MinimumLength;
-    public const int MaximumPasswordLength = PasswordRules.MaximumLength;
 
     /// <summary>Policy of every portal page: a session that completed the second factor.</summary>
     public const string MultiFactorPolicy = "MultiFactor";
     public const string AdministratorPolicy = "Administrator";
-
-    /// <summary>Resource-based: authorize with the application id as the resource.</summary>
-    public const string CredentialManagerPolicy = "CredentialManager";
 
     public const string SessionCookieName = "__Host-CredentialPortal";
     public const string PendingCookieName = "__Host-CredentialPortal.Pending";
@@ -118,9 +114,7 @@ public static class IdentitySetup
             .SetDefaultPolicy(multiFactor)
             // Secure by default: an endpoint without [Authorize]/[AllowAnonymous] needs a full session.
             .SetFallbackPolicy(multiFactor)
-            .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator))
-            .AddPolicy(CredentialManagerPolicy, policy => policy.Combine(multiFactor).AddRequirements(new CredentialManagerRequirement()));
-        services.AddScoped<IAuthorizationHandler, CredentialManagerHandler>();
+            .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator));
 
         services.AddHttpContextAccessor();
         services.AddScoped<PortalSessions>();
@@ -129,6 +123,10 @@ public static class IdentitySetup
         services.AddScoped<ManagedApplications>();
         services.AddScoped<PasskeyCeremonies>();
         services.AddScoped<AccountPasskeys>();
+        services.AddScoped<Administration.ApplicationManagement>();
+        services.AddScoped<Administration.UserAdministration>();
+        services.AddScoped<Administration.OrganisationAdministration>();
+        services.AddScoped<Administration.Invitations>();
         services.AddSingleton<LoginThrottle>();
         return builder;
     }

@@ -1,9 +1,10 @@
-using System.Globalization;
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
+using CredentialPortal.Testing.Credentials;
 using CredentialPortal.TokenService.Clients;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -15,12 +16,14 @@ public sealed class AdminPagesTests : IAsyncLifetime
 {
     private PortalFactory _portal = null!;
     private PortalClient _admin = null!;
+    private Testing.Admin.AdminPages _pages = null!;
 
     public async ValueTask InitializeAsync()
     {
         _portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["Reminders:Enabled"] = "false" });
         _admin = new PortalClient(_portal);
         await _admin.SignInAsAdministratorAsync();
+        _pages = new Testing.Admin.AdminPages(_admin);
     }
 
     public async ValueTask DisposeAsync()
@@ -40,22 +43,16 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var manager = await _admin.InviteAndOnboardAsync("max@acme.example", organisationId, displayName: "Max Mustermann");
         var editPage = await _admin.GetAsync($"/admin/applications/{applicationId}");
         Assert.Contains("has 0 credential manager(s)", editPage.Text);
-        var assigned = await _admin.SubmitAsync(editPage, new Dictionary<string, string> { ["ManagerUserId"] = await UserIdAsync("max@acme.example") },
-            "form[action*='handler=AddManager']");
+        var assigned = await _pages.AssignManagerAsync(applicationId, await _portal.UserIdAsync("max@acme.example"));
         Assert.True(assigned.Text.Contains("max@acme.example is now a credential manager", StringComparison.Ordinal), assigned.Errors + assigned.Document.QuerySelector(".field-error")?.TextContent);
         await _portal.RunNextPassAsync<OutboxSender>();
         Assert.Contains(_portal.Mail.To("max@acme.example"), m => m.Subject.StartsWith("You are now a credential manager", StringComparison.Ordinal));
 
         var list = await manager.Client.GetAsync("/manage-api-credentials");
         Assert.Contains("Partner-DE-AcmeRegistry-DM", list.Text);
-        var form = await manager.Client.GetAsync($"/manage-api-credentials/{applicationId}/secrets/new");
-        var shown = await manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "Secret by Max" });
-        var secret = shown.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        var secret = (await new CredentialsPages(manager.Client, applicationId).CreateSecretAsync("Secret by Max")).Value;
         using var http = _portal.CreateClient();
-        var token = await http.PostAsync("/connect/token", new FormUrlEncodedContent(
-        [
-            new("grant_type", "client_credentials"), new("client_id", await ClientIdAsync(applicationId)), new("client_secret", secret),
-        ]));
+        using var token = await TokenClient.RequestTokenAsync(http, await ClientIdAsync(applicationId), secret, basic: false);
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         Assert.Contains("data-manager:sandbox", await token.Content.ReadAsStringAsync());
         manager.Client.Dispose();
@@ -142,12 +139,10 @@ public sealed class AdminPagesTests : IAsyncLifetime
         await _admin.InviteAsync("insider@acme.example", acme);
         var page = await _admin.GetAsync($"/admin/applications/{applicationId}");
 
-        var refused = await _admin.SubmitAsync(page, new Dictionary<string, string> { ["ManagerUserId"] = await UserIdAsync("outsider@other.example") },
-            "form[action*='handler=AddManager']");
+        var refused = await _pages.AssignManagerAsync(applicationId, await _portal.UserIdAsync("outsider@other.example"));
         Assert.True(refused.Text.Contains("belongs to another organisation", StringComparison.Ordinal), refused.ToString() + refused.Body);
-        var added = await _admin.SubmitAsync(page, new Dictionary<string, string> { ["ManagerUserId"] = await UserIdAsync("insider@acme.example") },
-            "form[action*='handler=AddManager']");
-        var removed = await _admin.SubmitAsync(added, formSelector: "form[action*='handler=RemoveManager']");
+        var added = await _pages.AssignManagerAsync(applicationId, await _portal.UserIdAsync("insider@acme.example"));
+        var removed = await _pages.RemoveFirstManagerAsync(added);
 
         Assert.Contains("no longer manages", removed.Text);
         await _portal.RunNextPassAsync<OutboxSender>();
@@ -335,77 +330,26 @@ public sealed class AdminPagesTests : IAsyncLifetime
         manager.Client.Dispose();
     }
 
-    private static string AntiforgeryToken(HtmlPage page) =>
-        page.Document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value") ?? "";
+    private static string AntiforgeryToken(HtmlPage page) => Testing.Admin.AdminPages.AntiforgeryToken(page);
 
-    private async Task<HtmlPage> UserActionAsync(string handler, string userId)
-    {
-        var page = await _admin.GetAsync("/admin/users");
-        return await _admin.PostAsync($"/admin/users?handler={handler}", [new("__RequestVerificationToken", AntiforgeryToken(page)), new("UserId", userId)]);
-    }
+    private Task<HtmlPage> UserActionAsync(string handler, string userId) => _pages.UserActionAsync(handler, Guid.Parse(userId));
 
     private async Task<int> CreateOrganisationAsync(string name, string country)
     {
-        var page = await SubmitOrganisationAsync("/admin/organisations/create", name, country);
-        Assert.Contains($"Organisation {name} added.", page.Text);
-        await using var db = _portal.CreateDbContext();
-        return await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync();
+        Assert.Contains($"Organisation {name} added.", (await _pages.CreateOrganisationAsync(name, country)).Text);
+        return await _portal.OrganisationIdAsync(name);
     }
 
-    private async Task<HtmlPage> SubmitOrganisationAsync(string url, string name, string country, bool active = true)
-    {
-        var form = await _admin.GetAsync(url);
-        var values = new Dictionary<string, string> { ["Input.Name"] = name, ["Input.CountryCode"] = country };
-        if (!active)
-        {
-            values["Input.IsActive"] = "false";
-        }
+    private Task<HtmlPage> SubmitOrganisationAsync(string url, string name, string country, bool active = true) =>
+        _pages.SubmitOrganisationAsync(url, name, country, active);
 
-        return await _admin.SubmitAsync(form, values);
-    }
+    private Task<HtmlPage> CreateApplicationAsync(int organisationId, string api, string name = "", bool sandboxOnly = false,
+        IReadOnlyList<string>? permissions = null, string? firstSecret = null) =>
+        _pages.CreateApplicationAsync(organisationId, api, name, sandboxOnly, permissions, firstSecret, notificationEmails: "ops@acme.example");
 
-    private async Task<HtmlPage> CreateApplicationAsync(int organisationId, string api, string name = "", bool sandboxOnly = false,
-        IReadOnlyList<string>? permissions = null, string? firstSecret = null)
-    {
-        var form = await _admin.GetAsync($"/admin/applications/create?organisationId={organisationId}");
-        var fields = new List<KeyValuePair<string, string>>
-        {
-            new("__RequestVerificationToken", AntiforgeryToken(form)),
-            new("Input.OrganisationId", organisationId.ToString(CultureInfo.InvariantCulture)),
-            new("Input.ApiCode", api),
-            new("Input.IsSandboxOnly", sandboxOnly ? "true" : "false"),
-            new("Input.Name", name),
-            new("Input.IsActive", "true"),
-            new("Input.SecretLimit", "10"),
-            new("Input.NotificationEmails", "ops@acme.example"),
-        };
-        fields.AddRange((permissions ?? []).Select(p => new KeyValuePair<string, string>("Input.Permissions", p)));
-        if (firstSecret is not null)
-        {
-            fields.Add(new("Input.CreateFirstSecret", "true"));
-            fields.Add(new("Input.FirstSecretName", firstSecret));
-            fields.Add(new("Input.FirstSecretExpiry", "2027-06-01"));
-        }
+    private Task<int> ApplicationIdAsync(string name) => _portal.ApplicationIdAsync(name);
 
-        return await _admin.PostAsync("/admin/applications/create", fields);
-    }
+    private Task<string> ClientIdAsync(int applicationId) => _portal.ClientIdAsync(applicationId);
 
-    private async Task<int> ApplicationIdAsync(string name)
-    {
-        await using var db = _portal.CreateDbContext();
-        return await db.Applications.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
-    }
-
-    private async Task<string> ClientIdAsync(int applicationId)
-    {
-        await using var db = _portal.CreateDbContext();
-        return await db.Applications.Where(a => a.Id == applicationId).Select(a => a.ClientId).SingleAsync();
-    }
-
-    private async Task<string> UserIdAsync(string email)
-    {
-        await using var db = _portal.CreateDbContext();
-        var normalized = email.ToUpperInvariant();
-        return (await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleAsync()).ToString();
-    }
+    private async Task<string> UserIdAsync(string email) => (await _portal.UserIdAsync(email)).ToString();
 }

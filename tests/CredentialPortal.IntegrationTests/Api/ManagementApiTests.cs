@@ -7,6 +7,7 @@ using CredentialPortal.Testing.Account;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Api;
 

@@ -5,6 +5,7 @@ using CredentialPortal.TokenService.Clients;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Api;
 

@@ -6,6 +6,7 @@ using CredentialPortal.Testing.Account;
 using Microsoft.Extensions.Time.Testing;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Credentials;
 

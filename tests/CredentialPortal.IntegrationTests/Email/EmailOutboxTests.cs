@@ -13,6 +13,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Email;
 

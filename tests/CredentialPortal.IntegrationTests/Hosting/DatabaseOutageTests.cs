@@ -4,7 +4,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
-using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Hosting;
 

@@ -33,7 +33,7 @@ public sealed class SecretManagementTests
         Assert.True(result.Succeeded);
         var created = result.Created!;
         Assert.Equal("Secret by Jane Doe", created.Secret.Name);
-        Assert.True(SecretGenerator.Matches(created.Value, created.Secret.Hash));
+        Assert.Equal(SecretGenerator.Hash(created.Value), created.Secret.Hash);
         Assert.Equal(created.Value[..3], created.Secret.Hint);
 
         await secrets.DisableAsync(application, created.Secret, Actor);

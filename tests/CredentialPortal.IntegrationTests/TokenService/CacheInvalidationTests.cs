@@ -4,6 +4,7 @@ using CredentialPortal.Testing;
 using CredentialPortal.TokenService.Clients;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.TokenService;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using CredentialPortal.Testing;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.TokenService;
 

@@ -8,6 +8,7 @@ using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.TokenService;
 

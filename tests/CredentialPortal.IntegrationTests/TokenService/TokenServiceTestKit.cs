@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Organisations;
@@ -89,44 +87,8 @@ public static class TokenServiceTestKit
             secret.DisabledBy = disabled ? "tests" : null;
         });
 
-    /// <summary>RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined with ':' and base64-encoded.</summary>
-    public static AuthenticationHeaderValue Basic(string clientId, string secret) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WebUtility.UrlEncode(clientId) + ":" + WebUtility.UrlEncode(secret))));
-
-    public static async Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, string clientId, string secret,
-        bool basic = true, string? scope = null)
-    {
-        var fields = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
-        if (!basic)
-        {
-            fields.Add(new("client_id", clientId));
-            fields.Add(new("client_secret", secret));
-        }
-
-        if (scope is not null)
-        {
-            fields.Add(new("scope", scope));
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(fields) };
-        if (basic)
-        {
-            request.Headers.Authorization = Basic(clientId, secret);
-        }
-
-        return await client.SendAsync(request);
-    }
-
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-
-    public static async Task<string> GetTokenAsync(HttpClient client, string clientId, string secret, string? scope = null)
-    {
-        using var response = await RequestTokenAsync(client, clientId, secret, scope: scope);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
-    }
 
     /// <summary>Asserts an RFC 6749 §5.2 error: status, JSON body, error code, one-line description, no caching.</summary>
     public static async Task<JsonElement> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string error)

@@ -32,6 +32,7 @@ public sealed class OutboxEmail
     public const int MaxIdentityKeyLength = 200;
     public const int MaxBodyLength = 32_000;
     public const int MaxRecipientsLength = 16_000;
+    public const int MaxLastErrorLength = 2000;
 
     public long Id { get; set; }
     public OutboxEmailKind Kind { get; set; }

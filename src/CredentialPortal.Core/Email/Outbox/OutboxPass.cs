@@ -120,7 +120,7 @@ public sealed partial class OutboxPass(
         var after = time.GetUtcNow().UtcDateTime;
         email.ClaimedBy = null;
         email.ClaimedUntil = null;
-        email.LastError = failure.Message.Length > 2000 ? failure.Message[..2000] : failure.Message;
+        email.LastError = failure.Message.Length > OutboxEmail.MaxLastErrorLength ? failure.Message[..OutboxEmail.MaxLastErrorLength] : failure.Message;
         Outcome outcome;
         if (failure.IsTransient && email.Attempts < _options.MaxAttempts)
         {

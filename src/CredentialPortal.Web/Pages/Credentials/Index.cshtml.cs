@@ -29,7 +29,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
 
     [TempData]
     public string? StatusMessage { get; set; }
@@ -38,8 +38,8 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     public IReadOnlyList<ApplicationView> Applications { get; private set; } = [];
     public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
     public IReadOnlyList<string> Administrators { get; private set; } = [];
-    public int Total { get; private set; }
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public Paging Paging { get; private set; } = Paging.Of(1, PageSize, 0);
+    public int Total => Paging.Total;
     public DateTime Now { get; private set; }
     public string BaseUrl => portal.BaseUrl;
 
@@ -72,12 +72,11 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 .ToListAsync(cancellationToken);
         }
 
-        Total = await query.CountAsync(cancellationToken);
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
+        PageNumber = Paging.Number;
         var applications = await query
             .OrderBy(a => a.Name)
-            .Skip((PageNumber - 1) * PageSize)
-            .Take(PageSize)
+            .Page(Paging)
             .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.SecretLimit })
             .ToListAsync(cancellationToken);
         var ids = applications.Select(a => a.Id).ToList();
@@ -98,7 +97,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
             Administrators = await (from ur in db.UserRoles
                                     join r in db.Roles on ur.RoleId equals r.Id
                                     join u in db.Users on ur.UserId equals u.Id
-                                    where r.Name == PortalRole.Administrator && !u.IsDisabled
+                                    where r.NormalizedName == PortalRole.AdministratorKey && !u.IsDisabled
                                     orderby u.Email
                                     select u.Email!).Take(5).ToListAsync(cancellationToken);
         }
@@ -112,13 +111,13 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
 
     public int DaysLeft(SecretRow secret) => SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
 
-    public Pager Pager => new("/Credentials/Index", PageNumber, Pages, RouteFor);
+    public Pager Pager => Pager.Numbered("/manage-api-credentials", Paging, RouteFor);
 
     /// <summary>The current filters with another page number, for the pager links.</summary>
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
     {
         ["Search"] = Search,
         ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

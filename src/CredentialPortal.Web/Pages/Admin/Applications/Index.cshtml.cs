@@ -28,14 +28,13 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     [BindProperty(SupportsGet = true)] public bool FewManagers { get; set; }
     [BindProperty(SupportsGet = true)] public bool ExpiringSoon { get; set; }
     [BindProperty(SupportsGet = true)] public bool NoActiveSecret { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
 
     [TempData]
     public string? StatusMessage { get; set; }
 
     public IReadOnlyList<Row> Applications { get; private set; } = [];
-    public int Total { get; private set; }
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public Paging Paging { get; private set; } = Paging.Of(1, PageSize, 0);
     public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
     public DateTime Now { get; private set; }
 
@@ -43,7 +42,8 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     {
         Now = time.GetUtcNow().UtcDateTime;
         var now = Now;
-        var soon = SecretExpiryPolicy.ExpiringSoonBefore(now);
+        var active = ActiveSecrets.At(now);
+        var expiringSoon = ActiveSecrets.ExpiringBefore(now, SecretExpiryPolicy.ExpiringSoonBefore(now));
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
         if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
             || ModelState.GetFieldValidationState(nameof(Api)) == ModelValidationState.Invalid)
@@ -80,32 +80,31 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
         if (ExpiringSoon)
         {
-            query = query.Where(a => a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt < soon));
+            query = query.Where(a => a.Secrets.AsQueryable().Any(expiringSoon));
         }
 
         if (NoActiveSecret)
         {
-            query = query.Where(a => !a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now));
+            query = query.Where(a => !a.Secrets.AsQueryable().Any(active));
         }
 
-        Total = await query.CountAsync(cancellationToken);
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
+        PageNumber = Paging.Number;
         Applications = await query
             .OrderBy(a => a.Name)
-            .Skip((PageNumber - 1) * PageSize)
-            .Take(PageSize)
+            .Page(Paging)
             .Select(a => new Row(
                 a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive,
                 a.Managers.Count,
-                a.Secrets.Count(s => s.DisabledAt == null && s.ExpiresAt > now),
-                a.Secrets.Where(s => s.DisabledAt == null && s.ExpiresAt > now).Min(s => (DateTime?)s.ExpiresAt)))
+                a.Secrets.AsQueryable().Count(active),
+                a.Secrets.AsQueryable().Where(active).Min(s => (DateTime?)s.ExpiresAt)))
             .ToListAsync(cancellationToken);
         Organisations = await db.Organisations.OrderBy(o => o.Name)
             .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToListAsync(cancellationToken);
     }
 
-    public Pager Pager => new("/Admin/Applications/Index", PageNumber, Pages, RouteFor);
+    public Pager Pager => Pager.Numbered("/admin/applications", Paging, RouteFor);
 
     /// <summary>The current filters with another page number, for the pager links.</summary>
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
@@ -117,6 +116,6 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         ["FewManagers"] = FewManagers ? "true" : null,
         ["ExpiringSoon"] = ExpiringSoon ? "true" : null,
         ["NoActiveSecret"] = NoActiveSecret ? "true" : null,
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -42,11 +42,15 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [BindProperty(SupportsGet = true)] public int? ApplicationId { get; set; }
     [BindProperty(SupportsGet = true), PlainText] public string? EventType { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
+
+    /// <summary>Keyset cursors (<see cref="AuditCursor"/>): the events older than, or newer than, this one.</summary>
+    [BindProperty(SupportsGet = true)] public string? Before { get; set; }
+    [BindProperty(SupportsGet = true)] public string? After { get; set; }
 
     public IReadOnlyList<Row> Events { get; private set; } = [];
-    public int Total { get; private set; }
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public bool HasOlder { get; private set; }
+    public bool HasNewer { get; private set; }
     public IReadOnlyList<SelectListItem> Organisations { get; private set; } = [];
     public IReadOnlyList<SelectListItem> Applications { get; private set; } = [];
 
@@ -62,8 +66,9 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 
         Organisations = await db.Organisations.OrderBy(o => o.Name)
             .Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture))).ToListAsync(cancellationToken);
-        Applications = await db.Applications.OrderBy(a => a.Name)
-            .Where(a => OrganisationId == null || a.OrganisationId == OrganisationId)
+        // Thousands of applications make no usable list: the organisation's ones once it is chosen (or the one filtered by).
+        Applications = OrganisationId is null && ApplicationId is null ? [] : await db.Applications.OrderBy(a => a.Name)
+            .Where(a => a.OrganisationId == OrganisationId || a.Id == ApplicationId)
             .Select(a => new SelectListItem(a.Name, a.Id.ToString(CultureInfo.InvariantCulture))).ToListAsync(cancellationToken);
 
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL. A date
@@ -73,11 +78,33 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
             return Page();
         }
 
+        // Keyset paging, newest first: no count of the whole log, and an older page costs what the first one does.
+        // A page number alone (a bookmarked ?page=N) still works, by offset.
+        PageNumber = Math.Clamp(PageNumber, 1, int.MaxValue / PageSize);
         var query = Filtered();
-        Total = await query.CountAsync(cancellationToken);
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
-        Events = await Project(query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize)).ToListAsync(cancellationToken);
+        List<AuditEvent> page;
+        if (AuditCursor.TryParse(After, out var after))
+        {
+            page = await query.Where(e => e.OccurredAt >= after.OccurredAt && (e.OccurredAt > after.OccurredAt || e.Id > after.Id))
+                .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).Take(PageSize + 1).ToListAsync(cancellationToken);
+            HasNewer = page.Count > PageSize;
+            PageNumber = HasNewer ? PageNumber : 1;
+            page = page.Take(PageSize).Reverse().ToList();
+            HasOlder = true;
+        }
+        else
+        {
+            var newestFirst = query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id);
+            var older = AuditCursor.TryParse(Before, out var before)
+                ? newestFirst.Where(e => e.OccurredAt <= before.OccurredAt && (e.OccurredAt < before.OccurredAt || e.Id < before.Id))
+                : newestFirst.Skip((PageNumber - 1) * PageSize);
+            page = await older.Take(PageSize + 1).ToListAsync(cancellationToken);
+            HasOlder = page.Count > PageSize;
+            page = page.Take(PageSize).ToList();
+            HasNewer = Before is not null || PageNumber > 1;
+        }
+
+        Events = await NamesOfAsync(page, cancellationToken);
         return Page();
     }
 
@@ -126,18 +153,22 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    public Pager Pager => new("/Admin/Audit/Index", PageNumber, Pages, RouteFor, "← Newer", "Older →");
+    public Pager Pager => new("/admin/audit", PageNumber, null,
+        HasNewer && Events.Count > 0 ? RouteFor(PageNumber - 1, after: AuditCursor.Of(Events[0])) : HasNewer ? RouteFor(1) : null,
+        HasOlder ? RouteFor(PageNumber + 1, before: AuditCursor.Of(Events[^1])) : null, "← Newer", "Older →");
 
-    /// <summary>The current filters with another page number, for the pager links.</summary>
-    public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
+    /// <summary>The current filters with another page (and the cursor that leads there), for the pager and export links.</summary>
+    public IDictionary<string, string?> RouteFor(int page, string? before = null, string? after = null) => new Dictionary<string, string?>
     {
+        ["Before"] = before,
+        ["After"] = after,
         ["From"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["To"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["Actor"] = Actor,
         ["OrganisationId"] = OrganisationId?.ToString(CultureInfo.InvariantCulture),
         ["ApplicationId"] = ApplicationId?.ToString(CultureInfo.InvariantCulture),
         ["EventType"] = EventType,
-        ["page"] = page.ToString(CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(CultureInfo.InvariantCulture),
     };
 
     private IQueryable<AuditEvent> Filtered()
@@ -177,6 +208,18 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
         }
 
         return query;
+    }
+
+    /// <summary>One page's events with their organisation and application names, looked up for that page only.</summary>
+    private async Task<IReadOnlyList<Row>> NamesOfAsync(List<AuditEvent> page, CancellationToken cancellationToken)
+    {
+        var organisationIds = page.Where(e => e.OrganisationId is not null).Select(e => e.OrganisationId!.Value).Distinct().ToList();
+        var applicationIds = page.Where(e => e.ApplicationId is not null).Select(e => e.ApplicationId!.Value).Distinct().ToList();
+        var organisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var applications = await db.Applications.Where(a => applicationIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
+        return page.Select(e => new Row(e.Id, e.OccurredAt, e.EventType, e.Actor, e.RemoteAddress,
+            e.OrganisationId is { } o ? organisations.GetValueOrDefault(o) : null,
+            e.ApplicationId is { } a ? applications.GetValueOrDefault(a) : null, e.Details)).ToList();
     }
 
     private IQueryable<Row> Project(IQueryable<AuditEvent> query) =>

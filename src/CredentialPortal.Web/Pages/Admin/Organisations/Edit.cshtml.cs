@@ -1,26 +1,24 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
-using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Web.Account;
+using CredentialPortal.Web.Administration;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
-using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Admin.Organisations;
 
 [Authorize(Policy = IdentitySetup.AdministratorPolicy)]
-public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, TimeProvider time) : PageModel
+public sealed class EditModel(CredentialPortalDbContext db, OrganisationAdministration organisations) : PageModel
 {
     public sealed class InputModel
     {
         [Required(ErrorMessage = "Enter the organisation's name.")]
-        [StringLength(Organisation.MaxNameLength, ErrorMessage = "The name can be at most 100 characters.")]
+        [StringLength(Organisation.MaxNameLength, ErrorMessage = "The name can be at most {1} characters.")]
         [PlainText(ErrorMessage = "The name " + PlainText.ErrorMessage + ".")]
         public string Name { get; set; } = "";
 
@@ -74,21 +72,10 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
         }
 
         Input.Name = OrganisationName.Normalise(Input.Name);
-        if (Input.Name.Length > 0 && OrganisationName.Validate(Input.Name) is { } nameError)
-        {
-            ModelState.AddModelError("Input.Name", nameError);
-        }
-
         Input.CountryCode = Input.CountryCode?.Trim().ToUpperInvariant() ?? "";
-        if (Input.CountryCode.Length > 0 && !CountryCodes.IsValid(Input.CountryCode))
+        foreach (var (field, message) in await organisations.CheckAsync(Id, Input.Name, Input.CountryCode, cancellationToken))
         {
-            ModelState.AddModelError("Input.CountryCode", $"'{Input.CountryCode}' is not an ISO 3166-1 alpha-2 country code.");
-        }
-
-        var key = OrganisationName.Key(Input.Name);
-        if (await db.Organisations.Where(o => o.NormalizedName == key && o.Id != (Id ?? 0)).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) is { } existing)
-        {
-            ModelState.AddModelError("Input.Name", $"Another organisation is already called {existing} (names differing only in case or spacing count as the same).");
+            ModelState.AddModelError($"{nameof(Input)}.{field}", message);
         }
 
         if (!ModelState.IsValid)
@@ -96,44 +83,22 @@ public sealed class EditModel(CredentialPortalDbContext db, AuditLog audit, Time
             return Page();
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        string eventType;
+        var actor = AuditActors.Current(HttpContext);
         if (organisation is null)
         {
-            organisation = new Organisation { Name = Input.Name, CountryCode = Input.CountryCode, CreatedAt = now };
-            db.Organisations.Add(organisation);
-            await db.SaveChangesAsync(cancellationToken);
-            eventType = AuditEventTypes.OrganisationCreated;
+            organisation = await organisations.CreateAsync(Input.Name, Input.CountryCode, actor, cancellationToken);
+        }
+        else if (organisation.IsActive && !Input.IsActive && !Input.ConfirmDeactivation)
+        {
+            // Deactivation cuts off a partner at once: say what it stops and ask again before doing it.
+            DeactivationImpact = await organisations.DeactivationImpactAsync(organisation, cancellationToken);
+            return Page();
         }
         else
         {
-            if (organisation.IsActive && !Input.IsActive && !Input.ConfirmDeactivation)
-            {
-                // Deactivation cuts off a partner at once: say what it stops and ask again before doing it.
-                DeactivationImpact = (
-                    await db.Applications.CountAsync(a => a.OrganisationId == organisation.Id && a.IsActive, cancellationToken),
-                    await db.Users.CountAsync(u => u.OrganisationId == organisation.Id && !u.IsDisabled, cancellationToken));
-                return Page();
-            }
-
-            if (organisation.IsActive != Input.IsActive)
-            {
-                // Whether its applications may obtain tokens changed: tell every token-service instance.
-                foreach (var applicationId in await db.Applications.Where(a => a.OrganisationId == organisation.Id).Select(a => a.Id).ToListAsync(cancellationToken))
-                {
-                    db.RecordCredentialChange(applicationId, now);
-                }
-            }
-
-            organisation.Name = Input.Name;
-            organisation.CountryCode = Input.CountryCode;
-            organisation.IsActive = Input.IsActive;
-            eventType = AuditEventTypes.OrganisationChanged;
+            await organisations.UpdateAsync(organisation, Input.Name, Input.CountryCode, Input.IsActive, actor, cancellationToken);
         }
 
-        audit.Add(eventType, AuditActors.Current(HttpContext),
-            $"{organisation.Name} ({organisation.CountryCode}){(organisation.IsActive ? "" : ", inactive")}", organisationId: organisation.Id);
-        await db.SaveChangesAsync(cancellationToken);
         TempData["StatusMessage"] = IsNew ? $"Organisation {organisation.Name} added." : $"Organisation {organisation.Name} saved.";
         return RedirectToPage("Index");
     }

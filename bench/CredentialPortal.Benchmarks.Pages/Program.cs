@@ -1,0 +1,35 @@
+using System.Globalization;
+using CredentialPortal.Core.Data;
+
+// Used by bench/pages.sh:
+//   seed {provider} {connection string} [applications]   fills an empty database (see PageSeed)
+//   measure {base url} {label} [requests]                 signs in as both users and times each list page
+// "measure" prints one line per page and user: RESULT label user page p50_ms p95_ms.
+switch (args)
+{
+    case ["seed", var provider, var connectionString, ..]:
+        var applications = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10_000;
+        await PageSeed.RunAsync(Enum.Parse<DatabaseProvider>(provider), connectionString,
+            new PageSeed.Scale(Organisations: 300, Applications: applications, SecretsPerApplication: 10, Users: 400, AuditEvents: applications * 50));
+        return 0;
+    case ["measure", var baseUrl, var label, ..]:
+        var requests = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 30;
+        string[] adminPages = ["/manage-api-credentials", "/admin", "/admin/organisations", "/admin/audit", "/admin/audit?page=200",
+            "/admin/applications", "/admin/users"];
+        string[] managerPages = ["/manage-api-credentials"];
+        foreach (var (user, email, pages) in new[] { ("administrator", PageSeed.AdminEmail, adminPages), ("manager", PageSeed.ManagerEmail, managerPages) })
+        {
+            using var timer = new PageTimer(new Uri(baseUrl));
+            await timer.SignInAsync(email, PageSeed.Password);
+            foreach (var page in pages)
+            {
+                var times = await timer.TimeAsync(page, requests);
+                Console.WriteLine($"RESULT {label} {user} {page} {PageTimer.Format(PageTimer.Percentile(times, 50))} {PageTimer.Format(PageTimer.Percentile(times, 95))}");
+            }
+        }
+
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: seed {Sqlite|PostgreSql} {connection string} [applications] | measure {base url} {label} [requests]");
+        return 2;
+}

@@ -1,0 +1,21 @@
+using System.Linq.Expressions;
+
+namespace CredentialPortal.Core.Secrets;
+
+/// <summary>
+/// <see cref="ClientSecret.StatusOf"/>'s "active" rule (not disabled, not yet expired) as a query expression, for every
+/// database query that asks which secrets can obtain tokens: one place, so the pages, the dashboard, the API and the
+/// reminders cannot drift apart. Inside a navigation, use <c>a.Secrets.AsQueryable().Any(ActiveSecrets.At(now))</c>
+/// with the expression held in a local variable.
+/// </summary>
+public static class ActiveSecrets
+{
+    /// <summary>Secrets that can obtain tokens at <paramref name="now"/>.</summary>
+    public static Expression<Func<ClientSecret, bool>> At(DateTime now) => s => s.DisabledAt == null && s.ExpiresAt > now;
+
+    /// <summary>Active secrets that expire before <paramref name="before"/> (see <see cref="SecretExpiryPolicy.ExpiringSoonBefore"/>).</summary>
+    public static Expression<Func<ClientSecret, bool>> ExpiringBefore(DateTime now, DateTime before) =>
+        s => s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt < before;
+
+    public static IQueryable<ClientSecret> ActiveAt(this IQueryable<ClientSecret> secrets, DateTime now) => secrets.Where(At(now));
+}
