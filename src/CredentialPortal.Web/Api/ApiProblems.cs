@@ -18,6 +18,9 @@ internal static class ApiProblems
     public static IResult SecretNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Not Found", detail: $"The application '{Printable(clientId)}' has no secret with id '{Printable(id)}'.");
 
+    public static IResult KeyNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Not Found", detail: $"The application '{Printable(clientId)}' has no key with id '{Printable(id)}'.");
+
     public static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail);
 
