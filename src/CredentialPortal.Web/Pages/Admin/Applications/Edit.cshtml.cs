@@ -24,6 +24,7 @@ public sealed class EditModel(
     CredentialPortalDbContext db,
     AuditLog audit,
     SecretManagement secrets,
+    CredentialLifecycle credentials,
     EmailOutbox outbox,
     PortalAddress portal,
     TimeProvider time) : PageModel
@@ -60,6 +61,11 @@ public sealed class EditModel(
         public bool IsAdminAutomationClient { get; set; }
 
         public bool IsResourceServer { get; set; }
+
+        public AuthenticationPolicy AuthenticationPolicy { get; set; }
+
+        /// <summary>The policy's warning was shown and the administrator saves anyway.</summary>
+        public bool ConfirmPolicyChange { get; set; }
 
         /// <summary>One address per line (commas work too).</summary>
         [StringLength(4000)]
@@ -145,6 +151,7 @@ public sealed class EditModel(
                 AllowSelfRotation = application.AllowSelfRotation,
                 IsAdminAutomationClient = application.IsAdminAutomationClient,
                 IsResourceServer = application.IsResourceServer,
+                AuthenticationPolicy = application.AuthenticationPolicy,
                 NotificationEmails = string.Join('\n', application.NotificationEmails),
                 Version = application.Version,
             };
@@ -180,6 +187,13 @@ public sealed class EditModel(
         if (ModelState.IsValid && await db.Applications.AnyAsync(a => a.Name == Input.Name && a.Id != (Id ?? 0), cancellationToken))
         {
             ModelState.AddModelError("Input.Name", "Another application already has this name.");
+        }
+
+        if (application is not null && !Input.ConfirmPolicyChange && await AuthenticationPolicies.ChangeWarningAsync(
+                db, application, Input.AuthenticationPolicy, Now, cancellationToken) is { } policyWarning)
+        {
+            ModelState.AddModelError("Input.AuthenticationPolicy", policyWarning);
+            Input.ConfirmPolicyChange = true;
         }
 
         if (!ModelState.IsValid)
@@ -219,6 +233,7 @@ public sealed class EditModel(
         application.AllowSelfRotation = Input.AllowSelfRotation;
         application.IsAdminAutomationClient = Input.IsAdminAutomationClient;
         application.IsResourceServer = Input.IsResourceServer;
+        application.AuthenticationPolicy = Input.AuthenticationPolicy;
         application.NotificationEmails = notificationEmails;
         application.Version = Guid.NewGuid();
         SetPermissions(application, permissions);
@@ -228,10 +243,11 @@ public sealed class EditModel(
         audit.Add(isNew ? AuditEventTypes.ApplicationCreated : AuditEventTypes.ApplicationChanged, AuditActors.Current(HttpContext),
             $"{application.Name}: {(application.IsActive ? "active" : "inactive")}, scopes {string.Join(" ", application.Permissions.Select(p => p.Scope).Order(StringComparer.Ordinal))}, " +
             $"secret limit {application.SecretLimit}, self-rotation {(application.AllowSelfRotation ? "on" : "off")}, admin automation {(application.IsAdminAutomationClient ? "on" : "off")}, " +
-            $"resource server {(application.IsResourceServer ? "on" : "off")}",
+            $"resource server {(application.IsResourceServer ? "on" : "off")}, authentication {application.AuthenticationPolicy.Describe().ToLowerInvariant()}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        credentials.AfterCommit(application.Id);
 
         if (isNew && Input.CreateFirstSecret)
         {
