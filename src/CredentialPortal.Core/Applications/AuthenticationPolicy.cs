@@ -61,7 +61,7 @@ public static class AuthenticationPolicies
         }
 
         var noun = losing == CredentialKind.Secret ? "client secret" : "key";
-        return $"With \"{newPolicy.Describe()}\", the application's {lost} active {noun}{(lost == 1 ? "" : "s")} stop obtaining tokens at once" +
+        return $"With \"{newPolicy.Describe()}\", the application's {(lost == 1 ? $"1 active {noun} stops" : $"{lost} active {noun}s stop")} obtaining tokens at once" +
             (active.GetValueOrDefault(keeping) == 0 ? $", and it has no active {(keeping == CredentialKind.Key ? "key" : "secret")}: its API access stops." : ".") +
             " Save again to confirm.";
     }

@@ -193,6 +193,8 @@ public sealed class EditModel(
                 db, application, Input.AuthenticationPolicy, Now, cancellationToken) is { } policyWarning)
         {
             ModelState.AddModelError("Input.AuthenticationPolicy", policyWarning);
+            // The posted "false" would win over the model in the re-rendered hidden field.
+            ModelState.Remove("Input.ConfirmPolicyChange");
             Input.ConfirmPolicyChange = true;
         }
 
