@@ -3,7 +3,8 @@
 # loopback port, loads POST /connect/token with wrk for RS256 and ES256 (rate limiting off), and prints tokens/s,
 # p50/p99 latency at full load and at half the maximum rate, the app's CPU time per request (from /proc), and the
 # ratios of issue 15 against .NET's own 2-thread signing rate measured in the same run (the way the endpoint signs:
-# bench/CredentialPortal.Benchmarks.Tokens signing-rate). Usage: bench/token-endpoint.sh [seconds per run, default 15]
+# bench/CredentialPortal.Benchmarks.Tokens signing-rate); then the same maximum load authenticated with private_key_jwt
+# (RS256 and ES256 client assertions, each used once) and the CPU an assertion check adds per token. Usage: bench/token-endpoint.sh [seconds per run, default 15]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -67,11 +68,19 @@ start_app() {
   echo "   $(/usr/bin/python3 bench/verify-token.py "$token" "$work/$algorithm/jwks.json")"
 }
 
+# private_key_jwt: give the demo client a key and write assertions (one per request: each jti is accepted once).
+write_assertions() {
+  local assertion_algorithm=$1 count=$2
+  dotnet "$root/bench/CredentialPortal.Benchmarks.Tokens/bin/Release/net10.0/CredentialPortal.Benchmarks.Tokens.dll" assertions \
+    "$work/$algorithm/credentialportal.db" "$CLIENT_ID" "$assertion_algorithm" "$count" "$url/connect/token" "$work/$algorithm/$assertion_algorithm.jwt"
+  sleep 1   # the app's change-log poll (250 ms) evicts the client, so the new key is loaded
+}
+
 # run_wrk <label> <delay ms> <connections>; prints the wrk result line and sets rate/p50/p99 and cpu (app CPU-us per request).
 run_wrk() {
   local out before
   before=$(cpu_us)
-  out=$(DELAY_MS=$2 wrk -t2 -c"$3" -d"${duration}s" -s bench/token-endpoint.lua "$url/connect/token" | grep '^RESULT')
+  out=$(DELAY_MS=$2 wrk -t2 -c"$3" -d"${duration}s" -s "${4:-bench/token-endpoint.lua}" "$url/connect/token" | grep '^RESULT')
   cpu=$(awk -v a="$before" -v b="$(cpu_us)" -v n="$(echo "$out" | sed -E 's/.*requests=([0-9]+).*/\1/')" 'BEGIN { printf "%.0f", (b - a) / n }')
   echo "   $1: ${out#RESULT } app_cpu_us_per_request=$cpu"
   rate=$(echo "$out" | sed -E 's/.*rate=([0-9.]+).*/\1/')
@@ -80,7 +89,7 @@ run_wrk() {
   if ! echo "$out" | grep -q 'non2xx=0 errors=0'; then echo "   (some requests failed)"; fi
 }
 
-declare -A max_rate max_p50 max_p99 max_cpu half_rate half_p50 half_p99 sign_rate healthz_cpu
+declare -A max_rate max_p50 max_p99 max_cpu half_rate half_p50 half_p99 sign_rate healthz_cpu jwt_rate jwt_p99 jwt_cpu
 for algorithm in RS256 ES256; do
   echo "== $algorithm"
   # Measured right before the load on the same machine, so the ratio compares like with like.
@@ -100,6 +109,13 @@ for algorithm in RS256 ES256; do
   healthz_requests=$(echo "$healthz_out" | awk '/requests in/ { print $1 }')
   healthz_cpu[$algorithm]=$(awk -v a="$before" -v b="$(cpu_us)" -v n="$healthz_requests" 'BEGIN { printf "%.0f", (b - a) / n }')
   echo "   GET /healthz at max load: $(echo "$healthz_out" | awk '/^Requests\/sec/ { print $2 }') requests/s, app_cpu_us_per_request=${healthz_cpu[$algorithm]}"
+  # The same load authenticated with private_key_jwt instead of a secret: RS256 and ES256 assertions.
+  for assertion_algorithm in RS256 ES256; do
+    count=$(awk -v r="${max_rate[$algorithm]}" -v d="$duration" 'BEGIN { printf "%d", r * d * 1.3 + 2000 }')
+    write_assertions "$assertion_algorithm" "$count"
+    ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm.jwt" run_wrk "private_key_jwt $assertion_algorithm assertions, max load" 0 "$connections" bench/token-endpoint-jwt.lua
+    jwt_rate[$algorithm/$assertion_algorithm]=$rate jwt_p99[$algorithm/$assertion_algorithm]=$p99 jwt_cpu[$algorithm/$assertion_algorithm]=$cpu
+  done
   stop_app
 done
 
@@ -108,6 +124,16 @@ printf '%-6s %10s %8s %8s %8s | %11s %8s %8s\n' alg tokens/s p50_ms p99_ms cpu_u
 for algorithm in RS256 ES256; do
   printf '%-6s %10s %8s %8s %8s | %11s %8s %8s\n' "$algorithm" "${max_rate[$algorithm]}" "${max_p50[$algorithm]}" "${max_p99[$algorithm]}" \
     "${max_cpu[$algorithm]}" "${half_rate[$algorithm]}" "${half_p50[$algorithm]}" "${half_p99[$algorithm]}"
+done
+echo
+printf '%-6s %-22s %10s %8s %8s %22s\n' alg client_auth tokens/s p99_ms cpu_us "cpu_us vs secret"
+for algorithm in RS256 ES256; do
+  printf '%-6s %-22s %10s %8s %8s %22s\n' "$algorithm" client_secret_basic "${max_rate[$algorithm]}" "${max_p99[$algorithm]}" "${max_cpu[$algorithm]}" "-"
+  for assertion_algorithm in RS256 ES256; do
+    k="$algorithm/$assertion_algorithm"
+    printf '%-6s %-22s %10s %8s %8s %22s\n' "$algorithm" "private_key_jwt $assertion_algorithm" "${jwt_rate[$k]}" "${jwt_p99[$k]}" "${jwt_cpu[$k]}" \
+      "+$(( ${jwt_cpu[$k]} - ${max_cpu[$algorithm]} )) (assertion check)"
+  done
 done
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v t="${max_rate[RS256]}" -v s="${sign_rate[RS256]}" \
