@@ -70,9 +70,9 @@ start_app() {
 
 # private_key_jwt: give the demo client a key and write assertions (one per request: each jti is accepted once).
 write_assertions() {
-  local assertion_algorithm=$1 count=$2
+  local assertion_algorithm=$1 count=$2 file=$3
   dotnet "$root/bench/CredentialPortal.Benchmarks.Tokens/bin/Release/net10.0/CredentialPortal.Benchmarks.Tokens.dll" assertions \
-    "$work/$algorithm/credentialportal.db" "$CLIENT_ID" "$assertion_algorithm" "$count" "$url/connect/token" "$work/$algorithm/$assertion_algorithm.jwt"
+    "$work/$algorithm/credentialportal.db" "$CLIENT_ID" "$assertion_algorithm" "$count" "$url/connect/token" "$file"
   sleep 1   # the app's change-log poll (250 ms) evicts the client, so the new key is loaded
 }
 
@@ -112,7 +112,10 @@ for algorithm in RS256 ES256; do
   # The same load authenticated with private_key_jwt instead of a secret: RS256 and ES256 assertions.
   for assertion_algorithm in RS256 ES256; do
     count=$(awk -v r="${max_rate[$algorithm]}" -v d="$duration" 'BEGIN { printf "%d", r * d * 1.3 + 2000 }')
-    write_assertions "$assertion_algorithm" "$count"
+    write_assertions "$assertion_algorithm" 3000 "$work/$algorithm/$assertion_algorithm-warm-up.jwt"
+    write_assertions "$assertion_algorithm" "$count" "$work/$algorithm/$assertion_algorithm.jwt"
+    # Warm-up (JIT of the assertion path) with assertions of its own: each one is accepted once.
+    ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm-warm-up.jwt" wrk -t2 -c"$connections" -d2s -s bench/token-endpoint-jwt.lua "$url/connect/token" >/dev/null
     ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm.jwt" run_wrk "private_key_jwt $assertion_algorithm assertions, max load" 0 "$connections" bench/token-endpoint-jwt.lua
     jwt_rate[$algorithm/$assertion_algorithm]=$rate jwt_p99[$algorithm/$assertion_algorithm]=$p99 jwt_cpu[$algorithm/$assertion_algorithm]=$cpu
   done
