@@ -3,7 +3,9 @@
 # loopback port, loads POST /connect/token with wrk for RS256 and ES256 (rate limiting off), and prints tokens/s,
 # p50/p99 latency at full load and at half the maximum rate, the app's CPU time per request (from /proc), and the
 # ratios of issue 15 against .NET's own 2-thread signing rate measured in the same run (the way the endpoint signs:
-# bench/CredentialPortal.Benchmarks.Tokens signing-rate). Usage: bench/token-endpoint.sh [seconds per run, default 15]
+# bench/CredentialPortal.Benchmarks.Tokens signing-rate); then the same maximum load authenticated with private_key_jwt
+# (RS256 and ES256 client assertions, each used once) and the CPU an assertion check adds per token.
+# Usage: bench/token-endpoint.sh [seconds per run, default 15]
 # PROFILE=1 also records the app with perf(1) during the max-load and /healthz runs and prints, per request, where the
 # CPU went (kernel, OpenSSL, runtime/GC, Kestrel, EF Core, IdentityModel, our code: bench/perf-breakdown.py); it needs
 # `apt-get install -y linux-perf` and runs the app without ReadyToRun code so that every method has a symbol.
@@ -91,12 +93,20 @@ stop_perf() {
   perf script -i "$work/app.perf" 2>/dev/null | bench/perf-breakdown.py "$1" "$perf_label" > "$work/profile-$perf_label.txt"
 }
 
-# run_wrk <label> <delay ms> <connections> [profile label]; prints the wrk result line and sets rate/p50/p99 and cpu (app CPU-us per request).
+# private_key_jwt: give the demo client a key and write assertions (one per request: each jti is accepted once).
+write_assertions() {
+  local assertion_algorithm=$1 count=$2 file=$3
+  dotnet "$root/bench/CredentialPortal.Benchmarks.Tokens/bin/Release/net10.0/CredentialPortal.Benchmarks.Tokens.dll" assertions \
+    "$work/$algorithm/credentialportal.db" "$CLIENT_ID" "$assertion_algorithm" "$count" "$url/connect/token" "$file"
+  sleep 1   # the app's change-log poll (250 ms) evicts the client, so the new key is loaded
+}
+
+# run_wrk <label> <delay ms> <connections> [wrk script] [profile label]; prints the wrk result line and sets rate/p50/p99 and cpu (app CPU-us per request).
 run_wrk() {
   local out before
   before=$(cpu_us)
-  start_perf "${4:-}"
-  out=$(DELAY_MS=$2 wrk -t2 -c"$3" -d"${duration}s" -s bench/token-endpoint.lua "$url/connect/token" | grep '^RESULT')
+  start_perf "${5:-}"
+  out=$(DELAY_MS=$2 wrk -t2 -c"$3" -d"${duration}s" -s "${4:-bench/token-endpoint.lua}" "$url/connect/token" | grep '^RESULT')
   stop_perf "$(echo "$out" | sed -E 's/.*requests=([0-9]+).*/\1/')"
   cpu=$(awk -v a="$before" -v b="$(cpu_us)" -v n="$(echo "$out" | sed -E 's/.*requests=([0-9]+).*/\1/')" 'BEGIN { printf "%.0f", (b - a) / n }')
   echo "   $1: ${out#RESULT } app_cpu_us_per_request=$cpu"
@@ -106,7 +116,7 @@ run_wrk() {
   if ! echo "$out" | grep -q 'non2xx=0 errors=0'; then echo "   (some requests failed)"; fi
 }
 
-declare -A max_rate max_p50 max_p99 max_cpu half_rate half_p50 half_p99 sign_rate healthz_cpu
+declare -A max_rate max_p50 max_p99 max_cpu half_rate half_p50 half_p99 sign_rate healthz_cpu jwt_rate jwt_p99 jwt_cpu
 for algorithm in RS256 ES256; do
   echo "== $algorithm"
   # Measured right before the load on the same machine, so the ratio compares like with like.
@@ -115,7 +125,7 @@ for algorithm in RS256 ES256; do
   start_app "$algorithm"
   # Warm-up (JIT, pools); longer when profiling, where every method starts without ReadyToRun code.
   wrk -t2 -c"$connections" -d"$([ "$profile" = 1 ] && echo 20 || echo 3)s" -s bench/token-endpoint.lua "$url/connect/token" >/dev/null
-  run_wrk "max load ($connections connections)" 0 "$connections" "$algorithm-token"
+  run_wrk "max load ($connections connections)" 0 "$connections" "" "$algorithm-token"
   max_rate[$algorithm]=$rate max_p50[$algorithm]=$p50 max_p99[$algorithm]=$p99 max_cpu[$algorithm]=$cpu
   # About half the maximum rate: each connection waits a fixed delay before each request (the paced rate is printed).
   delay=$(awk -v c="$paced_connections" -v r="$rate" 'BEGIN { d = 2000 * c / r; printf "%d", (d < 1 ? 1 : d + 0.5) }')
@@ -129,6 +139,16 @@ for algorithm in RS256 ES256; do
   stop_perf "$healthz_requests"
   healthz_cpu[$algorithm]=$(awk -v a="$before" -v b="$(cpu_us)" -v n="$healthz_requests" 'BEGIN { printf "%.0f", (b - a) / n }')
   echo "   GET /healthz at max load: $(echo "$healthz_out" | awk '/^Requests\/sec/ { print $2 }') requests/s, app_cpu_us_per_request=${healthz_cpu[$algorithm]}"
+  # The same load authenticated with private_key_jwt instead of a secret: RS256 and ES256 assertions.
+  for assertion_algorithm in RS256 ES256; do
+    count=$(awk -v r="${max_rate[$algorithm]}" -v d="$duration" 'BEGIN { printf "%d", r * d * 1.3 + 2000 }')
+    write_assertions "$assertion_algorithm" 3000 "$work/$algorithm/$assertion_algorithm-warm-up.jwt"
+    write_assertions "$assertion_algorithm" "$count" "$work/$algorithm/$assertion_algorithm.jwt"
+    # Warm-up (JIT of the assertion path) with assertions of its own: each one is accepted once.
+    ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm-warm-up.jwt" wrk -t2 -c"$connections" -d2s -s bench/token-endpoint-jwt.lua "$url/connect/token" >/dev/null
+    ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm.jwt" run_wrk "private_key_jwt $assertion_algorithm assertions, max load" 0 "$connections" bench/token-endpoint-jwt.lua
+    jwt_rate[$algorithm/$assertion_algorithm]=$rate jwt_p99[$algorithm/$assertion_algorithm]=$p99 jwt_cpu[$algorithm/$assertion_algorithm]=$cpu
+  done
   stop_app
 done
 
@@ -137,6 +157,16 @@ printf '%-6s %10s %8s %8s %8s | %11s %8s %8s\n' alg tokens/s p50_ms p99_ms cpu_u
 for algorithm in RS256 ES256; do
   printf '%-6s %10s %8s %8s %8s | %11s %8s %8s\n' "$algorithm" "${max_rate[$algorithm]}" "${max_p50[$algorithm]}" "${max_p99[$algorithm]}" \
     "${max_cpu[$algorithm]}" "${half_rate[$algorithm]}" "${half_p50[$algorithm]}" "${half_p99[$algorithm]}"
+done
+echo
+printf '%-6s %-22s %10s %8s %8s %22s\n' alg client_auth tokens/s p99_ms cpu_us "cpu_us vs secret"
+for algorithm in RS256 ES256; do
+  printf '%-6s %-22s %10s %8s %8s %22s\n' "$algorithm" client_secret_basic "${max_rate[$algorithm]}" "${max_p99[$algorithm]}" "${max_cpu[$algorithm]}" "-"
+  for assertion_algorithm in RS256 ES256; do
+    k="$algorithm/$assertion_algorithm"
+    printf '%-6s %-22s %10s %8s %8s %22s\n' "$algorithm" "private_key_jwt $assertion_algorithm" "${jwt_rate[$k]}" "${jwt_p99[$k]}" "${jwt_cpu[$k]}" \
+      "+$(( ${jwt_cpu[$k]} - ${max_cpu[$algorithm]} )) (assertion check)"
+  done
 done
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v t="${max_rate[RS256]}" -v s="${sign_rate[RS256]}" \

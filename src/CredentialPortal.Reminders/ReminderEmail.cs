@@ -17,7 +17,11 @@ public sealed record ReminderEmailModel(
     DateTime Now,
     ReminderSlot Slot,
     bool Replaced,
-    string PortalBaseUrl);
+    string PortalBaseUrl)
+{
+    /// <summary>A public key rather than a client secret: the email says "replace the key".</summary>
+    public bool IsKey { get; init; }
+}
 
 /// <summary>Composes the reminder emails: a subject, a plain-text body and an HTML alternative (every value encoded).</summary>
 public static class ReminderEmail
@@ -63,19 +67,21 @@ public static class ReminderEmail
             var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
             Secret = $"{name} ({Hint})";
             Link = PortalAddress.CredentialsPageOf(model.PortalBaseUrl);
+            var (noun, newOne, create, use, rotate) = model.IsKey
+                ? ("key", "key", "Generate a new key pair and add its public key to the application in the portal.",
+                    "Update your system to sign its assertions with the new private key.", "replace the key")
+                : ("client secret", "secret", "Create a new secret for the application in the portal.",
+                    "Update your system to use the new secret.", "rotate the secret");
+            var title = model.IsKey ? "Key" : "Client secret";
+            var confirm = $"Confirm connectivity: the new {newOne}'s \"last used\" appears in the portal once your system has obtained a token with it.";
+            Rotate = rotate;
             if (model.Slot.IsFinalNotice)
             {
-                Subject = $"Client secret \"{name}\" of {application} has expired: API access has stopped";
+                Subject = $"{title} \"{name}\" of {application} has expired: API access has stopped";
                 ExpiryLine = $"{expires} (expired)";
-                Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expired at {expires}. "
-                    + "The application has no other active secret: API access has stopped. It resumes once the application has a new secret and your system uses it.";
-                Steps =
-                [
-                    "Create a new secret for the application in the portal.",
-                    "Update your system to use the new secret.",
-                    "Confirm connectivity: the new secret's \"last used\" appears in the portal once your system has obtained a token with it.",
-                    "Delete the expired secret.",
-                ];
+                Lead = $"The {noun} \"{name}\" ({Hint}) of the application {application} expired at {expires}. "
+                    + $"The application has no other active secret or key: API access has stopped. It resumes once the application has a new {newOne} and your system uses it.";
+                Steps = [create, use, confirm, $"Delete the expired {newOne}."];
                 return;
             }
 
@@ -86,46 +92,42 @@ public static class ReminderEmail
                 _ => $"in {daysLeft.ToString(CultureInfo.InvariantCulture)} days",
             };
             Subject = model.Replaced
-                ? $"Old client secret \"{name}\" of {application} expires {when}"
-                : $"Client secret \"{name}\" of {application} expires {when}";
+                ? $"Old {noun} \"{name}\" of {application} expires {when}"
+                : $"{title} \"{name}\" of {application} expires {when}";
             ExpiryLine = $"{expires} ({when})";
-            Lead = $"The client secret \"{name}\" ({Hint}) of the application {application} expires {when}, at {expires}. "
+            Lead = $"The {noun} \"{name}\" ({Hint}) of the application {application} expires {when}, at {expires}. "
                 + "From then on it no longer obtains access tokens.";
             if (model.Replaced)
             {
-                Note = "The application already has a newer secret. If your system uses it, finish the rotation: "
-                    + "deleting the old secret stops further reminders about it.";
+                Note = "The application already has a newer secret or key. If your system uses it, finish the rotation: "
+                    + $"deleting the old {newOne} stops further reminders about it.";
                 Steps =
                 [
-                    "Make sure your system uses the newer secret.",
-                    "Confirm connectivity: the newer secret's \"last used\" appears in the portal once your system has obtained a token with it.",
-                    "Disable the old secret, then delete it.",
+                    "Make sure your system uses the newer secret or key.",
+                    $"Confirm connectivity: the newer one's \"last used\" appears in the portal once your system has obtained a token with it.",
+                    $"Disable the old {newOne}, then delete it.",
                 ];
             }
             else
             {
-                Steps =
-                [
-                    "Create a new secret for the application in the portal.",
-                    "Update your system to use the new secret.",
-                    "Confirm connectivity: the new secret's \"last used\" appears in the portal once your system has obtained a token with it.",
-                    "Disable the old secret, then delete it.",
-                ];
+                Steps = [create, use, confirm, $"Disable the old {newOne}, then delete it."];
             }
         }
 
+        private string Rotate { get; }
+
         public string Subject { get; }
-        private string Hint => OneLine(_model.SecretHint) + "\u2026";
+        private string Hint => OneLine(_model.SecretHint) + (_model.IsKey ? "" : "\u2026");
         private string Secret { get; }
         private string ExpiryLine { get; }
         private string Lead { get; }
         private string? Note { get; }
         private string[] Steps { get; }
         private string Link { get; }
-        private string Heading => _model.Slot.IsFinalNotice ? "What to do now:" : "What to do: rotate the secret before it expires.";
+        private string Heading => _model.Slot.IsFinalNotice ? "What to do now:" : $"What to do: {Rotate} before it expires.";
 
         private const string Footer = "You receive this email as a credential manager or a notification address of the application, "
-            + "or as an administrator of an application without either. This email never contains a secret value.";
+            + "or as an administrator of an application without either. This email never contains a secret value or a private key.";
 
         public string Text()
         {
@@ -134,7 +136,7 @@ public static class ReminderEmail
             text.AppendLine(Lead).AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"Application:  {OneLine(_model.ApplicationName)}");
             text.AppendLine(CultureInfo.InvariantCulture, $"Client ID:    {OneLine(_model.ClientId)}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"Secret:       {Secret}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{(_model.IsKey ? "Key:" : "Secret:"),-13} {Secret}");
             text.AppendLine(CultureInfo.InvariantCulture, $"Expires:      {ExpiryLine}").AppendLine();
             if (Note is not null)
             {
@@ -162,7 +164,7 @@ public static class ReminderEmail
             html.AppendLine("<table>");
             Row("Application", OneLine(_model.ApplicationName));
             Row("Client ID", OneLine(_model.ClientId));
-            Row("Secret", Secret);
+            Row(_model.IsKey ? "Key" : "Secret", Secret);
             Row("Expires", ExpiryLine);
             html.AppendLine("</table>");
             if (Note is not null)

@@ -67,14 +67,14 @@ public sealed class ReminderPass(
                 // One OR-ed condition instead would make every page rescan its whole group of equal expiries.
                 if (after is var (afterExpiry, afterId))
                 {
-                    page.AddRange(await CandidatesAsync(db, db.ClientSecrets.Where(s => s.ExpiresAt == afterExpiry && s.Id > afterId),
+                    page.AddRange(await CandidatesAsync(db, db.ClientCredentials.Where(s => s.ExpiresAt == afterExpiry && s.Id > afterId),
                         _options.BatchSize, cancellationToken));
                 }
 
                 var from = after?.ExpiresAt ?? windowStart;
                 if (page.Count < _options.BatchSize)
                 {
-                    page.AddRange(await CandidatesAsync(db, db.ClientSecrets.Where(s => s.ExpiresAt > from && s.ExpiresAt < windowEnd),
+                    page.AddRange(await CandidatesAsync(db, db.ClientCredentials.Where(s => s.ExpiresAt > from && s.ExpiresAt < windowEnd),
                         _options.BatchSize - page.Count, cancellationToken));
                 }
             }
@@ -99,14 +99,14 @@ public sealed class ReminderPass(
     }
 
     private static Task<List<Candidate>> CandidatesAsync(
-        CredentialPortalDbContext db, IQueryable<ClientSecret> secrets, int count, CancellationToken cancellationToken) =>
+        CredentialPortalDbContext db, IQueryable<ClientCredential> secrets, int count, CancellationToken cancellationToken) =>
         secrets
-            .Where(s => s.DisabledAt == null && s.Application.IsActive)
+            .Where(s => s.DisabledAt == null && db.Applications.Any(a => a.Id == s.ApplicationId && a.IsActive))
             .OrderBy(s => s.ExpiresAt).ThenBy(s => s.Id)
             .Select(s => new Candidate(
                 s.Id,
                 s.ExpiresAt,
-                db.ClientSecrets
+                db.ClientCredentials
                     .Where(o => o.ApplicationId == s.ApplicationId && o.Id != s.Id && o.DisabledAt == null)
                     .Max(o => (DateTime?)o.ExpiresAt),
                 db.OutboxEmails
@@ -174,8 +174,11 @@ public sealed class ReminderPass(
     private async Task QueueAsync(CredentialPortalDbContext db, IReadOnlyList<DueReminder> batch, DateTime now, CancellationToken cancellationToken)
     {
         var ids = batch.Select(d => d.SecretId).ToList();
-        var secrets = await db.ClientSecrets.Include(s => s.Application).Where(s => ids.Contains(s.Id)).AsNoTracking()
+        var secrets = await db.ClientCredentials.Where(s => ids.Contains(s.Id)).AsNoTracking()
             .ToDictionaryAsync(s => s.Id, cancellationToken);
+        var applicationIds = secrets.Values.Select(s => s.ApplicationId).Distinct().ToList();
+        var applications = await db.Applications.Where(a => applicationIds.Contains(a.Id)).AsNoTracking()
+            .ToDictionaryAsync(a => a.Id, cancellationToken);
         var recipients = new Dictionary<int, IReadOnlyList<string>>();
         var outbox = new EmailOutbox(db, time);
         foreach (var due in batch)
@@ -185,7 +188,7 @@ public sealed class ReminderPass(
                 continue;
             }
 
-            var application = secret.Application;
+            var application = applications[secret.ApplicationId];
             if (!recipients.TryGetValue(application.Id, out var to))
             {
                 recipients[application.Id] = to = await ReminderRecipients.ForAsync(db, application, portal.Value, cancellationToken);
@@ -193,7 +196,7 @@ public sealed class ReminderPass(
 
             var message = ReminderEmail.Compose(
                 new ReminderEmailModel(secret.Id, application.Name, application.ClientId, secret.Name, secret.Hint,
-                    secret.ExpiresAt, now, due.Slot, due.Replaced, address.BaseUrl),
+                    secret.ExpiresAt, now, due.Slot, due.Replaced, address.BaseUrl) { IsKey = secret.Kind == CredentialKind.Key },
                 to);
             outbox.Add(message, OutboxEmailKind.Reminder, application.OrganisationId, application.Id, secret.Id);
         }

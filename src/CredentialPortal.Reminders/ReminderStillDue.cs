@@ -6,7 +6,7 @@ namespace CredentialPortal.Reminders;
 
 /// <summary>
 /// The outbox's last look at a reminder before it goes out (it may have waited in back-off): a reminder whose secret
-/// was deleted, disabled or replaced, or whose slot was superseded by a later one, is dropped unsent.
+/// or key was deleted, disabled or replaced, or whose slot was superseded by a later one, is dropped unsent.
 /// </summary>
 public sealed class ReminderStillDue : IOutboxDeliveryCheck
 {
@@ -24,16 +24,17 @@ public sealed class ReminderStillDue : IOutboxDeliveryCheck
             return "not a reminder key";
         }
 
-        var secret = await db.ClientSecrets.Include(s => s.Application).SingleOrDefaultAsync(s => s.Id == secretId, cancellationToken);
+        var secret = await db.ClientCredentials.SingleOrDefaultAsync(s => s.Id == secretId, cancellationToken);
         if (secret is null)
         {
-            return "the secret was deleted";
+            return "the secret or key was deleted";
         }
 
-        var otherLatestExpiry = await db.ClientSecrets
+        var applicationActive = await db.Applications.AnyAsync(a => a.Id == secret.ApplicationId && a.IsActive, cancellationToken);
+        var otherLatestExpiry = await db.ClientCredentials
             .Where(o => o.ApplicationId == secret.ApplicationId && o.Id != secret.Id && o.DisabledAt == null)
             .MaxAsync(o => (DateTime?)o.ExpiresAt, cancellationToken);
-        var due = secret.IsDisabled || !secret.Application.IsActive ? null
+        var due = secret.IsDisabled || !applicationActive ? null
             : ReminderSchedule.DueSlot(secret.ExpiresAt, now, replaced: otherLatestExpiry > secret.ExpiresAt);
         return due == slot ? null : "no longer due (disabled, replaced or superseded by a later reminder)";
     }

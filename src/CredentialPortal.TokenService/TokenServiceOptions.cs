@@ -90,6 +90,34 @@ public sealed class TokenServiceOptions
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public FailedAuthenticationOptions FailedAuthentication { get; set; } = new();
+
+    public ClientAssertionOptions ClientAssertion { get; set; } = new();
+}
+
+/// <summary>Section <c>TokenService:ClientAssertion</c>: <c>private_key_jwt</c> client authentication (RFC 7523).</summary>
+public sealed class ClientAssertionOptions
+{
+    /// <summary>
+    /// Signature algorithms accepted on client assertions, comma-separated (advertised as
+    /// <c>token_endpoint_auth_signing_alg_values_supported</c>): asymmetric ones only, so a public key can never serve
+    /// as an HMAC secret.
+    /// </summary>
+    [Required, RegularExpression("^((RS|PS|ES)(256|384|512))(,(RS|PS|ES)(256|384|512))*$")]
+    public string Algorithms { get; set; } = "RS256,PS256,ES256,ES384";
+
+    public IReadOnlyList<string> AlgorithmList => Algorithms.Split(',');
+
+    /// <summary>How far ahead an assertion's <c>exp</c> may lie: a short life keeps the replay store small.</summary>
+    [Range(10, 3600)]
+    public int MaxLifetimeSeconds { get; set; } = 300;
+
+    /// <summary>Tolerated clock difference for <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
+    [Range(0, 300)]
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>Largest <c>client_assertion</c> read, in characters.</summary>
+    [Range(512, 65_536)]
+    public int MaxAssertionLength { get; set; } = 8192;
 }
 
 /// <summary>Section <c>TokenService:RateLimit</c>: a token bucket per authenticated client.</summary>

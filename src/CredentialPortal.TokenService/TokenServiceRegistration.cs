@@ -28,8 +28,8 @@ public static class TokenServiceRegistration
         builder.Services.AddOptions<TokenServiceOptions>()
             .BindConfiguration(TokenServiceOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => IsValid(o.RateLimit) && IsValid(o.FailedAuthentication),
-                "TokenService:RateLimit or TokenService:FailedAuthentication holds a value out of range.")
+            .Validate(o => IsValid(o.RateLimit) && IsValid(o.FailedAuthentication) && IsValid(o.ClientAssertion),
+                "TokenService:RateLimit, TokenService:FailedAuthentication or TokenService:ClientAssertion holds a value out of range.")
             // Derived from the request, the issuer would follow whatever Host header a client sends.
             .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.Issuer),
                 "TokenService:Issuer is required outside Development: set it to the public address partners use, e.g. https://credentials.example.org.")
@@ -51,6 +51,10 @@ public static class TokenServiceRegistration
         builder.Services.AddSingleton<OAuthFormReader>();
         builder.Services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasic>();
         builder.Services.AddSingleton<IClientAuthenticationMethod, ClientSecretPost>();
+        builder.Services.AddSingleton<IClientAuthenticationMethod, PrivateKeyJwt>();
+        builder.Services.AddSingleton<ClientAssertionValidator>();
+        builder.Services.AddSingleton<AssertionReplayStore>();
+        builder.Services.AddSingleton<Core.Applications.ICredentialChangeListener, ClientCacheEviction>();
         builder.Services.AddSingleton<ClientCredentialReader>();
         builder.Services.AddSingleton<ClientAuthenticator>();
         builder.Services.AddSingleton<ScopeResolver>();
@@ -66,6 +70,7 @@ public static class TokenServiceRegistration
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthenticationFailureAudit>());
         builder.Services.AddHostedService<SigningKeyRefresher>();
+        builder.Services.AddHostedService<AssertionReplayPruner>();
         return builder;
     }
 

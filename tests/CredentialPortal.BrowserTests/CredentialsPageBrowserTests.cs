@@ -82,6 +82,8 @@ public sealed class CredentialsPageBrowserTests
         await page.ClickAsync("a:has-text('Disable')");
         await Expect(page.Locator("button:has-text('Disable secret')")).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "credentials-disable-confirmation");
+        // The only active credential: the second, explicit confirmation.
+        await page.CheckAsync("input[name=ConfirmLastCredential]");
         await page.ClickAsync("button:has-text('Disable secret')");
         await page.WaitForSelectorAsync("text=is disabled");
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAfterNextPollAsync());
@@ -93,6 +95,7 @@ public sealed class CredentialsPageBrowserTests
         await page.ClickAsync("a:has-text('Delete')");
         await Expect(page.Locator("main")).ToContainTextAsync("only active secret");
         await Browser.ScreenshotAsync(page, "credentials-delete-confirmation");
+        await page.CheckAsync("input[name=ConfirmLastCredential]");
         await page.ClickAsync("button:has-text('Delete secret')");
         await page.WaitForSelectorAsync("text=is deleted");
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAfterNextPollAsync());

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
@@ -52,6 +53,9 @@ public sealed class Application
     /// </summary>
     public bool IsResourceServer { get; set; }
 
+    /// <summary>Which credentials obtain tokens: secrets and keys (default), keys only or secrets only.</summary>
+    public AuthenticationPolicy AuthenticationPolicy { get; set; }
+
     /// <summary>Extra addresses that receive expiry reminders, besides the credential managers.</summary>
     public List<string> NotificationEmails { get; set; } = [];
 
@@ -65,5 +69,6 @@ public sealed class Application
 
     public List<ApplicationPermission> Permissions { get; } = [];
     public List<ClientSecret> Secrets { get; } = [];
+    public List<ClientKey> Keys { get; } = [];
     public List<CredentialManagerAssignment> Managers { get; } = [];
 }

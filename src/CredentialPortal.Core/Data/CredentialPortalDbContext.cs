@@ -3,6 +3,7 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.DataProtection;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Signing;
 using CredentialPortal.Core.Users;
@@ -25,6 +26,11 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<Application> Applications => Set<Application>();
     public DbSet<ApplicationPermission> ApplicationPermissions => Set<ApplicationPermission>();
     public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
+    public DbSet<ClientKey> ClientKeys => Set<ClientKey>();
+
+    /// <summary>Secrets and keys together (one table): for what both share, e.g. limits, reminders and "last used".</summary>
+    public DbSet<ClientCredential> ClientCredentials => Set<ClientCredential>();
+    public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
     public DbSet<CredentialManagerAssignment> CredentialManagers => Set<CredentialManagerAssignment>();
     public DbSet<CredentialChange> CredentialChanges => Set<CredentialChange>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -54,6 +60,26 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             o.HasIndex(x => x.NormalizedName).IsUnique();
         });
 
+        // Secrets and keys share the table ClientSecrets (its name from before keys existed); Kind 0 is a secret, so
+        // rows written before keys existed need no update.
+        builder.Entity<ClientCredential>(c =>
+        {
+            c.ToTable("ClientSecrets");
+            c.HasDiscriminator(x => x.Kind).HasValue<ClientSecret>(CredentialKind.Secret).HasValue<ClientKey>(CredentialKind.Key);
+            c.Property(x => x.Name).HasMaxLength(ClientCredential.MaxNameLength);
+            c.Property(x => x.Hint).HasMaxLength(ClientCredential.MaxHintLength);
+            // The reminder pass reads only credentials whose expiry falls in its window.
+            c.HasIndex(x => x.ExpiresAt);
+            // "Has this application an active credential" (ActiveSecrets) for every application of a list or the
+            // dashboard, answered from the index alone; also the foreign key's index.
+            c.HasIndex(x => new { x.ApplicationId, x.DisabledAt, x.ExpiresAt });
+        });
+        builder.Entity<ClientSecret>(s => s.Property(x => x.Hash).HasMaxLength(32));
+        builder.Entity<ClientKey>(k =>
+        {
+            k.Property(x => x.PublicJwk).HasMaxLength(ClientKey.MaxJwkLength);
+            k.Property(x => x.KeyDescription).HasMaxLength(ClientKey.MaxDescriptionLength);
+        });
         builder.Entity<Application>(a =>
         {
             a.Property(x => x.ClientId).HasMaxLength(Application.MaxClientIdLength);
@@ -66,6 +92,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             a.HasOne(x => x.Organisation).WithMany(o => o.Applications).OnDelete(DeleteBehavior.Restrict);
             a.HasMany(x => x.Permissions).WithOne().HasForeignKey(p => p.ApplicationId);
             a.HasMany(x => x.Secrets).WithOne(s => s.Application).HasForeignKey(s => s.ApplicationId);
+            a.HasMany(x => x.Keys).WithOne(k => k.Application).HasForeignKey(k => k.ApplicationId);
             a.HasMany(x => x.Managers).WithOne(m => m.Application).HasForeignKey(m => m.ApplicationId);
         });
 
@@ -75,16 +102,10 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             p.HasIndex(x => new { x.ApplicationId, x.Api, x.Environment }).IsUnique();
         });
 
-        builder.Entity<ClientSecret>(s =>
+        builder.Entity<ClientAssertionUse>(u =>
         {
-            s.Property(x => x.Name).HasMaxLength(ClientSecret.MaxNameLength);
-            s.Property(x => x.Hash).HasMaxLength(32);
-            s.Property(x => x.Hint).HasMaxLength(SecretGenerator.HintLength);
-            // The reminder pass reads only secrets whose expiry falls in its window.
-            s.HasIndex(x => x.ExpiresAt);
-            // "Has this application an active secret" (ActiveSecrets) for every application of a list or the dashboard,
-            // answered from the index alone; also the foreign key's index.
-            s.HasIndex(x => new { x.ApplicationId, x.DisabledAt, x.ExpiresAt });
+            u.Property(x => x.Id).HasMaxLength(ClientAssertionUse.IdLength);
+            u.HasIndex(x => x.ExpiresAt);
         });
 
         // Polled by id by every token-service instance; ApplicationId is deliberately not a foreign key so that

@@ -41,6 +41,9 @@ public static class StoreRegistration
         AddDbContext(builder.Services, database.Provider, connectionString);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<SecretManagement>();
+        builder.Services.AddScoped<CredentialLifecycle>();
+        builder.Services.AddScoped<CredentialNotification>();
+        builder.Services.AddScoped<Keys.KeyManagement>();
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
 

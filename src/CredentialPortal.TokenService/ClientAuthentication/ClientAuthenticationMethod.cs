@@ -5,9 +5,13 @@ namespace CredentialPortal.TokenService.ClientAuthentication;
 
 /// <summary>
 /// What a client presented to prove who it is, read by one <see cref="IClientAuthenticationMethod"/>. <c>UsedBasic</c>:
-/// the credentials came in an HTTP Basic header, so a 401 answer carries a Basic challenge.
+/// the credentials came in an HTTP Basic header, so a 401 answer carries a Basic challenge. A client secret is in
+/// <c>Secret</c>; a client assertion (<c>private_key_jwt</c>) in <see cref="Assertion"/>, read but not yet validated.
 /// </summary>
-public sealed record PresentedCredentials(string ClientId, string Secret, string Method, bool UsedBasic);
+public sealed record PresentedCredentials(string ClientId, string Secret, string Method, bool UsedBasic)
+{
+    public Microsoft.IdentityModel.JsonWebTokens.JsonWebToken? Assertion { get; init; }
+}
 
 /// <summary>
 /// One client authentication method of RFC 6749 §2.3 (its name as in discovery's
@@ -58,6 +62,6 @@ public sealed class ClientCredentialReader(IEnumerable<IClientAuthenticationMeth
         }
 
         return used?.Read(request, form) ?? (null, OAuthError.InvalidClient(
-            "client authentication is required: HTTP Basic, or client_id and client_secret in the body", basicChallenge: false));
+            "client authentication is required: HTTP Basic, client_id and client_secret in the body, or a client_assertion (private_key_jwt)", basicChallenge: false));
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Requests;
@@ -8,16 +9,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.TokenService.ClientAuthentication;
 
-/// <summary>An application that proved its identity with one of its credentials.</summary>
-public sealed record AuthenticatedClient(CachedClient Client, CachedSecret Credential);
+/// <summary>An application that proved its identity with one of its credentials (a secret or a key).</summary>
+public sealed record AuthenticatedClient(CachedClient Client, CachedCredential Credential);
 
 /// <summary>
 /// Checks presented credentials against the client cache (no database round trip for a known client), throttles and
-/// audits failures. The answer says why only once the presented secret matched: anything else is "authentication
-/// failed", so a caller learns nothing about client_ids or secrets it does not hold.
+/// audits failures. The answer says why only once the presented secret matched (or the assertion's signature
+/// verified): anything else is "authentication failed", so a caller learns nothing about client_ids or credentials it
+/// does not hold. An accepted client assertion is then recorded as used (<see cref="AssertionReplayStore"/>).
 /// </summary>
 public sealed class ClientAuthenticator(
     ClientCache clients,
+    ClientAssertionValidator assertions,
+    AssertionReplayStore replays,
     FailedAuthenticationThrottle throttle,
     AuthenticationFailureAudit failureAudit,
     TimeProvider time)
@@ -39,19 +43,43 @@ public sealed class ClientAuthenticator(
         var addressBlocked = throttle.AddressBlockedFor(addressKey);
         var wellFormed = SecretGenerator.IsWellFormedClientId(presented.ClientId);
         var client = addressBlocked is null && wellFormed ? await clients.FindAsync(presented.ClientId, context.RequestAborted) : null;
-        var matched = client is null ? null : Match(client, presented.Secret);
+        AssertionCheck? assertion = null;
+        CachedCredential? matched = null;
+        if (client is not null)
+        {
+            if (presented.Assertion is { } token)
+            {
+                assertion = await assertions.CheckAsync(client, token, context.Request);
+                matched = assertion.Key;
+            }
+            else
+            {
+                matched = Match(client, presented.Secret);
+            }
+        }
 
         var status = matched?.StatusAt(now);
+        var noun = matched?.Kind == CredentialKind.Key ? "key" : "client secret";
         var (reason, description) =
             addressBlocked is not null ? ("blocked_address", GenericFailure)
             : !wellFormed ? ("malformed_client_id", GenericFailure)
             : client is null ? ("unknown_client", GenericFailure)
+            : assertion is { Reason: { } assertionReason } ? (assertionReason, assertion.Description!)
             : matched is null ? ("wrong_secret", GenericFailure)
-            : status == SecretStatus.Disabled ? ("disabled_secret", "the client secret is disabled")
-            : status == SecretStatus.Expired ? ("expired_secret", "the client secret has expired")
+            : status == SecretStatus.Disabled ? (matched.Kind == CredentialKind.Key ? "disabled_key" : "disabled_secret", $"the {noun} is disabled")
+            : status == SecretStatus.Expired ? (matched.Kind == CredentialKind.Key ? "expired_key" : "expired_secret", $"the {noun} has expired")
+            : !client.AuthenticationPolicy.Allows(matched.Kind) ? (matched.Kind == CredentialKind.Key ? "keys_not_allowed" : "secrets_not_allowed",
+                $"this application may not authenticate with a {noun}: its authentication policy is \"{client.AuthenticationPolicy.Describe()}\"")
             : !client.ApplicationActive ? ("inactive_application", "the application is inactive")
             : !client.OrganisationActive ? ("inactive_organisation", "the application's organisation is inactive")
             : (null, null);
+        // Last, once everything else holds: a refused assertion must not use up its jti.
+        if (reason is null && assertion is not null
+            && !await replays.TryUseAsync(client!.ClientId, assertion.Jti!, assertion.ExpiresAt, context.RequestAborted))
+        {
+            (reason, description) = ("assertion_replayed", "the client_assertion was used before: every assertion needs a new jti");
+        }
+
         if (reason is null)
         {
             // The request log line names the authenticated client (never what it presented).

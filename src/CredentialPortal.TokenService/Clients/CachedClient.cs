@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Secrets;
+using Microsoft.IdentityModel.Tokens;
 
 namespace CredentialPortal.TokenService.Clients;
 
@@ -20,10 +22,52 @@ public sealed record CachedClient(
     FrozenSet<string> Scopes,
     string DefaultScope,
     IReadOnlyList<CachedSecret> Secrets,
-    long LoadedAt);
+    long LoadedAt)
+{
+    /// <summary>The application's public keys (private_key_jwt), each with its <see cref="SecurityKey"/> built once.</summary>
+    public IReadOnlyList<CachedKey> Keys { get; init; } = [];
+
+    public AuthenticationPolicy AuthenticationPolicy { get; init; }
+
+    /// <summary>A secret or key by id: what an access token's credential claim names.</summary>
+    public CachedCredential? Credential(int id) =>
+        (CachedCredential?)Secrets.FirstOrDefault(s => s.Id == id) ?? Keys.FirstOrDefault(k => k.Id == id);
+}
+
+/// <summary>What the token service knows of any credential: its state, and whether the application's policy lets it work.</summary>
+public abstract record CachedCredential(int Id, DateTime ExpiresAt, DateTime? DisabledAt)
+{
+    public abstract CredentialKind Kind { get; }
+
+    public SecretStatus StatusAt(DateTime now) => ClientCredential.StatusOf(DisabledAt, ExpiresAt, now);
+}
 
 /// <summary>A secret's hash and state; secrets that can never work again (long expired) are still kept to explain the failure.</summary>
-public sealed record CachedSecret(int Id, byte[] Hash, DateTime ExpiresAt, DateTime? DisabledAt)
+public sealed record CachedSecret(int Id, byte[] Hash, DateTime ExpiresAt, DateTime? DisabledAt) : CachedCredential(Id, ExpiresAt, DisabledAt)
 {
-    public SecretStatus StatusAt(DateTime now) => ClientSecret.StatusOf(DisabledAt, ExpiresAt, now);
+    public override CredentialKind Kind => CredentialKind.Secret;
+}
+
+/// <summary>
+/// A public key and the identifiers a client assertion may name it by in <c>kid</c>, <c>x5t</c> or <c>x5t#S256</c>:
+/// the RFC 7638 thumbprint, and a certificate's SHA-1 and SHA-256 thumbprints.
+/// </summary>
+public sealed record CachedKey(int Id, SecurityKey Key, FrozenSet<string> Identifiers, DateTime ExpiresAt, DateTime? DisabledAt)
+    : CachedCredential(Id, ExpiresAt, DisabledAt)
+{
+    public override CredentialKind Kind => CredentialKind.Key;
+
+    /// <summary>Builds the key once per load: Microsoft.IdentityModel caches signature providers per key object.</summary>
+    public static CachedKey? From(int id, string publicJwk, DateTime expiresAt, DateTime? disabledAt)
+    {
+        var jwk = new JsonWebKey(publicJwk);
+        if (!JsonWebKeyConverter.TryConvertToSecurityKey(jwk, out var key))
+        {
+            return null;
+        }
+
+        key.KeyId = jwk.Kid;
+        IEnumerable<string?> identifiers = [jwk.Kid, jwk.X5t, jwk.AdditionalData.TryGetValue("x5t#S256", out var s256) ? s256 as string : null];
+        return new CachedKey(id, key, identifiers.OfType<string>().ToFrozenSet(StringComparer.Ordinal), expiresAt, disabledAt);
+    }
 }

@@ -137,8 +137,10 @@ public sealed partial class ClientCache(
                 a.AllowSelfRotation,
                 a.IsAdminAutomationClient,
                 a.IsResourceServer,
+                a.AuthenticationPolicy,
                 Permissions = a.Permissions.Select(p => new { p.Api, p.Environment }).ToList(),
                 Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt)).ToList(),
+                Keys = a.Keys.Select(k => new { k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt }).ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
 
@@ -178,7 +180,11 @@ public sealed partial class ClientCache(
             apiScopes.Concat(managementScopes).ToFrozenSet(StringComparer.Ordinal),
             string.Join(' ', apiScopes),
             application.Secrets,
-            now);
+            now)
+        {
+            Keys = [.. application.Keys.Select(k => CachedKey.From(k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt)).OfType<CachedKey>()],
+            AuthenticationPolicy = application.AuthenticationPolicy,
+        };
         if (stillCurrent)
         {
             _clients[clientId] = client;

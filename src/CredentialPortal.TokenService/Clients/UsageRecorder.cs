@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace CredentialPortal.TokenService.Clients;
 
 /// <summary>
-/// "Last used" per secret and per application, remembered in memory on every token and written in batches every few
+/// "Last used" per credential (secret or key) and per application, remembered in memory on every token and written in batches every few
 /// seconds and at shutdown, so the token endpoint never writes to the database per request. The buffer holds one time
 /// per secret and application that obtained a token (the latest), so it is bounded by the store's size however long
 /// a database outage lasts; what an outage kept back is written when the database is back.
@@ -43,7 +43,7 @@ public sealed class UsageRecorder(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         foreach (var (id, usedAt) in batch.Secrets)
         {
-            await db.ClientSecrets.Where(s => s.Id == id && (s.LastUsedAt == null || s.LastUsedAt < usedAt))
+            await db.ClientCredentials.Where(s => s.Id == id && (s.LastUsedAt == null || s.LastUsedAt < usedAt))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, usedAt), cancellationToken);
         }
 

@@ -9,7 +9,11 @@ namespace CredentialPortal.TokenService.Endpoints;
 /// probe) and the JWKS. Only what this server does is advertised: the token endpoint with client_credentials; there
 /// is no authorization endpoint, so <c>response_types_supported</c> is empty.
 /// </summary>
-public sealed class DiscoveryEndpoints(ClientAuthentication.ClientCredentialReader credentials, SigningKeyStore keys, IOptions<TokenServiceOptions> options)
+public sealed class DiscoveryEndpoints(
+    ClientAuthentication.ClientCredentialReader credentials,
+    ClientAuthentication.ClientAssertionValidator assertions,
+    SigningKeyStore keys,
+    IOptions<TokenServiceOptions> options)
 {
     public const string OpenIdConfigurationPath = "/.well-known/openid-configuration";
     public const string AuthorizationServerPath = "/.well-known/oauth-authorization-server";
@@ -27,8 +31,10 @@ public sealed class DiscoveryEndpoints(ClientAuthentication.ClientCredentialRead
             writer.WriteString("jwks_uri", issuer + JwksPath);
             WriteArray(writer, "grant_types_supported", [TokenEndpoint.ClientCredentialsGrant]);
             WriteArray(writer, "token_endpoint_auth_methods_supported", credentials.MethodNames);
+            WriteArray(writer, "token_endpoint_auth_signing_alg_values_supported", assertions.Algorithms);
             writer.WriteString("introspection_endpoint", issuer + IntrospectionEndpoint.Path);
             WriteArray(writer, "introspection_endpoint_auth_methods_supported", credentials.MethodNames);
+            WriteArray(writer, "introspection_endpoint_auth_signing_alg_values_supported", assertions.Algorithms);
             WriteArray(writer, "scopes_supported", TokenScopes.All);
             WriteArray(writer, "response_types_supported", []);
             WriteArray(writer, "access_token_signing_alg_values_supported", [options.Value.Algorithm]);

@@ -37,6 +37,11 @@ public sealed class ApplicationForm
 
     public bool IsResourceServer { get; set; }
 
+    public AuthenticationPolicy AuthenticationPolicy { get; set; }
+
+    /// <summary>The policy's warning was shown and the administrator saves anyway.</summary>
+    public bool ConfirmPolicyChange { get; set; }
+
     /// <summary>One address per line (commas work too).</summary>
     [StringLength(Application.MaxNotificationEmailsLength)]
     public string? NotificationEmails { get; set; }
@@ -70,6 +75,7 @@ public sealed class ApplicationForm
             AllowSelfRotation = application.AllowSelfRotation,
             IsAdminAutomationClient = application.IsAdminAutomationClient,
             IsResourceServer = application.IsResourceServer,
+            AuthenticationPolicy = application.AuthenticationPolicy,
             NotificationEmails = string.Join('\n', application.NotificationEmails),
             Version = application.Version,
         };

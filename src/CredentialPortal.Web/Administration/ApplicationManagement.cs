@@ -30,6 +30,7 @@ public sealed class ApplicationManagement(
     CredentialPortalDbContext db,
     AuditLog audit,
     SecretManagement secrets,
+    CredentialLifecycle credentials,
     EmailOutbox outbox,
     PortalAddress portal,
     TimeProvider time)
@@ -68,6 +69,14 @@ public sealed class ApplicationManagement(
             errors.Add(new(nameof(form.Name), "Another application already has this name."));
         }
 
+        // A policy that cuts off active credentials is saved only on the second post, once its warning was shown.
+        if (existing is not null && !form.ConfirmPolicyChange && await AuthenticationPolicies.ChangeWarningAsync(
+                db, existing, form.AuthenticationPolicy, time.GetUtcNow().UtcDateTime, cancellationToken) is { } policyWarning)
+        {
+            errors.Add(new(nameof(form.AuthenticationPolicy), policyWarning));
+            form.ConfirmPolicyChange = true;
+        }
+
         return new ApplicationPlan(organisation, errors, rules.Permissions, rules.NotificationEmails);
     }
 
@@ -103,6 +112,7 @@ public sealed class ApplicationManagement(
         application.AllowSelfRotation = form.AllowSelfRotation;
         application.IsAdminAutomationClient = form.IsAdminAutomationClient;
         application.IsResourceServer = form.IsResourceServer;
+        application.AuthenticationPolicy = form.AuthenticationPolicy;
         application.NotificationEmails = [.. plan.NotificationEmails];
         application.Version = Guid.NewGuid();
         SetPermissions(application, plan.Permissions);
@@ -125,6 +135,7 @@ public sealed class ApplicationManagement(
             await transaction.CommitAsync(cancellationToken);
         }
 
+        credentials.AfterCommit(application.Id);
         return new ApplicationSaved(application, existing is null, firstSecret);
     }
 
@@ -195,7 +206,8 @@ public sealed class ApplicationManagement(
         $"{application.Name}: {(application.IsActive ? "active" : "inactive")}, " +
         $"scopes {string.Join(" ", application.Permissions.Select(p => p.Scope).Order(StringComparer.Ordinal))}, " +
         $"secret limit {application.SecretLimit}, self-rotation {OnOff(application.AllowSelfRotation)}, " +
-        $"admin automation {OnOff(application.IsAdminAutomationClient)}, resource server {OnOff(application.IsResourceServer)}";
+        $"admin automation {OnOff(application.IsAdminAutomationClient)}, resource server {OnOff(application.IsResourceServer)}, " +
+        $"authentication {application.AuthenticationPolicy.Describe().ToLowerInvariant()}";
 
     private static string OnOff(bool value) => value ? "on" : "off";
 

@@ -63,7 +63,7 @@ public record SecretResource(
             SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, now), StateOf(secret, now), secret.DisabledAt, secret.LastUsedAt);
     }
 
-    internal static SecretState StateOf(ClientSecret secret, DateTime now) => secret.StatusAt(now) switch
+    internal static SecretState StateOf(ClientCredential secret, DateTime now) => secret.StatusAt(now) switch
     {
         SecretStatus.Disabled => SecretState.Disabled,
         SecretStatus.Expired => SecretState.Expired,

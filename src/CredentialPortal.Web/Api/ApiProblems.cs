@@ -19,6 +19,9 @@ internal static class ApiProblems
     public static IResult SecretNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Not Found", detail: $"The application '{PlainText.Echo(clientId)}' has no secret with id '{PlainText.Echo(id)}'.");
 
+    public static IResult KeyNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Not Found", detail: $"The application '{Printable(clientId)}' has no key with id '{Printable(id)}'.");
+
     public static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail);
 

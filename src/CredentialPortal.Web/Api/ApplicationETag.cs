@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Secrets;
 using Microsoft.Net.Http.Headers;
 
 namespace CredentialPortal.Web.Api;
 
 /// <summary>
 /// The ETag of an application resource: its <see cref="Application.Version"/> concurrency token together with the
-/// state of its secrets, so that a secret change made in the portal also changes the ETag even though the portal does
+/// state of its secrets and keys, so that a secret change made in the portal also changes the ETag even though the portal does
 /// not touch the application row. Usage timestamps are left out: a token request is not an edit.
 /// </summary>
 internal static class ApplicationETag
@@ -18,9 +19,9 @@ internal static class ApplicationETag
     {
         ArgumentNullException.ThrowIfNull(application);
         var state = new StringBuilder(application.Version.ToString("N"));
-        foreach (var secret in application.Secrets.OrderBy(s => s.Id))
+        foreach (var credential in application.Secrets.Cast<ClientCredential>().Concat(application.Keys).OrderBy(s => s.Id))
         {
-            state.Append(CultureInfo.InvariantCulture, $";{secret.Id}:{secret.DisabledAt?.Ticks ?? 0}");
+            state.Append(CultureInfo.InvariantCulture, $";{credential.Id}:{credential.DisabledAt?.Ticks ?? 0}");
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(state.ToString()));

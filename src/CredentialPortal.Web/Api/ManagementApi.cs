@@ -100,6 +100,8 @@ public static class ManagementApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
+        ManagementApiKeyHandlers.Map(api);
+
         // Any other path or method under /api/v1 lands here rather than on routing's bare 404/405, which would meet the
         // portal's sign-in policy (an API call must never be sent to the sign-in page).
         api.Map("/{**path}", (HttpContext context) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",

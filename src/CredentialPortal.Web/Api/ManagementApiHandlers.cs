@@ -4,13 +4,13 @@ using System.Text.RegularExpressions;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
-using CredentialPortal.TokenService.Clients;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Api;
 
 /// <summary>
-/// The management API's handlers. Every change goes through <see cref="SecretManagement"/>, which validates, audits,
+/// The management API's handlers for applications and secrets (keys: <see cref="ManagementApiKeyHandlers"/>). Every
+/// change goes through Core (<see cref="SecretManagement"/>, <see cref="CredentialLifecycle"/>), which validates, audits,
 /// invalidates the token service's cache and notifies the credential managers, exactly as for the portal.
 /// </summary>
 internal static partial class ManagementApiHandlers
@@ -103,7 +103,6 @@ internal static partial class ManagementApiHandlers
             return ApiProblems.Invalid(result.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => new[] { e.Value }));
         }
 
-        ForgetCachedClient(context, application);
         context.Response.Headers.ETag = ApplicationETag.For(application);
         context.Response.Headers.Pragma = "no-cache";
         var secret = SecretResource.From(created.Secret, now);
@@ -113,101 +112,41 @@ internal static partial class ManagementApiHandlers
     }
 
     public static Task<IResult> DisableSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, caller, context, db, secrets, time, SecretChange.Disable);
+        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Disable);
 
     public static Task<IResult> EnableSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, caller, context, db, secrets, time, SecretChange.Enable);
+        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Enable);
 
     public static Task<IResult> DeleteSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, caller, context, db, secrets, time, SecretChange.Delete);
-
-    private enum SecretChange
-    {
-        Disable,
-        Enable,
-        Delete,
-    }
+        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
+        ChangeSecretAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Delete);
 
     private static async Task<IResult> ChangeSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, SecretManagement secrets, TimeProvider time, SecretChange change)
+        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time, CredentialChange change)
     {
-        var cancellationToken = context.RequestAborted;
         var application = await FindAsync(db, context, caller, clientId);
         if (application is null)
         {
             return ApiProblems.ApplicationNotFound(clientId);
         }
 
-        if (FindSecret(application, id) is not { } secret)
-        {
-            return ApiProblems.SecretNotFound(clientId, id);
-        }
-
-        if (!ApplicationETag.IfMatchAllows(context.Request, ApplicationETag.For(application)))
-        {
-            return ApiProblems.PreconditionFailed();
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        // The caller authenticates with this application's secrets: losing the last usable one would lock it out for
-        // good, and only a person in the portal could repair that.
-        if (change != SecretChange.Enable && application.Id == caller.ApplicationId && secret.IsUsableAt(now)
-            && await secrets.IsOnlyActiveSecretAsync(secret, cancellationToken))
-        {
-            var verb = change == SecretChange.Delete ? "delete" : "disable";
-            return ApiProblems.Conflict(
-                $"Secret {secret.Id} is the only active secret of the calling application; you may not {verb} it, or the " +
-                "application could no longer obtain tokens. Create a new secret first.");
-        }
-
-        var changes = change switch
-        {
-            SecretChange.Disable => !secret.IsDisabled,
-            SecretChange.Enable => secret.IsDisabled,
-            _ => true,
-        };
-        if (changes)
-        {
-            application.Version = Guid.NewGuid();
-            try
-            {
-                await (change switch
-                {
-                    SecretChange.Disable => secrets.DisableAsync(application, secret, caller.Actor, cancellationToken),
-                    SecretChange.Enable => secrets.EnableAsync(application, secret, caller.Actor, cancellationToken),
-                    _ => secrets.DeleteAsync(application, secret, caller.Actor, cancellationToken),
-                });
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return ApiProblems.PreconditionFailed();
-            }
-
-            ForgetCachedClient(context, application);
-        }
-
-        context.Response.Headers.ETag = ApplicationETag.For(application);
-        return change == SecretChange.Delete ? Results.NoContent() : Results.Ok(SecretResource.From(secret, now));
+        return FindSecret(application, id) is not { } secret
+            ? ApiProblems.SecretNotFound(clientId, id)
+            : await ApiCredentialChanges.ApplyAsync(application, secret, caller, context, lifecycle, change,
+                () => SecretResource.From(secret, time.GetUtcNow().UtcDateTime));
     }
-
-    /// <summary>
-    /// The change log already tells every instance's token service within a second; this instance forgets the client at
-    /// once, so a script that rotates and immediately requests a token with the new secret does not have to wait.
-    /// </summary>
-    private static void ForgetCachedClient(HttpContext context, Application application) =>
-        context.RequestServices.GetService<ClientCache>()?.Evict([application.Id]);
 
     private static IQueryable<Application> Applications(CredentialPortalDbContext db) => db.Applications
         .Include(a => a.Organisation)
         .Include(a => a.Permissions)
         .Include(a => a.Secrets)
+        .Include(a => a.Keys)
         .AsSplitQuery();
 
     /// <summary>The application, or null when it does not exist or the caller may not manage it: both answer 404.</summary>
-    private static async Task<Application?> FindAsync(CredentialPortalDbContext db, HttpContext context, ApiCaller caller, string clientId)
+    internal static async Task<Application?> FindAsync(CredentialPortalDbContext db, HttpContext context, ApiCaller caller, string clientId)
     {
         var application = await Applications(db).SingleOrDefaultAsync(a => a.ClientId == clientId, context.RequestAborted);
         return application is not null && caller.MayManage(application.Id) ? application : null;
@@ -218,7 +157,7 @@ internal static partial class ManagementApiHandlers
             ? application.Secrets.SingleOrDefault(s => s.Id == secretId)
             : null;
 
-    private static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request)
+    internal static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request)
         where T : class
     {
         if (!request.HasJsonContentType())
@@ -247,7 +186,7 @@ internal static partial class ManagementApiHandlers
     /// Accepts an RFC 3339 date-time with an explicit offset, or a plain date meaning the start of that day in UTC (as the
     /// portal's date field does). Returns an error message, or null.
     /// </summary>
-    private static string? ParseExpiry(string? value, DateTime now, out DateTime expiresAt)
+    internal static string? ParseExpiry(string? value, DateTime now, out DateTime expiresAt)
     {
         expiresAt = default;
         if (string.IsNullOrWhiteSpace(value))

@@ -151,7 +151,10 @@ public sealed class CredentialsPageTests : IAsyncLifetime
 
         var confirm = await _manager.Client.GetAsync(_credentials.DisablePath(secretId));
         Assert.Contains("only active secret", confirm.Text);
-        var afterDisable = await _manager.Client.SubmitAsync(confirm);
+        // The last active credential: without the second confirmation nothing changes.
+        var refusedWithoutConfirmation = await _manager.Client.SubmitAsync(confirm);
+        Assert.Contains("Tick the box to confirm", refusedWithoutConfirmation.Text);
+        var afterDisable = await _manager.Client.SubmitAsync(confirm, new Dictionary<string, string> { ["ConfirmLastCredential"] = "true" });
         Assert.Contains("is disabled", afterDisable.Text);
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAfterNextPollAsync(value));
         var refused = await RequestTokenAsync(_ownApplication, value);
@@ -165,7 +168,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         Assert.Contains("Rotating", deletePage.Text);
         Assert.Contains(value[..3] + "…", deletePage.Text);
         Assert.Contains("only active secret", deletePage.Text);
-        var afterDelete = await _manager.Client.SubmitAsync(deletePage);
+        var afterDelete = await _manager.Client.SubmitAsync(deletePage, new Dictionary<string, string> { ["ConfirmLastCredential"] = "true" });
         Assert.Contains("is deleted", afterDelete.Text);
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAfterNextPollAsync(value));
 

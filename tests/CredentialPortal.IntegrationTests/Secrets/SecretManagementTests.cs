@@ -27,6 +27,7 @@ public sealed class SecretManagementTests
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
         var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<CredentialLifecycle>();
         var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
 
         var result = await secrets.CreateAsync(application, "  Secret by Jane Doe  ", now.AddDays(100), Actor);
@@ -36,11 +37,11 @@ public sealed class SecretManagementTests
         Assert.Equal(SecretGenerator.Hash(created.Value), created.Secret.Hash);
         Assert.Equal(created.Value[..3], created.Secret.Hint);
 
-        await secrets.DisableAsync(application, created.Secret, Actor);
+        await lifecycle.DisableAsync(application, created.Secret, Actor, confirmedLastCredential: true);
         Assert.Equal(now, created.Secret.DisabledAt);
-        await secrets.EnableAsync(application, created.Secret, Actor);
+        await lifecycle.EnableAsync(application, created.Secret, Actor);
         Assert.Null(created.Secret.DisabledAt);
-        await secrets.DeleteAsync(application, created.Secret, Actor);
+        await lifecycle.DeleteAsync(application, created.Secret, Actor, confirmedLastCredential: true);
 
         await using var check = portal.CreateDbContext();
         Assert.Empty(await check.ClientSecrets.Where(s => s.ApplicationId == applicationId).ToListAsync());
@@ -94,6 +95,7 @@ public sealed class SecretManagementTests
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
         var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<CredentialLifecycle>();
         var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
         var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(30);
 
@@ -113,15 +115,16 @@ public sealed class SecretManagementTests
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
         var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<CredentialLifecycle>();
         var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
         var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(30);
 
         var first = (await secrets.CreateAsync(application, "one", expiry, Actor)).Created!.Secret;
-        Assert.True(await secrets.IsOnlyActiveSecretAsync(first));
+        Assert.True(await lifecycle.IsLastActiveCredentialAsync(application, first));
         var second = (await secrets.CreateAsync(application, "two", expiry, Actor)).Created!.Secret;
-        Assert.False(await secrets.IsOnlyActiveSecretAsync(first));
-        await secrets.DisableAsync(application, second, Actor);
-        Assert.True(await secrets.IsOnlyActiveSecretAsync(first));
+        Assert.False(await lifecycle.IsLastActiveCredentialAsync(application, first));
+        await lifecycle.DisableAsync(application, second, Actor, confirmedLastCredential: false);
+        Assert.True(await lifecycle.IsLastActiveCredentialAsync(application, first));
     }
 
     /// <summary>An organisation, one application and the given credential managers; returns the application id.</summary>
@@ -160,6 +163,7 @@ public sealed class SecretManagementTests
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
         var secrets = scope.ServiceProvider.GetRequiredService<SecretManagement>();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<CredentialLifecycle>();
         var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
         var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(100);
 

@@ -27,7 +27,7 @@ public sealed class DiscoveryAndConnectivityTests
         Assert.Equal("http://localhost/connect/token", metadata.GetProperty("token_endpoint").GetString());
         Assert.Equal("http://localhost/.well-known/openid-configuration/jwks", metadata.GetProperty("jwks_uri").GetString());
         Assert.Equal(["client_credentials"], metadata.GetProperty("grant_types_supported").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["client_secret_basic", "client_secret_post"],
+        Assert.Equal(["client_secret_basic", "client_secret_post", "private_key_jwt"],
             metadata.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("data-manager", metadata.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(0, metadata.GetProperty("response_types_supported").GetArrayLength());

@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
-/// <summary>Delete a secret after a confirmation that warns about recent use and about losing API access.</summary>
-public sealed class DeleteSecretModel(CredentialPortalDbContext db, ManagedApplications access, SecretManagement secrets, TimeProvider time)
-    : SecretActionModel(db, access, secrets, time)
+/// <summary>Delete a secret or key after a confirmation that warns about recent use and about losing API access.</summary>
+public sealed class DeleteSecretModel(CredentialPortalDbContext db, ManagedApplications access, CredentialLifecycle lifecycle, TimeProvider time)
+    : CredentialActionModel(db, access, lifecycle, time)
 {
-    /// <summary>A secret used this recently is probably still in use somewhere.</summary>
+    /// <summary>A credential used this recently is probably still in use somewhere.</summary>
     public static readonly TimeSpan RecentUse = TimeSpan.FromDays(7);
 
-    public bool UsedRecently => Secret.LastUsedAt is { } used && Now - used < RecentUse;
+    public bool UsedRecently => Credential.LastUsedAt is { } used && Now - used < RecentUse;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
@@ -24,7 +24,7 @@ public sealed class DeleteSecretModel(CredentialPortalDbContext db, ManagedAppli
             return NotFound();
         }
 
-        await Secrets.DeleteAsync(Application, Secret, AuditActors.Current(HttpContext), cancellationToken);
-        return BackToList($"Secret “{Secret.Name}” ({Secret.Hint}…) of {Application.Name} is deleted. It no longer obtains tokens and gets no more reminders.");
+        var outcome = await Lifecycle.DeleteAsync(Application, Credential, AuditActors.Current(HttpContext), ConfirmLastCredential, cancellationToken);
+        return After(outcome, $"{Described} of {Application.Name} is deleted. It no longer obtains tokens and gets no more reminders.");
     }
 }

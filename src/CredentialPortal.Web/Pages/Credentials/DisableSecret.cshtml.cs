@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
-/// <summary>Disable (after confirmation) or enable a secret: the reversible step of a safe rotation.</summary>
-public sealed class DisableSecretModel(CredentialPortalDbContext db, ManagedApplications access, SecretManagement secrets, TimeProvider time)
-    : SecretActionModel(db, access, secrets, time)
+/// <summary>Disable (after confirmation) or enable a secret or key: the reversible step of a safe rotation.</summary>
+public sealed class DisableSecretModel(CredentialPortalDbContext db, ManagedApplications access, CredentialLifecycle lifecycle, TimeProvider time)
+    : CredentialActionModel(db, access, lifecycle, time)
 {
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
@@ -19,8 +19,8 @@ public sealed class DisableSecretModel(CredentialPortalDbContext db, ManagedAppl
             return NotFound();
         }
 
-        await Secrets.DisableAsync(Application, Secret, AuditActors.Current(HttpContext), cancellationToken);
-        return BackToList($"Secret “{Secret.Name}” ({Secret.Hint}…) of {Application.Name} is disabled: it can no longer obtain tokens. Enable it again if something still needed it.");
+        var outcome = await Lifecycle.DisableAsync(Application, Credential, AuditActors.Current(HttpContext), ConfirmLastCredential, cancellationToken);
+        return After(outcome, $"{Described} of {Application.Name} is disabled: it can no longer obtain tokens. Enable it again if something still needed it.");
     }
 
     public async Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ public sealed class DisableSecretModel(CredentialPortalDbContext db, ManagedAppl
             return NotFound();
         }
 
-        await Secrets.EnableAsync(Application, Secret, AuditActors.Current(HttpContext), cancellationToken);
-        return BackToList($"Secret “{Secret.Name}” ({Secret.Hint}…) of {Application.Name} is enabled again.");
+        var outcome = await Lifecycle.EnableAsync(Application, Credential, AuditActors.Current(HttpContext), cancellationToken);
+        return After(outcome, $"{Described} of {Application.Name} is enabled again.");
     }
 }

@@ -1,6 +1,7 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
@@ -17,15 +18,22 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
 {
     public const int PageSize = 20;
 
+    /// <summary>A secret or key as the list shows it; <c>KeyDescription</c> only for keys.</summary>
     public sealed record SecretRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
-        DateTime? DisabledAt, DateTime? LastUsedAt);
+        DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null);
 
     public sealed record ApplicationView(int Id, string Name, string ClientId, string Organisation, bool IsSandboxOnly, bool IsActive,
         int SecretLimit, IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<SecretRow> Secrets)
     {
-        /// <summary>How many more secrets the limit allows (every secret counts, disabled and expired ones too).</summary>
-        public int SecretsLeft => Math.Max(0, SecretLimit - Secrets.Count);
+        public IReadOnlyList<SecretRow> Keys { get; init; } = [];
+        public AuthenticationPolicy Policy { get; init; }
+
+        /// <summary>How many more credentials the limit allows (secrets and keys, disabled and expired ones too).</summary>
+        public int SecretsLeft => Math.Max(0, SecretLimit - Secrets.Count - Keys.Count);
     }
+
+    /// <summary>One table of the list: the secrets or the keys of an application.</summary>
+    public sealed record CredentialTable(ApplicationView Application, IReadOnlyList<SecretRow> Rows, CredentialKind Kind, DateTime Now);
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -77,19 +85,28 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         var applications = await query
             .OrderBy(a => a.Name)
             .Page(Paging)
-            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.SecretLimit })
+            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.SecretLimit, a.AuthenticationPolicy })
             .ToListAsync(cancellationToken);
         var ids = applications.Select(a => a.Id).ToList();
         var permissions = (await db.ApplicationPermissions.Where(p => ids.Contains(p.ApplicationId)).ToListAsync(cancellationToken))
             .ToLookup(p => p.ApplicationId);
-        var secrets = (await db.ClientSecrets.Where(s => ids.Contains(s.ApplicationId))
+        var credentials = (await db.ClientCredentials.Where(s => ids.Contains(s.ApplicationId))
                 .OrderByDescending(s => s.ExpiresAt)
-                .Select(s => new { s.ApplicationId, Row = new SecretRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt) })
+                .Select(s => new
+                {
+                    s.ApplicationId,
+                    Row = new SecretRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt, s.Kind,
+                        s is ClientKey ? ((ClientKey)s).KeyDescription : null),
+                })
                 .ToListAsync(cancellationToken))
-            .ToLookup(s => s.ApplicationId, s => s.Row);
+            .ToLookup(s => (s.ApplicationId, s.Row.Kind), s => s.Row);
         Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive, a.SecretLimit,
             permissions[a.Id].OrderBy(p => p.Environment).ThenBy(p => p.Api, StringComparer.Ordinal).ToList(),
-            secrets[a.Id].ToList())).ToList();
+            credentials[(a.Id, CredentialKind.Secret)].ToList())
+        {
+            Keys = credentials[(a.Id, CredentialKind.Key)].ToList(),
+            Policy = a.AuthenticationPolicy,
+        }).ToList();
 
         if (Total == 0 && !IsAdministrator)
         {
@@ -103,11 +120,15 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         }
     }
 
-    public SecretStatus StatusOf(SecretRow secret) => ClientSecret.StatusOf(secret.DisabledAt, secret.ExpiresAt, Now);
+    public SecretStatus StatusOf(SecretRow secret) => ClientCredential.StatusOf(secret.DisabledAt, secret.ExpiresAt, Now);
 
-    /// <summary>No secret can obtain tokens: none at all, or every one disabled or expired.</summary>
-    public bool HasNoActiveSecret(ApplicationView application) =>
-        !application.Secrets.Any(s => StatusOf(s) == SecretStatus.Active);
+    /// <summary>No credential can obtain tokens: every one disabled, expired or not allowed by the application's policy.</summary>
+    public bool HasNoActiveCredential(ApplicationView application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        return !application.Secrets.Concat(application.Keys)
+            .Any(s => StatusOf(s) == SecretStatus.Active && application.Policy.Allows(s.Kind));
+    }
 
     public int DaysLeft(SecretRow secret) => SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
 

@@ -98,6 +98,8 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
         }
 
         var plan = await applications.CheckAsync(existing, Input, cancellationToken);
+        // The re-rendered hidden field shows the model's value (set once the policy's warning was shown), not the posted one.
+        ModelState.Remove($"{nameof(Input)}.{nameof(Input.ConfirmPolicyChange)}");
         foreach (var (field, message) in plan.Errors)
         {
             ModelState.AddModelError($"{nameof(Input)}.{field}", message);

@@ -1,0 +1,69 @@
+namespace CredentialPortal.Core.Secrets;
+
+public enum SecretStatus
+{
+    Active,
+    Disabled,
+    Expired,
+}
+
+/// <summary>What proves an application's identity at the token endpoint: a secret we generated, or a key the partner holds.</summary>
+public enum CredentialKind
+{
+    Secret = 0,
+    Key = 1,
+}
+
+/// <summary>
+/// What client secrets and keys share: a name, who created it and when, an expiry of at most one year, disable before
+/// delete, and "last used". One table (TPH, discriminated by <see cref="Kind"/>), so ids are unique across both kinds
+/// and the audit log, the outbox, the reminders and "last used" address either by one id.
+/// </summary>
+public abstract class ClientCredential
+{
+    public const int MaxNameLength = 100;
+    public const int MaxHintLength = 64;
+
+    public int Id { get; set; }
+
+    public int ApplicationId { get; set; }
+
+    public CredentialKind Kind { get; protected init; }
+
+    public required string Name { get; set; }
+
+    /// <summary>What identifies it to people: a secret's first characters, a key's RFC 7638 thumbprint.</summary>
+    public required string Hint { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+
+    /// <summary>Who created it: a user's email or a client_id (management API).</summary>
+    public required string CreatedBy { get; init; }
+
+    /// <summary>From this instant (UTC) the credential no longer obtains tokens.</summary>
+    public DateTime ExpiresAt { get; init; }
+
+    public DateTime? DisabledAt { get; set; }
+    public string? DisabledBy { get; set; }
+
+    /// <summary>The last time a token was issued with this credential (flushed in batches).</summary>
+    public DateTime? LastUsedAt { get; set; }
+
+    public bool IsDisabled => DisabledAt is not null;
+
+    public SecretStatus StatusAt(DateTime now) => StatusOf(DisabledAt, ExpiresAt, now);
+
+    /// <summary>The status rule, also for projections that do not load the entity.</summary>
+    public static SecretStatus StatusOf(DateTime? disabledAt, DateTime expiresAt, DateTime now) =>
+        disabledAt is not null ? SecretStatus.Disabled
+        : expiresAt <= now ? SecretStatus.Expired
+        : SecretStatus.Active;
+
+    public bool IsUsableAt(DateTime now) => StatusAt(now) == SecretStatus.Active;
+
+    /// <summary>"secret" or "key", for sentences.</summary>
+    public string Noun => Kind == CredentialKind.Key ? "key" : "secret";
+
+    /// <summary>How the hint is shown: a secret's first characters are followed by an ellipsis, a thumbprint is whole.</summary>
+    public string DisplayHint => Kind == CredentialKind.Key ? Hint : Hint + "…";
+}

@@ -1,0 +1,136 @@
+using CredentialPortal.TokenService.Clients;
+using CredentialPortal.TokenService.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CredentialPortal.TokenService.ClientAuthentication;
+
+/// <summary>
+/// The outcome of checking a client assertion: the key whose signature verified (whatever its state, so that the caller
+/// can say "disabled" or "expired"), the <c>jti</c> and <c>exp</c> for the replay store; or a failure reason (for the
+/// audit) and a description (for the client).
+/// </summary>
+public sealed record AssertionCheck(CachedKey? Key, string? Jti, DateTime ExpiresAt, string? Reason, string? Description)
+{
+    public static AssertionCheck Failed(string reason, string description) => new(null, null, default, reason, description);
+}
+
+/// <summary>
+/// Checks a <c>private_key_jwt</c> assertion (RFC 7523 §3) with Microsoft.IdentityModel's
+/// <see cref="JsonWebTokenHandler.ValidateTokenAsync(SecurityToken, TokenValidationParameters)"/>: signature by a key of the
+/// client (<c>kid</c>, <c>x5t#S256</c> or <c>x5t</c> selects it, otherwise every key is tried), an accepted asymmetric
+/// algorithm, <c>iss</c> = <c>sub</c> = client_id, <c>aud</c> the token endpoint URL or the issuer, <c>exp</c> present
+/// and at most <see cref="ClientAssertionOptions.MaxLifetimeSeconds"/> ahead, <c>nbf</c>/<c>iat</c> (optional) not in the future
+/// beyond the clock skew, and a <c>jti</c>. Until the signature verifies, every failure reads "client authentication
+/// failed", so a caller without the private key learns nothing about the client's keys.
+/// </summary>
+public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> options, TimeProvider time)
+{
+    public const int MaxJtiLength = 256;
+    private const string GenericFailure = "client authentication failed";
+
+    private readonly JsonWebTokenHandler _handler = new();
+    private readonly ClientAssertionOptions _options = options.Value.ClientAssertion;
+    private readonly HashSet<string> _algorithms = [.. options.Value.ClientAssertion.AlgorithmList];
+
+    public IReadOnlyList<string> Algorithms => _options.AlgorithmList;
+
+    public async Task<AssertionCheck> CheckAsync(CachedClient client, JsonWebToken assertion, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(assertion);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!_algorithms.Contains(assertion.Alg))
+        {
+            // Covers "none" and HMAC (which would make a public key a shared secret).
+            return AssertionCheck.Failed("assertion_algorithm",
+                $"the client_assertion must be signed with one of {string.Join(", ", Algorithms)}, not {assertion.Alg}");
+        }
+
+        var candidates = Candidates(client, assertion);
+        if (candidates.Count == 0)
+        {
+            return AssertionCheck.Failed(client.Keys.Count == 0 ? "no_keys" : "unknown_key", GenericFailure);
+        }
+
+        var issuer = TokenIssuer.Resolve(options.Value, request);
+        var result = await _handler.ValidateTokenAsync(assertion, new TokenValidationParameters
+        {
+            IssuerSigningKeys = candidates.Select(k => k.Key),
+            TryAllIssuerSigningKeys = true,
+            ValidAlgorithms = Algorithms,
+            ValidIssuer = client.ClientId,
+            ValidAudiences = [issuer + TokenEndpoint.Path, issuer],
+            RequireSignedTokens = true,
+            // The lifetime is checked below, on the injected clock.
+            ValidateLifetime = false,
+        });
+        if (!result.IsValid)
+        {
+            return Failure(result.Exception, issuer);
+        }
+
+        var key = candidates.First(k => ReferenceEquals(k.Key, result.SecurityToken.SigningKey));
+        var now = time.GetUtcNow().UtcDateTime;
+        var skew = TimeSpan.FromSeconds(_options.ClockSkewSeconds);
+        if (!assertion.TryGetPayloadValue<long>("exp", out var exp))
+        {
+            return AssertionCheck.Failed("assertion_lifetime", "the client_assertion needs an exp");
+        }
+
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp).UtcDateTime;
+        if (expiresAt + skew <= now)
+        {
+            return AssertionCheck.Failed("assertion_expired", "the client_assertion has expired (exp is in the past)");
+        }
+
+        if (assertion.TryGetPayloadValue<long>("nbf", out var nbf) && DateTimeOffset.FromUnixTimeSeconds(nbf).UtcDateTime > now + skew)
+        {
+            return AssertionCheck.Failed("assertion_not_yet_valid", "the client_assertion is not valid yet (nbf is in the future)");
+        }
+
+        if (expiresAt - now > TimeSpan.FromSeconds(_options.MaxLifetimeSeconds) + skew)
+        {
+            return AssertionCheck.Failed("assertion_lifetime",
+                $"the client_assertion's exp may be at most {_options.MaxLifetimeSeconds} seconds ahead");
+        }
+
+        // iat is optional (RFC 7523 §3; MSAL.NET's certificate assertions have none), but never in the future.
+        if (assertion.TryGetPayloadValue<long>("iat", out var iat) && DateTimeOffset.FromUnixTimeSeconds(iat).UtcDateTime > now + skew)
+        {
+            return AssertionCheck.Failed("assertion_issued_at", "the client_assertion's iat is in the future: check your system's clock");
+        }
+
+        if (assertion.Id is not { Length: > 0 and <= MaxJtiLength } jti)
+        {
+            return AssertionCheck.Failed("assertion_jti", $"the client_assertion needs a jti (a unique id, at most {MaxJtiLength} characters)");
+        }
+
+        return new AssertionCheck(key, jti, expiresAt, null, null);
+    }
+
+    /// <summary>The keys the assertion names (by kid or certificate thumbprint), or all keys when it names none.</summary>
+    private static List<CachedKey> Candidates(CachedClient client, JsonWebToken assertion)
+    {
+        string?[] named = [Header(assertion, "kid"), Header(assertion, "x5t#S256"), Header(assertion, "x5t")];
+        return named.All(n => n is null)
+            ? [.. client.Keys]
+            : [.. client.Keys.Where(k => named.Any(n => n is not null && k.Identifiers.Contains(n)))];
+    }
+
+    private static string? Header(JsonWebToken token, string name) =>
+        token.TryGetHeaderValue<string>(name, out var value) && value.Length > 0 ? value : null;
+
+    private static AssertionCheck Failure(Exception? exception, string issuer) => exception switch
+    {
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+            AssertionCheck.Failed("wrong_signature", GenericFailure),
+        SecurityTokenInvalidAlgorithmException => AssertionCheck.Failed("assertion_algorithm", "the client_assertion's algorithm is not accepted"),
+        SecurityTokenInvalidIssuerException => AssertionCheck.Failed("assertion_issuer", "the client_assertion's iss must be the client_id"),
+        SecurityTokenInvalidAudienceException => AssertionCheck.Failed("assertion_audience",
+            $"the client_assertion's aud must be the token endpoint URL {issuer}{TokenEndpoint.Path} or the issuer {issuer}"),
+        _ => AssertionCheck.Failed("assertion_invalid", GenericFailure),
+    };
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Keys;
+using CredentialPortal.Core.Secrets;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Web.Api;
+
+/// <summary>
+/// <c>/api/v1/applications/{clientId}/keys</c>: list, add, disable, enable and delete an application's public keys, with
+/// the rules of secrets (<see cref="KeyManagement"/>, <see cref="CredentialLifecycle"/>): the same self-rotation scope,
+/// If-Match, limit and last-credential guard. Only public material is ever returned.
+/// </summary>
+internal static class ManagementApiKeyHandlers
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/applications/{clientId}/keys", ListAsync)
+            .WithName("ListKeys")
+            .WithSummary("The application's public keys (private_key_jwt)")
+            .Produces<KeyList>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/applications/{clientId}/keys", AddAsync)
+            .WithName("AddKey")
+            .WithSummary("Add a public key")
+            .WithDescription("Same rules as the portal: RSA ≥ 2048 bits or EC P-256/P-384, never a private key, at most one year " +
+                "and never beyond a certificate's notAfter, within the application's limit (secrets and keys together).")
+            .Accepts<AddKeyRequest>("application/json", "*/*")
+            .Produces<KeyResource>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapPost("/applications/{clientId}/keys/{id}/disable", (string clientId, string id, ApiCaller caller, HttpContext context,
+                CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
+                ChangeAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Disable))
+            .WithName("DisableKey")
+            .WithSummary("Disable a key: it obtains no tokens until enabled again")
+            .WithDescription("A self-rotating application may not disable its own last active credential (409).")
+            .Produces<KeyResource>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapPost("/applications/{clientId}/keys/{id}/enable", (string clientId, string id, ApiCaller caller, HttpContext context,
+                CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
+                ChangeAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Enable))
+            .WithName("EnableKey")
+            .WithSummary("Enable a disabled key")
+            .Produces<KeyResource>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapDelete("/applications/{clientId}/keys/{id}", (string clientId, string id, ApiCaller caller, HttpContext context,
+                CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
+                ChangeAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Delete))
+            .WithName("DeleteKey")
+            .WithSummary("Delete a key for good")
+            .WithDescription("A self-rotating application may not delete its own last active credential (409).")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    }
+
+    private static async Task<IResult> ListAsync(string clientId, ApiCaller caller, HttpContext context, CredentialPortalDbContext db, TimeProvider time)
+    {
+        if (await ManagementApiHandlers.FindAsync(db, context, caller, clientId) is not { } application)
+        {
+            return ApiProblems.ApplicationNotFound(clientId);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        context.Response.Headers.ETag = ApplicationETag.For(application);
+        return Results.Ok(new KeyList([.. application.Keys.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).Select(k => KeyResource.From(k, now))]));
+    }
+
+    private static async Task<IResult> AddAsync(string clientId, ApiCaller caller, HttpContext context, CredentialPortalDbContext db,
+        KeyManagement keys, TimeProvider time)
+    {
+        if (await ManagementApiHandlers.FindAsync(db, context, caller, clientId) is not { } application)
+        {
+            return ApiProblems.ApplicationNotFound(clientId);
+        }
+
+        if (!ApplicationETag.IfMatchAllows(context.Request, ApplicationETag.For(application)))
+        {
+            return ApiProblems.PreconditionFailed();
+        }
+
+        var (request, readError) = await ManagementApiHandlers.ReadJsonAsync<AddKeyRequest>(context.Request);
+        if (readError is not null)
+        {
+            return readError;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        DateTime? expiresAt = null;
+        if (request!.ExpiresAt is not null)
+        {
+            if (ManagementApiHandlers.ParseExpiry(request.ExpiresAt, now, out var parsed) is { } expiryError)
+            {
+                return Invalid("expiresAt", expiryError.Replace("A secret", "A key", StringComparison.Ordinal));
+            }
+
+            expiresAt = parsed;
+        }
+
+        var text = request.Key.ValueKind switch
+        {
+            JsonValueKind.String => request.Key.GetString(),
+            JsonValueKind.Object => request.Key.GetRawText(),
+            _ => null,
+        };
+        KeyAddResult result;
+        try
+        {
+            result = await keys.AddAsync(application, request.Name, new KeyInput(text), expiresAt, caller.Actor, context.RequestAborted);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiProblems.PreconditionFailed();
+        }
+
+        if (result.Added is not { } added)
+        {
+            return ApiProblems.Invalid(result.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => new[] { e.Value }));
+        }
+
+        context.Response.Headers.ETag = ApplicationETag.For(application);
+        return Results.Created($"/api/v1/applications/{Uri.EscapeDataString(application.ClientId)}/keys/{added.Id}", KeyResource.From(added, now));
+    }
+
+    private static async Task<IResult> ChangeAsync(string clientId, string id, ApiCaller caller, HttpContext context,
+        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time, CredentialChange change)
+    {
+        if (await ManagementApiHandlers.FindAsync(db, context, caller, clientId) is not { } application)
+        {
+            return ApiProblems.ApplicationNotFound(clientId);
+        }
+
+        var key = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var keyId)
+            ? application.Keys.SingleOrDefault(k => k.Id == keyId)
+            : null;
+        return key is null
+            ? ApiProblems.KeyNotFound(clientId, id)
+            : await ApiCredentialChanges.ApplyAsync(application, key, caller, context, lifecycle, change,
+                () => KeyResource.From(key, time.GetUtcNow().UtcDateTime));
+    }
+
+    private static IResult Invalid(string field, string message) =>
+        ApiProblems.Invalid(new Dictionary<string, string[]> { [field] = [message] });
+}
