@@ -29,7 +29,8 @@ public sealed partial class OutboxPass(
     TimeProvider time,
     IOptions<OutboxOptions> options,
     IOptions<EmailOptions> email,
-    ILogger<OutboxPass> logger)
+    ILogger<OutboxPass> logger,
+    OutboxMetrics metrics)
 {
     private readonly OutboxOptions _options = Checked(options.Value, email.Value);
 
@@ -66,6 +67,7 @@ public sealed partial class OutboxPass(
 
             if (ids.Count < _options.BatchSize)
             {
+                await metrics.ObserveQueueAsync(contexts, cancellationToken);
                 return new OutboxPassResult(counts.GetValueOrDefault(Outcome.Sent), counts.GetValueOrDefault(Outcome.Retrying),
                     counts.GetValueOrDefault(Outcome.Failed), counts.GetValueOrDefault(Outcome.Dropped));
             }
@@ -104,6 +106,7 @@ public sealed partial class OutboxPass(
                 email.ClaimedUntil = null;
                 await db.SaveChangesAsync(CancellationToken.None);
                 LogDropped(email.IdentityKey, reason);
+                metrics.Delivered(email.Kind, "dropped");
                 return Outcome.Dropped;
             }
         }
@@ -127,6 +130,7 @@ public sealed partial class OutboxPass(
             email.NextAttemptAt = after + _options.RetryDelay(email.Attempts);
             outcome = Outcome.Retrying;
             LogRetrying(email.IdentityKey, email.Attempts, email.NextAttemptAt, failure.Message);
+            metrics.Delivered(email.Kind, "retrying");
         }
         else
         {
@@ -136,6 +140,7 @@ public sealed partial class OutboxPass(
                 email.OrganisationId, email.ApplicationId, email.SecretId);
             outcome = Outcome.Failed;
             LogFailed(email.IdentityKey, email.Attempts, failure.Message);
+            metrics.Delivered(email.Kind, "failed");
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
@@ -188,6 +193,7 @@ public sealed partial class OutboxPass(
 
         await db.SaveChangesAsync(CancellationToken.None);
         LogSent(email.IdentityKey, email.RecipientList.Count);
+        metrics.Delivered(email.Kind, "sent");
     }
 
     /// <summary>Extends the lease every third of its length while the send lasts, on its own context.</summary>
