@@ -6,6 +6,7 @@ using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Signing;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -129,6 +132,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
         });
 
         builder.Entity<DataProtectionKey>(k => k.Property(x => x.Xml).HasMaxLength(8000));
+        WebhookModel.Configure(builder);
     }
 
     /// <summary>Our additions to Identity's .NET 10 schema (which the base class builds, passkeys included).</summary>

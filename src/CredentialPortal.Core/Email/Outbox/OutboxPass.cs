@@ -30,7 +30,8 @@ public sealed partial class OutboxPass(
     IOptions<OutboxOptions> options,
     IOptions<EmailOptions> email,
     ILogger<OutboxPass> logger,
-    OutboxMetrics metrics)
+    OutboxMetrics metrics,
+    IEnumerable<IOutboxTransport> transports)
 {
     private readonly OutboxOptions _options = Checked(options.Value, email.Value);
 
@@ -154,7 +155,10 @@ public sealed partial class OutboxPass(
         var renewing = RenewLeaseAsync(email.Id, owner, renewal.Token);
         try
         {
-            await sender.SendAsync(email.ToMessage(), () => MarkSentAsync(db, email), cancellationToken);
+            // Rows that are not emails (webhooks) go to their own transport, with the same leases, retries and audit.
+            await (transports.FirstOrDefault(t => t.Kind == email.Kind) is { } transport
+                ? transport.SendAsync(email, () => MarkSentAsync(db, email), cancellationToken)
+                : sender.SendAsync(email.ToMessage(), () => MarkSentAsync(db, email), cancellationToken));
             return null;
         }
         catch (EmailDeliveryException ex)
