@@ -113,6 +113,7 @@ public static class IdentitySetup
         services.AddScoped<OneTimeLinks>();
         services.AddScoped<AccountEmails>();
         services.AddScoped<ManagedApplications>();
+        services.AddScoped<Pages.Webhooks.WebhookAccess>();
         services.AddSingleton<LoginThrottle>();
         return builder;
     }
