@@ -3,6 +3,7 @@ using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,8 @@ public sealed class ReminderPass(
     TimeProvider time,
     IOptions<ReminderOptions> options,
     IOptions<PortalOptions> portal,
-    PortalAddress address)
+    PortalAddress address,
+    WebhookOutbox webhooks)
 {
     private readonly ReminderOptions _options = options.Value;
 
@@ -199,6 +201,8 @@ public sealed class ReminderPass(
                     secret.ExpiresAt, now, due.Slot, due.Replaced, address.BaseUrl) { IsKey = secret.Kind == CredentialKind.Key },
                 to);
             outbox.Add(message, OutboxEmailKind.Reminder, application.OrganisationId, application.Id, secret.Id);
+            await webhooks.QueueAsync(db, due.Slot.IsFinalNotice ? WebhookEventTypes.CredentialExpired : WebhookEventTypes.CredentialExpiring,
+                application, secret, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(secret.Id, due.Slot.Name), cancellationToken);
         }
     }
 

@@ -5,6 +5,7 @@ using CredentialPortal.TokenService.Endpoints;
 using CredentialPortal.TokenService.Issuance;
 using CredentialPortal.TokenService.Requests;
 using CredentialPortal.TokenService.Signing;
+using CredentialPortal.TokenService.Telemetry;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -46,6 +47,7 @@ public static class TokenServiceRegistration
         }
 
         builder.Services.AddSingleton<ClientCache>();
+        builder.Services.AddSingleton<TokenServiceMetrics>();
         builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddSingleton<FailedAuthenticationThrottle>();
         builder.Services.AddSingleton<OAuthFormReader>();

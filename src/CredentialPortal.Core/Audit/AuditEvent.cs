@@ -69,4 +69,8 @@ public static class AuditEventTypes
     public const string NotificationQueued = "notification.queued";
     public const string NotificationDelivered = "notification.delivered";
     public const string EmailFailed = "email.failed";
+    public const string WebhookRegistered = "webhook.registered";
+    public const string WebhookDisabled = "webhook.disabled";
+    public const string WebhookEnabled = "webhook.enabled";
+    public const string WebhookDeleted = "webhook.deleted";
 }

@@ -7,6 +7,7 @@ using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Signing;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +39,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -162,6 +165,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             // Abandoned ceremonies are pruned by expiry.
             c.HasIndex(x => x.ExpiresAt);
         });
+        WebhookModel.Configure(builder);
     }
 
     /// <summary>Our additions to Identity's .NET 10 schema (which the base class builds, passkeys included).</summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Core.Secrets;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
@@ -63,6 +64,7 @@ public static class StoreRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton<PortalAddress>();
         builder.AddEmail(dataDirectory);
+        builder.Services.AddWebhooks();
         return builder;
     }
 
@@ -75,10 +77,14 @@ public static class StoreRegistration
     {
         services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
         services.TryAddSingleton<OutboxWakeUp>();
+        // Every context derives webhook messages from the credential changes it saves (see WebhookEventsFromAudit).
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WebhookOutbox>();
+        services.TryAddSingleton<WebhookEventsFromAudit>();
         return services.AddDbContextFactory<CredentialPortalDbContext>((provided, options) =>
         {
             Configure(options, provider, connectionString);
-            options.AddInterceptors(provided.GetRequiredService<OutboxWakeUp>());
+            options.AddInterceptors(provided.GetRequiredService<OutboxWakeUp>(), provided.GetRequiredService<WebhookEventsFromAudit>());
         });
     }
 

@@ -34,6 +34,7 @@ public static class EmailRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<EmailOutbox>();
+        builder.Services.AddSingleton<OutboxMetrics>();
         builder.Services.AddSingleton<OutboxPass>();
         builder.Services.AddHostedService<OutboxSender>();
         return builder;

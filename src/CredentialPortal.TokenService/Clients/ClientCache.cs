@@ -43,6 +43,9 @@ public sealed partial class ClientCache(
     // When the last reload of a stale client failed for an outage (0: none since the last success).
     private long _outageSeenAt;
 
+    /// <summary>Clients cached now (read by the cache-size gauge).</summary>
+    public int Count => _clients.Count;
+
     public async ValueTask<CachedClient?> FindAsync(string clientId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clientId);

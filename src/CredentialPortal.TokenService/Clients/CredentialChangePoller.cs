@@ -34,11 +34,15 @@ public sealed partial class CredentialChangePoller(
     /// <summary>The highest change-log id up to which every change has been read (null before the first poll).</summary>
     public long? Watermark => _watermark;
 
+    /// <summary>When the change log was last read successfully (read by the poll-age gauge).</summary>
+    public DateTimeOffset? LastPolledAt { get; private set; }
+
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
         try
         {
             await PollAsync(cancellationToken);
+            LastPolledAt = Time.GetUtcNow();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Issuance;
 using CredentialPortal.TokenService.Requests;
+using CredentialPortal.TokenService.Telemetry;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed class TokenEndpoint(
     ScopeResolver scopes,
     AccessTokenFactory tokens,
     UsageRecorder usage,
+    TokenServiceMetrics metrics,
     IOptions<TokenServiceOptions> options,
     TimeProvider time)
 {
@@ -35,6 +37,7 @@ public sealed class TokenEndpoint(
         // exception reaches the host's outage handler, which answers 503 temporarily_unavailable with Retry-After.
         if (await IssueAsync(context) is { } error)
         {
+            metrics.TokenRefused(error);
             await OAuthResponses.WriteErrorAsync(context, error);
         }
     }
@@ -84,6 +87,7 @@ public sealed class TokenEndpoint(
 
         var token = await tokens.CreateAsync(TokenIssuer.Resolve(options.Value, context.Request), client, grant, context.RequestAborted);
         usage.Record(client.Client.ApplicationId, client.Credential.Id, time.GetUtcNow().UtcDateTime);
+        metrics.TokenIssued(presented.Method, options.Value.Algorithm);
         await OAuthResponses.WriteJsonAsync(context, writer =>
         {
             writer.WriteString("access_token", token);

@@ -49,6 +49,9 @@ public sealed class SigningKeyStore(
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private KeySet? _current;
 
+    /// <summary>The key that signs now (null before the first load), read by the signing-key age gauge.</summary>
+    public SigningKey? ActiveKey { get; private set; }
+
     /// <summary>The key objects themselves stay alive until the process ends (see the class remarks).</summary>
     public void Dispose() => _refreshGate.Dispose();
 
@@ -225,6 +228,7 @@ public sealed class SigningKeyStore(
         var keys = published.Select(KeyFor).ToList();
         var activeKey = KeyFor(active);
         var signing = new SigningCredentials(activeKey, active.Algorithm);
+        ActiveKey = active;
 
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
+using CredentialPortal.TokenService.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,8 @@ public sealed class AuthenticationFailureAudit(
     IServiceScopeFactory scopes,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
-    ILogger<AuthenticationFailureAudit> logger)
+    ILogger<AuthenticationFailureAudit> logger,
+    TokenServiceMetrics metrics)
     : PeriodicFlushService<AuthenticationFailureAudit.Batch>(TimeSpan.FromSeconds(options.Value.FailedAuthentication.AuditFlushSeconds), time, logger)
 {
     private const int MaxPairsPerFlush = 500;
@@ -31,6 +33,7 @@ public sealed class AuthenticationFailureAudit(
     public void Record(string clientId, string reason, string? remoteAddress, int? applicationId, int? organisationId)
     {
         ArgumentNullException.ThrowIfNull(clientId);
+        metrics.AuthenticationFailed(reason);
         var now = Time.GetUtcNow().UtcDateTime;
         var key = (clientId, reason);
         if (!_tallies.TryGetValue(key, out var tally))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CredentialPortal.TokenService.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService.Throttling;
@@ -8,7 +9,7 @@ namespace CredentialPortal.TokenService.Throttling;
 /// System.Threading.RateLimiting so that it follows the injected <see cref="TimeProvider"/> and reports an exact
 /// Retry-After.
 /// </summary>
-public sealed class ClientRateLimiter(IOptions<TokenServiceOptions> options, TimeProvider time)
+public sealed class ClientRateLimiter(IOptions<TokenServiceOptions> options, TimeProvider time, TokenServiceMetrics metrics)
 {
     private readonly RateLimitOptions _options = options.Value.RateLimit;
     private readonly ConcurrentDictionary<int, Bucket> _buckets = new();
@@ -38,7 +39,7 @@ public sealed class ClientRateLimiter(IOptions<TokenServiceOptions> options, Tim
                 return null;
             }
 
-            return TimeSpan.FromSeconds((1 - bucket.Tokens) / _options.PermitsPerSecond);
+            return metrics.RateLimited(TimeSpan.FromSeconds((1 - bucket.Tokens) / _options.PermitsPerSecond), "client_rate");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CredentialPortal.TokenService.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService.Throttling;
@@ -10,7 +11,7 @@ namespace CredentialPortal.TokenService.Throttling;
 /// is not enough the table starts over (an attacker cycling through millions of keys only resets counters of made-up
 /// ones, and the other table still counts them).
 /// </summary>
-public sealed class FailedAuthenticationThrottle(IOptions<TokenServiceOptions> options, TimeProvider time)
+public sealed class FailedAuthenticationThrottle(IOptions<TokenServiceOptions> options, TimeProvider time, TokenServiceMetrics metrics)
 {
     private const int MaxEntries = 20_000;
 
@@ -21,7 +22,7 @@ public sealed class FailedAuthenticationThrottle(IOptions<TokenServiceOptions> o
     public TimeSpan? AddressBlockedFor(string addressKey)
     {
         ArgumentNullException.ThrowIfNull(addressKey);
-        return _byAddress.BlockedFor(addressKey, time.GetUtcNow());
+        return metrics.RateLimited(_byAddress.BlockedFor(addressKey, time.GetUtcNow()), "failed_authentication");
     }
 
     /// <summary>
@@ -34,7 +35,7 @@ public sealed class FailedAuthenticationThrottle(IOptions<TokenServiceOptions> o
         var now = time.GetUtcNow();
         var byAddress = _byAddress.RecordFailure(addressKey, now);
         var byClientId = clientId is null ? null : _byClientId.RecordFailure(clientId, now);
-        return byClientId is null || byAddress > byClientId ? byAddress : byClientId;
+        return metrics.RateLimited(byClientId is null || byAddress > byClientId ? byAddress : byClientId, "failed_authentication");
     }
 
     private sealed class FailureTable(int maxFailures, FailedAuthenticationOptions options)

@@ -127,6 +127,7 @@ public static class IdentitySetup
         services.AddScoped<Administration.UserAdministration>();
         services.AddScoped<Administration.OrganisationAdministration>();
         services.AddScoped<Administration.Invitations>();
+        services.AddScoped<Pages.Webhooks.WebhookAccess>();
         services.AddSingleton<LoginThrottle>();
         return builder;
     }

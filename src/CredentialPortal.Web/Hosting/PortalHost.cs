@@ -17,6 +17,7 @@ public static class PortalHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPortalLogging();
+        builder.AddPortalTelemetry();
         builder.AddReverseProxySupport();
         builder.AddCredentialPortalStore();
         builder.AddPortalIdentity();
@@ -69,6 +70,7 @@ public static class PortalHost
     {
         // First, so that everything after it sees the client's address and scheme as the trusted proxy reported them.
         app.UseForwardedHeaders();
+        app.UsePortalTelemetry();
         // Links name Portal:BaseUrl (or the listen address): say once when people reach the portal under another host.
         var address = app.Services.GetRequiredService<PortalAddress>();
         app.Use((context, next) =>

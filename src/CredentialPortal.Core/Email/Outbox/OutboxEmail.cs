@@ -20,6 +20,9 @@ public enum OutboxEmailKind
     ManagerRole = 3,
     Reminder = 4,
     AuthenticatorReset = 5,
+
+    /// <summary>Not an email: a signed webhook message, delivered by <see cref="Webhooks.WebhookSender"/>.</summary>
+    Webhook = 6,
 }
 
 /// <summary>

@@ -29,7 +29,9 @@ public sealed partial class OutboxPass(
     TimeProvider time,
     IOptions<OutboxOptions> options,
     IOptions<EmailOptions> email,
-    ILogger<OutboxPass> logger)
+    ILogger<OutboxPass> logger,
+    OutboxMetrics metrics,
+    IEnumerable<IOutboxTransport> transports)
 {
     private readonly OutboxOptions _options = Checked(options.Value, email.Value);
 
@@ -66,6 +68,7 @@ public sealed partial class OutboxPass(
 
             if (ids.Count < _options.BatchSize)
             {
+                await metrics.ObserveQueueAsync(contexts, cancellationToken);
                 return new OutboxPassResult(counts.GetValueOrDefault(Outcome.Sent), counts.GetValueOrDefault(Outcome.Retrying),
                     counts.GetValueOrDefault(Outcome.Failed), counts.GetValueOrDefault(Outcome.Dropped));
             }
@@ -104,6 +107,7 @@ public sealed partial class OutboxPass(
                 email.ClaimedUntil = null;
                 await db.SaveChangesAsync(CancellationToken.None);
                 LogDropped(email.IdentityKey, reason);
+                metrics.Delivered(email.Kind, "dropped");
                 return Outcome.Dropped;
             }
         }
@@ -127,6 +131,7 @@ public sealed partial class OutboxPass(
             email.NextAttemptAt = after + _options.RetryDelay(email.Attempts);
             outcome = Outcome.Retrying;
             LogRetrying(email.IdentityKey, email.Attempts, email.NextAttemptAt, failure.Message);
+            metrics.Delivered(email.Kind, "retrying");
         }
         else
         {
@@ -136,6 +141,7 @@ public sealed partial class OutboxPass(
                 email.OrganisationId, email.ApplicationId, email.SecretId);
             outcome = Outcome.Failed;
             LogFailed(email.IdentityKey, email.Attempts, failure.Message);
+            metrics.Delivered(email.Kind, "failed");
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
@@ -149,7 +155,10 @@ public sealed partial class OutboxPass(
         var renewing = RenewLeaseAsync(email.Id, owner, renewal.Token);
         try
         {
-            await sender.SendAsync(email.ToMessage(), () => MarkSentAsync(db, email), cancellationToken);
+            // Rows that are not emails (webhooks) go to their own transport, with the same leases, retries and audit.
+            await (transports.FirstOrDefault(t => t.Kind == email.Kind) is { } transport
+                ? transport.SendAsync(email, () => MarkSentAsync(db, email), cancellationToken)
+                : sender.SendAsync(email.ToMessage(), () => MarkSentAsync(db, email), cancellationToken));
             return null;
         }
         catch (EmailDeliveryException ex)
@@ -188,6 +197,7 @@ public sealed partial class OutboxPass(
 
         await db.SaveChangesAsync(CancellationToken.None);
         LogSent(email.IdentityKey, email.RecipientList.Count);
+        metrics.Delivered(email.Kind, "sent");
     }
 
     /// <summary>Extends the lease every third of its length while the send lasts, on its own context.</summary>

@@ -1,0 +1,80 @@
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Organisations;
+
+namespace CredentialPortal.Core.Webhooks;
+
+/// <summary>
+/// A partner system's address that hears about credentials: owned by an organisation (every application of it;
+/// managed by administrators) or by one application (managed by its credential managers). Exactly one of
+/// <see cref="OrganisationId"/> and <see cref="ApplicationId"/> is set.
+/// </summary>
+public sealed class WebhookEndpoint
+{
+    public const int MaxUrlLength = 2000;
+    public const int MaxDescriptionLength = 200;
+
+    public int Id { get; set; }
+    public required string Url { get; set; }
+    public string? Description { get; set; }
+
+    public int? OrganisationId { get; set; }
+    public Organisation? Organisation { get; set; }
+    public int? ApplicationId { get; set; }
+    public Application? Application { get; set; }
+
+    /// <summary>
+    /// The signing secret (<c>whsec_…</c>), protected with ASP.NET Core Data Protection like the signing keys: the
+    /// receiver verifies with the same secret, so it cannot be hashed. Shown once, when the endpoint is registered.
+    /// </summary>
+    public required string ProtectedSecret { get; set; }
+
+    /// <summary>An administrator allowed deliveries to loopback, link-local and private addresses (an internal receiver).</summary>
+    public bool AllowPrivateNetwork { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>The email of the user who registered it; told when the endpoint is disabled for failures.</summary>
+    public required string CreatedBy { get; set; }
+
+    /// <summary>Disabled endpoints get no new messages, and their pending ones are dropped.</summary>
+    public DateTime? DisabledAt { get; set; }
+    public string? DisabledReason { get; set; }
+
+    /// <summary>Messages given up one after the other; reset by a delivery. At the limit the endpoint is disabled.</summary>
+    public int ConsecutiveFailures { get; set; }
+
+    public List<WebhookDelivery> Deliveries { get; set; } = [];
+
+    public bool IsDisabled => DisabledAt is not null;
+}
+
+public enum WebhookDeliveryOutcome
+{
+    Delivered = 0,
+
+    /// <summary>A transient failure (timeout, 5xx, 429): the outbox tries again later with the same webhook-id.</summary>
+    Retrying = 1,
+
+    /// <summary>Given up: a permanent refusal (4xx, 410, a forbidden address) or out of attempts.</summary>
+    Failed = 2,
+}
+
+/// <summary>One delivery attempt, for the endpoint's delivery log. The response body is never stored.</summary>
+public sealed class WebhookDelivery
+{
+    public const int MaxErrorLength = 500;
+
+    public long Id { get; set; }
+    public int EndpointId { get; set; }
+    public WebhookEndpoint Endpoint { get; set; } = null!;
+
+    /// <summary>The <c>webhook-id</c>: the same for every attempt of one message.</summary>
+    public required string MessageId { get; set; }
+    public required string EventType { get; set; }
+    public DateTime AttemptedAt { get; set; }
+    public int Attempt { get; set; }
+    public int? StatusCode { get; set; }
+    public WebhookDeliveryOutcome Outcome { get; set; }
+    public int DurationMilliseconds { get; set; }
+    public string? Error { get; set; }
+}

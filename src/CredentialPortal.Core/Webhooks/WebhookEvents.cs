@@ -1,0 +1,107 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Secrets;
+
+namespace CredentialPortal.Core.Webhooks;
+
+/// <summary>The events a webhook endpoint hears about (the <c>type</c> of each payload).</summary>
+public static class WebhookEventTypes
+{
+    public const string CredentialCreated = "credential.created";
+    public const string CredentialDisabled = "credential.disabled";
+    public const string CredentialEnabled = "credential.enabled";
+    public const string CredentialDeleted = "credential.deleted";
+
+    /// <summary>At each reminder slot before expiry (42, 21, 7 … 0 days), from the reminder pass.</summary>
+    public const string CredentialExpiring = "credential.expiring";
+
+    /// <summary>The final notice after expiry, from the reminder pass.</summary>
+    public const string CredentialExpired = "credential.expired";
+
+    /// <summary>An administrator switched the application off: it gets no more tokens.</summary>
+    public const string ApplicationDeactivated = "application.deactivated";
+
+    /// <summary>Sent from the endpoint's page to check the receiver.</summary>
+    public const string Test = "webhook.test";
+
+    /// <summary>
+    /// Audit event → webhook event. Every credential change is audited in the SaveChanges that makes it, on every path
+    /// (portal, administration, management API), so <see cref="WebhookEventsFromAudit"/> turns each added audit event of
+    /// these types into webhook messages in that same transaction. Another kind of credential (e.g. <c>key.created</c>)
+    /// is one more line here.
+    /// </summary>
+    public static readonly FrozenDictionary<string, string> FromAudit = new Dictionary<string, string>
+    {
+        [AuditEventTypes.SecretCreated] = CredentialCreated,
+        [AuditEventTypes.SecretDisabled] = CredentialDisabled,
+        [AuditEventTypes.SecretEnabled] = CredentialEnabled,
+        [AuditEventTypes.SecretDeleted] = CredentialDeleted,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A webhook message's body: <c>{"type", "id", "timestamp", "data": {application_name, client_id, credential_name,
+/// credential_hint, expires_at, days_before_expiry}}</c>. The hint is the secret's first three characters, as the
+/// portal shows it; never a secret value.
+/// </summary>
+public static class WebhookPayload
+{
+    public static string Compose(string type, string id, DateTime timestamp, Application application, ClientSecret? credential,
+        int? daysBeforeExpiry = null)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", type);
+            json.WriteString("id", id);
+            json.WriteString("timestamp", Utc(timestamp));
+            json.WriteStartObject("data");
+            json.WriteString("application_name", application.Name);
+            json.WriteString("client_id", application.ClientId);
+            if (credential is not null)
+            {
+                json.WriteString("credential_name", credential.Name);
+                json.WriteString("credential_hint", credential.Hint);
+                json.WriteString("expires_at", Utc(credential.ExpiresAt));
+            }
+
+            if (daysBeforeExpiry is { } days)
+            {
+                json.WriteNumber("days_before_expiry", days);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The test event's body: no credential, just which endpoint it is for.</summary>
+    public static string ComposeTest(string id, DateTime timestamp, int endpointId)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", WebhookEventTypes.Test);
+            json.WriteString("id", id);
+            json.WriteString("timestamp", Utc(timestamp));
+            json.WriteStartObject("data");
+            json.WriteNumber("endpoint_id", endpointId);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Utc(DateTime value) =>
+        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

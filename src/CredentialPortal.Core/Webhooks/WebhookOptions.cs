@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CredentialPortal.Core.Webhooks;
+
+/// <summary>Configuration section <c>Webhooks</c>.</summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Webhooks";
+
+    /// <summary>
+    /// Accept <c>http://</c> endpoints outside Development (default false: HTTPS only). For closed test networks; a
+    /// webhook over plain HTTP can be read and replayed on the way.
+    /// </summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Let every endpoint reach loopback, link-local and private addresses (default false). An administrator can allow
+    /// it for single endpoints instead, on the endpoint's registration.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>How long one delivery may take, response headers included (default 5 s); a slower receiver is retried later.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Webhooks:Timeout must be between 1 second and 1 minute.")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Messages given up in a row (each after its retries, or at once when refused) before the endpoint is disabled (default 5).</summary>
+    [Range(1, 1000, ErrorMessage = "Webhooks:DisableAfterFailures must be between 1 and 1000.")]
+    public int DisableAfterFailures { get; set; } = 5;
+}

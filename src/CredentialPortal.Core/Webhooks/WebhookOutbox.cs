@@ -1,0 +1,98 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Secrets;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Core.Webhooks;
+
+/// <summary>
+/// Queues webhook messages in the caller's unit of work, as rows of the email outbox (kind
+/// <see cref="OutboxEmailKind.Webhook"/>): they commit with the change they report or not at all, and the outbox
+/// sender delivers them (leases, retries with back-off, failures audited) through <see cref="WebhookSender"/>. The
+/// identity key <c>webhook/{endpoint}/{webhook-id}</c> is unique, so a message is queued once per endpoint and every
+/// attempt carries the same <c>webhook-id</c>.
+/// </summary>
+public sealed class WebhookOutbox(TimeProvider time)
+{
+    private const string KeyPrefix = "webhook/";
+
+    /// <summary>
+    /// One message per enabled endpoint that hears about <paramref name="application"/> (its own endpoints and its
+    /// organisation's). <paramref name="messageId"/>: a stable id for an event that may be queued twice (a reminder
+    /// slot), otherwise a new one. Returns how many were queued.
+    /// </summary>
+    public async Task<int> QueueAsync(CredentialPortalDbContext db, string eventType, Application application, ClientSecret? credential,
+        int? daysBeforeExpiry = null, string? messageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(application);
+        var endpoints = await db.WebhookEndpoints.AsNoTracking()
+            .Where(e => e.DisabledAt == null && (e.ApplicationId == application.Id || e.OrganisationId == application.OrganisationId))
+            .Select(e => e.Id)
+            .ToListAsync(cancellationToken);
+        messageId ??= NewMessageId();
+        var body = WebhookPayload.Compose(eventType, messageId, time.GetUtcNow().UtcDateTime, application, credential, daysBeforeExpiry);
+        foreach (var endpoint in endpoints)
+        {
+            Add(db, endpoint, eventType, messageId, body, application.OrganisationId, application.Id, credential?.Id);
+        }
+
+        return endpoints.Count;
+    }
+
+    /// <summary>Queues one message for one endpoint (the test event).</summary>
+    public OutboxEmail Add(CredentialPortalDbContext db, int endpointId, string eventType, string messageId, string body,
+        int? organisationId, int? applicationId, int? secretId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var now = time.GetUtcNow().UtcDateTime;
+        var row = new OutboxEmail
+        {
+            Kind = OutboxEmailKind.Webhook,
+            IdentityKey = string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{endpointId}/{messageId}"),
+            // Not an address: the outbox needs a recipient, and the endpoint's URL (which may hold a token) is read at send time.
+            Recipients = string.Create(CultureInfo.InvariantCulture, $"webhook endpoint {endpointId}"),
+            Subject = eventType,
+            TextBody = body,
+            HtmlBody = "",
+            Status = OutboxEmailStatus.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+            OrganisationId = organisationId,
+            ApplicationId = applicationId,
+            SecretId = secretId,
+        };
+        db.OutboxEmails.Add(row);
+        return row;
+    }
+
+    public static string NewMessageId() => "msg_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The stable id of a reminder slot's message: queued again by a racing instance, it collides and is not sent twice.</summary>
+    public static string ExpiryMessageId(int secretId, string slot) =>
+        string.Create(CultureInfo.InvariantCulture, $"msg_expiry_{secretId}_{slot}");
+
+    public static bool TryParseIdentityKey(string identityKey, out int endpointId, [NotNullWhen(true)] out string? messageId)
+    {
+        ArgumentNullException.ThrowIfNull(identityKey);
+        endpointId = 0;
+        messageId = null;
+        if (!identityKey.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = identityKey.AsSpan(KeyPrefix.Length);
+        var slash = rest.IndexOf('/');
+        if (slash <= 0 || !int.TryParse(rest[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out endpointId))
+        {
+            return false;
+        }
+
+        messageId = rest[(slash + 1)..].ToString();
+        return messageId.Length > 0;
+    }
+}

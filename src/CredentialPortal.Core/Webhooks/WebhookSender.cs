@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Text;
+using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Email.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CredentialPortal.Core.Webhooks;
+
+/// <summary>
+/// The outbox's transport for webhook rows: signs the stored body the Standard Webhooks way with the endpoint's
+/// secret and POSTs it within <see cref="WebhookOptions.Timeout"/>; the response body is never read. Each attempt is
+/// written to the endpoint's delivery log. 2xx delivers; a timeout, 408, 429 or 5xx is retried by the outbox (same
+/// <c>webhook-id</c>, new timestamp and signature); 410 Gone disables the endpoint at once (its pending messages are then
+/// dropped, see <see cref="WebhookEndpointStillEnabled"/>); any other answer, a redirect or a refused address fails the
+/// message. <see cref="WebhookOptions.DisableAfterFailures"/> failed messages in a row disable the endpoint, and its
+/// owner is told by email.
+/// </summary>
+public sealed partial class WebhookSender(
+    IDbContextFactory<CredentialPortalDbContext> contexts,
+    WebhookSecrets secrets,
+    WebhookHttp http,
+    WebhookEndpointDisabler disabler,
+    IOptions<OutboxOptions> outbox,
+    TimeProvider time,
+    ILogger<WebhookSender> logger) : IOutboxTransport
+{
+    public OutboxEmailKind Kind => OutboxEmailKind.Webhook;
+
+    public async Task SendAsync(OutboxEmail message, Func<Task> accepted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(accepted);
+        if (!WebhookOutbox.TryParseIdentityKey(message.IdentityKey, out var endpointId, out var messageId))
+        {
+            throw new EmailDeliveryException("Not a webhook message.", isTransient: false);
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == endpointId, cancellationToken);
+        if (endpoint is null || endpoint.IsDisabled)
+        {
+            throw new EmailDeliveryException("The webhook endpoint is disabled or deleted.", isTransient: false);
+        }
+
+        var started = time.GetTimestamp();
+        var (status, error, transient) = await PostAsync(endpoint, messageId, message.TextBody, cancellationToken);
+        var delivered = status is >= 200 and < 300;
+        var givenUp = !delivered && (!transient || message.Attempts >= outbox.Value.MaxAttempts);
+        db.WebhookDeliveries.Add(new WebhookDelivery
+        {
+            EndpointId = endpoint.Id,
+            MessageId = messageId,
+            EventType = message.Subject,
+            AttemptedAt = time.GetUtcNow().UtcDateTime,
+            Attempt = message.Attempts,
+            StatusCode = status,
+            Outcome = delivered ? WebhookDeliveryOutcome.Delivered : givenUp ? WebhookDeliveryOutcome.Failed : WebhookDeliveryOutcome.Retrying,
+            DurationMilliseconds = (int)time.GetElapsedTime(started).TotalMilliseconds,
+            Error = error is { Length: > WebhookDelivery.MaxErrorLength } ? error[..WebhookDelivery.MaxErrorLength] : error,
+        });
+        if (delivered)
+        {
+            endpoint.ConsecutiveFailures = 0;
+            await db.SaveChangesAsync(CancellationToken.None);
+            await accepted();
+            return;
+        }
+
+        if (givenUp)
+        {
+            endpoint.ConsecutiveFailures++;
+            await disabler.DisableIfDueAsync(db, endpoint, gone: status == 410, error!, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        LogFailed(endpoint.Id, messageId, message.Attempts, error!);
+        throw new EmailDeliveryException(error!, isTransient: !givenUp);
+    }
+
+    /// <summary>The status code (null when there was no answer), what went wrong, and whether a retry may help.</summary>
+    private async Task<(int? Status, string? Error, bool Transient)> PostAsync(WebhookEndpoint endpoint, string messageId, string body,
+        CancellationToken cancellationToken)
+    {
+        if (http.RefusalOf(endpoint.Url, endpoint.AllowPrivateNetwork) is { } refusal)
+        {
+            return (null, refusal, false);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add(StandardWebhooks.IdHeader, messageId);
+        request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(secrets.Unprotect(endpoint.ProtectedSecret), messageId, timestamp, bytes));
+        try
+        {
+            // Headers only: the body is neither read nor stored, whatever the receiver sends.
+            using var response = await http.SendAsync(request, endpoint.AllowPrivateNetwork, cancellationToken);
+            var status = (int)response.StatusCode;
+            return status switch
+            {
+                >= 200 and < 300 => (status, null, false),
+                408 or 429 or >= 500 => (status, $"HTTP {status}", true),
+                410 => (status, "HTTP 410 Gone: the receiver asked for no more messages", false),
+                _ => (status, $"HTTP {status}", false),
+            };
+        }
+        catch (HttpRequestException ex) when (FindRefusal(ex) is { } refused)
+        {
+            return (null, refused.Message, false);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, $"No answer: {ex.Message}", true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, "No answer within the timeout", true);
+        }
+    }
+
+    private static WebhookAddressRefusedException? FindRefusal(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is WebhookAddressRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {MessageId} to endpoint {EndpointId} not delivered (attempt {Attempts}): {Error}")]
+    private partial void LogFailed(int endpointId, string messageId, int attempts, string error);
+}

@@ -1,0 +1,37 @@
+using CredentialPortal.Core.Webhooks;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Web.Pages.Webhooks;
+
+/// <summary>The webhook endpoints the user may manage, with the latest delivery of each.</summary>
+public sealed class IndexModel(WebhookAccess access) : PageModel
+{
+    public sealed record Row(int Id, string Owner, string Url, bool Disabled, DateTime? LastAttemptAt, WebhookDeliveryOutcome? LastOutcome, int? LastStatus);
+
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public IReadOnlyList<Row> Endpoints { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var endpoints = await access.Visible(User)
+            .OrderBy(e => e.Organisation != null ? e.Organisation.Name : e.Application!.Name).ThenBy(e => e.Id)
+            .Select(e => new
+            {
+                e.Id,
+                Organisation = e.Organisation != null ? e.Organisation.Name : null,
+                Application = e.Application != null ? e.Application.Name : null,
+                e.Url,
+                e.DisabledAt,
+                Last = e.Deliveries.OrderByDescending(d => d.Id).Select(d => new { d.AttemptedAt, d.Outcome, d.StatusCode }).FirstOrDefault(),
+            })
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        Endpoints = endpoints.Select(e => new Row(e.Id, e.Application ?? $"{e.Organisation} (organisation)", WebhookAccess.DisplayUrl(e.Url),
+            e.DisabledAt is not null, e.Last?.AttemptedAt, e.Last?.Outcome, e.Last?.StatusCode)).ToList();
+        return Page();
+    }
+}
