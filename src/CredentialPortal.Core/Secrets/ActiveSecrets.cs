@@ -3,7 +3,7 @@ using System.Linq.Expressions;
 namespace CredentialPortal.Core.Secrets;
 
 /// <summary>
-/// <see cref="ClientSecret.StatusOf"/>'s "active" rule (not disabled, not yet expired) as a query expression, for every
+/// <see cref="ClientCredential.StatusOf"/>'s "active" rule (not disabled, not yet expired) as a query expression, for every
 /// database query that asks which secrets can obtain tokens: one place, so the pages, the dashboard, the API and the
 /// reminders cannot drift apart. Inside a navigation, use <c>a.Secrets.AsQueryable().Any(ActiveSecrets.At(now))</c>
 /// with the expression held in a local variable.

@@ -31,8 +31,8 @@ public static class WebhookEventTypes
     /// <summary>
     /// Audit event → webhook event. Every credential change is audited in the SaveChanges that makes it, on every path
     /// (portal, administration, management API), so <see cref="WebhookEventsFromAudit"/> turns each added audit event of
-    /// these types into webhook messages in that same transaction. Another kind of credential (e.g. <c>key.created</c>)
-    /// is one more line here.
+    /// these types into webhook messages in that same transaction; secrets and keys give the same events, told apart by
+    /// the payload's <c>credential_kind</c>.
     /// </summary>
     public static readonly FrozenDictionary<string, string> FromAudit = new Dictionary<string, string>
     {
@@ -40,17 +40,21 @@ public static class WebhookEventTypes
         [AuditEventTypes.SecretDisabled] = CredentialDisabled,
         [AuditEventTypes.SecretEnabled] = CredentialEnabled,
         [AuditEventTypes.SecretDeleted] = CredentialDeleted,
+        [AuditEventTypes.KeyAdded] = CredentialCreated,
+        [AuditEventTypes.KeyDisabled] = CredentialDisabled,
+        [AuditEventTypes.KeyEnabled] = CredentialEnabled,
+        [AuditEventTypes.KeyDeleted] = CredentialDeleted,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// A webhook message's body: <c>{"type", "id", "timestamp", "data": {application_name, client_id, credential_name,
-/// credential_hint, expires_at, days_before_expiry}}</c>. The hint is the secret's first three characters, as the
-/// portal shows it; never a secret value.
+/// A webhook message's body: <c>{"type", "id", "timestamp", "data": {application_name, client_id, credential_kind, credential_name,
+/// credential_hint, expires_at, days_before_expiry}}</c>. The hint is what the portal shows (a secret's first
+/// characters, a key's thumbprint); never a secret value.
 /// </summary>
 public static class WebhookPayload
 {
-    public static string Compose(string type, string id, DateTime timestamp, Application application, ClientSecret? credential,
+    public static string Compose(string type, string id, DateTime timestamp, Application application, ClientCredential? credential,
         int? daysBeforeExpiry = null)
     {
         ArgumentNullException.ThrowIfNull(application);
@@ -66,6 +70,7 @@ public static class WebhookPayload
             json.WriteString("client_id", application.ClientId);
             if (credential is not null)
             {
+                json.WriteString("credential_kind", credential.Kind == CredentialKind.Key ? "key" : "secret");
                 json.WriteString("credential_name", credential.Name);
                 json.WriteString("credential_hint", credential.Hint);
                 json.WriteString("expires_at", Utc(credential.ExpiresAt));

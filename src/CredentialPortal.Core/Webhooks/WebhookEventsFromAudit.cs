@@ -58,7 +58,7 @@ public sealed class WebhookEventsFromAudit(WebhookOutbox webhooks) : SaveChanges
         {
             if (auditEvent.ApplicationId is { } applicationId && await FindAsync<Application>(db, applicationId, cancellationToken) is { } application)
             {
-                var credential = auditEvent.SecretId is { } secretId ? await FindAsync<ClientSecret>(db, secretId, cancellationToken) : null;
+                var credential = auditEvent.SecretId is { } secretId ? await FindAsync<ClientCredential>(db, secretId, cancellationToken) : null;
                 await webhooks.QueueAsync(db, WebhookEventTypes.FromAudit[auditEvent.EventType], application, credential,
                     cancellationToken: cancellationToken);
             }

@@ -24,7 +24,7 @@ public sealed class WebhookOutbox(TimeProvider time)
     /// organisation's). <paramref name="messageId"/>: a stable id for an event that may be queued twice (a reminder
     /// slot), otherwise a new one. Returns how many were queued.
     /// </summary>
-    public async Task<int> QueueAsync(CredentialPortalDbContext db, string eventType, Application application, ClientSecret? credential,
+    public async Task<int> QueueAsync(CredentialPortalDbContext db, string eventType, Application application, ClientCredential? credential,
         int? daysBeforeExpiry = null, string? messageId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -38,6 +38,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<int>("AuthenticationPolicy")
+                        .HasColumnType("int");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -301,6 +304,22 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.ToTable("OutboxEmails");
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientAssertionUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(43)
+                        .HasColumnType("nvarchar(43)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ClientAssertionUses");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Organisations.Organisation", b =>
                 {
                     b.Property<int>("Id")
@@ -341,7 +360,7 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.ToTable("Organisations");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientCredential", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -370,15 +389,13 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("datetime2");
 
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("varbinary(32)");
-
                     b.Property<string>("Hint")
                         .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("nvarchar(3)");
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
 
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("datetime2");
@@ -394,7 +411,11 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
 
-                    b.ToTable("ClientSecrets");
+                    b.ToTable("ClientSecrets", (string)null);
+
+                    b.HasDiscriminator<int>("Kind");
+
+                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Signing.SigningKey", b =>
@@ -842,6 +863,38 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+                {
+                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+
+                    b.Property<DateTime?>("CertificateNotAfter")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("KeyDescription")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.HasDiscriminator().HasValue(1);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+                {
+                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.HasDiscriminator().HasValue(0);
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Organisations.Organisation", "Organisation")
@@ -860,17 +913,6 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .HasForeignKey("ApplicationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
-                {
-                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
-                        .WithMany("Secrets")
-                        .HasForeignKey("ApplicationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Application");
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Users.CredentialManagerAssignment", b =>
@@ -1034,8 +1076,32 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+                {
+                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
+                        .WithMany("Keys")
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+                {
+                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
+                        .WithMany("Secrets")
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
+                    b.Navigation("Keys");
+
                     b.Navigation("Managers");
 
                     b.Navigation("Permissions");

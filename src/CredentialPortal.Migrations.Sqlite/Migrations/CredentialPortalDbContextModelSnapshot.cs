@@ -31,6 +31,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("AuthenticationPolicy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -284,6 +287,22 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.ToTable("OutboxEmails");
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientAssertionUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ClientAssertionUses");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Organisations.Organisation", b =>
                 {
                     b.Property<int>("Id")
@@ -322,7 +341,7 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.ToTable("Organisations");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientCredential", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -349,15 +368,13 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("Hint")
                         .IsRequired()
-                        .HasMaxLength(3)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("TEXT");
@@ -373,7 +390,11 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
 
-                    b.ToTable("ClientSecrets");
+                    b.ToTable("ClientSecrets", (string)null);
+
+                    b.HasDiscriminator<int>("Kind");
+
+                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Signing.SigningKey", b =>
@@ -811,6 +832,38 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+                {
+                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+
+                    b.Property<DateTime?>("CertificateNotAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyDescription")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasDiscriminator().HasValue(1);
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+                {
+                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasDiscriminator().HasValue(0);
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Organisations.Organisation", "Organisation")
@@ -829,17 +882,6 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .HasForeignKey("ApplicationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
-                {
-                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
-                        .WithMany("Secrets")
-                        .HasForeignKey("ApplicationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Application");
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Users.CredentialManagerAssignment", b =>
@@ -1003,8 +1045,32 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+                {
+                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
+                        .WithMany("Keys")
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+                {
+                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
+                        .WithMany("Secrets")
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
+                    b.Navigation("Keys");
+
                     b.Navigation("Managers");
 
                     b.Navigation("Permissions");

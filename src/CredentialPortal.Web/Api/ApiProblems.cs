@@ -20,7 +20,7 @@ internal static class ApiProblems
         title: "Not Found", detail: $"The application '{PlainText.Echo(clientId)}' has no secret with id '{PlainText.Echo(id)}'.");
 
     public static IResult KeyNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
-        title: "Not Found", detail: $"The application '{Printable(clientId)}' has no key with id '{Printable(id)}'.");
+        title: "Not Found", detail: $"The application '{PlainText.Echo(clientId)}' has no key with id '{PlainText.Echo(id)}'.");
 
     public static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail);

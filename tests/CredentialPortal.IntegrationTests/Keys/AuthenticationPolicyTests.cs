@@ -4,6 +4,7 @@ using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using static CredentialPortal.IntegrationTests.Keys.KeyTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Keys;
 

@@ -5,6 +5,7 @@ using CredentialPortal.Testing;
 using CredentialPortal.TokenService.Clients;
 using Microsoft.Extensions.DependencyInjection;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
+using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Telemetry;
 

@@ -28,9 +28,9 @@ public sealed class WebhookDeliveryTests
 
         var secretId = await CreateSecretAsync(portal, application, "rotation 2026");
         var management = new SecretManagementScope(portal);
-        await management.ChangeAsync(secretId, (m, app, s) => m.DisableAsync(app, s, new AuditActor(Owner)));
+        await management.ChangeAsync(secretId, (m, app, s) => m.DisableAsync(app, s, new AuditActor(Owner), confirmedLastCredential: true));
         await management.ChangeAsync(secretId, (m, app, s) => m.EnableAsync(app, s, new AuditActor(Owner)));
-        await management.ChangeAsync(secretId, (m, app, s) => m.DeleteAsync(app, s, new AuditActor(Owner)));
+        await management.ChangeAsync(secretId, (m, app, s) => m.DeleteAsync(app, s, new AuditActor(Owner), confirmedLastCredential: true));
 
         await portal.RunNextPassAsync<OutboxSender>();
 
@@ -197,12 +197,12 @@ public sealed class WebhookDeliveryTests
     /// <summary>Runs a SecretManagement change on a fresh scope, loading the application and the secret as the pages do.</summary>
     private sealed class SecretManagementScope(PortalFactory portal)
     {
-        public async Task ChangeAsync(int secretId, Func<SecretManagement, Core.Applications.Application, ClientSecret, Task> change)
+        public async Task ChangeAsync(int secretId, Func<CredentialLifecycle, Core.Applications.Application, ClientSecret, Task> change)
         {
             using var scope = portal.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
             var secret = await db.ClientSecrets.Include(s => s.Application).SingleAsync(s => s.Id == secretId);
-            await change(scope.ServiceProvider.GetRequiredService<SecretManagement>(), secret.Application, secret);
+            await change(scope.ServiceProvider.GetRequiredService<CredentialLifecycle>(), secret.Application, secret);
         }
     }
 }
