@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using CredentialPortal.Core.Applications;
 
 namespace CredentialPortal.Core.Secrets;
 
@@ -16,6 +17,21 @@ public static class ActiveSecrets
     /// <summary>Active secrets that expire before <paramref name="before"/> (see <see cref="SecretExpiryPolicy.ExpiringSoonBefore"/>).</summary>
     public static Expression<Func<ClientSecret, bool>> ExpiringBefore(DateTime now, DateTime before) =>
         s => s.DisabledAt == null && s.ExpiresAt > now && s.ExpiresAt < before;
+
+    /// <summary>
+    /// Applications that can obtain tokens at <paramref name="now"/>: an active credential of a kind their authentication
+    /// policy allows (a keys-only application with only keys is not "without an active secret").
+    /// </summary>
+    public static Expression<Func<Application, bool>> CanAuthenticateAt(DateTime now) =>
+        a => (a.AuthenticationPolicy != AuthenticationPolicy.KeysOnly && a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now))
+            || (a.AuthenticationPolicy != AuthenticationPolicy.SecretsOnly && a.Keys.Any(k => k.DisabledAt == null && k.ExpiresAt > now));
+
+    /// <summary>The applications <see cref="CanAuthenticateAt"/> leaves out.</summary>
+    public static Expression<Func<Application, bool>> CannotAuthenticateAt(DateTime now)
+    {
+        var can = CanAuthenticateAt(now);
+        return Expression.Lambda<Func<Application, bool>>(Expression.Not(can.Body), can.Parameters);
+    }
 
     public static IQueryable<ClientSecret> ActiveAt(this IQueryable<ClientSecret> secrets, DateTime now) => secrets.Where(At(now));
 }

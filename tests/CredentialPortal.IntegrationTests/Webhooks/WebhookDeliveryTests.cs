@@ -47,7 +47,10 @@ public sealed class WebhookDeliveryTests
         Assert.Equal("rotation 2026", data.GetProperty("credential_name").GetString());
         Assert.Equal(3, data.GetProperty("credential_hint").GetString()!.Length);
         Assert.EndsWith("Z", data.GetProperty("expires_at").GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("secret\"", System.Text.Encoding.UTF8.GetString(received[0].Body), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("secret", data.GetProperty("credential_kind").GetString());
+        // Exactly these fields: nothing that could carry a secret's value or hash.
+        Assert.Equal(["application_name", "client_id", "credential_hint", "credential_kind", "credential_name", "expires_at"],
+            data.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.All(received, r => Assert.Equal("application/json; charset=utf-8", r.Headers["Content-Type"]));
 
         var log = await DeliveriesAsync(portal, endpointId);

@@ -28,7 +28,6 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
         var now = time.GetUtcNow().UtcDateTime;
         var soon = SecretExpiryPolicy.ExpiringSoonBefore(now);
         var nowOffset = time.GetUtcNow();
-        var activeSecret = ActiveSecrets.At(now);
         var few = CountAsync(db =>
         {
             // The well-staffed applications in one pass over the assignments' index, rather than a count per application.
@@ -40,7 +39,7 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
             db.ClientSecrets.Where(ActiveSecrets.ExpiringBefore(now, soon)).CountAsync(s => s.Application.IsActive, cancellationToken));
         // Answered from the (ApplicationId, DisabledAt, ExpiresAt) index alone: one probe per application.
         var none = CountAsync(db =>
-            db.Applications.Where(a => a.IsActive).CountAsync(a => !a.Secrets.AsQueryable().Any(activeSecret), cancellationToken));
+            db.Applications.Where(a => a.IsActive).Where(ActiveSecrets.CannotAuthenticateAt(now)).CountAsync(cancellationToken));
         var failed = CountAsync(db => db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, cancellationToken));
         // DateTimeOffset comparisons do not translate on SQLite: the users ever locked out (few) are compared here.
         var locked = CountAsync(async db => (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))

@@ -85,7 +85,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
         if (NoActiveSecret)
         {
-            query = query.Where(a => !a.Secrets.AsQueryable().Any(active));
+            query = query.Where(ActiveSecrets.CannotAuthenticateAt(now));
         }
 
         Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
