@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Secrets;
@@ -83,7 +82,8 @@ internal static class ApplicationFormRules
             .Split(['\n', '\r', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-        foreach (var address in emails.Where(a => !MailAddress.TryCreate(a, out var parsed) || parsed.Address != a))
+        // MimeKit (MailKit's parser, the one that sends these emails): a bare address with a domain, nothing around it.
+        foreach (var address in emails.Where(a => !MimeKit.MailboxAddress.TryParse(a, out var parsed) || parsed.Address != a || parsed.Domain.Length == 0))
         {
             Error(nameof(form.NotificationEmails), $"'{address}' is not an email address.");
         }

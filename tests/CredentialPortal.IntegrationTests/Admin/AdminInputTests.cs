@@ -26,6 +26,29 @@ public sealed class AdminInputTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("ops@partner.example", true)]
+    [InlineData("not an address", false)]
+    [InlineData("ops", false)]
+    [InlineData("Ops <ops@partner.example>", false)]
+    [InlineData("ops@@partner.example", false)]
+    public async Task Notification_addresses_are_bare_email_addresses(string address, bool accepted)
+    {
+        var (organisationId, _) = await _portal.CreateOrganisationAsync("DemoOrg", "DM");
+
+        var page = await new Testing.Admin.AdminPages(_admin).CreateApplicationAsync(organisationId, "DM", name: "Notified", notificationEmails: address);
+
+        var refusal = $"'{address}' is not an email address.";
+        if (accepted)
+        {
+            Assert.DoesNotContain(refusal, page.Errors, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(refusal, page.Errors, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("9999-12-31", "A secret can be valid for at most one year")]
     [InlineData("0001-01-01", "The expiry date must be after today.")]
     public async Task Secret_expiry_dates_at_the_ends_of_the_calendar_are_field_messages(string date, string message)
