@@ -1,4 +1,6 @@
+using System.Globalization;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +16,58 @@ internal enum CredentialChange
 /// <summary>Disable, enable and delete of a secret or key through the API: If-Match, Core's last-credential rule (409), the answer.</summary>
 internal static class ApiCredentialChanges
 {
+    /// <summary>
+    /// Maps <c>POST {collection}/{id}/disable</c>, <c>POST {collection}/{id}/enable</c> and <c>DELETE {collection}/{id}</c>
+    /// under an application for one kind of credential (<paramref name="name"/>: "Secret" or "Key").
+    /// </summary>
+    public static void Map<TCredential, TResource>(RouteGroupBuilder api, string collection, string name,
+        Func<Application, int, TCredential?> find, Func<TCredential, DateTime, TResource> resource, Func<string, string, IResult> notFound)
+        where TCredential : ClientCredential
+    {
+        var noun = name.ToLowerInvariant();
+        Delegate Handler(CredentialChange change) => async (string clientId, string id, ApiCaller caller, HttpContext context,
+            CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
+        {
+            if (await ManagementApiHandlers.FindAsync(db, context, caller, clientId) is not { } application)
+            {
+                return ApiProblems.ApplicationNotFound(clientId);
+            }
+
+            var credential = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var credentialId)
+                ? find(application, credentialId)
+                : null;
+            return credential is null
+                ? notFound(clientId, id)
+                : await ApplyAsync(application, credential, caller, context, lifecycle, change,
+                    () => resource(credential, time.GetUtcNow().UtcDateTime)!);
+        };
+
+        var path = $"/applications/{{clientId}}/{collection}/{{id}}";
+        api.MapPost(path + "/disable", Handler(CredentialChange.Disable))
+            .WithName("Disable" + name)
+            .WithSummary($"Disable a {noun}: it obtains no tokens until enabled again")
+            .WithDescription("A self-rotating application may not disable its own last active credential (409).")
+            .Produces<TResource>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesChangeProblems();
+        api.MapPost(path + "/enable", Handler(CredentialChange.Enable))
+            .WithName("Enable" + name)
+            .WithSummary($"Enable a disabled {noun}")
+            .Produces<TResource>()
+            .ProducesChangeProblems();
+        api.MapDelete(path, Handler(CredentialChange.Delete))
+            .WithName("Delete" + name)
+            .WithSummary($"Delete a {noun} for good")
+            .WithDescription("A self-rotating application may not delete its own last active credential (409).")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesChangeProblems();
+    }
+
+    private static RouteHandlerBuilder ProducesChangeProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
     public static async Task<IResult> ApplyAsync(Application application, ClientCredential credential, ApiCaller caller, HttpContext context,
         CredentialLifecycle lifecycle, CredentialChange change, Func<object> resource)
     {

@@ -77,29 +77,8 @@ public static class ManagementApi
             .WithSummary("One secret's metadata (never its value)")
             .Produces<SecretResource>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/applications/{clientId}/secrets/{id}/disable", ManagementApiHandlers.DisableSecretAsync)
-            .WithName("DisableSecret")
-            .WithSummary("Disable a secret: it obtains no tokens until enabled again")
-            .WithDescription("A self-rotating application may not disable its own last active secret (409).")
-            .Produces<SecretResource>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        api.MapPost("/applications/{clientId}/secrets/{id}/enable", ManagementApiHandlers.EnableSecretAsync)
-            .WithName("EnableSecret")
-            .WithSummary("Enable a disabled secret")
-            .Produces<SecretResource>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        api.MapDelete("/applications/{clientId}/secrets/{id}", ManagementApiHandlers.DeleteSecretAsync)
-            .WithName("DeleteSecret")
-            .WithSummary("Delete a secret for good")
-            .WithDescription("A self-rotating application may not delete its own last active secret (409).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-
+        ApiCredentialChanges.Map(api, "secrets", "Secret", (application, id) => application.Secrets.SingleOrDefault(s => s.Id == id),
+            SecretResource.From, ApiProblems.SecretNotFound);
         ManagementApiKeyHandlers.Map(api);
 
         // Any other path or method under /api/v1 lands here rather than on routing's bare 404/405, which would meet the

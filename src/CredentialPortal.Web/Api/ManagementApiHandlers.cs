@@ -111,33 +111,6 @@ internal static partial class ManagementApiHandlers
                 secret.DaysLeft, secret.Status, secret.DisabledAt, secret.LastUsedAt, application.ClientId, created.Value));
     }
 
-    public static Task<IResult> DisableSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Disable);
-
-    public static Task<IResult> EnableSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Enable);
-
-    public static Task<IResult> DeleteSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
-        ChangeSecretAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Delete);
-
-    private static async Task<IResult> ChangeSecretAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time, CredentialChange change)
-    {
-        var application = await FindAsync(db, context, caller, clientId);
-        if (application is null)
-        {
-            return ApiProblems.ApplicationNotFound(clientId);
-        }
-
-        return FindSecret(application, id) is not { } secret
-            ? ApiProblems.SecretNotFound(clientId, id)
-            : await ApiCredentialChanges.ApplyAsync(application, secret, caller, context, lifecycle, change,
-                () => SecretResource.From(secret, time.GetUtcNow().UtcDateTime));
-    }
-
     private static IQueryable<Application> Applications(CredentialPortalDbContext db) => db.Applications
         .Include(a => a.Organisation)
         .Include(a => a.Permissions)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Keys;
@@ -32,34 +31,8 @@ internal static class ManagementApiKeyHandlers
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        api.MapPost("/applications/{clientId}/keys/{id}/disable", (string clientId, string id, ApiCaller caller, HttpContext context,
-                CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
-                ChangeAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Disable))
-            .WithName("DisableKey")
-            .WithSummary("Disable a key: it obtains no tokens until enabled again")
-            .WithDescription("A self-rotating application may not disable its own last active credential (409).")
-            .Produces<KeyResource>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        api.MapPost("/applications/{clientId}/keys/{id}/enable", (string clientId, string id, ApiCaller caller, HttpContext context,
-                CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
-                ChangeAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Enable))
-            .WithName("EnableKey")
-            .WithSummary("Enable a disabled key")
-            .Produces<KeyResource>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        api.MapDelete("/applications/{clientId}/keys/{id}", (string clientId, string id, ApiCaller caller, HttpContext context,
-                CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time) =>
-                ChangeAsync(clientId, id, caller, context, db, lifecycle, time, CredentialChange.Delete))
-            .WithName("DeleteKey")
-            .WithSummary("Delete a key for good")
-            .WithDescription("A self-rotating application may not delete its own last active credential (409).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        ApiCredentialChanges.Map(api, "keys", "Key", (application, id) => application.Keys.SingleOrDefault(k => k.Id == id),
+            KeyResource.From, ApiProblems.KeyNotFound);
     }
 
     private static async Task<IResult> ListAsync(string clientId, ApiCaller caller, HttpContext context, CredentialPortalDbContext db, TimeProvider time)
@@ -128,23 +101,6 @@ internal static class ManagementApiKeyHandlers
 
         context.Response.Headers.ETag = ApplicationETag.For(application);
         return Results.Created($"/api/v1/applications/{Uri.EscapeDataString(application.ClientId)}/keys/{added.Id}", KeyResource.From(added, now));
-    }
-
-    private static async Task<IResult> ChangeAsync(string clientId, string id, ApiCaller caller, HttpContext context,
-        CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time, CredentialChange change)
-    {
-        if (await ManagementApiHandlers.FindAsync(db, context, caller, clientId) is not { } application)
-        {
-            return ApiProblems.ApplicationNotFound(clientId);
-        }
-
-        var key = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var keyId)
-            ? application.Keys.SingleOrDefault(k => k.Id == keyId)
-            : null;
-        return key is null
-            ? ApiProblems.KeyNotFound(clientId, id)
-            : await ApiCredentialChanges.ApplyAsync(application, key, caller, context, lifecycle, change,
-                () => KeyResource.From(key, time.GetUtcNow().UtcDateTime));
     }
 
     private static IResult Invalid(string field, string message) =>

@@ -33,12 +33,7 @@ public sealed class AcceptInvitationModel(
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await CheckAsync() || LinkUser is not { } user)
-        {
-            return Page();
-        }
-
-        if (!ModelState.IsValid)
+        if (!await CheckAsync() || LinkUser is not { } user || !ModelState.IsValid)
         {
             return Page();
         }
@@ -47,12 +42,7 @@ public sealed class AcceptInvitationModel(
         var result = await Users.AddPasswordAsync(user, Input.Password);
         if (!result.Succeeded)
         {
-            foreach (var error in result.Errors)
-            {
-                ModelState.AddModelError("Input.Password", error.Description);
-            }
-
-            return Page();
+            return NewPasswordRefused(result);
         }
 
         user.EmailConfirmed = true;

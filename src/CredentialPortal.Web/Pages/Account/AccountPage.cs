@@ -96,6 +96,58 @@ public abstract class AccountPage : PageModel
         services.GetRequiredService<AccountEmails>().QueueLockoutNotice(user, AccountSettings.LockoutDuration);
     }
 
+    /// <summary>
+    /// The start of a signed-in page that checks the password or a passkey again before it changes the account: the
+    /// user, or the answer to give instead (a challenge when signed out, the form again when it is not valid, 429 when
+    /// throttled: otherwise a stolen session could guess the password here without limit, unlike on the sign-in page).
+    /// </summary>
+    protected async Task<(PortalUser? User, IActionResult? Answer)> BeginRecheckAsync(UserManager<PortalUser> users)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return (null, Challenge());
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return (null, Page());
+        }
+
+        return HttpContext.RequestServices.GetRequiredService<LoginThrottle>().TryAcquire(HttpContext, user.Email)
+            ? (user, null)
+            : (null, Throttled());
+    }
+
+    /// <summary>
+    /// A failed re-check (<see cref="RecordFailedCheckAsync"/>): when it locked the account, the session ends and the
+    /// sign-in page says so; otherwise the form again, with <paramref name="message"/> at <paramref name="field"/>.
+    /// </summary>
+    protected async Task<IActionResult> RecheckFailedAsync(UserManager<PortalUser> users, PortalUser user, string eventType,
+        string detail, string where, string field, string message)
+    {
+        if (await RecordFailedCheckAsync(users, user, AuditActors.For(HttpContext, user), eventType, detail, where))
+        {
+            await HttpContext.RequestServices.GetRequiredService<PortalSessions>().SignOutAsync();
+            return RedirectToLoginLockedOut();
+        }
+
+        ModelState.AddModelError(field, message);
+        return Page();
+    }
+
+    /// <summary>The form again, with Identity's reasons for refusing the new password (<see cref="NewPasswordInput"/>).</summary>
+    protected PageResult NewPasswordRefused(IdentityResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        foreach (var error in result.Errors)
+        {
+            ModelState.AddModelError("Input.Password", error.Description);
+        }
+
+        return Page();
+    }
+
     /// <summary>The sign-in page, saying in the error style that the account is now locked and for how long.</summary>
     protected RedirectToPageResult RedirectToLoginLockedOut()
     {

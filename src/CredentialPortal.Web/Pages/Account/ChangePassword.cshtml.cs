@@ -12,7 +12,6 @@ namespace CredentialPortal.Web.Pages.Account;
 public sealed class ChangePasswordModel(
     UserManager<PortalUser> users,
     PortalSessions sessions,
-    LoginThrottle throttle,
     AuditLog audit,
     CredentialPortalDbContext db) : AccountPage
 {
@@ -28,42 +27,22 @@ public sealed class ChangePasswordModel(
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await users.GetUserAsync(User) is not { } user)
+        var (user, answer) = await BeginRecheckAsync(users);
+        if (user is null)
         {
-            return Challenge();
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        // Otherwise a stolen session could guess the password here without limit, unlike on the sign-in page.
-        if (!throttle.TryAcquire(HttpContext, user.Email))
-        {
-            return Throttled();
+            return answer!;
         }
 
         var result = await users.ChangePasswordAsync(user, CurrentPassword, Input.Password);
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
-            if (await RecordFailedCheckAsync(users, user, AuditActors.For(HttpContext, user), AuditEventTypes.LoginFailed,
-                    "wrong current password when changing the password", "password change"))
-            {
-                await sessions.SignOutAsync();
-                return RedirectToLoginLockedOut();
-            }
+            return await RecheckFailedAsync(users, user, AuditEventTypes.LoginFailed, "wrong current password when changing the password",
+                "password change", nameof(CurrentPassword), "The current password is not correct.");
         }
 
         if (!result.Succeeded)
         {
-            foreach (var error in result.Errors)
-            {
-                ModelState.AddModelError(error.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? nameof(CurrentPassword) : "Input.Password",
-                    error.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? "The current password is not correct." : error.Description);
-            }
-
-            return Page();
+            return NewPasswordRefused(result);
         }
 
         audit.Add(AuditEventTypes.PasswordChanged, AuditActors.For(HttpContext, user), organisationId: user.OrganisationId);

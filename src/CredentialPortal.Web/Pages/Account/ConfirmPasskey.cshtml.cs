@@ -16,7 +16,6 @@ public sealed class ConfirmPasskeyModel(
     UserManager<PortalUser> users,
     SignInManager<PortalUser> signIn,
     PortalSessions sessions,
-    LoginThrottle throttle,
     AuditLog audit,
     CredentialPortalDbContext db) : AccountPage
 {
@@ -45,38 +44,22 @@ public sealed class ConfirmPasskeyModel(
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await users.GetUserAsync(User) is not { } user)
+        var (user, answer) = await BeginRecheckAsync(users);
+        if (user is null)
         {
-            return Challenge();
+            return answer!;
         }
 
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        if (!throttle.TryAcquire(HttpContext, user.Email))
-        {
-            return Throttled();
-        }
-
-        var actor = AuditActors.For(HttpContext, user);
         var result = await signIn.PerformPasskeyAssertionAsync(Credential);
         if (!result.Succeeded || result.User.Id != user.Id)
         {
-            if (await RecordFailedCheckAsync(users, user, actor, AuditEventTypes.MfaFailed, "passkey confirmation", "passkey confirmation"))
-            {
-                await sessions.SignOutAsync();
-                return RedirectToLoginLockedOut();
-            }
-
-            ModelState.AddModelError("", "That passkey was not accepted. Try again with one of the passkeys on your account page.");
-            return Page();
+            return await RecheckFailedAsync(users, user, AuditEventTypes.MfaFailed, "passkey confirmation", "passkey confirmation", "",
+                "That passkey was not accepted. Try again with one of the passkeys on your account page.");
         }
 
         await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
         await sessions.CompleteAsync(user, withPasskey: true);
-        audit.Add(AuditEventTypes.LoginSucceeded, actor, "passkey (confirmation)", organisationId: user.OrganisationId);
+        audit.Add(AuditEventTypes.LoginSucceeded, AuditActors.For(HttpContext, user), "passkey (confirmation)", organisationId: user.OrganisationId);
         await db.SaveChangesAsync();
         return LocalRedirect(SafeReturnUrl(ReturnUrl));
     }

@@ -15,7 +15,6 @@ namespace CredentialPortal.Web.Pages.Account;
 public sealed class ResetAuthenticatorModel(
     UserManager<PortalUser> users,
     PortalSessions sessions,
-    LoginThrottle throttle,
     AuditLog audit,
     CredentialPortalDbContext db) : AccountPage
 {
@@ -28,39 +27,22 @@ public sealed class ResetAuthenticatorModel(
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await users.GetUserAsync(User) is not { } user)
+        var (user, answer) = await BeginRecheckAsync(users);
+        if (user is null)
         {
-            return Challenge();
+            return answer!;
         }
 
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        if (!throttle.TryAcquire(HttpContext, user.Email))
-        {
-            return Throttled();
-        }
-
-        var actor = AuditActors.For(HttpContext, user);
         if (!await users.CheckPasswordAsync(user, Password))
         {
-            if (await RecordFailedCheckAsync(users, user, actor, AuditEventTypes.LoginFailed,
-                    "wrong password when resetting the authenticator", "authenticator reset"))
-            {
-                await sessions.SignOutAsync();
-                return RedirectToLoginLockedOut();
-            }
-
-            ModelState.AddModelError(nameof(Password), "The password is not correct.");
-            return Page();
+            return await RecheckFailedAsync(users, user, AuditEventTypes.LoginFailed, "wrong password when resetting the authenticator",
+                "authenticator reset", nameof(Password), "The password is not correct.");
         }
 
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
         await users.ResetAuthenticatorKeyAsync(user);
-        audit.Add(AuditEventTypes.MfaReset, actor, "by the user", organisationId: user.OrganisationId);
+        audit.Add(AuditEventTypes.MfaReset, AuditActors.For(HttpContext, user), "by the user", organisationId: user.OrganisationId);
         await db.SaveChangesAsync();
         await sessions.SignOutAsync();
         await sessions.BeginAsync(user);

@@ -25,12 +25,7 @@ public sealed class ResetPasswordModel(UserManager<PortalUser> users, OneTimeLin
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!await CheckLinkAsync() || LinkUser is not { } user)
-        {
-            return Page();
-        }
-
-        if (!ModelState.IsValid)
+        if (!await CheckLinkAsync() || LinkUser is not { } user || !ModelState.IsValid)
         {
             return Page();
         }
@@ -41,12 +36,7 @@ public sealed class ResetPasswordModel(UserManager<PortalUser> users, OneTimeLin
         var result = await Users.ResetPasswordAsync(user, token, Input.Password);
         if (!result.Succeeded)
         {
-            foreach (var error in result.Errors)
-            {
-                ModelState.AddModelError("Input.Password", error.Description);
-            }
-
-            return Page();
+            return NewPasswordRefused(result);
         }
 
         audit.Add(AuditEventTypes.PasswordReset, AuditActors.For(HttpContext, user), "with an emailed link", organisationId: user.OrganisationId);
