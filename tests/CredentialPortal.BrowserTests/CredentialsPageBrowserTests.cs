@@ -66,8 +66,7 @@ public sealed class CredentialsPageBrowserTests
             Assert.Equal(1, db.ClientSecrets.Count());
         }
 
-        Task<HttpResponseMessage> TokenAsync() => http.PostAsync("/connect/token", new FormUrlEncodedContent(
-            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]));
+        Task<HttpResponseMessage> TokenAsync() => TokenClient.RequestTokenAsync(http, clientId, secret, basic: false);
         Assert.Equal(HttpStatusCode.OK, (await TokenAsync()).StatusCode);
 
         // The token service learns of a change with its next poll of the change log (250 ms, within the promised

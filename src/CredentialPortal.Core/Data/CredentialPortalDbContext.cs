@@ -73,9 +73,11 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             c.Property(x => x.Hint).HasMaxLength(ClientCredential.MaxHintLength);
             // The reminder pass reads only credentials whose expiry falls in its window.
             c.HasIndex(x => x.ExpiresAt);
-            // "Has this application an active credential" (ActiveSecrets) for every application of a list or the
-            // dashboard, answered from the index alone; also the foreign key's index.
-            c.HasIndex(x => new { x.ApplicationId, x.DisabledAt, x.ExpiresAt });
+            // "Has this application an active secret / key" (ActiveSecrets) for every application of a list or the
+            // dashboard, answered from the index alone (a navigation's query filters on Kind); also the foreign key's index.
+            c.HasIndex(x => new { x.ApplicationId, x.Kind, x.DisabledAt, x.ExpiresAt });
+            // The dashboard's "active and expiring soon" count: one range of the index, no table rows read.
+            c.HasIndex(x => new { x.Kind, x.DisabledAt, x.ExpiresAt, x.ApplicationId });
         });
         builder.Entity<ClientSecret>(s => s.Property(x => x.Hash).HasMaxLength(32));
         builder.Entity<ClientKey>(k =>

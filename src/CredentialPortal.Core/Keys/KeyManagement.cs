@@ -6,14 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Core.Keys;
 
-/// <summary>The outcome of adding a key: the stored key, or messages per input field saying why not (nothing stored then).</summary>
-public sealed record KeyAddResult(ClientKey? Added, IReadOnlyDictionary<string, string> Errors)
-{
-    public bool Succeeded => Added is not null;
-
-    internal static KeyAddResult Refused(string field, string message) => new(null, new Dictionary<string, string> { [field] = message });
-}
-
 /// <summary>
 /// Adds partners' public keys with the rules of secrets — name, the application's policy and credential limit (secrets and
 /// keys counted together), an expiry of at most one year — plus a key's own: a readable RSA ≥ 2048 or EC P-256/P-384 public
@@ -37,7 +29,7 @@ public sealed class KeyManagement(CredentialPortalDbContext db, CredentialLifecy
     /// default (one year, or the certificate's <c>notAfter</c> if sooner). Throws <see cref="DbUpdateConcurrencyException"/>
     /// when the application changed meanwhile (e.g. a concurrent creation); nothing is saved then.
     /// </summary>
-    public async Task<KeyAddResult> AddAsync(Application application, string? name, KeyInput input, DateTime? expiresAt, AuditActor actor,
+    public async Task<FieldResult<ClientKey>> AddAsync(Application application, string? name, KeyInput input, DateTime? expiresAt, AuditActor actor,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
@@ -47,35 +39,35 @@ public sealed class KeyManagement(CredentialPortalDbContext db, CredentialLifecy
         var (validName, nameError) = CredentialRules.ValidateName(name, CredentialKind.Key);
         if (nameError is not null)
         {
-            return KeyAddResult.Refused(NameField, nameError);
+            return FieldResult.Refused<ClientKey>(NameField, nameError);
         }
 
         var (key, keyError) = input.File is { } file ? PublicKeyParser.Parse(file.Span, now) : PublicKeyParser.Parse(input.Text, now);
         if (key is null)
         {
-            return KeyAddResult.Refused(KeyField, keyError!);
+            return FieldResult.Refused<ClientKey>(KeyField, keyError!);
         }
 
         var expiry = expiresAt ?? SecretExpiryPolicy.ExpiresAtFor(DefaultExpiryDate(key, now));
         if (key.CertificateNotAfter is { } notAfter && expiry > notAfter)
         {
-            return KeyAddResult.Refused(ExpiryField,
+            return FieldResult.Refused<ClientKey>(ExpiryField,
                 $"The certificate is valid until {notAfter:yyyy-MM-dd HH:mm} UTC: the key cannot be valid longer. Choose {DateOnly.FromDateTime(notAfter):yyyy-MM-dd} or earlier.");
         }
 
         if (SecretExpiryPolicy.Validate(expiry, now) is { } expiryError)
         {
-            return KeyAddResult.Refused(ExpiryField, expiryError.Replace("A secret", "A key", StringComparison.Ordinal));
+            return FieldResult.Refused<ClientKey>(ExpiryField, expiryError.Replace("A secret", "A key", StringComparison.Ordinal));
         }
 
         if (await CredentialRules.RefusalToCreateAsync(db, application, CredentialKind.Key, cancellationToken) is { } refusal)
         {
-            return KeyAddResult.Refused(NameField, refusal);
+            return FieldResult.Refused<ClientKey>(NameField, refusal);
         }
 
         if (await db.ClientKeys.AnyAsync(k => k.ApplicationId == application.Id && k.Hint == key.Thumbprint, cancellationToken))
         {
-            return KeyAddResult.Refused(KeyField, $"This application already has this key (thumbprint {key.Thumbprint}).");
+            return FieldResult.Refused<ClientKey>(KeyField, $"This application already has this key (thumbprint {key.Thumbprint}).");
         }
 
         CredentialRules.ClaimApplicationVersion(db, application);
@@ -93,7 +85,7 @@ public sealed class KeyManagement(CredentialPortalDbContext db, CredentialLifecy
         };
         db.ClientKeys.Add(added);
         await lifecycle.CommitAsync(application, added, AuditEventTypes.KeyAdded, actor, cancellationToken);
-        return new KeyAddResult(added, new Dictionary<string, string>());
+        return FieldResult.Done(added);
     }
 }
 

@@ -5,15 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Core.Secrets;
 
-/// <summary>The outcome of creating a secret: the secret, or messages per input field saying why not.</summary>
-public sealed record SecretCreationResult(CreatedSecret? Created, IReadOnlyDictionary<string, string> Errors)
-{
-    public bool Succeeded => Created is not null;
-
-    internal static SecretCreationResult Refused(string field, string message) =>
-        new(null, new Dictionary<string, string> { [field] = message });
-}
-
 /// <summary>A created secret: the stored row and the value, which exists only in this response.</summary>
 public sealed record CreatedSecret(ClientSecret Secret, string Value);
 
@@ -32,7 +23,7 @@ public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLif
     /// Creates a secret within the application's credential limit. Throws <see cref="DbUpdateConcurrencyException"/>
     /// when the application changed since it was loaded (e.g. a concurrent creation); nothing is saved then.
     /// </summary>
-    public async Task<SecretCreationResult> CreateAsync(
+    public async Task<FieldResult<CreatedSecret>> CreateAsync(
         Application application, string? name, DateTime expiresAt, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
@@ -41,17 +32,17 @@ public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLif
         var (validName, nameError) = CredentialRules.ValidateName(name, CredentialKind.Secret);
         if (nameError is not null)
         {
-            return SecretCreationResult.Refused(NameField, nameError);
+            return FieldResult.Refused<CreatedSecret>(NameField, nameError);
         }
 
         if (SecretExpiryPolicy.Validate(expiresAt, now) is { } expiryError)
         {
-            return SecretCreationResult.Refused(ExpiryField, expiryError);
+            return FieldResult.Refused<CreatedSecret>(ExpiryField, expiryError);
         }
 
         if (await CredentialRules.RefusalToCreateAsync(db, application, CredentialKind.Secret, cancellationToken) is { } refusal)
         {
-            return SecretCreationResult.Refused(NameField, refusal);
+            return FieldResult.Refused<CreatedSecret>(NameField, refusal);
         }
 
         CredentialRules.ClaimApplicationVersion(db, application);
@@ -68,6 +59,6 @@ public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLif
         };
         db.ClientSecrets.Add(secret);
         await lifecycle.CommitAsync(application, secret, AuditEventTypes.SecretCreated, actor, cancellationToken);
-        return new SecretCreationResult(new CreatedSecret(secret, generated.Value), new Dictionary<string, string>());
+        return FieldResult.Done(new CreatedSecret(secret, generated.Value));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
@@ -47,26 +48,10 @@ public sealed class WebhookOutbox(TimeProvider time)
     public OutboxEmail Add(CredentialPortalDbContext db, int endpointId, string eventType, string messageId, string body,
         int? organisationId, int? applicationId, int? secretId)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        var now = time.GetUtcNow().UtcDateTime;
-        var row = new OutboxEmail
-        {
-            Kind = OutboxEmailKind.Webhook,
-            IdentityKey = string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{endpointId}/{messageId}"),
-            // Not an address: the outbox needs a recipient, and the endpoint's URL (which may hold a token) is read at send time.
-            Recipients = string.Create(CultureInfo.InvariantCulture, $"webhook endpoint {endpointId}"),
-            Subject = eventType,
-            TextBody = body,
-            HtmlBody = "",
-            Status = OutboxEmailStatus.Pending,
-            CreatedAt = now,
-            NextAttemptAt = now,
-            OrganisationId = organisationId,
-            ApplicationId = applicationId,
-            SecretId = secretId,
-        };
-        db.OutboxEmails.Add(row);
-        return row;
+        // The recipient is not an address: the outbox needs one, and the endpoint's URL (which may hold a token) is read at send time.
+        var message = new EmailMessage([string.Create(CultureInfo.InvariantCulture, $"webhook endpoint {endpointId}")], eventType, body, "",
+            string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{endpointId}/{messageId}"));
+        return EmailOutbox.Add(db, time.GetUtcNow().UtcDateTime, message, OutboxEmailKind.Webhook, organisationId, applicationId, secretId);
     }
 
     public static string NewMessageId() => "msg_" + Guid.NewGuid().ToString("N");

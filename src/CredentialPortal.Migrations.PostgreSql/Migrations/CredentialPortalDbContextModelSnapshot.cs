@@ -410,7 +410,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
+                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
+
+                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
 
                     b.ToTable("ClientSecrets", (string)null);
 

@@ -409,7 +409,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
+                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
+
+                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
 
                     b.ToTable("ClientSecrets", (string)null);
 

@@ -388,7 +388,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("ApplicationId", "DisabledAt", "ExpiresAt");
+                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
+
+                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
 
                     b.ToTable("ClientSecrets", (string)null);
 

@@ -30,11 +30,25 @@ public interface IClientAuthenticationMethod
 }
 
 /// <summary>Picks the one method a request uses: none or several is an error (RFC 6749 §2.3: one method per request).</summary>
-public sealed class ClientCredentialReader(IEnumerable<IClientAuthenticationMethod> methods)
+public sealed class ClientCredentialReader(OAuthFormReader forms, IEnumerable<IClientAuthenticationMethod> methods)
 {
     private readonly IClientAuthenticationMethod[] _methods = [.. methods];
 
     public IEnumerable<string> MethodNames => _methods.Select(m => m.Name);
+
+    /// <summary>The start of every client's request (token, introspection): its form, and the credentials it presents.</summary>
+    public async Task<(OAuthForm? Form, PresentedCredentials? Credentials, OAuthError? Error)> ReadAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (form, formError) = await forms.ReadAsync(context);
+        if (form is null)
+        {
+            return (null, null, formError);
+        }
+
+        var (presented, credentialsError) = Read(context.Request, form);
+        return (form, presented, credentialsError);
+    }
 
     public (PresentedCredentials? Credentials, OAuthError? Error) Read(HttpRequest request, OAuthForm form)
     {

@@ -16,8 +16,7 @@ namespace CredentialPortal.TokenService.Endpoints;
 /// or deleted secret's tokens are inactive at once, read from the client cache.
 /// </summary>
 public sealed class IntrospectionEndpoint(
-    OAuthFormReader forms,
-    ClientCredentialReader credentials,
+    ClientCredentialReader requests,
     ClientAuthenticator authenticator,
     IOptionsMonitor<JwtBearerOptions> bearerOptions)
 {
@@ -37,16 +36,10 @@ public sealed class IntrospectionEndpoint(
 
     private async Task<OAuthError?> IntrospectAsync(HttpContext context)
     {
-        var (form, formError) = await forms.ReadAsync(context);
-        if (form is null)
+        var (form, presented, readError) = await requests.ReadAsync(context);
+        if (form is null || presented is null)
         {
-            return formError;
-        }
-
-        var (presented, credentialsError) = credentials.Read(context.Request, form);
-        if (presented is null)
-        {
-            return credentialsError;
+            return readError;
         }
 
         var (caller, authenticationError) = await authenticator.AuthenticateAsync(context, presented);

@@ -16,8 +16,7 @@ namespace CredentialPortal.TokenService.Endpoints;
 /// sign. Only this class writes the answer.
 /// </summary>
 public sealed class TokenEndpoint(
-    OAuthFormReader forms,
-    ClientCredentialReader credentials,
+    ClientCredentialReader requests,
     ClientAuthenticator authenticator,
     ClientRateLimiter rateLimiter,
     ScopeResolver scopes,
@@ -45,16 +44,10 @@ public sealed class TokenEndpoint(
     /// <summary>Issues a token and writes it, or returns the error to answer with.</summary>
     private async Task<OAuthError?> IssueAsync(HttpContext context)
     {
-        var (form, formError) = await forms.ReadAsync(context);
-        if (form is null)
+        var (form, presented, readError) = await requests.ReadAsync(context);
+        if (form is null || presented is null)
         {
-            return formError;
-        }
-
-        var (presented, credentialsError) = credentials.Read(context.Request, form);
-        if (presented is null)
-        {
-            return credentialsError;
+            return readError;
         }
 
         if (form["grant_type"] is not { Length: > 0 } grantType)

@@ -126,7 +126,7 @@ public sealed class ApplicationManagement(
             // Saves the application's changes with the secret's own audit event, change-log row and notification.
             var created = await secrets.CreateAsync(application, form.FirstSecretName,
                 SecretExpiryPolicy.ExpiresAtFor(form.FirstSecretExpiry!.Value), actor, cancellationToken);
-            firstSecret = created.Created;
+            firstSecret = created.Value;
         }
 
         await db.SaveChangesAsync(cancellationToken);

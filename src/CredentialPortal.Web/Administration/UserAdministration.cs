@@ -13,6 +13,18 @@ public sealed record UserActionResult(bool Found, string Message)
     public static readonly UserActionResult NotFound = new(false, "");
 }
 
+/// <summary>What an administrator can do to a user with one button (<see cref="UserAdministration.ApplyAsync"/>).</summary>
+public enum UserAction
+{
+    Disable,
+    Enable,
+    Unlock,
+    ResetAuthenticator,
+    MakeAdministrator,
+    RemoveAdministrator,
+    ResendInvitation,
+}
+
 /// <summary>The outcome of editing or deleting a user: errors per field ("" for the whole form), or the message to show.</summary>
 public sealed record UserEditResult(IReadOnlyList<(string Field, string Message)> Errors, string? Message)
 {
@@ -36,109 +48,116 @@ public sealed class UserAdministration(
 {
     public const string LastAdministrator = "This is the last active administrator: make someone else administrator first.";
 
-    public Task<UserActionResult> DisableAsync(Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        ActAsync(userId, actor, mayRemoveAdministrator: true, async user =>
+    /// <summary>Applies <paramref name="action"/> to the user, in one transaction with its audit event and email.</summary>
+    public Task<UserActionResult> ApplyAsync(Guid userId, UserAction action, AuditActor actor, CancellationToken cancellationToken = default) =>
+        ActAsync(userId, actor, action is UserAction.Disable or UserAction.RemoveAdministrator, user => action switch
         {
-            if (user.Id == actor.UserId)
-            {
-                return "You cannot disable yourself.";
-            }
-
-            if (await IsLastAdministratorAsync(user, cancellationToken))
-            {
-                return LastAdministrator;
-            }
-
-            user.IsDisabled = true;
-            await users.UpdateSecurityStampAsync(user);
-            audit.Add(AuditEventTypes.UserDisabled, actor, user.Email, organisationId: user.OrganisationId);
-            return $"{user.Email} is disabled and signed out.";
+            UserAction.Disable => DisableAsync(user, actor, cancellationToken),
+            UserAction.Enable => EnableAsync(user, actor),
+            UserAction.Unlock => UnlockAsync(user, actor),
+            UserAction.ResetAuthenticator => ResetAuthenticatorAsync(user, actor),
+            UserAction.MakeAdministrator => MakeAdministratorAsync(user, actor),
+            UserAction.RemoveAdministrator => RemoveAdministratorAsync(user, actor, cancellationToken),
+            UserAction.ResendInvitation => ResendInvitationAsync(user, actor, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
         }, cancellationToken);
 
-    public Task<UserActionResult> EnableAsync(Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        ActAsync(userId, actor, mayRemoveAdministrator: false, async user =>
+    private async Task<string> DisableAsync(PortalUser user, AuditActor actor, CancellationToken cancellationToken)
+    {
+        if (user.Id == actor.UserId)
         {
-            user.IsDisabled = false;
-            await users.UpdateAsync(user);
-            audit.Add(AuditEventTypes.UserEnabled, actor, user.Email, organisationId: user.OrganisationId);
-            return $"{user.Email} is enabled.";
-        }, cancellationToken);
+            return "You cannot disable yourself.";
+        }
 
-    public Task<UserActionResult> UnlockAsync(Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        ActAsync(userId, actor, mayRemoveAdministrator: false, async user =>
+        if (await IsLastAdministratorAsync(user, cancellationToken))
         {
-            await users.SetLockoutEndDateAsync(user, null);
-            await users.ResetAccessFailedCountAsync(user);
-            audit.Add(AuditEventTypes.UserUnlocked, actor, user.Email, organisationId: user.OrganisationId);
-            return $"{user.Email} is unlocked.";
-        }, cancellationToken);
+            return LastAdministrator;
+        }
 
-    public Task<UserActionResult> ResetAuthenticatorAsync(Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        ActAsync(userId, actor, mayRemoveAdministrator: false, async user =>
+        user.IsDisabled = true;
+        await users.UpdateSecurityStampAsync(user);
+        audit.Add(AuditEventTypes.UserDisabled, actor, user.Email, organisationId: user.OrganisationId);
+        return $"{user.Email} is disabled and signed out.";
+    }
+
+    private async Task<string> EnableAsync(PortalUser user, AuditActor actor)
+    {
+        user.IsDisabled = false;
+        await users.UpdateAsync(user);
+        audit.Add(AuditEventTypes.UserEnabled, actor, user.Email, organisationId: user.OrganisationId);
+        return $"{user.Email} is enabled.";
+    }
+
+    private async Task<string> UnlockAsync(PortalUser user, AuditActor actor)
+    {
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        audit.Add(AuditEventTypes.UserUnlocked, actor, user.Email, organisationId: user.OrganisationId);
+        return $"{user.Email} is unlocked.";
+    }
+
+    private async Task<string> ResetAuthenticatorAsync(PortalUser user, AuditActor actor)
+    {
+        // The new stamp ends every open session and any earlier enrolment link. The password alone no longer leads
+        // to enrolment: the person needs the link emailed now (a reset again sends a fresh one).
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
+        await passkeys.RemoveAllAsync(user);
+        await users.UpdateSecurityStampAsync(user);
+        await users.RequireEnrolmentLinkAsync(user);
+        audit.Add(AuditEventTypes.MfaReset, actor, $"{user.Email}, by an administrator", organisationId: user.OrganisationId);
+        await emails.QueueAuthenticatorResetAsync(user, actor.Name);
+        return $"The authenticator of {user.Email} is reset: they were emailed a link to set up a new one.";
+    }
+
+    private async Task<string> MakeAdministratorAsync(PortalUser user, AuditActor actor)
+    {
+        if (await users.IsInRoleAsync(user, PortalRole.Administrator))
         {
-            // The new stamp ends every open session and any earlier enrolment link. The password alone no longer leads
-            // to enrolment: the person needs the link emailed now (a reset again sends a fresh one).
-            await users.SetTwoFactorEnabledAsync(user, false);
-            await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
-            await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
-            await passkeys.RemoveAllAsync(user);
-            await users.UpdateSecurityStampAsync(user);
-            await users.RequireEnrolmentLinkAsync(user);
-            audit.Add(AuditEventTypes.MfaReset, actor, $"{user.Email}, by an administrator", organisationId: user.OrganisationId);
-            await emails.QueueAuthenticatorResetAsync(user, actor.Name);
-            return $"The authenticator of {user.Email} is reset: they were emailed a link to set up a new one.";
-        }, cancellationToken);
+            return $"{user.Email} is already an administrator.";
+        }
 
-    public Task<UserActionResult> MakeAdministratorAsync(Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        ActAsync(userId, actor, mayRemoveAdministrator: false, async user =>
+        await users.AddToRoleAsync(user, PortalRole.Administrator);
+        audit.Add(AuditEventTypes.RoleGranted, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
+        return $"{user.Email} is now an administrator.";
+    }
+
+    private async Task<string> RemoveAdministratorAsync(PortalUser user, AuditActor actor, CancellationToken cancellationToken)
+    {
+        if (!await users.IsInRoleAsync(user, PortalRole.Administrator))
         {
-            if (await users.IsInRoleAsync(user, PortalRole.Administrator))
-            {
-                return $"{user.Email} is already an administrator.";
-            }
+            return $"{user.Email} is not an administrator.";
+        }
 
-            await users.AddToRoleAsync(user, PortalRole.Administrator);
-            audit.Add(AuditEventTypes.RoleGranted, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
-            return $"{user.Email} is now an administrator.";
-        }, cancellationToken);
-
-    public Task<UserActionResult> RemoveAdministratorAsync(Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        ActAsync(userId, actor, mayRemoveAdministrator: true, async user =>
+        if (await IsLastAdministratorAsync(user, cancellationToken))
         {
-            if (!await users.IsInRoleAsync(user, PortalRole.Administrator))
-            {
-                return $"{user.Email} is not an administrator.";
-            }
+            return LastAdministrator;
+        }
 
-            if (await IsLastAdministratorAsync(user, cancellationToken))
-            {
-                return LastAdministrator;
-            }
+        // Roles are reloaded on every request, so the change applies to open sessions at once.
+        await users.RemoveFromRoleAsync(user, PortalRole.Administrator);
+        audit.Add(AuditEventTypes.RoleRevoked, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
+        return $"{user.Email} is no longer an administrator.";
+    }
 
-            // Roles are reloaded on every request, so the change applies to open sessions at once.
-            await users.RemoveFromRoleAsync(user, PortalRole.Administrator);
-            audit.Add(AuditEventTypes.RoleRevoked, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
-            return $"{user.Email} is no longer an administrator.";
-        }, cancellationToken);
-
-    public Task<UserActionResult> ResendInvitationAsync(Guid userId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        ActAsync(userId, actor, mayRemoveAdministrator: false, async user =>
+    private async Task<string> ResendInvitationAsync(PortalUser user, AuditActor actor, CancellationToken cancellationToken)
+    {
+        if (await users.HasPasswordAsync(user))
         {
-            if (await users.HasPasswordAsync(user))
-            {
-                return $"{user.Email} has already accepted the invitation.";
-            }
+            return $"{user.Email} has already accepted the invitation.";
+        }
 
-            // A new stamp invalidates the earlier link; the new one goes out now.
-            user.InvitedAt = time.GetUtcNow().UtcDateTime;
-            await users.UpdateSecurityStampAsync(user);
-            audit.Add(AuditEventTypes.InvitationSent, actor, $"{user.Email} (again)", organisationId: user.OrganisationId);
-            var organisation = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.Name).SingleAsync(cancellationToken);
-            var applications = await db.CredentialManagers.Where(m => m.UserId == user.Id)
-                .Select(m => m.Application.Name).Order().ToListAsync(cancellationToken);
-            await emails.QueueInvitationAsync(user, organisation, actor.Name, applications);
-            return $"A new invitation was sent to {user.Email}; the earlier link no longer works.";
-        }, cancellationToken);
+        // A new stamp invalidates the earlier link; the new one goes out now.
+        user.InvitedAt = time.GetUtcNow().UtcDateTime;
+        await users.UpdateSecurityStampAsync(user);
+        audit.Add(AuditEventTypes.InvitationSent, actor, $"{user.Email} (again)", organisationId: user.OrganisationId);
+        var organisation = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.Name).SingleAsync(cancellationToken);
+        var applications = await db.CredentialManagers.Where(m => m.UserId == user.Id)
+            .Select(m => m.Application.Name).Order().ToListAsync(cancellationToken);
+        await emails.QueueInvitationAsync(user, organisation, actor.Name, applications);
+        return $"A new invitation was sent to {user.Email}; the earlier link no longer works.";
+    }
 
     /// <summary>
     /// Changes the email address (also the sign-in name) and the name. Both address setters renew the security stamp, so

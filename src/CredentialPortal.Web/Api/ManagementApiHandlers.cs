@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
@@ -88,7 +89,7 @@ internal static partial class ManagementApiHandlers
             return ApiProblems.Invalid(new Dictionary<string, string[]> { ["expiresAt"] = [expiryError] });
         }
 
-        SecretCreationResult result;
+        FieldResult<CreatedSecret> result;
         try
         {
             result = await secrets.CreateAsync(application, request.Name, expiresAt, caller.Actor, context.RequestAborted);
@@ -98,7 +99,7 @@ internal static partial class ManagementApiHandlers
             return ApiProblems.PreconditionFailed();
         }
 
-        if (result.Created is not { } created)
+        if (result.Value is not { } created)
         {
             return ApiProblems.Invalid(result.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => new[] { e.Value }));
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Secrets;
@@ -84,7 +85,7 @@ internal static class ManagementApiKeyHandlers
             JsonValueKind.Object => request.Key.GetRawText(),
             _ => null,
         };
-        KeyAddResult result;
+        FieldResult<ClientKey> result;
         try
         {
             result = await keys.AddAsync(application, request.Name, new KeyInput(text), expiresAt, caller.Actor, context.RequestAborted);
@@ -94,7 +95,7 @@ internal static class ManagementApiKeyHandlers
             return ApiProblems.PreconditionFailed();
         }
 
-        if (result.Added is not { } added)
+        if (result.Value is not { } added)
         {
             return ApiProblems.Invalid(result.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => new[] { e.Value }));
         }

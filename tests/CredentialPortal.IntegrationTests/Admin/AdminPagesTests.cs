@@ -162,8 +162,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var applicationId = await ApplicationIdAsync("Partner-NL-Acme-DM");
         var clientId = await ClientIdAsync(applicationId);
         using var http = _portal.CreateClient();
-        Task<HttpResponseMessage> TokenAsync() => http.PostAsync("/connect/token", new FormUrlEncodedContent(
-            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]));
+        Task<HttpResponseMessage> TokenAsync() => TokenClient.RequestTokenAsync(http, clientId, secret, basic: false);
         Assert.Equal(HttpStatusCode.OK, (await TokenAsync()).StatusCode);
 
         var edit = await _admin.GetAsync($"/admin/applications/{applicationId}");

@@ -30,7 +30,7 @@ public static class KeyTestKit
         var stored = await db.Applications.SingleAsync(a => a.Id == application.Id);
         var result = await keys.AddAsync(stored, name, new KeyInput(publicKey), expiresAt, new AuditActor("tests"));
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        return result.Added!;
+        return result.Value!;
     }
 
     public static SigningCredentials Signing(ECDsa key, string? kid, string algorithm = SecurityAlgorithms.EcdsaSha256) =>

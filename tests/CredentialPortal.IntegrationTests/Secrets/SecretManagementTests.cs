@@ -32,7 +32,7 @@ public sealed class SecretManagementTests
 
         var result = await secrets.CreateAsync(application, "  Secret by Jane Doe  ", now.AddDays(100), Actor);
         Assert.True(result.Succeeded);
-        var created = result.Created!;
+        var created = result.Value!;
         Assert.Equal("Secret by Jane Doe", created.Secret.Name);
         Assert.Equal(SecretGenerator.Hash(created.Value), created.Secret.Hash);
         Assert.Equal(created.Value[..3], created.Secret.Hint);
@@ -119,9 +119,9 @@ public sealed class SecretManagementTests
         var application = await db.Applications.SingleAsync(a => a.Id == applicationId);
         var expiry = portal.Time.GetUtcNow().UtcDateTime.AddDays(30);
 
-        var first = (await secrets.CreateAsync(application, "one", expiry, Actor)).Created!.Secret;
+        var first = (await secrets.CreateAsync(application, "one", expiry, Actor)).Value!.Secret;
         Assert.True(await lifecycle.IsLastActiveCredentialAsync(application, first));
-        var second = (await secrets.CreateAsync(application, "two", expiry, Actor)).Created!.Secret;
+        var second = (await secrets.CreateAsync(application, "two", expiry, Actor)).Value!.Secret;
         Assert.False(await lifecycle.IsLastActiveCredentialAsync(application, first));
         await lifecycle.DisableAsync(application, second, Actor, confirmedLastCredential: false);
         Assert.True(await lifecycle.IsLastActiveCredentialAsync(application, first));

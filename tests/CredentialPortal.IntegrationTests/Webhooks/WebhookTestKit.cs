@@ -50,7 +50,7 @@ public static class WebhookTestKit
         var result = await scope.ServiceProvider.GetRequiredService<SecretManagement>().CreateAsync(app, name,
             SecretExpiryPolicy.ExpiresAtFor(DateOnly.FromDateTime(portal.Time.GetUtcNow().UtcDateTime.AddDays(90))), new AuditActor(Owner));
         Assert.True(result.Succeeded);
-        return result.Created!.Secret.Id;
+        return result.Value!.Secret.Id;
     }
 
     public static async Task<List<WebhookDelivery>> DeliveriesAsync(PortalFactory portal, int endpointId)

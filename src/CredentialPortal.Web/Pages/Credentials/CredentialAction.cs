@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Web.Account;
@@ -47,7 +48,7 @@ public abstract class CredentialActionModel(CredentialPortalDbContext db, Manage
 
     protected CredentialLifecycle Lifecycle => lifecycle;
 
-    protected async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
         if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
         {
@@ -68,8 +69,28 @@ public abstract class CredentialActionModel(CredentialPortalDbContext db, Manage
         return true;
     }
 
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(cancellationToken) ? Page() : NotFound();
+
+    /// <summary>
+    /// Loads the credential (404 when it is not the user's to manage), applies <paramref name="change"/> as the signed-in
+    /// user, then <see cref="After"/> with <paramref name="message"/>.
+    /// </summary>
+    protected async Task<IActionResult> ChangeAsync(Func<AuditActor, Task<CredentialChangeOutcome>> change, Func<string> message,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(message);
+        if (!await LoadAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        return After(await change(AuditActors.Current(HttpContext)), message());
+    }
+
     /// <summary>Back to the list after a change, or this page again with the second confirmation asked for.</summary>
-    protected IActionResult After(CredentialChangeOutcome outcome, string message)
+    private IActionResult After(CredentialChangeOutcome outcome, string message)
     {
         if (outcome == CredentialChangeOutcome.LastActiveCredential)
         {

@@ -14,17 +14,8 @@ public sealed class DeleteSecretModel(CredentialPortalDbContext db, ManagedAppli
 
     public bool UsedRecently => Credential.LastUsedAt is { } used && Now - used < RecentUse;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ? Page() : NotFound();
-
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
-    {
-        if (!await LoadAsync(cancellationToken))
-        {
-            return NotFound();
-        }
-
-        var outcome = await Lifecycle.DeleteAsync(Application, Credential, AuditActors.Current(HttpContext), ConfirmLastCredential, cancellationToken);
-        return After(outcome, $"{Described} of {Application.Name} is deleted. It no longer obtains tokens and gets no more reminders.");
-    }
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => ChangeAsync(
+        actor => Lifecycle.DeleteAsync(Application, Credential, actor, ConfirmLastCredential, cancellationToken),
+        () => $"{Described} of {Application.Name} is deleted. It no longer obtains tokens and gets no more reminders.",
+        cancellationToken);
 }

@@ -9,28 +9,13 @@ namespace CredentialPortal.Web.Pages.Credentials;
 public sealed class DisableSecretModel(CredentialPortalDbContext db, ManagedApplications access, CredentialLifecycle lifecycle, TimeProvider time)
     : CredentialActionModel(db, access, lifecycle, time)
 {
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ? Page() : NotFound();
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => ChangeAsync(
+        actor => Lifecycle.DisableAsync(Application, Credential, actor, ConfirmLastCredential, cancellationToken),
+        () => $"{Described} of {Application.Name} is disabled: it can no longer obtain tokens. Enable it again if something still needed it.",
+        cancellationToken);
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
-    {
-        if (!await LoadAsync(cancellationToken))
-        {
-            return NotFound();
-        }
-
-        var outcome = await Lifecycle.DisableAsync(Application, Credential, AuditActors.Current(HttpContext), ConfirmLastCredential, cancellationToken);
-        return After(outcome, $"{Described} of {Application.Name} is disabled: it can no longer obtain tokens. Enable it again if something still needed it.");
-    }
-
-    public async Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken)
-    {
-        if (!await LoadAsync(cancellationToken))
-        {
-            return NotFound();
-        }
-
-        var outcome = await Lifecycle.EnableAsync(Application, Credential, AuditActors.Current(HttpContext), cancellationToken);
-        return After(outcome, $"{Described} of {Application.Name} is enabled again.");
-    }
+    public Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken) => ChangeAsync(
+        actor => Lifecycle.EnableAsync(Application, Credential, actor, cancellationToken),
+        () => $"{Described} of {Application.Name} is enabled again.",
+        cancellationToken);
 }

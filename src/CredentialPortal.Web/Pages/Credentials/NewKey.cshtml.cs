@@ -1,12 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Credentials;
@@ -15,7 +13,7 @@ namespace CredentialPortal.Web.Pages.Credentials;
 /// Add a partner's public key (private_key_jwt), pasted or uploaded. The parsing and every rule are
 /// <see cref="KeyManagement"/>'s; nothing is stored when anything is wrong.
 /// </summary>
-public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, TimeProvider time) : PageModel
+public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, TimeProvider time) : NewCredentialPage(access, time, "Key")
 {
     public sealed class InputModel
     {
@@ -35,65 +33,41 @@ public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, 
         public DateOnly? ExpiresOn { get; set; }
     }
 
-    [FromRoute]
-    public int ApplicationId { get; set; }
-
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
     [TempData]
     public string? StatusMessage { get; set; }
 
-    public Application Application { get; private set; } = null!;
-    public DateOnly EarliestExpiry => SecretExpiryPolicy.EarliestExpiryDate(Now);
-    public DateOnly LatestExpiry => SecretExpiryPolicy.LatestExpiryDate(Now);
-    public string SuggestedName => $"Key by {User.FindFirstValue("name") ?? User.Identity?.Name}";
-    private DateTime Now => time.GetUtcNow().UtcDateTime;
-
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
-    {
-        if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
-        {
-            return NotFound();
-        }
-
-        Application = application;
-        return Page();
-    }
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await LoadApplicationAsync(cancellationToken) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
+        if (!await LoadApplicationAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        Application = application;
-        if (Input.ExpiresOn is { } date && SecretExpiryPolicy.Validate(date, Now) is { } expiryError)
-        {
-            ModelState.AddModelError("Input.ExpiresOn", expiryError.Replace("A secret", "A key", StringComparison.Ordinal));
-        }
-
+        CheckExpiry(Input.ExpiresOn);
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        KeyAddResult result;
+        FieldResult<ClientKey> result;
         try
         {
-            result = await keys.AddAsync(application, Input.Name, await ReadInputAsync(cancellationToken),
+            result = await keys.AddAsync(Application, Input.Name, await ReadInputAsync(cancellationToken),
                 Input.ExpiresOn is { } expiresOn ? SecretExpiryPolicy.ExpiresAtFor(expiresOn) : null,
                 AuditActors.Current(HttpContext), cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            ModelState.AddModelError("", "The application changed at the same moment (perhaps another credential was added). " +
-                "Check its credentials and try again.");
-            return Page();
+            return ChangedMeanwhile();
         }
 
-        if (result.Added is not { } added)
+        if (result.Value is not { } added)
         {
             foreach (var (field, message) in result.Errors)
             {
@@ -108,7 +82,7 @@ public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, 
             return Page();
         }
 
-        StatusMessage = $"Key “{added.Name}” ({added.KeyDescription}) is added to {application.Name}, valid until " +
+        StatusMessage = $"Key “{added.Name}” ({added.KeyDescription}) is added to {Application.Name}, valid until " +
             $"{added.ExpiresAt:yyyy-MM-dd}. Its thumbprint {added.Hint} is the kid your assertions may name.";
         return Redirect("/manage-api-credentials");
     }

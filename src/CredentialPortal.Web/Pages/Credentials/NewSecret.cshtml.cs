@@ -1,18 +1,16 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using CredentialPortal.Core;
-using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>Create a client secret; the response that creates it is the only one that ever shows the value.</summary>
-public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, IMemoryCache submittedForms, TimeProvider time) : PageModel
+public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, IMemoryCache submittedForms, TimeProvider time)
+    : NewCredentialPage(access, time, "Secret")
 {
     public sealed class InputModel
     {
@@ -29,27 +27,18 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
         public Guid FormId { get; set; }
     }
 
-    [FromRoute]
-    public int ApplicationId { get; set; }
-
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public Application Application { get; private set; } = null!;
     public CreatedSecret? Created { get; private set; }
-    public DateOnly EarliestExpiry => SecretExpiryPolicy.EarliestExpiryDate(Now);
-    public DateOnly LatestExpiry => SecretExpiryPolicy.LatestExpiryDate(Now);
-    public string SuggestedName => $"Secret by {User.FindFirstValue("name") ?? User.Identity?.Name}";
-    private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
+        if (!await LoadApplicationAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        Application = application;
         Input.ExpiresOn = SecretExpiryPolicy.DefaultExpiryDate(Now);
         Input.FormId = Guid.NewGuid();
         return Page();
@@ -57,12 +46,11 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
+        if (!await LoadApplicationAsync(cancellationToken))
         {
             return NotFound();
         }
 
-        Application = application;
         var formKey = (nameof(NewSecretModel), ManagedApplications.UserId(User), Input.FormId);
         if (Input.FormId != Guid.Empty && submittedForms.TryGetValue(formKey, out string? alreadyCreated))
         {
@@ -71,27 +59,21 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
             return Redirect("/manage-api-credentials");
         }
 
-        if (Input.ExpiresOn is { } date && SecretExpiryPolicy.Validate(date, Now) is { } expiryError)
-        {
-            ModelState.AddModelError("Input.ExpiresOn", expiryError);
-        }
-
+        CheckExpiry(Input.ExpiresOn);
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        SecretCreationResult result;
+        FieldResult<CreatedSecret> result;
         try
         {
-            result = await secrets.CreateAsync(application, Input.Name, SecretExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
+            result = await secrets.CreateAsync(Application, Input.Name, SecretExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
                 AuditActors.Current(HttpContext), cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            ModelState.AddModelError("", "The application changed at the same moment (perhaps another secret was created). " +
-                "Check its secrets and try again.");
-            return Page();
+            return ChangedMeanwhile();
         }
 
         if (!result.Succeeded)
@@ -105,7 +87,7 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
         }
 
         // The value lives in this response only: no redirect, no TempData, not cacheable, never logged.
-        Created = result.Created;
+        Created = result.Value;
         submittedForms.Set(formKey, $"“{Created!.Secret.Name}” ({Created.Secret.Hint}…)", TimeSpan.FromHours(8));
         Response.Headers.CacheControl = "no-store";
         Response.Headers.Pragma = "no-cache";

@@ -1,5 +1,4 @@
 using CredentialPortal.Core;
-using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Administration;
@@ -102,28 +101,27 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
         [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
-    public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => ActAsync(administration.DisableAsync, cancellationToken);
+    public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => ActAsync(UserAction.Disable, cancellationToken);
 
-    public Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken) => ActAsync(administration.EnableAsync, cancellationToken);
+    public Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken) => ActAsync(UserAction.Enable, cancellationToken);
 
-    public Task<IActionResult> OnPostUnlockAsync(CancellationToken cancellationToken) => ActAsync(administration.UnlockAsync, cancellationToken);
+    public Task<IActionResult> OnPostUnlockAsync(CancellationToken cancellationToken) => ActAsync(UserAction.Unlock, cancellationToken);
 
-    public Task<IActionResult> OnPostResetMfaAsync(CancellationToken cancellationToken) => ActAsync(administration.ResetAuthenticatorAsync, cancellationToken);
+    public Task<IActionResult> OnPostResetMfaAsync(CancellationToken cancellationToken) => ActAsync(UserAction.ResetAuthenticator, cancellationToken);
 
     public Task<IActionResult> OnPostMakeAdministratorAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.MakeAdministratorAsync, cancellationToken);
+        ActAsync(UserAction.MakeAdministrator, cancellationToken);
 
     public Task<IActionResult> OnPostRemoveAdministratorAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.RemoveAdministratorAsync, cancellationToken);
+        ActAsync(UserAction.RemoveAdministrator, cancellationToken);
 
     public Task<IActionResult> OnPostResendInvitationAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.ResendInvitationAsync, cancellationToken);
+        ActAsync(UserAction.ResendInvitation, cancellationToken);
 
     /// <summary>Runs the action on the posted user, shows its message and goes back to the same filtered list.</summary>
-    private async Task<IActionResult> ActAsync(Func<Guid, AuditActor, CancellationToken, Task<UserActionResult>> action,
-        CancellationToken cancellationToken)
+    private async Task<IActionResult> ActAsync(UserAction action, CancellationToken cancellationToken)
     {
-        var result = await action(UserId, AuditActors.Current(HttpContext), cancellationToken);
+        var result = await administration.ApplyAsync(UserId, action, AuditActors.Current(HttpContext), cancellationToken);
         if (!result.Found)
         {
             return NotFound();
