@@ -151,8 +151,11 @@ for algorithm in RS256 ES256; do
   echo "   GET /healthz at max load: $(echo "$healthz_out" | awk '/^Requests\/sec/ { print $2 }') requests/s, app_cpu_us_per_request=${healthz_cpu[$algorithm]}"
   # The same load authenticated with private_key_jwt instead of a secret: RS256 and ES256 assertions.
   for assertion_algorithm in RS256 ES256; do
+    # Enough assertions for the client_secret rate (an upper bound): a run that ran out would replay one, be refused,
+    # and trip the failed-authentication throttle for the runs after it.
     count=$(awk -v r="${max_rate[$algorithm]}" -v d="$duration" 'BEGIN { printf "%d", r * d * 1.3 + 2000 }')
-    write_assertions "$assertion_algorithm" 3000 "$work/$algorithm/$assertion_algorithm-warm-up.jwt"
+    warm_up_count=$(awk -v r="${max_rate[$algorithm]}" 'BEGIN { printf "%d", r * 2 * 1.3 + 2000 }')
+    write_assertions "$assertion_algorithm" "$warm_up_count" "$work/$algorithm/$assertion_algorithm-warm-up.jwt"
     write_assertions "$assertion_algorithm" "$count" "$work/$algorithm/$assertion_algorithm.jwt"
     # Warm-up (JIT of the assertion path) with assertions of its own: each one is accepted once.
     ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm-warm-up.jwt" wrk -t2 -c"$connections" -d2s -s bench/token-endpoint-jwt.lua "$url/connect/token" >/dev/null

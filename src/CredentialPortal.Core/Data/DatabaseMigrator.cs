@@ -20,11 +20,20 @@ public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext
             if (pending.Count == 0)
             {
                 logger.LogInformation("Database schema is up to date");
-                return;
+            }
+            else
+            {
+                logger.LogInformation("Applying migrations {Migrations}", pending);
+                await ApplyAsync(cancellationToken);
             }
 
-            logger.LogInformation("Applying migrations {Migrations}", pending);
-            await ApplyAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                // Write-ahead logging (kept in the file once set): readers and the one writer no longer block each other,
+                // and a commit appends to the log with one fsync instead of writing, syncing and deleting a rollback
+                // journal. It matters where every request writes (a client assertion's single use, sign-ins).
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {

@@ -12,7 +12,11 @@ namespace CredentialPortal.Core.Secrets;
 public static class ActiveSecrets
 {
     /// <summary>Secrets that can obtain tokens at <paramref name="now"/>.</summary>
-    public static Expression<Func<ClientSecret, bool>> At(DateTime now) => s => s.DisabledAt == null && s.ExpiresAt > now;
+    public static Expression<Func<ClientSecret, bool>> At(DateTime now) => Active<ClientSecret>(now);
+
+    /// <summary>Secrets or keys that are neither disabled nor expired at <paramref name="now"/> (whatever the application's policy).</summary>
+    public static Expression<Func<T, bool>> Active<T>(DateTime now)
+        where T : ClientCredential => c => c.DisabledAt == null && c.ExpiresAt > now;
 
     /// <summary>Active secrets that expire before <paramref name="before"/> (see <see cref="SecretExpiryPolicy.ExpiringSoonBefore"/>).</summary>
     public static Expression<Func<ClientSecret, bool>> ExpiringBefore(DateTime now, DateTime before) =>
@@ -20,7 +24,7 @@ public static class ActiveSecrets
 
     /// <summary>
     /// Applications that can obtain tokens at <paramref name="now"/>: an active credential of a kind their authentication
-    /// policy allows (a keys-only application with only keys is not "without an active secret").
+    /// policy allows (a keys-only application with active keys can; one with only secrets cannot).
     /// </summary>
     public static Expression<Func<Application, bool>> CanAuthenticateAt(DateTime now) =>
         a => (a.AuthenticationPolicy != AuthenticationPolicy.KeysOnly && a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now))

@@ -268,7 +268,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var dashboard = await _admin.GetAsync("/admin");
         var counts = dashboard.Document.QuerySelectorAll(".tile").Select(t => t.TextContent.Trim()).ToList();
         Assert.Contains(counts, c => c.StartsWith("1 active application(s) with fewer than 2", StringComparison.Ordinal));
-        Assert.Contains(counts, c => c.StartsWith("1 active application(s) without an active secret", StringComparison.Ordinal));
+        Assert.Contains(counts, c => c.StartsWith("1 active application(s) that cannot obtain tokens", StringComparison.Ordinal));
         Assert.Contains(counts, c => c.StartsWith("0 email(s) that failed", StringComparison.Ordinal));
 
         var list = await _admin.GetAsync("/admin/applications?FewManagers=true&NoActiveSecret=true");

@@ -1,5 +1,7 @@
 using CredentialPortal.Core;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
@@ -19,7 +21,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
     public sealed record Row(
         int Id, string Name, string ClientId, string Organisation, string ApiCode, bool IsSandboxOnly, bool IsActive,
-        int Managers, int ActiveSecrets, DateTime? NextExpiry);
+        int Managers, int ActiveCredentials, DateTime? NextExpiry);
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -42,7 +44,8 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     {
         Now = time.GetUtcNow().UtcDateTime;
         var now = Now;
-        var active = ActiveSecrets.At(now);
+        var activeSecret = ActiveSecrets.At(now);
+        var activeKey = ActiveSecrets.Active<ClientKey>(now);
         var expiringSoon = ActiveSecrets.ExpiringBefore(now, SecretExpiryPolicy.ExpiringSoonBefore(now));
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
         if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
@@ -90,15 +93,25 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
         Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
         PageNumber = Paging.Number;
-        Applications = await query
+        Applications = (await query
             .OrderBy(a => a.Name)
             .Page(Paging)
-            .Select(a => new Row(
-                a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive,
-                a.Managers.Count,
-                a.Secrets.AsQueryable().Count(active),
-                a.Secrets.AsQueryable().Where(active).Min(s => (DateTime?)s.ExpiresAt)))
-            .ToListAsync(cancellationToken);
+            // The credentials that can obtain tokens: active, and of a kind the application's policy allows (as the
+            // "no active credential" filter counts them).
+            .Select(a => new
+            {
+                Row = new Row(a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive, a.Managers.Count,
+                    (a.AuthenticationPolicy == AuthenticationPolicy.KeysOnly ? 0 : a.Secrets.AsQueryable().Count(activeSecret))
+                    + (a.AuthenticationPolicy == AuthenticationPolicy.SecretsOnly ? 0 : a.Keys.AsQueryable().Count(activeKey)),
+                    null),
+                SecretExpiry = a.AuthenticationPolicy == AuthenticationPolicy.KeysOnly
+                    ? null : a.Secrets.AsQueryable().Where(activeSecret).Min(s => (DateTime?)s.ExpiresAt),
+                KeyExpiry = a.AuthenticationPolicy == AuthenticationPolicy.SecretsOnly
+                    ? null : a.Keys.AsQueryable().Where(activeKey).Min(k => (DateTime?)k.ExpiresAt),
+            })
+            .ToListAsync(cancellationToken))
+            .Select(a => a.Row with { NextExpiry = a.SecretExpiry is { } s && (a.KeyExpiry is not { } k || s <= k) ? s : a.KeyExpiry })
+            .ToList();
         Organisations = await db.Organisations.OrderBy(o => o.Name)
             .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToListAsync(cancellationToken);
