@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.IntegrationTests.TokenService;
@@ -17,6 +18,19 @@ namespace CredentialPortal.IntegrationTests.Webhooks;
 public static class WebhookTestKit
 {
     public const string Owner = "owner@partner.example";
+
+    /// <summary>
+    /// Steps the outbox sender until nothing is pending. A pass that disables an endpoint queues the owner's notice,
+    /// which that pass has already read past: the next pass sends it (the one the insert wakes, or the test's own).
+    /// </summary>
+    public static async Task DeliverPendingAsync(PortalFactory portal)
+    {
+        await using var db = portal.CreateDbContext();
+        for (var pass = 0; pass < 5 && await db.OutboxEmails.AnyAsync(e => e.Status == OutboxEmailStatus.Pending); pass++)
+        {
+            await portal.RunNextPassAsync<OutboxSender>();
+        }
+    }
 
     /// <summary>Webhooks over plain HTTP to the test's loopback receiver.</summary>
     public static Dictionary<string, string?> Settings(params (string Key, string Value)[] more)
