@@ -2,6 +2,8 @@ using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
+using CredentialPortal.Testing.Credentials;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.IntegrationTests.Admin;
@@ -35,7 +37,7 @@ public sealed class AdminInputTests : IAsyncLifetime
     {
         var (organisationId, _) = await _portal.CreateOrganisationAsync("DemoOrg", "DM");
 
-        var page = await new Testing.Admin.AdminPages(_admin).CreateApplicationAsync(organisationId, "DM", name: "Notified", notificationEmails: address);
+        var page = await new AdminPages(_admin).CreateApplicationAsync(organisationId, "DM", name: "Notified", notificationEmails: address);
 
         var refusal = $"'{address}' is not an email address.";
         if (accepted)
@@ -54,9 +56,8 @@ public sealed class AdminInputTests : IAsyncLifetime
     public async Task Secret_expiry_dates_at_the_ends_of_the_calendar_are_field_messages(string date, string message)
     {
         var (_, ids) = await _portal.CreateOrganisationAsync("DemoOrg", "DM");
-        var form = await _admin.GetAsync($"/manage-api-credentials/{ids[0]}/secrets/new");
 
-        var page = await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "n", ["Input.ExpiresOn"] = date });
+        var page = await new CredentialsPages(_admin, ids[0]).SubmitNewSecretAsync("n", date);
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Contains(message, page.Errors, StringComparison.Ordinal);
@@ -95,13 +96,10 @@ public sealed class AdminInputTests : IAsyncLifetime
         await using var db = _portal.CreateDbContext();
         var id = await db.Organisations.Where(o => o.Name == "Ärzte für Spender").Select(o => o.Id).SingleAsync();
 
-        var form = await _admin.GetAsync($"/admin/applications/create?organisationId={id}");
+        var pages = new AdminPages(_admin);
 
-        Assert.Contains("NL-ArztefurSpender", form.Document.QuerySelector("select[data-name-parts]")!.GetAttribute("data-name-parts"), StringComparison.Ordinal);
-        var token = form.Document.QuerySelector("main form[method=post] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var created = await _admin.PostAsync("/admin/applications/create", [
-            new("__RequestVerificationToken", token), new("Input.OrganisationId", id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("Input.ApiCode", "DM"), new("Input.Name", ""), new("Input.IsActive", "true"), new("Input.SecretLimit", "10")]);
+        Assert.Contains("NL-ArztefurSpender", await pages.ProposedNamePartsAsync(id), StringComparison.Ordinal);
+        var created = await pages.CreateApplicationAsync(id, "DM");
         Assert.True(created.Heading == "Partner-NL-ArztefurSpender-DM", created + " " + created.Errors);
     }
 
@@ -110,12 +108,10 @@ public sealed class AdminInputTests : IAsyncLifetime
     public async Task Re_inviting_a_pending_user_under_another_name_is_refused_and_renames_nobody()
     {
         await _admin.InviteAsync("jan@acme.example", displayName: "Jan Jansen");
-        var form = await _admin.GetAsync($"/Admin/Users/Invite?organisationId={await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail)}");
-
-        var page = await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.Email"] = "JAN@acme.example", ["Input.DisplayName"] = "Piet Pietersen" });
+        var page = await new AdminPages(_admin).SubmitInvitationAsync(await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail), "JAN@acme.example", "Piet Pietersen");
 
         Assert.Contains("jan@acme.example was already invited as Jan Jansen", page.Text);
-        Assert.NotNull(page.Document.QuerySelector("a[href$='/edit']"));
+        Assert.True(AdminPages.LinksToUser(page));
         await using var db = _portal.CreateDbContext();
         Assert.Equal("Jan Jansen", (await db.Users.SingleAsync(u => u.Email == "jan@acme.example")).DisplayName);
         Assert.Single(_portal.Mail.To("jan@acme.example"));
@@ -126,9 +122,7 @@ public sealed class AdminInputTests : IAsyncLifetime
     {
         var oldLink = await _admin.InviteAsync("jan@acme.example", displayName: "Jan Jansen");
         var id = await UserIdAsync("jan@acme.example");
-        var form = await _admin.GetAsync($"/admin/users/{id}/edit");
-
-        var saved = await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.Email"] = "jan.jansen@acme.example", ["Input.DisplayName"] = "Jan B. Jansen" });
+        var saved = await new AdminPages(_admin).SaveUserAsync(id, "jan.jansen@acme.example", "Jan B. Jansen");
 
         Assert.Contains("jan.jansen@acme.example saved. The earlier invitation link no longer works", saved.Text);
         await using (var db = _portal.CreateDbContext())
@@ -147,9 +141,7 @@ public sealed class AdminInputTests : IAsyncLifetime
     public async Task Editing_a_user_to_an_address_someone_else_has_is_refused()
     {
         await _admin.InviteAsync("jan@acme.example", displayName: "Jan Jansen");
-        var form = await _admin.GetAsync($"/admin/users/{await UserIdAsync("jan@acme.example")}/edit");
-
-        var page = await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.Email"] = PortalFactory.AdminEmail.ToUpperInvariant() });
+        var page = await new AdminPages(_admin).SaveUserAsync(await UserIdAsync("jan@acme.example"), email: PortalFactory.AdminEmail.ToUpperInvariant());
 
         Assert.Contains("Another user already has this email address.", page.Text);
     }
@@ -159,9 +151,9 @@ public sealed class AdminInputTests : IAsyncLifetime
     {
         await _admin.InviteAsync("jan@acme.example", displayName: "Jan Jansen");
         var pending = await UserIdAsync("jan@acme.example");
-        var form = await _admin.GetAsync($"/admin/users/{pending}/edit");
+        var pages = new AdminPages(_admin);
 
-        var deleted = await _admin.SubmitAsync(form, formSelector: "form[action*='handler=Delete']");
+        var deleted = await pages.DeleteUserAsync(pending);
 
         Assert.Contains("jan@acme.example is deleted.", deleted.Text);
         await using (var db = _portal.CreateDbContext())
@@ -170,19 +162,14 @@ public sealed class AdminInputTests : IAsyncLifetime
             Assert.Contains(db.AuditEvents, e => e.EventType == AuditEventTypes.UserDeleted);
         }
 
-        var self = await _admin.GetAsync($"/admin/users/{await UserIdAsync(PortalFactory.AdminEmail)}/edit");
-        Assert.Null(self.Document.QuerySelector("form[action*='handler=Delete']"));
-        var token = self.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var refused = await _admin.PostAsync($"/admin/users/{await UserIdAsync(PortalFactory.AdminEmail)}/edit?handler=Delete", [new("__RequestVerificationToken", token)]);
+        var self = await UserIdAsync(PortalFactory.AdminEmail);
+        Assert.False(AdminPages.OffersDeleteUser(await pages.UserAsync(self)));
+        var refused = await pages.PostDeleteUserAsync(self);
         Assert.Contains("You cannot delete yourself.", refused.Text);
-        Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync($"/admin/users/{Guid.NewGuid()}/edit")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await pages.UserAsync(Guid.NewGuid())).Status);
     }
 
-    private async Task<HtmlPage> SubmitOrganisationAsync(string name)
-    {
-        var form = await _admin.GetAsync("/admin/organisations/create");
-        return await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = name, ["Input.CountryCode"] = "NL" });
-    }
+    private Task<HtmlPage> SubmitOrganisationAsync(string name) => new AdminPages(_admin).CreateOrganisationAsync(name, "NL");
 
     private async Task<Guid> UserIdAsync(string email)
     {

@@ -41,16 +41,17 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var applicationId = await ApplicationIdAsync("Partner-DE-AcmeRegistry-DM");
 
         var manager = await _admin.InviteAndOnboardAsync("max@acme.example", organisationId, displayName: "Max Mustermann");
-        var editPage = await _admin.GetAsync($"/admin/applications/{applicationId}");
+        var editPage = await _pages.ApplicationAsync(applicationId);
         Assert.Contains("has 0 credential manager(s)", editPage.Text);
         var assigned = await _pages.AssignManagerAsync(applicationId, await _portal.UserIdAsync("max@acme.example"));
-        Assert.True(assigned.Text.Contains("max@acme.example is now a credential manager", StringComparison.Ordinal), assigned.Errors + assigned.Document.QuerySelector(".field-error")?.TextContent);
+        Assert.True(assigned.Text.Contains("max@acme.example is now a credential manager", StringComparison.Ordinal), assigned.Errors + string.Join(" ", assigned.FieldErrors));
         await _portal.RunNextPassAsync<OutboxSender>();
         Assert.Contains(_portal.Mail.To("max@acme.example"), m => m.Subject.StartsWith("You are now a credential manager", StringComparison.Ordinal));
 
-        var list = await manager.Client.GetAsync("/manage-api-credentials");
+        var credentials = new CredentialsPages(manager.Client, applicationId);
+        var list = await credentials.ListAsync();
         Assert.Contains("Partner-DE-AcmeRegistry-DM", list.Text);
-        var secret = (await new CredentialsPages(manager.Client, applicationId).CreateSecretAsync("Secret by Max")).Value;
+        var secret = (await credentials.CreateSecretAsync("Secret by Max")).Value;
         using var http = _portal.CreateClient();
         using var token = await TokenClient.RequestTokenAsync(http, await ClientIdAsync(applicationId), secret, basic: false);
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
@@ -85,7 +86,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
             Assert.True((await db.Organisations.SingleAsync(o => o.Id == organisationId)).IsActive);
         }
 
-        var saved = await _admin.SubmitAsync(confirm, new Dictionary<string, string> { ["Input.CountryCode"] = "NL" });
+        var saved = await _pages.ConfirmOrganisationAsync(confirm, "NL");
         Assert.True(saved.Text.Contains("Organisation Acme saved.", StringComparison.Ordinal), saved.Text + saved.Errors);
         await using var check = _portal.CreateDbContext();
         Assert.False((await check.Organisations.SingleAsync(o => o.Id == organisationId)).IsActive);
@@ -119,12 +120,12 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var page = await CreateApplicationAsync(organisationId, "SMC", sandboxOnly: true, permissions: ["match-connect|Sandbox"], firstSecret: "Initial secret");
 
         Assert.True(page.Response.Headers.CacheControl?.NoStore);
-        var value = page.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        var value = CredentialsPages.NewSecretValue(page)!;
         await using var db = _portal.CreateDbContext();
         var application = await db.Applications.Include(a => a.Secrets).SingleAsync();
         Assert.Equal("PartnerAlternative-NL-Acme-SMC", application.Name);
         Assert.Equal(value[..3], Assert.Single(application.Secrets).Hint);
-        var reloaded = await _admin.GetAsync($"/admin/applications/{application.Id}");
+        var reloaded = await _pages.ApplicationAsync(application.Id);
         Assert.DoesNotContain(value, reloaded.Body);
     }
 
@@ -137,7 +138,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var applicationId = await ApplicationIdAsync("Partner-NL-Acme-DM");
         await _admin.InviteAsync("outsider@other.example", other);
         await _admin.InviteAsync("insider@acme.example", acme);
-        var page = await _admin.GetAsync($"/admin/applications/{applicationId}");
+        var page = await _pages.ApplicationAsync(applicationId);
 
         var refused = await _pages.AssignManagerAsync(applicationId, await _portal.UserIdAsync("outsider@other.example"));
         Assert.True(refused.Text.Contains("belongs to another organisation", StringComparison.Ordinal), refused.ToString() + refused.Body);
@@ -158,15 +159,14 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         var organisationId = await CreateOrganisationAsync("Acme", "NL");
         var page = await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production"], firstSecret: "s");
-        var secret = page.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        var secret = CredentialsPages.NewSecretValue(page)!;
         var applicationId = await ApplicationIdAsync("Partner-NL-Acme-DM");
         var clientId = await ClientIdAsync(applicationId);
         using var http = _portal.CreateClient();
         Task<HttpResponseMessage> TokenAsync() => TokenClient.RequestTokenAsync(http, clientId, secret, basic: false);
         Assert.Equal(HttpStatusCode.OK, (await TokenAsync()).StatusCode);
 
-        var edit = await _admin.GetAsync($"/admin/applications/{applicationId}");
-        var saved = await _admin.SubmitAsync(edit, new Dictionary<string, string> { ["Input.IsActive"] = "false", ["Input.NotificationEmails"] = "" });
+        var saved = await _pages.DeactivateApplicationAsync(applicationId);
         Assert.True(saved.Text.Contains("saved", StringComparison.Ordinal), saved.Errors + saved.Status);
 
         // The token service learns of the change with its next poll of the change log (well within a second).
@@ -181,7 +181,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         var organisationId = await CreateOrganisationAsync("Resource Org", "NL");
         var page = await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production"], firstSecret: "s");
-        var secret = page.Document.QuerySelector("#new-secret-value")!.GetAttribute("value")!;
+        var secret = CredentialsPages.NewSecretValue(page)!;
         var applicationId = await ApplicationIdAsync("Partner-NL-ResourceOrg-DM");
         var clientId = await ClientIdAsync(applicationId);
         using var http = _portal.CreateClient();
@@ -189,8 +189,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
             [new("token", "x"), new("client_id", clientId), new("client_secret", secret)]));
         Assert.Equal(HttpStatusCode.Forbidden, (await IntrospectAsync()).StatusCode);
 
-        var edit = await _admin.GetAsync($"/admin/applications/{applicationId}");
-        var saved = await _admin.SubmitAsync(edit, new Dictionary<string, string> { ["Input.IsResourceServer"] = "true", ["Input.NotificationEmails"] = "" });
+        var saved = await _pages.SaveApplicationAsync(applicationId, new Dictionary<string, string> { ["Input.IsResourceServer"] = "true", ["Input.NotificationEmails"] = "" });
         Assert.True(saved.Text.Contains("saved", StringComparison.Ordinal), saved.Errors + saved.Status);
 
         await _portal.RunNextPassAsync<CredentialChangePoller>();
@@ -217,7 +216,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await colleague.Client.GetAsync("/admin")).Status);
 
         Assert.Contains("authenticator of colleague@operator.example is reset", (await UserActionAsync("ResetMfa", colleagueId)).Text);
-        var thrownOut = await colleague.Client.GetAsync("/manage-api-credentials");
+        var thrownOut = await colleague.Client.GetAsync(CredentialsPages.ListPath);
         Assert.StartsWith("/Account/Login", thrownOut.Path, StringComparison.OrdinalIgnoreCase);
 
         Assert.Contains("is disabled", (await UserActionAsync("Disable", colleagueId)).Text);
@@ -255,10 +254,10 @@ public sealed class AdminPagesTests : IAsyncLifetime
         var organisationId = await CreateOrganisationAsync("Acme", "NL");
         await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production"]);
 
-        var filtered = await _admin.GetAsync($"/admin/audit?EventType={AuditEventTypes.ApplicationCreated}");
+        var filtered = await _pages.AuditAsync($"EventType={AuditEventTypes.ApplicationCreated}");
         Assert.Contains("Partner-NL-Acme-DM", filtered.Text);
-        Assert.DoesNotContain(AuditEventTypes.OrganisationCreated, filtered.Document.QuerySelector("tbody")!.TextContent);
-        using var csv = await _admin.Http.GetAsync($"/admin/audit?handler=Csv&OrganisationId={organisationId}");
+        Assert.DoesNotContain(AuditEventTypes.OrganisationCreated, Testing.Admin.AdminPages.TableText(filtered));
+        using var csv = await _pages.AuditCsvAsync($"OrganisationId={organisationId}");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("occurred_at_utc,event_type,actor,remote_address,organisation,application,details", lines[0]);
@@ -266,7 +265,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Contains(lines, l => l.Contains(AuditEventTypes.ApplicationCreated, StringComparison.Ordinal));
 
         var dashboard = await _admin.GetAsync("/admin");
-        var counts = dashboard.Document.QuerySelectorAll(".tile").Select(t => t.TextContent.Trim()).ToList();
+        var counts = Testing.Admin.AdminPages.DashboardTiles(dashboard);
         Assert.Contains(counts, c => c.StartsWith("1 active application(s) with fewer than 2", StringComparison.Ordinal));
         Assert.Contains(counts, c => c.StartsWith("1 active application(s) that cannot obtain tokens", StringComparison.Ordinal));
         Assert.Contains(counts, c => c.StartsWith("0 email(s) that failed", StringComparison.Ordinal));
@@ -307,7 +306,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         var (organisationId, ids) = await _portal.CreateOrganisationAsync("Acme", "DM");
         var manager = await _admin.InviteAndOnboardAsync("manager@acme.example", organisationId, ids);
-        var token = AntiforgeryToken(await manager.Client.GetAsync("/manage-api-credentials"));
+        var token = AntiforgeryToken(await manager.Client.GetAsync(CredentialsPages.ListPath));
         var managerId = await UserIdAsync(manager.Email);
         string[] posts =
         [

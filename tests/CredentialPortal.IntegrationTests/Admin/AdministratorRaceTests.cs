@@ -2,6 +2,7 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,14 +25,12 @@ public sealed class AdministratorRaceTests
         var firstId = await UserIdAsync(portal, PortalFactory.AdminEmail);
         var secondId = await UserIdAsync(portal, "second.admin@operator.example");
         await MakeBothAdministratorsAsync(portal, firstId, secondId);
-        var firstToken = await AntiforgeryTokenAsync(first);
-        var secondToken = await AntiforgeryTokenAsync(second);
+        var firstDemotesSecond = await new AdminPages(first).UserActionReadyAsync("RemoveAdministrator", secondId);
+        var secondDemotesFirst = await new AdminPages(second).UserActionReadyAsync("RemoveAdministrator", firstId);
 
         for (var round = 0; round < Rounds; round++)
         {
-            await Task.WhenAll(
-                first.PostAsync("/admin/users?handler=RemoveAdministrator", [new("__RequestVerificationToken", firstToken), new("UserId", secondId.ToString())]),
-                second.PostAsync("/admin/users?handler=RemoveAdministrator", [new("__RequestVerificationToken", secondToken), new("UserId", firstId.ToString())]));
+            await Task.WhenAll(firstDemotesSecond(), secondDemotesFirst());
 
             Assert.Equal(1, await ActiveAdministratorsAsync(portal));
             await MakeBothAdministratorsAsync(portal, firstId, secondId);
@@ -53,18 +52,13 @@ public sealed class AdministratorRaceTests
         var secondId = await UserIdAsync(portal, "second.admin@operator.example");
         await MakeBothAdministratorsAsync(portal, firstId, secondId);
 
-        await Task.WhenAll(
-            first.PostAsync("/admin/users?handler=Disable", [new("__RequestVerificationToken", await AntiforgeryTokenAsync(first)), new("UserId", secondId.ToString())]),
-            second.PostAsync("/admin/users?handler=Disable", [new("__RequestVerificationToken", await AntiforgeryTokenAsync(second)), new("UserId", firstId.ToString())]));
+        var firstDisablesSecond = await new AdminPages(first).UserActionReadyAsync("Disable", secondId);
+        var secondDisablesFirst = await new AdminPages(second).UserActionReadyAsync("Disable", firstId);
+
+        await Task.WhenAll(firstDisablesSecond(), secondDisablesFirst());
 
         Assert.Equal(1, await ActiveAdministratorsAsync(portal));
         second.Dispose();
-    }
-
-    private static async Task<string> AntiforgeryTokenAsync(PortalClient client)
-    {
-        var page = await client.GetAsync("/admin/users");
-        return page.Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
     }
 
     private static async Task<Guid> UserIdAsync(PortalFactory portal, string email)

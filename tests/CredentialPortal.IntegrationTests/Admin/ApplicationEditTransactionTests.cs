@@ -2,6 +2,7 @@ using System.Net;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 
@@ -19,7 +20,8 @@ public sealed class ApplicationEditTransactionTests
         var application = await CreateApplicationAsync(portal);
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
-        var edit = await admin.GetAsync($"/admin/applications/{application.Id}");
+        var pages = new AdminPages(admin);
+        var edit = await pages.ApplicationAsync(application.Id);
 
         // A real fault in the second write of the edit: the database refuses the change-log row.
         await using (var db = portal.CreateDbContext())
@@ -30,7 +32,7 @@ public sealed class ApplicationEditTransactionTests
             }
         }
 
-        var saved = await admin.SubmitAsync(edit, new Dictionary<string, string> { ["Input.IsActive"] = "false", ["Input.NotificationEmails"] = "" });
+        var saved = await pages.DeactivateApplicationAsync(application.Id, edit);
 
         Assert.Equal(HttpStatusCode.InternalServerError, saved.Status);
         await using var check = portal.CreateDbContext();

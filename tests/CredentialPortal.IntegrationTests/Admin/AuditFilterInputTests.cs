@@ -1,5 +1,6 @@
 using System.Net;
 using CredentialPortal.Testing;
+using CredentialPortal.Testing.Admin;
 
 namespace CredentialPortal.IntegrationTests.Admin;
 
@@ -16,11 +17,12 @@ public sealed class AuditFilterInputTests(AdministratorSession session) : IClass
     public async Task Audit_filters_out_of_range_are_field_messages_not_server_errors(string query, string message)
     {
         await session.ReadyAsync();
-        var page = await session.Admin.GetAsync("/admin/audit?" + query);
+        var pages = new AdminPages(session.Admin);
+        var page = await pages.AuditAsync(query);
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
-        Assert.Contains(message, page.Document.QuerySelectorAll(".field-error").Select(e => e.TextContent.Trim()));
-        var csv = await session.Admin.Http.GetAsync("/admin/audit?handler=Csv&" + query);
+        Assert.Contains(message, page.FieldErrors);
+        using var csv = await pages.AuditCsvAsync(query);
         Assert.Equal(HttpStatusCode.BadRequest, csv.StatusCode);
     }
 }

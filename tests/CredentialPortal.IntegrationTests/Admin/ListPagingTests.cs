@@ -2,6 +2,8 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
+using static CredentialPortal.Testing.Admin.AdminPages;
 
 namespace CredentialPortal.IntegrationTests.Admin;
 
@@ -31,13 +33,14 @@ public sealed class ListPagingTests
 
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
-        var first = await admin.GetAsync("/admin/applications?Search=Pagers");
-        var second = await admin.GetAsync(Link(first, "Next"));
+        var pages = new AdminPages(admin);
+        var first = await pages.ApplicationsAsync("Pagers");
+        var second = await pages.FollowPagerAsync(first, "Next");
 
-        Assert.Contains("Page 1 of 2", first.Document.QuerySelector(".pager")!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("Page 2 of 2", second.Document.QuerySelector(".pager")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(5, second.Document.QuerySelectorAll("tbody tr").Length);
-        Assert.Contains("Search=Pagers", Link(second, "Previous"), StringComparison.Ordinal);
+        Assert.Contains("Page 1 of 2", PagerText(first), StringComparison.Ordinal);
+        Assert.Contains("Page 2 of 2", PagerText(second), StringComparison.Ordinal);
+        Assert.Equal(5, RowCount(second));
+        Assert.Contains("Search=Pagers", PagerLink(second, "Previous"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -62,32 +65,27 @@ public sealed class ListPagingTests
 
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
-        const string First = "/admin/audit?Actor=paging-test";
+        var pages = new AdminPages(admin);
+        const string First = "Actor=paging-test";
 
-        var page1 = await admin.GetAsync(First);
-        var page2 = await admin.GetAsync(Link(page1, "Older"));
-        var page3 = await admin.GetAsync(Link(page2, "Older"));
-        var backTo2 = await admin.GetAsync(Link(page3, "Newer"));
-        var backTo1 = await admin.GetAsync(Link(backTo2, "Newer"));
+        var page1 = await pages.AuditAsync(First);
+        var page2 = await pages.FollowPagerAsync(page1, "Older");
+        var page3 = await pages.FollowPagerAsync(page2, "Older");
+        var backTo2 = await pages.FollowPagerAsync(page3, "Newer");
+        var backTo1 = await pages.FollowPagerAsync(backTo2, "Newer");
 
-        Assert.Contains("Page 2", page2.Document.QuerySelector(".pager")!.TextContent, StringComparison.Ordinal);
-        var walked = Details(page1).Concat(Details(page2)).Concat(Details(page3)).ToList();
+        Assert.Contains("Page 2", PagerText(page2), StringComparison.Ordinal);
+        var walked = AuditDetails(page1).Concat(AuditDetails(page2)).Concat(AuditDetails(page3)).ToList();
         Assert.Equal(Enumerable.Range(0, 230).Reverse().Select(i => $"event {i:D3}"), walked);
-        Assert.Equal(30, Details(page3).Count);
-        Assert.Null(page3.Document.QuerySelectorAll(".pager a").FirstOrDefault(a => a.TextContent.Contains("Older", StringComparison.Ordinal)));
-        Assert.Equal(Details(page2), Details(backTo2));
-        Assert.Equal(Details(page1), Details(backTo1));
-        Assert.Contains("Page 1", backTo1.Document.QuerySelector(".pager")!.TextContent, StringComparison.Ordinal);
-        Assert.Null(backTo1.Document.QuerySelectorAll(".pager a").FirstOrDefault(a => a.TextContent.Contains("Newer", StringComparison.Ordinal)));
+        Assert.Equal(30, AuditDetails(page3).Count);
+        Assert.Null(PagerLink(page3, "Older"));
+        Assert.Equal(AuditDetails(page2), AuditDetails(backTo2));
+        Assert.Equal(AuditDetails(page1), AuditDetails(backTo1));
+        Assert.Contains("Page 1", PagerText(backTo1), StringComparison.Ordinal);
+        Assert.Null(PagerLink(backTo1, "Newer"));
         // A bookmarked page number still works (by offset), and a malformed cursor shows the newest page.
-        Assert.Equal(Details(page2), Details(await admin.GetAsync(First + "&page=2")));
-        Assert.Equal(Details(page1), Details(await admin.GetAsync(First + "&Before=not-a-cursor")));
-        Assert.Empty(Details(await admin.GetAsync(First + "&page=2147483647")));
+        Assert.Equal(AuditDetails(page2), AuditDetails(await pages.AuditAsync(First + "&page=2")));
+        Assert.Equal(AuditDetails(page1), AuditDetails(await pages.AuditAsync(First + "&Before=not-a-cursor")));
+        Assert.Empty(AuditDetails(await pages.AuditAsync(First + "&page=2147483647")));
     }
-
-    private static string Link(HtmlPage page, string label) =>
-        page.Document.QuerySelectorAll(".pager a").First(a => a.TextContent.Contains(label, StringComparison.Ordinal)).GetAttribute("href")!;
-
-    private static List<string> Details(HtmlPage page) =>
-        page.Document.QuerySelectorAll("tbody tr td:last-child").Select(td => td.TextContent.Trim()).ToList();
 }

@@ -1,97 +1,86 @@
-using System.Globalization;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
+using CredentialPortal.Testing.Credentials;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 
 namespace CredentialPortal.IntegrationTests.Credentials;
 
-/// <summary>Issue 19 items 7, 8, 11 and 16: what the lists and the application form say.</summary>
-public sealed class CredentialsListTests : IAsyncLifetime
+/// <summary>
+/// Issue 19 items 7, 8, 11 and 16: what the lists and the application form say. One portal for the class: each test
+/// makes its own application (in an organisation of its own) and reads only that application's part of the list.
+/// </summary>
+public sealed class CredentialsListTests(AdministratorSession session) : IClassFixture<AdministratorSession>, IAsyncLifetime
 {
-    private PortalFactory _portal = null!;
-    private PortalClient _admin = null!;
+    private PortalFactory Portal => session.Portal;
 
-    public async ValueTask InitializeAsync()
-    {
-        _portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["Reminders:Enabled"] = "false" });
-        _admin = new PortalClient(_portal);
-        await _admin.SignInAsAdministratorAsync();
-    }
+    public async ValueTask InitializeAsync() => await session.ReadyAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        _admin.Dispose();
-        await _portal.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Disabling_the_only_active_secret_shows_the_cannot_obtain_tokens_warning_and_expired_secrets_offer_no_disable()
     {
-        var application = await CreateApplicationAsync(_portal);
-        var (_, active) = await AddSecretAsync(_portal, application);
-        var (_, expired) = await AddSecretAsync(_portal, application, expiresIn: TimeSpan.FromDays(-1));
+        var application = await CreateApplicationAsync(Portal);
+        var (_, active) = await AddSecretAsync(Portal, application);
+        var (_, expired) = await AddSecretAsync(Portal, application, expiresIn: TimeSpan.FromDays(-1));
+        var credentials = new CredentialsPages(session.Admin, application.Id);
 
-        var before = await _admin.GetAsync("/manage-api-credentials");
-        Assert.DoesNotContain("no active client secret", before.Text, StringComparison.Ordinal);
-        Assert.NotNull(before.Document.QuerySelector($"a[href$='/secrets/{active}/disable']"));
-        Assert.Null(before.Document.QuerySelector($"a[href$='/secrets/{expired}/disable']"));
-        Assert.Null(before.Document.QuerySelector($"form[action*='/secrets/{expired}/disable']"));
+        var before = await credentials.ListAsync(search: application.Name);
+        Assert.DoesNotContain("no active client secret", credentials.Section(before)!.TextContent, StringComparison.Ordinal);
+        Assert.True(credentials.OffersDisable(before, active));
+        Assert.False(credentials.OffersDisable(before, expired));
+        Assert.False(credentials.OffersEnable(before, expired));
 
-        await SetSecretDisabledAsync(_portal, application, active, disabled: true);
-        var after = await _admin.GetAsync("/manage-api-credentials");
+        await SetSecretDisabledAsync(Portal, application, active, disabled: true);
+        var after = await credentials.ListAsync(search: application.Name);
 
-        Assert.Contains("This application has no active client secret: it cannot obtain tokens", after.Text, StringComparison.Ordinal);
+        Assert.Contains("This application has no active client secret: it cannot obtain tokens", credentials.Section(after)!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_create_button_says_how_many_secrets_are_left_and_the_limit_reached_says_1_secret()
     {
-        var application = await CreateApplicationAsync(_portal);
-        await AddSecretAsync(_portal, application);
+        var application = await CreateApplicationAsync(Portal);
+        await AddSecretAsync(Portal, application);
         await SetLimitAsync(application.Id, 3);
+        var credentials = new CredentialsPages(session.Admin, application.Id);
 
-        var page = await _admin.GetAsync("/manage-api-credentials");
-        Assert.Contains("(2 of 3 left)", page.Document.QuerySelector("a[href$='/secrets/new']")!.TextContent, StringComparison.Ordinal);
+        var page = await credentials.ListAsync(search: application.Name);
+        Assert.Contains("(2 of 3 left)", credentials.CreateSecretButton(page)!.TextContent, StringComparison.Ordinal);
 
         await SetLimitAsync(application.Id, 1);
-        Assert.Contains("Secret limit reached (1)", (await _admin.GetAsync("/manage-api-credentials")).Text, StringComparison.Ordinal);
-        var form = await _admin.GetAsync($"/manage-api-credentials/{application.Id}/secrets/new");
-        var refused = await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "second" });
+        Assert.Contains("Secret limit reached (1)", credentials.Section(await credentials.ListAsync(search: application.Name))!.TextContent, StringComparison.Ordinal);
+        var refused = await credentials.SubmitNewSecretAsync("second");
         Assert.Contains("already has 1 secret, the most it may have (1)", refused.Text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_secret_limit_below_2_is_saved_with_a_warning_about_rotation()
     {
-        var application = await CreateApplicationAsync(_portal);
-        var form = await _admin.GetAsync($"/admin/applications/{application.Id}");
+        var application = await CreateApplicationAsync(Portal);
 
-        var saved = await _admin.SubmitAsync(form, new Dictionary<string, string> { ["Input.SecretLimit"] = "1" }, "main form.form[method=post]");
+        var saved = await new AdminPages(session.Admin).SaveApplicationAsync(application.Id, new Dictionary<string, string> { ["Input.SecretLimit"] = "1" });
 
         Assert.Contains("cannot be rotated without an outage", saved.Text, StringComparison.Ordinal);
-        Assert.NotNull(saved.Document.QuerySelector(".warning-text"));
+        Assert.NotNull(AdminPages.SecretLimitWarning(saved));
     }
 
     [Fact]
     public async Task The_api_choice_limits_the_permissions()
     {
-        var organisationId = await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail);
-        var form = await _admin.GetAsync($"/admin/applications/create?organisationId={organisationId}");
-        var token = form.Document.QuerySelector("main form[method=post] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var (organisationId, _) = await Portal.CreateOrganisationAsync("ApiChoiceOrg");
 
-        var refused = await _admin.PostAsync("/admin/applications/create", [
-            new("__RequestVerificationToken", token), new("Input.OrganisationId", organisationId.ToString(CultureInfo.InvariantCulture)),
-            new("Input.ApiCode", "DM"), new("Input.IsActive", "true"), new("Input.SecretLimit", "10"),
-            new("Input.Permissions", "search-match|Production")]);
+        var refused = await new AdminPages(session.Admin).CreateApplicationAsync(organisationId, "DM", permissions: ["search-match|Production"]);
 
         Assert.Contains("A Data Manager (DM) application can hold only Data Manager permissions, not Search and Match.", refused.Text, StringComparison.Ordinal);
-        await using var db = _portal.CreateDbContext();
-        Assert.DoesNotContain(db.Applications, a => a.ApiCode == "DM" && a.OrganisationId == organisationId);
+        await using var db = Portal.CreateDbContext();
+        Assert.DoesNotContain(db.Applications, a => a.OrganisationId == organisationId);
     }
 
     private async Task SetLimitAsync(int applicationId, int limit)
     {
-        await using var db = _portal.CreateDbContext();
+        await using var db = Portal.CreateDbContext();
         db.Applications.Single(a => a.Id == applicationId).SecretLimit = limit;
         await db.SaveChangesAsync();
     }

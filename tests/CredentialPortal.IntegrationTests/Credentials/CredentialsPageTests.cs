@@ -52,8 +52,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         var page = await _credentials.ListAsync();
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
-        var headings = page.Document.QuerySelectorAll("section.application h2").Select(h => h.TextContent).ToList();
-        Assert.Equal(["Partner-NL-DemoOrg-DM"], headings);
+        Assert.Equal(["Partner-NL-DemoOrg-DM"], CredentialsPages.ApplicationNames(page));
         Assert.Contains(await ClientIdAsync(_ownApplication), page.Text);
         Assert.DoesNotContain(await ClientIdAsync(_otherApplication), page.Text);
         Assert.Contains("data-manager:sandbox", page.Text);
@@ -93,7 +92,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
     {
         var form = await _credentials.NewSecretFormAsync();
 
-        var expiry = form.Document.QuerySelector("input[name='Input.ExpiresOn']")!;
+        var expiry = CredentialsPages.ExpiryField(form);
         Assert.Equal("2027-11-23", expiry.GetAttribute("value"));
         Assert.Equal("2027-11-23", expiry.GetAttribute("max"));
         Assert.Equal("2026-11-24", expiry.GetAttribute("min"));
@@ -108,12 +107,10 @@ public sealed class CredentialsPageTests : IAsyncLifetime
     [InlineData("x", "not-a-date", "is not valid")]
     public async Task Bad_input_is_refused_beside_the_field_and_nothing_is_created(string name, string expiresOn, string message)
     {
-        var form = await _credentials.NewSecretFormAsync();
-
-        var page = await _manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = name, ["Input.ExpiresOn"] = expiresOn });
+        var page = await _credentials.SubmitNewSecretAsync(name, expiresOn);
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
-        Assert.Contains(page.Document.QuerySelectorAll(".field-error"), e => e.TextContent.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(page.FieldErrors, e => e.Contains(message, StringComparison.Ordinal));
         await using var db = _portal.CreateDbContext();
         Assert.Equal(0, await db.ClientSecrets.CountAsync());
     }
@@ -121,9 +118,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
     [Fact]
     public async Task A_name_over_100_characters_is_refused()
     {
-        var form = await _credentials.NewSecretFormAsync();
-
-        var page = await _manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = new string('a', 101) });
+        var page = await _credentials.SubmitNewSecretAsync(new string('a', 101));
 
         Assert.Contains("at most 100 characters", page.Text);
     }
@@ -137,8 +132,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         }
 
         await _credentials.CreateSecretAsync("first");
-        var form = await _credentials.NewSecretFormAsync();
-        var page = await _manager.Client.SubmitAsync(form, new Dictionary<string, string> { ["Input.Name"] = "second" });
+        var page = await _credentials.SubmitNewSecretAsync("second");
 
         Assert.Contains("the most it may have (1)", page.Text);
     }
@@ -149,26 +143,26 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         var (_, value) = await _credentials.CreateSecretAsync("Rotating");
         var secretId = await SingleSecretIdAsync();
 
-        var confirm = await _manager.Client.GetAsync(_credentials.DisablePath(secretId));
+        var confirm = await _credentials.DisablePageAsync(secretId);
         Assert.Contains("only active secret", confirm.Text);
         // The last active credential: without the second confirmation nothing changes.
-        var refusedWithoutConfirmation = await _manager.Client.SubmitAsync(confirm);
+        var refusedWithoutConfirmation = await _credentials.ConfirmAsync(confirm);
         Assert.Contains("Tick the box to confirm", refusedWithoutConfirmation.Text);
-        var afterDisable = await _manager.Client.SubmitAsync(confirm, new Dictionary<string, string> { ["ConfirmLastCredential"] = "true" });
+        var afterDisable = await _credentials.ConfirmAsync(confirm, lastCredential: true);
         Assert.Contains("is disabled", afterDisable.Text);
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAfterNextPollAsync(value));
         var refused = await RequestTokenAsync(_ownApplication, value);
         Assert.Contains("disabled", await refused.Content.ReadAsStringAsync());
 
-        var afterEnable = await _credentials.EnableSecretAsync(afterDisable, secretId);
+        var afterEnable = await _credentials.EnableAsync(afterDisable, secretId);
         Assert.Contains("is enabled again", afterEnable.Text);
         Assert.Equal(HttpStatusCode.OK, await TokenStatusAfterNextPollAsync(value));
 
-        var deletePage = await _manager.Client.GetAsync(_credentials.DeletePath(secretId));
+        var deletePage = await _credentials.DeletePageAsync(secretId);
         Assert.Contains("Rotating", deletePage.Text);
         Assert.Contains(value[..3] + "…", deletePage.Text);
         Assert.Contains("only active secret", deletePage.Text);
-        var afterDelete = await _manager.Client.SubmitAsync(deletePage, new Dictionary<string, string> { ["ConfirmLastCredential"] = "true" });
+        var afterDelete = await _credentials.ConfirmAsync(deletePage, lastCredential: true);
         Assert.Contains("is deleted", afterDelete.Text);
         Assert.Equal(HttpStatusCode.Unauthorized, await TokenStatusAfterNextPollAsync(value));
 
@@ -200,17 +194,16 @@ public sealed class CredentialsPageTests : IAsyncLifetime
             otherSecret = row.Id;
         }
 
-        var token = (await _credentials.NewSecretFormAsync())
-            .Document.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var theirs = new CredentialsPages(_manager.Client, _otherApplication);
         string[] gets =
         [
-            $"/manage-api-credentials/{_otherApplication}/secrets/new",
-            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/disable",
-            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/delete",
-            $"/manage-api-credentials/{_otherApplication}/history",
+            theirs.NewSecretPath,
+            theirs.DisablePath(otherSecret),
+            theirs.DeletePath(otherSecret),
+            theirs.HistoryPath,
             // A secret of another application under one's own application id.
-            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/disable",
-            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/delete",
+            _credentials.DisablePath(otherSecret),
+            _credentials.DeletePath(otherSecret),
         ];
         foreach (var url in gets)
         {
@@ -219,17 +212,16 @@ public sealed class CredentialsPageTests : IAsyncLifetime
 
         string[] posts =
         [
-            $"/manage-api-credentials/{_otherApplication}/secrets/new",
-            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/disable",
-            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/disable?handler=Enable",
-            $"/manage-api-credentials/{_otherApplication}/secrets/{otherSecret}/delete",
-            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/disable",
-            $"/manage-api-credentials/{_ownApplication}/secrets/{otherSecret}/delete",
+            theirs.NewSecretPath,
+            theirs.DisablePath(otherSecret),
+            theirs.EnablePath(otherSecret),
+            theirs.DeletePath(otherSecret),
+            _credentials.DisablePath(otherSecret),
+            _credentials.DeletePath(otherSecret),
         ];
         foreach (var url in posts)
         {
-            var page = await _manager.Client.PostAsync(url, [new("__RequestVerificationToken", token), new("Input.Name", "x"), new("Input.ExpiresOn", "2027-01-01")]);
-            Assert.Equal(HttpStatusCode.NotFound, page.Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await _credentials.PostWithTokenAsync(url)).Status);
         }
 
         await using var check = _portal.CreateDbContext();
@@ -241,8 +233,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
     [Fact]
     public async Task Posts_without_an_antiforgery_token_are_refused()
     {
-        var page = await _manager.Client.PostAsync($"/manage-api-credentials/{_ownApplication}/secrets/new",
-            [new("Input.Name", "x"), new("Input.ExpiresOn", "2027-01-01")]);
+        var page = await _credentials.PostNewSecretWithoutTokenAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         await using var db = _portal.CreateDbContext();
@@ -256,13 +247,15 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         using var admin = new PortalClient(_portal);
         await admin.SignInAsAdministratorAsync();
 
-        var all = await admin.GetAsync("/manage-api-credentials");
-        var filtered = await admin.GetAsync($"/manage-api-credentials?OrganisationId={otherOrganisation}");
-        var searched = await admin.GetAsync("/manage-api-credentials?Search=SMC");
+        var lists = new CredentialsPages(admin, _ownApplication);
 
-        Assert.Equal(3, all.Document.QuerySelectorAll("section.application").Length);
-        Assert.Equal(["Partner-NL-OtherOrg-DM"], filtered.Document.QuerySelectorAll("section.application h2").Select(h => h.TextContent));
-        Assert.Equal(["Partner-NL-DemoOrg-SMC"], searched.Document.QuerySelectorAll("section.application h2").Select(h => h.TextContent));
+        var all = await lists.ListAsync();
+        var filtered = await lists.ListAsync(organisationId: otherOrganisation);
+        var searched = await lists.ListAsync(search: "SMC");
+
+        Assert.Equal(3, CredentialsPages.ApplicationNames(all).Count);
+        Assert.Equal(["Partner-NL-OtherOrg-DM"], CredentialsPages.ApplicationNames(filtered));
+        Assert.Equal(["Partner-NL-DemoOrg-SMC"], CredentialsPages.ApplicationNames(searched));
     }
 
     [Fact]
@@ -272,7 +265,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         await admin.SignInAsAdministratorAsync();
         var nobody = await admin.InviteAndOnboardAsync("no.role@demoorg.example", await _portal.OrganisationIdOfAsync(_manager.Email));
 
-        var page = await nobody.Client.GetAsync("/manage-api-credentials");
+        var page = await nobody.Client.GetAsync(CredentialsPages.ListPath);
 
         Assert.Contains("You do not manage any application yet", page.Text);
         Assert.Contains(PortalFactory.AdminEmail, page.Text);

@@ -3,6 +3,7 @@ using CredentialPortal.Core.Secrets;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Credentials;
 using Microsoft.Extensions.Time.Testing;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
@@ -25,8 +26,8 @@ public sealed class DaysLeftTests
 
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
-        var page = await admin.GetAsync("/manage-api-credentials");
-        var row = page.Document.QuerySelectorAll("table.secrets tr").Single(r => r.InnerHtml.Contains("2026-12-20", StringComparison.Ordinal));
+        var page = await new CredentialsPages(admin, application.Id).ListAsync();
+        var row = CredentialsPages.Rows(page, CredentialKind.Secret).Single(r => r.InnerHtml.Contains("2026-12-20", StringComparison.Ordinal));
         Assert.Contains("(19 days left)", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("Expires in 19 days", row.TextContent, StringComparison.Ordinal);
 

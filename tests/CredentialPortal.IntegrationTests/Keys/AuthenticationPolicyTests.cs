@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
 using static CredentialPortal.IntegrationTests.Keys.KeyTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 using static CredentialPortal.Testing.TokenClient;
@@ -27,12 +29,12 @@ public sealed class AuthenticationPolicyTests
 
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
-        var edit = await admin.GetAsync($"/admin/applications/{app.Id}");
-        var warned = await admin.SubmitAsync(edit, new Dictionary<string, string> { ["Input.AuthenticationPolicy"] = "KeysOnly" });
+        var pages = new AdminPages(admin);
+        var warned = await pages.SetAuthenticationPolicyAsync(app.Id, AuthenticationPolicy.KeysOnly);
         Assert.Contains("1 active client secret stops obtaining tokens at once", warned.Errors, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(http, app.ClientId, secret)).StatusCode);
 
-        var saved = await admin.SubmitAsync(warned, new Dictionary<string, string> { ["Input.AuthenticationPolicy"] = "KeysOnly" });
+        var saved = await pages.SetAuthenticationPolicyAsync(app.Id, AuthenticationPolicy.KeysOnly, warned);
         Assert.True(saved.Text.Contains("saved", StringComparison.Ordinal), saved.Errors);
 
         // No poll: the admin path evicted the client on this instance.

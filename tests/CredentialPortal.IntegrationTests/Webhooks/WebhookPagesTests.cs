@@ -2,8 +2,10 @@ using System.Net;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.Webhooks.WebhookTestKit;
+using static CredentialPortal.Testing.Webhooks.WebhookPages;
 
 namespace CredentialPortal.IntegrationTests.Webhooks;
 
@@ -39,51 +41,44 @@ public sealed class WebhookPagesTests : IAsyncLifetime
     [Fact]
     public async Task A_manager_registers_an_endpoint_sees_its_secret_once_sends_a_test_event_and_reads_the_log()
     {
-        var form = await _manager.Client.GetAsync("/webhooks/register");
-        var offered = form.Document.QuerySelectorAll("select[name='Input.Target'] option").Select(o => o.GetAttribute("value")).ToList();
-        Assert.Equal(["", $"app:{_ownApplication}"], offered);
-        Assert.Null(form.Document.QuerySelector("input[name='Input.AllowPrivateNetwork']"));
+        var webhooks = new WebhookPages(_manager.Client);
+        var form = await webhooks.RegisterFormAsync();
+        Assert.Equal(["", ApplicationTarget(_ownApplication)], WebhookPages.Targets(form));
+        Assert.False(WebhookPages.OffersPrivateNetwork(form));
 
-        var tampered = await _manager.Client.SubmitAsync(form, new Dictionary<string, string>
-        {
-            ["Input.Target"] = $"app:{_otherApplication}", ["Input.Url"] = _receiver.Address.ToString(),
-        });
+        var tampered = await webhooks.SubmitRegistrationAsync(ApplicationTarget(_otherApplication), _receiver.Address.ToString());
         Assert.Contains("Choose what the endpoint hears about", tampered.Errors, StringComparison.Ordinal);
 
-        var registered = await _manager.Client.SubmitAsync(form, new Dictionary<string, string>
-        {
-            ["Input.Target"] = $"app:{_ownApplication}", ["Input.Url"] = _receiver.Address + "hooks?token=receiver-token", ["Input.Description"] = "our receiver",
-        });
-        var secret = registered.Document.QuerySelector("#new-secret-value")?.GetAttribute("value");
+        var (registered, secret, endpoint) = await webhooks.RegisterAsync(ApplicationTarget(_ownApplication),
+            _receiver.Address + "hooks?token=receiver-token", "our receiver");
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         Assert.Contains("no-store", registered.Response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
-        var endpointLink = registered.Document.QuerySelector("a.button[href^='/webhooks/']")!.GetAttribute("href")!;
 
-        var endpointPage = await _manager.Client.GetAsync(endpointLink);
-        Assert.DoesNotContain(secret!, endpointPage.Body, StringComparison.Ordinal);
+        var endpointPage = await webhooks.EndpointAsync(endpoint);
+        Assert.DoesNotContain(secret, endpointPage.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("receiver-token", endpointPage.Body, StringComparison.Ordinal);
-        var afterTest = await _manager.Client.SubmitAsync(endpointPage, formSelector: "form[action$='handler=Test']");
+        var afterTest = await webhooks.SendTestEventAsync(endpointPage);
         Assert.Contains("webhook.test", afterTest.Text, StringComparison.Ordinal);
         await _portal.RunNextPassAsync<OutboxSender>();
 
         var received = Assert.Single(_receiver.Received);
         Assert.Equal("/hooks", received.Path);
-        Assert.True(HasValidSignature(received, secret!, _portal.Time.GetUtcNow()));
+        Assert.True(HasValidSignature(received, secret, _portal.Time.GetUtcNow()));
         Assert.Equal("webhook.test", Json(received).GetProperty("type").GetString());
-        var log = await _manager.Client.GetAsync(endpointLink);
+        var log = await webhooks.EndpointAsync(endpoint);
         Assert.Contains(received.Headers["webhook-id"], log.Text, StringComparison.Ordinal);
         Assert.Contains("Delivered", log.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("must not be stored", log.Body, StringComparison.Ordinal);
 
-        var disabled = await _manager.Client.SubmitAsync(log, formSelector: "form[action$='handler=Disable']");
+        var disabled = await webhooks.DisableAsync(log);
         Assert.Contains("Disabled", disabled.Text, StringComparison.Ordinal);
-        var list = await _manager.Client.GetAsync("/webhooks");
-        Assert.Contains("our receiver", (await _manager.Client.GetAsync(endpointLink)).Text, StringComparison.Ordinal);
+        var list = await webhooks.ListAsync();
+        Assert.Contains("our receiver", (await webhooks.EndpointAsync(endpoint)).Text, StringComparison.Ordinal);
         Assert.Contains("Disabled", list.Text, StringComparison.Ordinal);
 
-        var deleted = await _manager.Client.SubmitAsync(disabled, formSelector: "form[action$='handler=Delete']");
-        Assert.Equal("/webhooks", deleted.Path);
-        Assert.Equal(HttpStatusCode.NotFound, (await _manager.Client.GetAsync(endpointLink)).Status);
+        var deleted = await webhooks.DeleteAsync(disabled);
+        Assert.Equal(WebhookPages.ListPath, deleted.Path);
+        Assert.Equal(HttpStatusCode.NotFound, (await webhooks.EndpointAsync(endpoint)).Status);
     }
 
     [Fact]
@@ -91,33 +86,20 @@ public sealed class WebhookPagesTests : IAsyncLifetime
     {
         using var admin = new PortalClient(_portal);
         await admin.SignInAsAdministratorAsync();
-        var form = await admin.GetAsync("/webhooks/register");
-        Assert.Contains(form.Document.QuerySelectorAll("select[name='Input.Target'] option"), o => o.GetAttribute("value") == $"org:{_organisation}");
-        var registered = await admin.SubmitAsync(form, new Dictionary<string, string>
-        {
-            ["Input.Target"] = $"org:{_organisation}", ["Input.Url"] = "https://10.20.30.40/hooks", ["Input.AllowPrivateNetwork"] = "true",
-        });
-        var organisationEndpoint = registered.Document.QuerySelector("a.button[href^='/webhooks/']")!.GetAttribute("href")!;
-        var refused = await admin.SubmitAsync(form, new Dictionary<string, string>
-        {
-            ["Input.Target"] = $"app:{_otherApplication}", ["Input.Url"] = "not an address",
-        });
+        var adminWebhooks = new WebhookPages(admin);
+        var managerWebhooks = new WebhookPages(_manager.Client);
+        Assert.Contains(OrganisationTarget(_organisation), WebhookPages.Targets(await adminWebhooks.RegisterFormAsync()));
+        var organisationEndpoint = (await adminWebhooks.RegisterAsync(OrganisationTarget(_organisation), "https://10.20.30.40/hooks", allowPrivateNetwork: true)).EndpointPath;
+        var refused = await adminWebhooks.SubmitRegistrationAsync(ApplicationTarget(_otherApplication), "not an address");
         Assert.Contains("https://", refused.Errors, StringComparison.Ordinal);
-        var other = await admin.SubmitAsync(form, new Dictionary<string, string>
-        {
-            ["Input.Target"] = $"app:{_otherApplication}", ["Input.Url"] = "https://partner.example/hooks",
-        });
-        var otherEndpoint = other.Document.QuerySelector("a.button[href^='/webhooks/']")!.GetAttribute("href")!;
+        var otherEndpoint = (await adminWebhooks.RegisterAsync(ApplicationTarget(_otherApplication), "https://partner.example/hooks")).EndpointPath;
 
-        Assert.Equal(HttpStatusCode.NotFound, (await _manager.Client.GetAsync(organisationEndpoint)).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await _manager.Client.GetAsync(otherEndpoint)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await managerWebhooks.EndpointAsync(organisationEndpoint)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await managerWebhooks.EndpointAsync(otherEndpoint)).Status);
         // A valid form of the manager's own session, posted to an endpoint that is not theirs.
-        var token = (await _manager.Client.GetAsync("/webhooks/register")).Document
-            .QuerySelector("input[name='__RequestVerificationToken']")!.GetAttribute("value")!;
-        var tamperedPost = await _manager.Client.PostAsync(otherEndpoint + "?handler=Delete", [new("__RequestVerificationToken", token)]);
-        Assert.Equal(HttpStatusCode.NotFound, tamperedPost.Status);
-        Assert.DoesNotContain("HookOrg (organisation)", (await _manager.Client.GetAsync("/webhooks")).Text, StringComparison.Ordinal);
-        Assert.Contains("HookOrg (organisation)", (await admin.GetAsync("/webhooks")).Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await managerWebhooks.PostDeleteAsync(otherEndpoint)).Status);
+        Assert.DoesNotContain("HookOrg (organisation)", (await managerWebhooks.ListAsync()).Text, StringComparison.Ordinal);
+        Assert.Contains("HookOrg (organisation)", (await adminWebhooks.ListAsync()).Text, StringComparison.Ordinal);
         await using var db = _portal.CreateDbContext();
         Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.EventType == "webhook.registered"));
     }

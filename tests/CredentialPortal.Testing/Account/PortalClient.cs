@@ -140,6 +140,9 @@ public sealed class HtmlPage
     /// <summary>Messages of the page's validation summary and alerts.</summary>
     public string Errors => string.Join(" ", Document.QuerySelectorAll(".errors, [role=alert]").Select(e => e.TextContent.Trim()));
 
+    /// <summary>The messages shown beside the form's fields.</summary>
+    public IReadOnlyList<string> FieldErrors => Document.QuerySelectorAll(".field-error").Select(e => e.TextContent.Trim()).ToList();
+
     internal static async Task<HtmlPage> ReadAsync(HttpResponseMessage response) =>
         new(response, await response.Content.ReadAsStringAsync());
 
