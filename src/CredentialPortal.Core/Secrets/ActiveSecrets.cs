@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Keys;
 
 namespace CredentialPortal.Core.Secrets;
 
@@ -26,9 +27,13 @@ public static class ActiveSecrets
     /// Applications that can obtain tokens at <paramref name="now"/>: an active credential of a kind their authentication
     /// policy allows (a keys-only application with active keys can; one with only secrets cannot).
     /// </summary>
-    public static Expression<Func<Application, bool>> CanAuthenticateAt(DateTime now) =>
-        a => (a.AuthenticationPolicy != AuthenticationPolicy.KeysOnly && a.Secrets.Any(s => s.DisabledAt == null && s.ExpiresAt > now))
-            || (a.AuthenticationPolicy != AuthenticationPolicy.SecretsOnly && a.Keys.Any(k => k.DisabledAt == null && k.ExpiresAt > now));
+    public static Expression<Func<Application, bool>> CanAuthenticateAt(DateTime now)
+    {
+        var activeSecret = Active<ClientSecret>(now);
+        var activeKey = Active<ClientKey>(now);
+        return a => (a.AuthenticationPolicy != AuthenticationPolicy.KeysOnly && a.Secrets.AsQueryable().Any(activeSecret))
+            || (a.AuthenticationPolicy != AuthenticationPolicy.SecretsOnly && a.Keys.AsQueryable().Any(activeKey));
+    }
 
     /// <summary>The applications <see cref="CanAuthenticateAt"/> leaves out.</summary>
     public static Expression<Func<Application, bool>> CannotAuthenticateAt(DateTime now)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Secrets;
@@ -21,7 +20,7 @@ internal static class ApiCredentialChanges
     /// under an application for one kind of credential (<paramref name="name"/>: "Secret" or "Key").
     /// </summary>
     public static void Map<TCredential, TResource>(RouteGroupBuilder api, string collection, string name,
-        Func<Application, int, TCredential?> find, Func<TCredential, DateTime, TResource> resource, Func<string, string, IResult> notFound)
+        Func<Application, IEnumerable<TCredential>> credentials, Func<TCredential, DateTime, TResource> resource, Func<string, string, IResult> notFound)
         where TCredential : ClientCredential
     {
         var noun = name.ToLowerInvariant();
@@ -33,9 +32,7 @@ internal static class ApiCredentialChanges
                 return ApiProblems.ApplicationNotFound(clientId);
             }
 
-            var credential = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var credentialId)
-                ? find(application, credentialId)
-                : null;
+            var credential = ManagementApiHandlers.FindCredential(credentials(application), id);
             return credential is null
                 ? notFound(clientId, id)
                 : await ApplyAsync(application, credential, caller, context, lifecycle, change,

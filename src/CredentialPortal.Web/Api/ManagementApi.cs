@@ -77,7 +77,7 @@ public static class ManagementApi
             .WithSummary("One secret's metadata (never its value)")
             .Produces<SecretResource>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        ApiCredentialChanges.Map(api, "secrets", "Secret", (application, id) => application.Secrets.SingleOrDefault(s => s.Id == id),
+        ApiCredentialChanges.Map(api, "secrets", "Secret", application => application.Secrets,
             SecretResource.From, ApiProblems.SecretNotFound);
         ManagementApiKeyHandlers.Map(api);
 

@@ -126,9 +126,13 @@ internal static partial class ManagementApiHandlers
         return application is not null && caller.MayManage(application.Id) ? application : null;
     }
 
-    private static ClientSecret? FindSecret(Application application, string id) =>
-        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var secretId)
-            ? application.Secrets.SingleOrDefault(s => s.Id == secretId)
+    private static ClientSecret? FindSecret(Application application, string id) => FindCredential(application.Secrets, id);
+
+    /// <summary>The credential with the id in the URL: a non-negative decimal number, or no credential at all (404).</summary>
+    internal static T? FindCredential<T>(IEnumerable<T> credentials, string id)
+        where T : ClientCredential =>
+        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var credentialId)
+            ? credentials.SingleOrDefault(c => c.Id == credentialId)
             : null;
 
     internal static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request)

@@ -32,7 +32,7 @@ internal static class ManagementApiKeyHandlers
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        ApiCredentialChanges.Map(api, "keys", "Key", (application, id) => application.Keys.SingleOrDefault(k => k.Id == id),
+        ApiCredentialChanges.Map(api, "keys", "Key", application => application.Keys,
             KeyResource.From, ApiProblems.KeyNotFound);
     }
 

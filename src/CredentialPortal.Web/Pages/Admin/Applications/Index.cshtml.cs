@@ -1,7 +1,6 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Keys;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
@@ -44,8 +43,6 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     {
         Now = time.GetUtcNow().UtcDateTime;
         var now = Now;
-        var activeSecret = ActiveSecrets.At(now);
-        var activeKey = ActiveSecrets.Active<ClientKey>(now);
         var expiringSoon = ActiveSecrets.ExpiringBefore(now, SecretExpiryPolicy.ExpiringSoonBefore(now));
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
         if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
@@ -93,25 +90,34 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
         Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
         PageNumber = Paging.Number;
-        Applications = (await query
+        var rows = await query
             .OrderBy(a => a.Name)
             .Page(Paging)
-            // The credentials that can obtain tokens: active, and of a kind the application's policy allows (as the
-            // "no active credential" filter counts them).
             .Select(a => new
             {
-                Row = new Row(a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive, a.Managers.Count,
-                    (a.AuthenticationPolicy == AuthenticationPolicy.KeysOnly ? 0 : a.Secrets.AsQueryable().Count(activeSecret))
-                    + (a.AuthenticationPolicy == AuthenticationPolicy.SecretsOnly ? 0 : a.Keys.AsQueryable().Count(activeKey)),
-                    null),
-                SecretExpiry = a.AuthenticationPolicy == AuthenticationPolicy.KeysOnly
-                    ? null : a.Secrets.AsQueryable().Where(activeSecret).Min(s => (DateTime?)s.ExpiresAt),
-                KeyExpiry = a.AuthenticationPolicy == AuthenticationPolicy.SecretsOnly
-                    ? null : a.Keys.AsQueryable().Where(activeKey).Min(k => (DateTime?)k.ExpiresAt),
+                Row = new Row(a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive, a.Managers.Count, 0, null),
+                a.AuthenticationPolicy,
             })
-            .ToListAsync(cancellationToken))
-            .Select(a => a.Row with { NextExpiry = a.SecretExpiry is { } s && (a.KeyExpiry is not { } k || s <= k) ? s : a.KeyExpiry })
-            .ToList();
+            .ToListAsync(cancellationToken);
+        // The credentials that can obtain tokens: active ones, of a kind the application's policy allows (as the "cannot
+        // obtain tokens" filter counts them), counted per application and kind for the rows shown.
+        var ids = rows.Select(r => r.Row.Id).ToList();
+        var active = (await db.ClientCredentials
+                .Where(c => ids.Contains(c.ApplicationId))
+                .Where(ActiveSecrets.Active<ClientCredential>(now))
+                .GroupBy(c => new { c.ApplicationId, c.Kind })
+                .Select(g => new { g.Key.ApplicationId, g.Key.Kind, Count = g.Count(), NextExpiry = g.Min(c => c.ExpiresAt) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(g => g.ApplicationId);
+        Applications = rows.Select(r =>
+        {
+            var allowed = active[r.Row.Id].Where(g => r.AuthenticationPolicy.Allows(g.Kind)).ToList();
+            return r.Row with
+            {
+                ActiveCredentials = allowed.Sum(g => g.Count),
+                NextExpiry = allowed.Count == 0 ? null : allowed.Min(g => g.NextExpiry),
+            };
+        }).ToList();
         Organisations = await db.Organisations.OrderBy(o => o.Name)
             .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToListAsync(cancellationToken);
