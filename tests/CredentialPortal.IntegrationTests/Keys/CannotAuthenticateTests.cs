@@ -5,6 +5,7 @@ using CredentialPortal.Core.Secrets;
 using CredentialPortal.IntegrationTests.TokenService;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.Keys.KeyTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
@@ -93,11 +94,11 @@ public sealed class CannotAuthenticateTests
         Assert.Equal("0 none", ActiveCredentialsCell(keysOnlyWithASecret));
     }
 
+    /// <summary>The number on the dashboard's "… active application(s) that cannot obtain tokens" tile.</summary>
     private static async Task<int> DashboardCountAsync(PortalClient admin)
     {
-        var tile = (await admin.GetAsync("/admin")).Document.QuerySelectorAll(".tile")
-            .Single(t => t.TextContent.Contains("cannot obtain tokens", StringComparison.Ordinal));
-        return int.Parse(tile.QuerySelector(".count")!.TextContent, System.Globalization.CultureInfo.InvariantCulture);
+        var tile = AdminPages.DashboardTiles(await admin.GetAsync("/admin")).Single(t => t.Contains("cannot obtain tokens", StringComparison.Ordinal));
+        return int.Parse(tile.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The "Active credentials" cell of the only row (the fifth column).</summary>
