@@ -111,7 +111,16 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public async Task RunNextPassAsync<TService>() where TService : PeriodicBackgroundService
     {
         var service = BackgroundService<TService>();
-        var pass = service.NextPass;
+        // A pass already running (one woken by a commit) ends on its own first: moving the clock under it would fire its
+        // timers mid-work, e.g. an SMTP send's timeout, which runs on the injected clock.
+        Task pass;
+        do
+        {
+            await service.CurrentPass;
+            pass = service.NextPass;
+        }
+        while (!service.CurrentPass.IsCompleted);
+
         Time.Advance(service.Interval);
         await pass;
     }

@@ -11,6 +11,7 @@ public abstract class PeriodicBackgroundService : BackgroundService
 {
     private readonly TaskCompletionSource _firstPass;
     private TaskCompletionSource _nextPass;
+    private Task _currentPass = Task.CompletedTask;
 
     protected PeriodicBackgroundService(TimeSpan interval, TimeProvider time)
     {
@@ -32,6 +33,9 @@ public abstract class PeriodicBackgroundService : BackgroundService
     /// <see cref="Interval"/>, await it. (A pass already running when the task is taken does not complete it.)
     /// </summary>
     public Task NextPass => Volatile.Read(ref _nextPass).Task;
+
+    /// <summary>Completes when the pass running now, if any, has ended (at once when none runs).</summary>
+    public Task CurrentPass => Volatile.Read(ref _currentPass);
 
     protected virtual bool RunsAtStartup => true;
 
@@ -85,6 +89,7 @@ public abstract class PeriodicBackgroundService : BackgroundService
     {
         // Swapped before the pass starts, so whoever took the previous signal sees a pass that began after they did.
         var ending = Interlocked.Exchange(ref _nextPass, NewSignal());
+        Volatile.Write(ref _currentPass, ending.Task);
         try
         {
             await RunPassAsync(stoppingToken);
