@@ -107,9 +107,19 @@ public sealed class ClientAssertionOptions
 
     public IReadOnlyList<string> AlgorithmList => Algorithms.Split(',');
 
-    /// <summary>How far ahead an assertion's <c>exp</c> may lie: a short life keeps the replay store small.</summary>
-    [Range(10, 3600)]
-    public int MaxLifetimeSeconds { get; set; } = 300;
+    /// <summary>
+    /// How far ahead an assertion's <c>exp</c> may lie. One hour by default: authlib's <c>PrivateKeyJWT</c> signs
+    /// assertions that live 3,600 s and MSAL.NET's 600 s. Each accepted <c>jti</c> is kept until its assertion expires.
+    /// </summary>
+    [Range(10, 86_400)]
+    public int MaxLifetimeSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// Whether <c>aud</c> may be the token endpoint URL as well as the issuer identifier. On by default because MSAL and
+    /// authlib send the token endpoint URL; off accepts the issuer only, as RFC 7523bis recommends. Either way
+    /// <c>aud</c> must be one string.
+    /// </summary>
+    public bool AcceptTokenEndpointAudience { get; set; } = true;
 
     /// <summary>Tolerated clock difference for <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
     [Range(0, 300)]
