@@ -12,10 +12,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService;
 
-public static class TokenServiceRegistration
+public static partial class TokenServiceRegistration
 {
     /// <summary>
     /// Registers the token service. With <c>TokenService:Enabled=false</c> only the signing keys and the
@@ -87,6 +89,12 @@ public static class TokenServiceRegistration
         }
 
         var services = endpoints.ServiceProvider;
+        if (string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<TokenServiceOptions>>().Value.Issuer))
+        {
+            // Allowed in Development only (validated above): fine on a laptop, but whoever sends the Host header names the issuer.
+            LogIssuerFollowsHost(services.GetRequiredService<ILogger<TokenEndpoint>>());
+        }
+
         var token = services.GetRequiredService<TokenEndpoint>();
         var introspection = services.GetRequiredService<IntrospectionEndpoint>();
         var discovery = services.GetRequiredService<DiscoveryEndpoints>();
@@ -113,4 +121,7 @@ public static class TokenServiceRegistration
 
     private static bool IsValid(object options) =>
         Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TokenService:Issuer is not set: each token's issuer, and the audience that client assertions must name, follow the Host header of the request. Set TokenService:Issuer to the address partners use.")]
+    private static partial void LogIssuerFollowsHost(ILogger logger);
 }
