@@ -50,6 +50,7 @@ public static class IdentitySetup
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<CredentialPortalDbContext>()
             .AddUserStore<PortalUserStore>()
+            .AddUserManager<PortalUserManager>()
             .AddSignInManager<PortalSignInManager>()
             .AddPasswordValidator<PasswordRules>()
             .AddDefaultTokenProviders()
@@ -118,6 +119,10 @@ public static class IdentitySetup
 
         services.AddHttpContextAccessor();
         services.AddScoped<PortalSessions>();
+        services.AddSingleton<StandInPasswordHash>();
+        services.AddScoped<AccountSecurity>();
+        services.AddScoped<PortalSignIn>();
+        services.AddScoped<AccountChanges>();
         services.AddScoped<OneTimeLinks>();
         services.AddScoped<AccountEmails>();
         services.AddScoped<ManagedApplications>();
