@@ -129,6 +129,7 @@ public static class IdentitySetup
         services.AddScoped<Administration.Invitations>();
         services.AddScoped<Pages.Webhooks.WebhookAccess>();
         services.AddSingleton<LoginThrottle>();
+        services.AddScoped<Core.Audit.AuditQuery>();
         return builder;
     }
 
