@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService;
 
@@ -39,7 +40,10 @@ public static class TokenServiceRegistration
             .Validate(o => o.ClientCacheMaxAgeSeconds <= CredentialChangePoller.Retention.TotalSeconds,
                 $"TokenService:ClientCacheMaxAgeSeconds may not exceed the credential change log's retention ({CredentialChangePoller.Retention.TotalSeconds:0} seconds).")
             .ValidateOnStart();
-        builder.Services.AddSingleton<SigningKeyStore>();
+        builder.Services.AddSingleton(services => SigningKeyRotation.From(services.GetRequiredService<IOptions<TokenServiceOptions>>().Value));
+        builder.Services.AddSingleton<SigningKeyFactory>();
+        builder.Services.AddSingleton<SigningKeyRepository>();
+        builder.Services.AddSingleton<SigningKeyCache>();
         builder.Services.AddAccessTokenAuthentication();
         if (!IsEnabled(builder.Configuration))
         {
