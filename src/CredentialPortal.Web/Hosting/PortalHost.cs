@@ -7,6 +7,7 @@ using CredentialPortal.Web.Api;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Hosting;
 
@@ -68,6 +69,9 @@ public static class PortalHost
 
     private static void MapCredentialPortal(this WebApplication app)
     {
+        // Mapping builds services that read their settings; validate every setting first (as the host would at start), so
+        // that all invalid ones are reported together rather than only the first part's.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         // First, so that everything after it sees the client's address and scheme as the trusted proxy reported them.
         app.UseForwardedHeaders();
         app.UsePortalTelemetry();
