@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of CredentialPortal on a fresh Debian 12 machine or a developer's:
-#  1. installs what is missing (PostgreSQL, Chromium, oathtool) with apt-get,
+#  1. installs what is missing (PostgreSQL, Chromium, oathtool, Node.js, authlib) with apt-get, and the interop tests' npm packages,
 #  2. restores the solution and the local dotnet tools, builds with warnings as errors and checks that every
 #     provider's migrations match the model,
 #  3. starts a throw-away PostgreSQL cluster on a free loopback port (removed on exit, also on failure or Ctrl-C),
@@ -18,11 +18,16 @@ missing=()
 [ -x "$pg_bin/initdb" ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/oathtool ] || missing+=(oathtool)
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+/usr/bin/python3 -c 'import authlib, requests' 2>/dev/null || missing+=(python3-authlib python3-requests)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+echo "== independent client libraries for the interop tests (tests/interop: npm ci from the pinned lock file)"
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 echo "== restore, local tools and build (warnings are errors)"
 dotnet tool restore >/dev/null

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using CredentialPortal.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +31,7 @@ public sealed class HttpReceiver : IAsyncDisposable
 
     public static async Task<HttpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = TestWebHosts.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();

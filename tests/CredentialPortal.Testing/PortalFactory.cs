@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -62,14 +63,18 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public string MailDirectory { get; }
     public MailFolder Mail => new(MailDirectory);
 
-    /// <summary>Starts the portal; with <c>realServer</c> on Kestrel at <c>serverPort</c> (0: any free port).</summary>
+    /// <summary>
+    /// Starts the portal; with <c>realServer</c> on Kestrel at <c>serverPort</c> (0: any free port), over HTTPS with
+    /// <paramref name="httpsCertificate"/> when one is given.
+    /// </summary>
     public static async Task<PortalFactory> StartAsync(
         DatabaseProvider provider = DatabaseProvider.Sqlite,
         IDictionary<string, string?>? settings = null,
         FakeTimeProvider? time = null,
         bool realServer = false,
         bool databaseProxy = false,
-        int serverPort = 0)
+        int serverPort = 0,
+        X509Certificate2? httpsCertificate = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         TcpFaultProxy? proxy = null;
@@ -88,7 +93,13 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         if (realServer)
         {
             // A browser needs a real socket: Kestrel on a free loopback port instead of the in-memory TestServer.
-            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, serverPort));
+            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, serverPort, listen =>
+            {
+                if (httpsCertificate is not null)
+                {
+                    listen.UseHttps(httpsCertificate);
+                }
+            }));
             factory.StartServer();
         }
 

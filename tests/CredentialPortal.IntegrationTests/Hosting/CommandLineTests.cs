@@ -50,7 +50,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
                 "Configuration error in Email: Email:Outbox:MaxAttempts must be between 1 and 100.",
                 "Configuration error in Email: Email:Smtp:Port must be between 1 and 65535.",
                 "Configuration error in Reminders: Reminders:BatchSize must be between 1 and 10000.",
-                "Configuration error in TokenService: TokenService:ClientAssertion:MaxLifetimeSeconds must be between 10 and 3600.",
+                "Configuration error in TokenService: TokenService:ClientAssertion:MaxLifetimeSeconds must be between 10 and 86400.",
             ], lines.Order(StringComparer.Ordinal));
         Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
     }

@@ -19,13 +19,16 @@ public sealed partial class NoFileWatchingTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _scratch.DisposeAsync();
 
     [Fact]
-    public async Task A_test_host_renders_the_sign_in_and_error_pages_with_no_inotify_instance_left()
+    public async Task A_test_host_renders_the_sign_in_and_error_pages_and_a_test_server_starts_with_no_inotify_instance_left()
     {
         using var exhausted = InotifyInstances.ExhaustForThisUser();
         await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["Reminders:Enabled"] = "false" });
         using var client = portal.CreateClient();
 
         await AssertPagesRenderAsync(client);
+
+        // The tests' own servers watch nothing either (here the webhook receiver).
+        await using var receiver = await HttpReceiver.StartAsync();
         Assert.Equal(exhausted.Count, InotifyInstances.HeldBy(Environment.ProcessId));
     }
 

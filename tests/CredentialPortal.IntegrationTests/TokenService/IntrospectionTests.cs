@@ -198,7 +198,7 @@ public sealed class IntrospectionTests
     private static async Task<WebApplication> StartResourceServerAsync(Action<IServiceCollection> configure,
         Func<HttpContext, Task<string?>> caller)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = TestWebHosts.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         configure(builder.Services);
         var app = builder.Build();
