@@ -64,7 +64,7 @@ class Instance:
             TokenService__Issuer="http://127.0.0.1", Bootstrap__AdminPassword="bench admin password 4 outbox",
             Email__Smtp__Host="127.0.0.1", Email__Smtp__Port=str(smtp_port), Email__Smtp__Security="None",
             Email__Smtp__TimeoutMilliseconds="5000", Email__Outbox__ClaimLease="00:00:10", Email__Outbox__PollInterval="00:00:01",
-            Reminders__Interval="00:00:05", DOTNET_USE_POLLING_FILE_WATCHER="true", DOTNET_hostBuilder__reloadConfigOnChange="false")
+            Reminders__Interval="00:00:05", DataProtection__AllowUnprotectedKeys="true", Portal__BaseUrl=f"http://127.0.0.1:{self.port}", DOTNET_USE_POLLING_FILE_WATCHER="true", DOTNET_hostBuilder__reloadConfigOnChange="false")
 
     def start(self):
         log = open(f"{self.args.work}/instance{self.number}.log", "ab")

@@ -24,8 +24,7 @@ public sealed class ReminderPass(
     TimeProvider time,
     IOptions<ReminderOptions> options,
     IOptions<PortalOptions> portal,
-    PortalAddress address,
-    WebhookOutbox webhooks)
+    PortalAddress address)
 {
     private readonly ReminderOptions _options = options.Value;
 
@@ -201,7 +200,7 @@ public sealed class ReminderPass(
                     secret.ExpiresAt, now, due.Slot, due.Replaced, address.BaseUrl) { IsKey = secret.Kind == CredentialKind.Key },
                 to);
             outbox.Add(message, OutboxEmailKind.Reminder, application.OrganisationId, application.Id, secret.Id);
-            await webhooks.QueueAsync(db, due.Slot.IsFinalNotice ? WebhookEventTypes.CredentialExpired : WebhookEventTypes.CredentialExpiring,
+            await WebhookOutbox.QueueAsync(db, now, due.Slot.IsFinalNotice ? WebhookEventTypes.CredentialExpired : WebhookEventTypes.CredentialExpiring,
                 application, secret, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(secret.Id, due.Slot.Name), cancellationToken);
         }
     }

@@ -72,14 +72,10 @@ public static class StoreRegistration
     {
         services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
         services.TryAddSingleton<OutboxWakeUp>();
-        // Every context derives webhook messages from the credential changes it saves (see WebhookEventsFromAudit).
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<WebhookOutbox>();
-        services.TryAddSingleton<WebhookEventsFromAudit>();
         return services.AddDbContextFactory<CredentialPortalDbContext>((provided, options) =>
         {
             Configure(options, provider, connectionString);
-            options.AddInterceptors(provided.GetRequiredService<OutboxWakeUp>(), provided.GetRequiredService<WebhookEventsFromAudit>());
+            options.AddInterceptors(provided.GetRequiredService<OutboxWakeUp>());
         });
     }
 

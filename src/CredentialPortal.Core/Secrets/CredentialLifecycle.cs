@@ -112,8 +112,9 @@ public sealed class CredentialLifecycle(
     }
 
     /// <summary>
-    /// The one commit step of every credential change: change log, audit event and notification with the change, in one
-    /// transaction (a new credential is saved first for its id, in the same transaction), then the local eviction.
+    /// The one commit step of every credential change: its four effects — change-log row, audit event, email to the
+    /// credential managers and webhook messages — with the change, in one transaction (a new credential is saved first
+    /// for its id, in the same transaction), then the local eviction.
     /// </summary>
     public async Task CommitAsync(Application application, ClientCredential credential, string eventType, AuditActor actor,
         CancellationToken cancellationToken = default)
@@ -134,6 +135,8 @@ public sealed class CredentialLifecycle(
         audit.Add(eventType, actor, $"{credential.Noun} '{credential.Name}' ({credential.DisplayHint})",
             organisationId: application.OrganisationId, applicationId: application.Id, secretId: credential.Id);
         await notification.QueueAsync(application, credential, eventType, actor, now, cancellationToken);
+        await Webhooks.WebhookOutbox.QueueAsync(db, now, Webhooks.WebhookEventTypes.FromAudit[eventType], application, credential,
+            cancellationToken: cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {

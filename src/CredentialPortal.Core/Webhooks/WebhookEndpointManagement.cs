@@ -16,7 +16,7 @@ public sealed record WebhookRegistrationResult(RegisteredWebhook? Registered, IR
 /// What the webhook pages do, each with its audit event in the same save. Who may do it (administrators for
 /// organisations, credential managers for their applications) is the pages' check.
 /// </summary>
-public sealed class WebhookEndpointManagement(CredentialPortalDbContext db, WebhookSecrets secrets, WebhookHttp http, WebhookOutbox outbox,
+public sealed class WebhookEndpointManagement(CredentialPortalDbContext db, WebhookSecrets secrets, WebhookHttp http,
     TimeProvider time)
 {
     public const string UrlField = "Url";
@@ -106,7 +106,8 @@ public sealed class WebhookEndpointManagement(CredentialPortalDbContext db, Webh
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var id = WebhookOutbox.NewMessageId();
-        outbox.Add(db, endpoint.Id, WebhookEventTypes.Test, id, WebhookPayload.ComposeTest(id, time.GetUtcNow().UtcDateTime, endpoint.Id),
+        var now = time.GetUtcNow().UtcDateTime;
+        WebhookOutbox.Add(db, now, endpoint.Id, WebhookEventTypes.Test, id, WebhookPayload.ComposeTest(id, now, endpoint.Id),
             endpoint.OrganisationId ?? endpoint.Application?.OrganisationId, endpoint.ApplicationId, null);
         await db.SaveChangesAsync(cancellationToken);
         return id;

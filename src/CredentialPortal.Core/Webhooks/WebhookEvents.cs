@@ -29,10 +29,9 @@ public static class WebhookEventTypes
     public const string Test = "webhook.test";
 
     /// <summary>
-    /// Audit event → webhook event. Every credential change is audited in the SaveChanges that makes it, on every path
-    /// (portal, administration, management API), so <see cref="WebhookEventsFromAudit"/> turns each added audit event of
-    /// these types into webhook messages in that same transaction; secrets and keys give the same events, told apart by
-    /// the payload's <c>credential_kind</c>.
+    /// A credential change's audit event → its webhook event, queued by <c>CredentialLifecycle.CommitAsync</c> with the
+    /// change on every path (portal, administration, management API); secrets and keys give the same events, told apart
+    /// by the payload's <c>credential_kind</c>.
     /// </summary>
     public static readonly FrozenDictionary<string, string> FromAudit = new Dictionary<string, string>
     {

@@ -14,9 +14,10 @@ namespace CredentialPortal.Core.Webhooks;
 /// <see cref="OutboxEmailKind.Webhook"/>): they commit with the change they report or not at all, and the outbox
 /// sender delivers them (leases, retries with back-off, failures audited) through <see cref="WebhookSender"/>. The
 /// identity key <c>webhook/{endpoint}/{webhook-id}</c> is unique, so a message is queued once per endpoint and every
-/// attempt carries the same <c>webhook-id</c>.
+/// attempt carries the same <c>webhook-id</c>. Every producer calls it explicitly next to the change it reports
+/// (<c>CredentialLifecycle.CommitAsync</c>, the reminder pass, an application's deactivation, the test event).
 /// </summary>
-public sealed class WebhookOutbox(TimeProvider time)
+public static class WebhookOutbox
 {
     private const string KeyPrefix = "webhook/";
 
@@ -25,8 +26,8 @@ public sealed class WebhookOutbox(TimeProvider time)
     /// organisation's). <paramref name="messageId"/>: a stable id for an event that may be queued twice (a reminder
     /// slot), otherwise a new one. Returns how many were queued.
     /// </summary>
-    public async Task<int> QueueAsync(CredentialPortalDbContext db, string eventType, Application application, ClientCredential? credential,
-        int? daysBeforeExpiry = null, string? messageId = null, CancellationToken cancellationToken = default)
+    public static async Task<int> QueueAsync(CredentialPortalDbContext db, DateTime now, string eventType, Application application,
+        ClientCredential? credential, int? daysBeforeExpiry = null, string? messageId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(application);
@@ -35,23 +36,23 @@ public sealed class WebhookOutbox(TimeProvider time)
             .Select(e => e.Id)
             .ToListAsync(cancellationToken);
         messageId ??= NewMessageId();
-        var body = WebhookPayload.Compose(eventType, messageId, time.GetUtcNow().UtcDateTime, application, credential, daysBeforeExpiry);
+        var body = WebhookPayload.Compose(eventType, messageId, now, application, credential, daysBeforeExpiry);
         foreach (var endpoint in endpoints)
         {
-            Add(db, endpoint, eventType, messageId, body, application.OrganisationId, application.Id, credential?.Id);
+            Add(db, now, endpoint, eventType, messageId, body, application.OrganisationId, application.Id, credential?.Id);
         }
 
         return endpoints.Count;
     }
 
     /// <summary>Queues one message for one endpoint (the test event).</summary>
-    public OutboxEmail Add(CredentialPortalDbContext db, int endpointId, string eventType, string messageId, string body,
+    public static OutboxEmail Add(CredentialPortalDbContext db, DateTime now, int endpointId, string eventType, string messageId, string body,
         int? organisationId, int? applicationId, int? secretId)
     {
         // The recipient is not an address: the outbox needs one, and the endpoint's URL (which may hold a token) is read at send time.
         var message = new EmailMessage([string.Create(CultureInfo.InvariantCulture, $"webhook endpoint {endpointId}")], eventType, body, "",
             string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{endpointId}/{messageId}"));
-        return EmailOutbox.Add(db, time.GetUtcNow().UtcDateTime, message, OutboxEmailKind.Webhook, organisationId, applicationId, secretId);
+        return EmailOutbox.Add(db, now, message, OutboxEmailKind.Webhook, organisationId, applicationId, secretId);
     }
 
     public static string NewMessageId() => "msg_" + Guid.NewGuid().ToString("N");

@@ -7,14 +7,12 @@ namespace CredentialPortal.Core.Webhooks;
 public static class WebhookRegistration
 {
     /// <summary>
-    /// Registers webhooks (configuration section <c>Webhooks</c>): the interceptor that derives messages from
-    /// credential changes, the outbox transport that delivers them and the delivery check that drops messages of
-    /// disabled endpoints. Part of the store, so that every context gets the interceptor.
+    /// Registers webhooks (configuration section <c>Webhooks</c>): the outbox transport that delivers the messages
+    /// producers queue with <see cref="WebhookOutbox"/>, and the delivery check that drops messages of disabled endpoints.
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
         services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.SectionName);
-        // WebhookOutbox and the interceptor come with every context (StoreRegistration.AddDbContext).
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookHttp>();
         services.AddSingleton<WebhookEndpointDisabler>();

@@ -6,6 +6,7 @@ using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Web.Account;
 using Microsoft.EntityFrameworkCore;
 
@@ -107,6 +108,7 @@ public sealed class ApplicationManagement(
         }
 
         application.Name = form.Name!;
+        var deactivated = existing is not null && application.IsActive && !form.IsActive;
         application.IsActive = form.IsActive;
         application.SecretLimit = form.SecretLimit;
         application.AllowSelfRotation = form.AllowSelfRotation;
@@ -119,6 +121,10 @@ public sealed class ApplicationManagement(
         db.RecordCredentialChange(application.Id, now);
         audit.Add(existing is null ? AuditEventTypes.ApplicationCreated : AuditEventTypes.ApplicationChanged, actor, Describe(application),
             organisationId: application.OrganisationId, applicationId: application.Id);
+        if (deactivated)
+        {
+            await WebhookOutbox.QueueAsync(db, now, WebhookEventTypes.ApplicationDeactivated, application, null, cancellationToken: cancellationToken);
+        }
 
         CreatedSecret? firstSecret = null;
         if (existing is null && form.CreateFirstSecret)

@@ -5,6 +5,8 @@ using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
+using CredentialPortal.Testing.Account;
+using CredentialPortal.Testing.Admin;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
@@ -172,7 +174,11 @@ public sealed class WebhookDeliveryTests
         }
 
         await RegisterAsync(portal, receiver.Address.ToString(), organisationId: organisationId);
-        await ChangeAsync(portal, application.Id, async db => (await db.Applications.SingleAsync(a => a.Id == application.Id)).IsActive = false);
+        // Through the administrator's form, the one path that deactivates an application (and queues its webhooks).
+        using var admin = new PortalClient(portal);
+        await admin.SignInAsAdministratorAsync();
+        var saved = await new AdminPages(admin).DeactivateApplicationAsync(application.Id);
+        Assert.True(saved.Text.Contains("saved", StringComparison.Ordinal), saved.Errors + saved.Status);
         await portal.RunNextPassAsync<OutboxSender>();
 
         var message = Json(Assert.Single(receiver.Received));
