@@ -1,5 +1,6 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Hosting;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -29,10 +30,7 @@ public static class IdentitySetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => o.AbsoluteLifetime >= o.IdleTimeout, "Account:AbsoluteLifetime must not be shorter than Account:IdleTimeout.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<AccountOptions, AccountOptionsValidator>(AccountOptions.SectionName);
 
         services.AddIdentityCore<PortalUser>(options =>
             {
@@ -134,6 +132,7 @@ public static class IdentitySetup
         services.AddScoped<Administration.Invitations>();
         services.AddScoped<Pages.Webhooks.WebhookAccess>();
         services.AddSingleton<LoginThrottle>();
+        services.AddScoped<Core.Audit.AuditQuery>();
         return builder;
     }
 
