@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# List-page benchmark (issue 14, ENGINEERING.md §5: p95 <= 50 ms on every list page). For each provider: seeds a fresh
+# List-page benchmark (issue 14; docs/development.md, Benchmarks: p95 <= 50 ms on every list page). For each provider: seeds a fresh
 # database through the product's EF model (bench/CredentialPortal.Benchmarks.Pages: 300 organisations, 10,000
 # applications, 100,000 secrets, 402 users, 500,000 audit events), starts the app (Release, Production) on a loopback
 # port (reminders and the outbox off: their first pass over the seeded expiries would queue and send thousands of

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Token endpoint benchmark (ENGINEERING.md §5). Builds Release, starts the app on SQLite with a demo client on a
+# Token endpoint benchmark (targets: docs/development.md, Benchmarks). Builds Release, starts the app on SQLite with a demo client on a
 # loopback port, loads POST /connect/token with wrk for RS256 and ES256 (rate limiting off), and prints tokens/s,
 # p50/p99 latency at full load and at half the maximum rate, the app's CPU time per request (from /proc), and the
 # ratios of issue 15 against .NET's own 2-thread signing rate measured in the same run (the way the endpoint signs:

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 // spread over -30 … +365 days, 5 % disabled), then times
 //   1. the due-window query of a first pass (nothing claimed yet): ReminderPass.FindDueAsync, cold and warm;
 //   2. a steady-state pass (every due slot already delivered): ReminderPass.RunAsync, which finds nothing to do.
-// Target (ENGINEERING.md §5): the query part <= 5 s, constant memory.
+// Target (docs/development.md, Benchmarks): the query part <= 5 s, constant memory.
 // "seed-reminders {provider} {connection string} {count}" instead seeds due reminders for bench/outbox-crash.sh.
 if (args is ["seed-reminders", var seedProvider, var seedConnection, var seedCount])
 {

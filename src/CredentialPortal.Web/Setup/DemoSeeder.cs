@@ -57,7 +57,7 @@ public sealed class DemoSeeder(CredentialPortalDbContext db, UserManager<PortalU
     {
         var organisation = new Organisation { Name = OrganisationName, CountryCode = "NL", CreatedAt = now };
         var dataManager = NewApplication(organisation, "DM", sandboxOnly: false, now);
-        // So that the README's "Automating rotation" walk-through works against a demo instance.
+        // So that the "Automating rotation" walk-through of docs/integrators.md works against a demo instance.
         dataManager.AllowSelfRotation = true;
         dataManager.Permissions.Add(new ApplicationPermission { Api = "data-manager", Environment = ApiEnvironment.Production });
         dataManager.Permissions.Add(new ApplicationPermission { Api = "data-manager", Environment = ApiEnvironment.Sandbox });

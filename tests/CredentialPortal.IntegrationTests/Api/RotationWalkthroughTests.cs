@@ -10,12 +10,12 @@ using static CredentialPortal.Testing.TokenClient;
 
 namespace CredentialPortal.IntegrationTests.Api;
 
-/// <summary>The README's "Automating rotation" walk-through, step by step over HTTP.</summary>
+/// <summary>The "Automating rotation" walk-through of docs/integrators.md, step by step over HTTP.</summary>
 public sealed class RotationWalkthroughTests
 {
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task The_README_walk_through_rotates_a_secret(DatabaseProvider provider)
+    public async Task The_integrators_guide_walk_through_rotates_a_secret(DatabaseProvider provider)
     {
         Providers.SkipIfUnavailable(provider);
         await using var portal = await PortalFactory.StartAsync(provider);
@@ -70,10 +70,10 @@ public sealed class RotationWalkthroughTests
     }
 
     [Fact]
-    public async Task The_README_shows_the_walk_through_this_test_drives()
+    public async Task The_integrators_guide_shows_the_walk_through_this_test_drives()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md"));
-        var section = readme[readme.IndexOf("## Automating rotation", StringComparison.Ordinal)..];
+        var guide = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "integrators.md"));
+        var section = guide[guide.IndexOf("## Automating rotation", StringComparison.Ordinal)..];
         foreach (var step in new[]
         {
             "-d grant_type=client_credentials -d scope=credentials.self",
@@ -92,11 +92,11 @@ public sealed class RotationWalkthroughTests
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "README.md")))
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CredentialPortal.sln")))
         {
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("README.md not found above the test binaries.");
+        return directory?.FullName ?? throw new InvalidOperationException("CredentialPortal.sln not found above the test binaries.");
     }
 }

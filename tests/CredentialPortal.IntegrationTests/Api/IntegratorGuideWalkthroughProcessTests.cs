@@ -8,10 +8,10 @@ using CredentialPortal.Testing;
 namespace CredentialPortal.IntegrationTests.Api;
 
 /// <summary>
-/// The README's walk-through, run verbatim with bash, curl and jq against the built app started with <c>--seed-demo</c>,
+/// The rotation walk-through of docs/integrators.md, run verbatim with bash, curl and jq against the built app started with <c>--seed-demo</c>,
 /// as a newcomer would: only BASE, CLIENT_ID and CLIENT_SECRET are filled in.
 /// </summary>
-public sealed partial class ReadmeWalkthroughProcessTests : IAsyncLifetime
+public sealed partial class IntegratorGuideWalkthroughProcessTests : IAsyncLifetime
 {
     private TestDatabase _scratch = null!;
 
@@ -20,9 +20,9 @@ public sealed partial class ReadmeWalkthroughProcessTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _scratch.DisposeAsync();
 
     [Fact]
-    public async Task The_README_walk_through_works_verbatim_against_a_demo_instance()
+    public async Task The_integrators_guide_walk_through_works_verbatim_against_a_demo_instance()
     {
-        Assert.SkipUnless(OnPath("bash") && OnPath("curl") && OnPath("jq"), "bash, curl and jq are needed to run the README's script.");
+        Assert.SkipUnless(OnPath("bash") && OnPath("curl") && OnPath("jq"), "bash, curl and jq are needed to run the walk-through's script.");
         await using var app = AppProcess.Start(_scratch.Directory, "--seed-demo");
         await app.WaitForOutputAsync("application=PartnerAlternative-NL-DemoOrg-SMC", TestContext.Current.CancellationToken);
         await app.WaitForOutputAsync("Now listening on: ", TestContext.Current.CancellationToken);
@@ -31,7 +31,7 @@ public sealed partial class ReadmeWalkthroughProcessTests : IAsyncLifetime
         var credential = DataManagerCredential().Match(output);
         Assert.True(credential.Success, output);
 
-        var script = ReadmeScript()
+        var script = WalkThroughScript()
             .Replace("BASE=http://localhost:5080", $"BASE={baseUrl}", StringComparison.Ordinal)
             .Replace("CLIENT_ID=...", $"CLIENT_ID={credential.Groups["id"].Value}", StringComparison.Ordinal)
             .Replace("CLIENT_SECRET=...", $"CLIENT_SECRET={credential.Groups["secret"].Value}", StringComparison.Ordinal);
@@ -55,16 +55,16 @@ public sealed partial class ReadmeWalkthroughProcessTests : IAsyncLifetime
         Assert.DoesNotContain("Demo credential (printed at start-up)", names);
     }
 
-    private static string ReadmeScript()
+    private static string WalkThroughScript()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "README.md")))
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CredentialPortal.sln")))
         {
             directory = directory.Parent;
         }
 
-        var readme = File.ReadAllText(Path.Combine(directory!.FullName, "README.md"));
-        var walkThrough = readme[readme.IndexOf("### Walk-through", StringComparison.Ordinal)..];
+        var guide = File.ReadAllText(Path.Combine(directory!.FullName, "docs", "integrators.md"));
+        var walkThrough = guide[guide.IndexOf("### Walk-through", StringComparison.Ordinal)..];
         var start = walkThrough.IndexOf("```bash\n", StringComparison.Ordinal) + "```bash\n".Length;
         return walkThrough[start..walkThrough.IndexOf("```", start, StringComparison.Ordinal)];
     }

@@ -7,18 +7,18 @@ using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 namespace CredentialPortal.IntegrationTests.Keys;
 
 /// <summary>
-/// The README's "Authenticate with a key" commands, run as written (openssl and bash): the key pair they generate is
+/// The "Authenticate with a key" commands of docs/integrators.md, run as written (openssl and bash): the key pair they generate is
 /// added and the assertion they sign obtains a token.
 /// </summary>
-public sealed class ReadmeKeyWalkthroughTests
+public sealed class IntegratorGuideKeyWalkthroughTests
 {
     [Fact]
-    public async Task The_README_openssl_commands_go_from_key_pair_to_token()
+    public async Task The_integrators_guide_openssl_commands_go_from_key_pair_to_token()
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md"));
-        var section = readme[readme.IndexOf("## Authenticate with a key", StringComparison.Ordinal)..];
+        var guide = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "integrators.md"));
+        var section = guide[guide.IndexOf("## Authenticate with a key", StringComparison.Ordinal)..];
         var blocks = section.Split("```bash\n").Skip(1).Take(2).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
-        var directory = Directory.CreateTempSubdirectory("readme-key-").FullName;
+        var directory = Directory.CreateTempSubdirectory("guide-key-").FullName;
         await RunAsync(blocks[0], directory);
 
         await using var portal = await PortalFactory.StartAsync(time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
