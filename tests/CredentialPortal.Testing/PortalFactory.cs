@@ -143,6 +143,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
+        // The stylesheets and scripts are served from the project's wwwroot through the build's manifest, as Development
+        // does; only a published app has them beside it. (Reading them does not watch them.)
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
