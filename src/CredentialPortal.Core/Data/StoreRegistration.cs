@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Webhooks;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -44,7 +44,7 @@ public static class StoreRegistration
         builder.Services.AddScoped<SecretManagement>();
         builder.Services.AddScoped<CredentialLifecycle>();
         builder.Services.AddScoped<CredentialNotification>();
-        builder.Services.AddScoped<Keys.KeyManagement>();
+        builder.Services.AddScoped<KeyManagement>();
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
@@ -62,7 +62,6 @@ public static class StoreRegistration
             .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.BaseUrl),
                 "Portal:BaseUrl is required outside Development: set it to the portal's public address, e.g. https://credentials.example.org.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<PortalAddress>();
         builder.AddEmail(dataDirectory);
         builder.Services.AddWebhooks();
         return builder;

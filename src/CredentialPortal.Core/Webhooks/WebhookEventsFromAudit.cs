@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -58,7 +58,7 @@ public sealed class WebhookEventsFromAudit(WebhookOutbox webhooks) : SaveChanges
         {
             if (auditEvent.ApplicationId is { } applicationId && await FindAsync<Application>(db, applicationId, cancellationToken) is { } application)
             {
-                var credential = auditEvent.SecretId is { } secretId ? await FindAsync<ClientCredential>(db, secretId, cancellationToken) : null;
+                var credential = auditEvent.CredentialId is { } credentialId ? await FindAsync<ClientCredential>(db, credentialId, cancellationToken) : null;
                 await webhooks.QueueAsync(db, WebhookEventTypes.FromAudit[auditEvent.EventType], application, credential,
                     cancellationToken: cancellationToken);
             }
