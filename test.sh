@@ -10,8 +10,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# Test hosts would each watch appsettings.json for changes; dozens at once exhaust the inotify instances (128 by default).
-export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -14,7 +14,7 @@ root=$(pwd)
 providers=${1:-"Sqlite PostgreSql"}
 applications=${APPLICATIONS:-10000}
 requests=${REQUESTS:-30}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_hostBuilder__reloadConfigOnChange=false
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "== build (Release)"
 dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null

@@ -11,7 +11,7 @@ using OtpNet;
 /// </summary>
 internal sealed class PageTimer : IDisposable
 {
-    private static readonly HtmlParser s_parser = new();
+    private static readonly HtmlParser Parser = new();
     private readonly HttpClient _http;
 
     public PageTimer(Uri baseAddress)
@@ -99,7 +99,7 @@ internal sealed class PageTimer : IDisposable
     {
         using (response)
         {
-            return new Page(response.RequestMessage!.RequestUri!, s_parser.ParseDocument(await response.Content.ReadAsStringAsync()), (int)response.StatusCode);
+            return new Page(response.RequestMessage!.RequestUri!, Parser.ParseDocument(await response.Content.ReadAsStringAsync()), (int)response.StatusCode);
         }
     }
 

@@ -146,7 +146,7 @@ public class BareSignature
         _portal = PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["TokenService:Algorithm"] = Algorithm })
             .GetAwaiter().GetResult();
         _ = _portal.CreateClient();
-        var signing = _portal.Services.GetRequiredService<SigningKeyStore>().GetAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult().Signing;
+        var signing = _portal.Services.GetRequiredService<SigningKeyCache>().GetAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult().Signing;
         _provider = signing.Key.CryptoProviderFactory.CreateForSigning(signing.Key, signing.Algorithm);
     }
 

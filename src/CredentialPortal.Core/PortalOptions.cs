@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core;
 
 /// <summary>Configuration section <c>Portal</c>.</summary>
-public sealed class PortalOptions
+public sealed class PortalOptions : IValidatableObject
 {
     public const string SectionName = "Portal";
 
@@ -20,4 +21,28 @@ public sealed class PortalOptions
     /// </summary>
     [EmailAddress]
     public string? AdministratorsEmail { get; set; }
+
+    /// <summary>
+    /// Whether the host runs in Development, set at registration from the environment, never from configuration (the
+    /// binder sets public properties only): the generated validator has no services to ask.
+    /// </summary>
+    internal bool IsDevelopment { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(BaseUrl))
+        {
+            if (!IsDevelopment)
+            {
+                yield return new ValidationResult("Portal:BaseUrl is required outside Development: set it to the portal's public address, e.g. https://credentials.example.org.");
+            }
+        }
+        else if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            yield return new ValidationResult("Portal:BaseUrl must be an absolute http or https address, e.g. https://credentials.example.org.");
+        }
+    }
 }
+
+[OptionsValidator]
+internal sealed partial class PortalOptionsValidator : IValidateOptions<PortalOptions>;

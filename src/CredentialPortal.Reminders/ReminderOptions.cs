@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Reminders;
 
@@ -14,10 +15,13 @@ public sealed class ReminderOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Time between two reminder passes (default 15 minutes); a pass also runs at start-up.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Reminders:Interval must be between 1 second and 1 day.")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Rows read or claimed per database round trip (default 500); bounds the memory of a pass.</summary>
-    [Range(1, 10_000, ErrorMessage = "Reminders:BatchSize must be between 1 and 10000.")]
+    [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;
 }
+
+[OptionsValidator]
+internal sealed partial class ReminderOptionsValidator : IValidateOptions<ReminderOptions>;

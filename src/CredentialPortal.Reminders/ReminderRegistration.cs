@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -14,10 +15,7 @@ public static class ReminderRegistration
     public static IHostApplicationBuilder AddReminders(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ReminderOptions>()
-            .BindConfiguration(ReminderOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ReminderOptions, ReminderOptionsValidator>(ReminderOptions.SectionName);
         builder.Services.AddSingleton<ReminderPass>();
         builder.Services.AddSingleton<IOutboxDeliveryCheck, ReminderStillDue>();
         builder.Services.AddHostedService<ReminderService>();

@@ -13,7 +13,7 @@ namespace CredentialPortal.TokenService;
 
 /// <summary>
 /// The bearer scheme for access tokens this service issued (<c>/connectivity</c>, the management API): JwtBearer with
-/// the signature checked against the keys <see cref="SigningKeyStore"/> publishes, <c>typ: at+jwt</c>, RS256/ES256
+/// the signature checked against the keys <see cref="SigningKeyCache"/> publishes, <c>typ: at+jwt</c>, RS256/ES256
 /// only, our issuer and audiences, and the lifetime on the injected clock.
 /// </summary>
 public static class AccessTokenAuthentication
@@ -76,7 +76,7 @@ public static class AccessTokenAuthentication
                     bearer.TokenValidationParameters = new TokenValidationParameters
                     {
                         ValidTypes = ["at+jwt"],
-                        ValidAlgorithms = [SigningKeyStore.RS256, SigningKeyStore.ES256],
+                        ValidAlgorithms = [SigningKeyFactory.RS256, SigningKeyFactory.ES256],
                         RequireSignedTokens = true,
                         // Without a configured issuer, ours is the address each request came to (as the token endpoint does).
                         IssuerValidator = (issuer, _, _) =>

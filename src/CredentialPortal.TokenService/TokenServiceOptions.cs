@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using CredentialPortal.TokenService.Clients;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService;
 
 /// <summary>Configuration section <c>TokenService</c>.</summary>
-public sealed class TokenServiceOptions
+public sealed class TokenServiceOptions : IValidatableObject
 {
     public const string SectionName = "TokenService";
 
@@ -87,12 +89,41 @@ public sealed class TokenServiceOptions
     [Range(4, 1024)]
     public int MaxRequestParameters { get; set; } = 32;
 
+    [ValidateObjectMembers]
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    [ValidateObjectMembers]
     public FailedAuthenticationOptions FailedAuthentication { get; set; } = new();
 
+    [ValidateObjectMembers]
     public ClientAssertionOptions ClientAssertion { get; set; } = new();
+
+    /// <summary>
+    /// Whether the host runs in Development, set at registration from the environment, never from configuration (the
+    /// binder sets public properties only): the generated validator has no services to ask.
+    /// </summary>
+    internal bool IsDevelopment { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Derived from the request, the issuer would follow whatever Host header a client sends.
+        if (!IsDevelopment && string.IsNullOrWhiteSpace(Issuer))
+        {
+            yield return new ValidationResult("TokenService:Issuer is required outside Development: set it to the public address partners use, e.g. https://credentials.example.org.");
+        }
+
+        // A cached client is trusted until this age when its change notice was missed (the poller was cut off from the
+        // database); past the change log's retention the notice itself may be gone.
+        if (ClientCacheMaxAgeSeconds > CredentialChangePoller.Retention.TotalSeconds)
+        {
+            yield return new ValidationResult(
+                $"TokenService:ClientCacheMaxAgeSeconds may not exceed the credential change log's retention ({CredentialChangePoller.Retention.TotalSeconds:0} seconds).");
+        }
+    }
 }
+
+[OptionsValidator]
+internal sealed partial class TokenServiceOptionsValidator : IValidateOptions<TokenServiceOptions>;
 
 /// <summary>Section <c>TokenService:ClientAssertion</c>: <c>private_key_jwt</c> client authentication (RFC 7523).</summary>
 public sealed class ClientAssertionOptions
@@ -107,9 +138,19 @@ public sealed class ClientAssertionOptions
 
     public IReadOnlyList<string> AlgorithmList => Algorithms.Split(',');
 
-    /// <summary>How far ahead an assertion's <c>exp</c> may lie: a short life keeps the replay store small.</summary>
-    [Range(10, 3600)]
-    public int MaxLifetimeSeconds { get; set; } = 300;
+    /// <summary>
+    /// How far ahead an assertion's <c>exp</c> may lie. One hour by default: authlib's <c>PrivateKeyJWT</c> signs
+    /// assertions that live 3,600 s and MSAL.NET's 600 s. Each accepted <c>jti</c> is kept until its assertion expires.
+    /// </summary>
+    [Range(10, 86_400)]
+    public int MaxLifetimeSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// Whether <c>aud</c> may be the token endpoint URL as well as the issuer identifier. On by default because MSAL and
+    /// authlib send the token endpoint URL; off accepts the issuer only, as RFC 7523bis recommends. Either way
+    /// <c>aud</c> must be one string.
+    /// </summary>
+    public bool AcceptTokenEndpointAudience { get; set; } = true;
 
     /// <summary>Tolerated clock difference for <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
     [Range(0, 300)]

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core.Hosting;
 using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Endpoints;
@@ -12,10 +12,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService;
 
-public static class TokenServiceRegistration
+public static partial class TokenServiceRegistration
 {
     /// <summary>
     /// Registers the token service. With <c>TokenService:Enabled=false</c> only the signing keys and the
@@ -26,20 +28,12 @@ public static class TokenServiceRegistration
     public static IHostApplicationBuilder AddTokenService(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<TokenServiceOptions>()
-            .BindConfiguration(TokenServiceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => IsValid(o.RateLimit) && IsValid(o.FailedAuthentication) && IsValid(o.ClientAssertion),
-                "TokenService:RateLimit, TokenService:FailedAuthentication or TokenService:ClientAssertion holds a value out of range.")
-            // Derived from the request, the issuer would follow whatever Host header a client sends.
-            .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.Issuer),
-                "TokenService:Issuer is required outside Development: set it to the public address partners use, e.g. https://credentials.example.org.")
-            // A cached client is trusted until this age when its change notice was missed (the poller was cut off
-            // from the database); past the change log's retention the notice itself may be gone.
-            .Validate(o => o.ClientCacheMaxAgeSeconds <= CredentialChangePoller.Retention.TotalSeconds,
-                $"TokenService:ClientCacheMaxAgeSeconds may not exceed the credential change log's retention ({CredentialChangePoller.Retention.TotalSeconds:0} seconds).")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<SigningKeyStore>();
+        builder.Services.AddValidatedOptions<TokenServiceOptions, TokenServiceOptionsValidator>(TokenServiceOptions.SectionName)
+            .PostConfigure(o => o.IsDevelopment = builder.Environment.IsDevelopment());
+        builder.Services.AddSingleton(services => SigningKeyRotation.From(services.GetRequiredService<IOptions<TokenServiceOptions>>().Value));
+        builder.Services.AddSingleton<SigningKeyFactory>();
+        builder.Services.AddSingleton<SigningKeyRepository>();
+        builder.Services.AddSingleton<SigningKeyCache>();
         builder.Services.AddAccessTokenAuthentication();
         if (!IsEnabled(builder.Configuration))
         {
@@ -87,6 +81,12 @@ public static class TokenServiceRegistration
         }
 
         var services = endpoints.ServiceProvider;
+        if (string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<TokenServiceOptions>>().Value.Issuer))
+        {
+            // Allowed in Development only (validated above): fine on a laptop, but whoever sends the Host header names the issuer.
+            LogIssuerFollowsHost(services.GetRequiredService<ILogger<TokenEndpoint>>());
+        }
+
         var token = services.GetRequiredService<TokenEndpoint>();
         var introspection = services.GetRequiredService<IntrospectionEndpoint>();
         var discovery = services.GetRequiredService<DiscoveryEndpoints>();
@@ -111,6 +111,6 @@ public static class TokenServiceRegistration
     private static bool IsEnabled(IConfiguration configuration) =>
         configuration.GetValue($"{TokenServiceOptions.SectionName}:{nameof(TokenServiceOptions.Enabled)}", true);
 
-    private static bool IsValid(object options) =>
-        Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TokenService:Issuer is not set: each token's issuer, and the audience that client assertions must name, follow the Host header of the request. Set TokenService:Issuer to the address partners use.")]
+    private static partial void LogIssuerFollowsHost(ILogger logger);
 }

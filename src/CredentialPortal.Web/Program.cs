@@ -12,7 +12,10 @@ if (command.Error is not null)
 Log.Logger = LoggingSetup.CreateBootstrapLogger();
 try
 {
-    var builder = WebApplication.CreateBuilder(command.HostArgs);
+    // Settings are read once at start, so nothing watches the configuration files: each watcher would hold one of the
+    // user's inotify instances (128 on a default Linux, shared with every IDE, browser and container on the machine).
+    // An argument given later wins, so --hostBuilder:reloadConfigOnChange=true still turns reloading on.
+    var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. command.HostArgs]);
     builder.AddCredentialPortal(command);
     var app = builder.Build();
     return await app.RunCommandAsync(command);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.DataProtection;
+using CredentialPortal.Core.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -54,14 +55,8 @@ public static class StoreRegistration
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceScopeFactory>((options, scopes) => options.XmlRepository = new DatabaseXmlRepository(scopes));
 
-        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => string.IsNullOrWhiteSpace(o.BaseUrl)
-                    || (Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
-                "Portal:BaseUrl must be an absolute http or https address, e.g. https://credentials.example.org.")
-            .Validate(o => builder.Environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.BaseUrl),
-                "Portal:BaseUrl is required outside Development: set it to the portal's public address, e.g. https://credentials.example.org.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<PortalOptions, PortalOptionsValidator>(PortalOptions.SectionName)
+            .PostConfigure(o => o.IsDevelopment = builder.Environment.IsDevelopment());
         builder.AddEmail(dataDirectory);
         builder.Services.AddWebhooks();
         return builder;

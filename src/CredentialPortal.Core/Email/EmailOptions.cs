@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using CredentialPortal.Core.Email.Outbox;
 using MailKit.Security;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Email;
 
 /// <summary>Configuration section <c>Email</c>: how the product sends mail.</summary>
-public sealed class EmailOptions
+public sealed class EmailOptions : IValidatableObject
 {
     public const string SectionName = "Email";
 
@@ -22,8 +24,25 @@ public sealed class EmailOptions
     /// </summary>
     public string? PickupDirectory { get; set; }
 
+    [ValidateObjectMembers]
     public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Section <c>Email:Outbox</c>: the background sender every email goes through.</summary>
+    [ValidateObjectMembers]
+    public OutboxOptions Outbox { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Outbox.ClaimLease < TimeSpan.FromMilliseconds(Smtp.TimeoutMilliseconds))
+        {
+            yield return new ValidationResult($"Email:Outbox:ClaimLease ({Outbox.ClaimLease}) is shorter than Email:Smtp:TimeoutMilliseconds " +
+                $"({Smtp.TimeoutMilliseconds} ms); a send could outlive its lease and go out twice.");
+        }
+    }
 }
+
+[OptionsValidator]
+internal sealed partial class EmailOptionsValidator : IValidateOptions<EmailOptions>;
 
 /// <summary>Configuration section <c>Email:Smtp</c>. Leave <see cref="Host"/> empty for pickup-directory delivery.</summary>
 public sealed class SmtpOptions
@@ -32,6 +51,7 @@ public sealed class SmtpOptions
     public string? Host { get; set; }
 
     /// <summary>1–65535; default 25.</summary>
+    [Range(1, 65535)]
     public int Port { get; set; } = 25;
 
     /// <summary>
@@ -39,6 +59,7 @@ public sealed class SmtpOptions
     /// offer it), <c>SslOnConnect</c> (TLS from the first byte, usually port 465) or <c>Auto</c> (TLS on port 465,
     /// otherwise STARTTLS when the server offers it). Default <c>Auto</c>.
     /// </summary>
+    [EnumDataType(typeof(SecureSocketOptions), ErrorMessage = "Email:Smtp:Security must be None, Auto, SslOnConnect, StartTls or StartTlsWhenAvailable.")]
     public SecureSocketOptions Security { get; set; } = SecureSocketOptions.Auto;
 
     /// <summary>User name for SMTP authentication; leave empty when the server needs none.</summary>
@@ -51,5 +72,6 @@ public sealed class SmtpOptions
     /// Milliseconds one send may take in all, connecting and every server reply included (1000–600000, default 30000).
     /// A server that stops answering costs the caller no more than this.
     /// </summary>
+    [Range(1000, 600_000)]
     public int TimeoutMilliseconds { get; set; } = 30_000;
 }

@@ -12,7 +12,7 @@ public sealed class PasswordRules : IPasswordValidator<PortalUser>
     public const int MinimumLength = 12;
     public const int MaximumLength = 128;
 
-    private static readonly Lazy<HashSet<string>> s_common = new(LoadCommonPasswords);
+    private static readonly Lazy<HashSet<string>> CommonPasswords = new(LoadCommonPasswords);
 
     public Task<IdentityResult> ValidateAsync(UserManager<PortalUser> manager, PortalUser user, string? password)
     {
@@ -43,7 +43,7 @@ public sealed class PasswordRules : IPasswordValidator<PortalUser>
     public static bool IsCommon(string password)
     {
         ArgumentNullException.ThrowIfNull(password);
-        return s_common.Value.Contains(password.Trim());
+        return CommonPasswords.Value.Contains(password.Trim());
     }
 
     private static Task<IdentityResult> Fail(string code, string description) =>

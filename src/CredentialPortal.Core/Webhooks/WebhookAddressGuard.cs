@@ -22,6 +22,7 @@ public static class WebhookAddressGuard
         IPNetwork.Parse("100.64.0.0/10"),    // carrier-grade NAT
         IPNetwork.Parse("127.0.0.0/8"),      // loopback
         IPNetwork.Parse("169.254.0.0/16"),   // link-local, cloud metadata services
+        IPNetwork.Parse("168.63.129.16/32"), // Azure's platform address (DHCP, DNS, health probes, the VM agent)
         IPNetwork.Parse("172.16.0.0/12"),    // private
         IPNetwork.Parse("192.0.0.0/24"),     // protocol assignments
         IPNetwork.Parse("192.168.0.0/16"),   // private
@@ -30,6 +31,9 @@ public static class WebhookAddressGuard
         IPNetwork.Parse("::/128"),           // unspecified
         IPNetwork.Parse("::1/128"),          // loopback
         IPNetwork.Parse("64:ff9b::/96"),     // NAT64 of any IPv4 address, private ones included
+        IPNetwork.Parse("64:ff9b:1::/48"),   // local-use NAT64 (RFC 8215): the same, within one network
+        IPNetwork.Parse("2001::/32"),        // Teredo: an IPv4 address and port, obfuscated, inside an IPv6 one
+        IPNetwork.Parse("2002::/16"),        // 6to4 (deprecated, RFC 7526): the next 32 bits are an IPv4 address, private ones included
         IPNetwork.Parse("fc00::/7"),         // unique local
         IPNetwork.Parse("fe80::/10"),        // link-local
         IPNetwork.Parse("fec0::/10"),        // site-local (deprecated, still routed internally)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Webhooks;
 
@@ -20,10 +21,13 @@ public sealed class WebhookOptions
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>How long one delivery may take, response headers included (default 5 s); a slower receiver is retried later.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Webhooks:Timeout must be between 1 second and 1 minute.")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Messages given up in a row (each after its retries, or at once when refused) before the endpoint is disabled (default 5).</summary>
-    [Range(1, 1000, ErrorMessage = "Webhooks:DisableAfterFailures must be between 1 and 1000.")]
+    [Range(1, 1000)]
     public int DisableAfterFailures { get; set; } = 5;
 }
+
+[OptionsValidator]
+internal sealed partial class WebhookOptionsValidator : IValidateOptions<WebhookOptions>;

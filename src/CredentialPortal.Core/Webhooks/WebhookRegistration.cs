@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Core.Webhooks;
@@ -12,7 +13,7 @@ public static class WebhookRegistration
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.SectionName);
         // WebhookOutbox and the interceptor come with every context (StoreRegistration.AddDbContext).
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookHttp>();

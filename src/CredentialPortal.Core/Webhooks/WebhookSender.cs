@@ -23,7 +23,7 @@ public sealed partial class WebhookSender(
     WebhookSecrets secrets,
     WebhookHttp http,
     WebhookEndpointDisabler disabler,
-    IOptions<OutboxOptions> outbox,
+    IOptions<EmailOptions> email,
     TimeProvider time,
     ILogger<WebhookSender> logger) : IOutboxTransport
 {
@@ -48,7 +48,7 @@ public sealed partial class WebhookSender(
         var started = time.GetTimestamp();
         var (status, error, transient) = await PostAsync(endpoint, messageId, message.TextBody, cancellationToken);
         var delivered = status is >= 200 and < 300;
-        var givenUp = !delivered && (!transient || message.Attempts >= outbox.Value.MaxAttempts);
+        var givenUp = !delivered && (!transient || message.Attempts >= email.Value.Outbox.MaxAttempts);
         db.WebhookDeliveries.Add(new WebhookDelivery
         {
             EndpointId = endpoint.Id,

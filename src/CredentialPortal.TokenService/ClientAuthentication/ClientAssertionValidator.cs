@@ -1,3 +1,5 @@
+using System.Text.Json;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Endpoints;
 using Microsoft.AspNetCore.Http;
@@ -20,15 +22,23 @@ public sealed record AssertionCheck(CachedKey? Key, string? Jti, DateTime Expire
 /// <summary>
 /// Checks a <c>private_key_jwt</c> assertion (RFC 7523 §3) with Microsoft.IdentityModel's
 /// <see cref="JsonWebTokenHandler.ValidateTokenAsync(SecurityToken, TokenValidationParameters)"/>: signature by a key of the
-/// client (<c>kid</c>, <c>x5t#S256</c> or <c>x5t</c> selects it, otherwise every key is tried), an accepted asymmetric
-/// algorithm, <c>iss</c> = <c>sub</c> = client_id, <c>aud</c> the token endpoint URL or the issuer, <c>exp</c> present
-/// and at most <see cref="ClientAssertionOptions.MaxLifetimeSeconds"/> ahead, <c>nbf</c>/<c>iat</c> (optional) not in the future
+/// client (<c>kid</c>, <c>x5t#S256</c> or <c>x5t</c> selects it; without one, the newest
+/// <see cref="MaxKeysTriedWithoutKid"/> active keys are tried), an accepted asymmetric algorithm, <c>iss</c> = <c>sub</c> =
+/// client_id, <c>aud</c> one string: the issuer, or the token endpoint URL unless
+/// <see cref="ClientAssertionOptions.AcceptTokenEndpointAudience"/> is off; <c>exp</c> present, not past and at most
+/// <see cref="ClientAssertionOptions.MaxLifetimeSeconds"/> ahead, <c>nbf</c>/<c>iat</c> (optional) not in the future
 /// beyond the clock skew, and a <c>jti</c>. Until the signature verifies, every failure reads "client authentication
 /// failed", so a caller without the private key learns nothing about the client's keys.
 /// </summary>
 public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> options, TimeProvider time)
 {
     public const int MaxJtiLength = 256;
+
+    /// <summary>
+    /// Each key tried is a signature check that anyone who knows a client_id can make us do: an assertion that names no
+    /// key is checked against this many active keys at most (newest first). A client with more names its key by kid.
+    /// </summary>
+    public const int MaxKeysTriedWithoutKid = 3;
     private const string GenericFailure = "client authentication failed";
 
     private readonly JsonWebTokenHandler _handler = new();
@@ -49,39 +59,48 @@ public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> optio
                 $"the client_assertion must be signed with one of {string.Join(", ", Algorithms)}, not {assertion.Alg}");
         }
 
-        var candidates = Candidates(client, assertion);
+        var now = time.GetUtcNow().UtcDateTime;
+        var candidates = Candidates(client, assertion, now);
         if (candidates.Count == 0)
         {
             return AssertionCheck.Failed(client.Keys.Count == 0 ? "no_keys" : "unknown_key", GenericFailure);
         }
 
         var issuer = TokenIssuer.Resolve(options.Value, request);
+        string[] audiences = _options.AcceptTokenEndpointAudience ? [issuer, issuer + TokenEndpoint.Path] : [issuer];
         var result = await _handler.ValidateTokenAsync(assertion, new TokenValidationParameters
         {
             IssuerSigningKeys = candidates.Select(k => k.Key),
             TryAllIssuerSigningKeys = true,
             ValidAlgorithms = Algorithms,
             ValidIssuer = client.ClientId,
-            ValidAudiences = [issuer + TokenEndpoint.Path, issuer],
+            ValidAudiences = audiences,
             RequireSignedTokens = true,
             // The lifetime is checked below, on the injected clock.
             ValidateLifetime = false,
         });
+        // One string, not a list that merely contains ours: an assertion made for another server as well could be
+        // replayed here by that server (the audience injection that RFC 7523bis closes with a single-valued aud).
+        if (result.Exception is SecurityTokenInvalidAudienceException || (result.IsValid && SingleAudience(assertion) is null))
+        {
+            return AssertionCheck.Failed("assertion_audience", $"the client_assertion's aud must be one string: {string.Join(" or ", audiences)}");
+        }
+
         if (!result.IsValid)
         {
-            return Failure(result.Exception, issuer);
+            return Failure(result.Exception);
         }
 
         var key = candidates.First(k => ReferenceEquals(k.Key, result.SecurityToken.SigningKey));
-        var now = time.GetUtcNow().UtcDateTime;
         var skew = TimeSpan.FromSeconds(_options.ClockSkewSeconds);
         if (!assertion.TryGetPayloadValue<long>("exp", out var exp))
         {
             return AssertionCheck.Failed("assertion_lifetime", "the client_assertion needs an exp");
         }
 
+        // No skew here: the replay store keeps a jti only as long as its assertion can be accepted (see ReplayRowExpiry).
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp).UtcDateTime;
-        if (expiresAt + skew <= now)
+        if (expiresAt <= now)
         {
             return AssertionCheck.Failed("assertion_expired", "the client_assertion has expired (exp is in the past)");
         }
@@ -108,29 +127,38 @@ public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> optio
             return AssertionCheck.Failed("assertion_jti", $"the client_assertion needs a jti (a unique id, at most {MaxJtiLength} characters)");
         }
 
-        return new AssertionCheck(key, jti, expiresAt, null, null);
+        // Kept past exp by the clock skew: another instance whose clock lags ours still accepts the assertion that long.
+        return new AssertionCheck(key, jti, expiresAt + skew, null, null);
     }
 
-    /// <summary>The keys the assertion names (by kid or certificate thumbprint), or all keys when it names none.</summary>
-    private static List<CachedKey> Candidates(CachedClient client, JsonWebToken assertion)
+    /// <summary>
+    /// The keys the assertion names (by kid or certificate thumbprint) whatever their state, so that the answer can say
+    /// "disabled" or "expired"; when it names none, the newest active keys, at most <see cref="MaxKeysTriedWithoutKid"/>.
+    /// </summary>
+    private static List<CachedKey> Candidates(CachedClient client, JsonWebToken assertion, DateTime now)
     {
         string?[] named = [Header(assertion, "kid"), Header(assertion, "x5t#S256"), Header(assertion, "x5t")];
         return named.All(n => n is null)
-            ? [.. client.Keys]
+            ? [.. client.Keys.Where(k => k.StatusAt(now) == CredentialStatus.Active).OrderByDescending(k => k.Id).Take(MaxKeysTriedWithoutKid)]
             : [.. client.Keys.Where(k => named.Any(n => n is not null && k.Identifiers.Contains(n)))];
+    }
+
+    /// <summary>The <c>aud</c> claim when it is a single string; null when it is missing or a list.</summary>
+    private static string? SingleAudience(JsonWebToken assertion)
+    {
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(assertion.EncodedPayload));
+        return payload.RootElement.TryGetProperty("aud", out var aud) && aud.ValueKind == JsonValueKind.String ? aud.GetString() : null;
     }
 
     private static string? Header(JsonWebToken token, string name) =>
         token.TryGetHeaderValue<string>(name, out var value) && value.Length > 0 ? value : null;
 
-    private static AssertionCheck Failure(Exception? exception, string issuer) => exception switch
+    private static AssertionCheck Failure(Exception? exception) => exception switch
     {
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
             AssertionCheck.Failed("wrong_signature", GenericFailure),
         SecurityTokenInvalidAlgorithmException => AssertionCheck.Failed("assertion_algorithm", "the client_assertion's algorithm is not accepted"),
         SecurityTokenInvalidIssuerException => AssertionCheck.Failed("assertion_issuer", "the client_assertion's iss must be the client_id"),
-        SecurityTokenInvalidAudienceException => AssertionCheck.Failed("assertion_audience",
-            $"the client_assertion's aud must be the token endpoint URL {issuer}{TokenEndpoint.Path} or the issuer {issuer}"),
         _ => AssertionCheck.Failed("assertion_invalid", GenericFailure),
     };
 }

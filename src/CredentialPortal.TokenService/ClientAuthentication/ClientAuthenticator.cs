@@ -43,9 +43,12 @@ public sealed class ClientAuthenticator(
         var addressBlocked = throttle.AddressBlockedFor(addressKey);
         var wellFormed = SecretGenerator.IsWellFormedClientId(presented.ClientId);
         var client = addressBlocked is null && wellFormed ? await clients.FindAsync(presented.ClientId, context.RequestAborted) : null;
+        // A signature check costs CPU that anyone who knows a client_id can make us spend: none while the id is blocked.
+        // (A secret is checked all the same: a hash comparison costs nothing, and the client's own requests get through.)
+        var clientBlocked = client is not null && presented.Assertion is not null ? throttle.ClientIdBlockedFor(client.ClientId) : null;
         AssertionCheck? assertion = null;
         CachedCredential? matched = null;
-        if (client is not null)
+        if (client is not null && clientBlocked is null)
         {
             if (presented.Assertion is { } token)
             {
@@ -65,6 +68,7 @@ public sealed class ClientAuthenticator(
             addressBlocked is not null ? ("blocked_address", GenericFailure)
             : !wellFormed ? ("malformed_client_id", GenericFailure)
             : client is null ? ("unknown_client", GenericFailure)
+            : clientBlocked is not null ? ("blocked_client", GenericFailure)
             : assertion is { Reason: { } assertionReason } ? (assertionReason, assertion.Description!)
             : matched is null ? ("wrong_secret", GenericFailure)
             : status == CredentialStatus.Disabled ? ($"disabled_{words!.Noun}", $"the {noun} is disabled")
@@ -91,7 +95,7 @@ public sealed class ClientAuthenticator(
         // A malformed id is audited under one name: it may be long or hold characters the audit table cannot store.
         failureAudit.Record(wellFormed ? presented.ClientId : MalformedClientId, reason, address?.ToString(),
             client?.ApplicationId, client?.OrganisationId);
-        return (addressBlocked ?? throttle.RecordFailure(wellFormed ? presented.ClientId : null, addressKey)) is { } blocked
+        return (addressBlocked ?? clientBlocked ?? throttle.RecordFailure(wellFormed ? presented.ClientId : null, addressKey)) is { } blocked
             ? (null, OAuthError.SlowDown(
                 "too many failed authentication attempts for this client_id or from this address; retry later", blocked))
             : (null, OAuthError.InvalidClient(description!, presented.UsedBasic));

@@ -12,7 +12,7 @@ namespace CredentialPortal.TokenService.Endpoints;
 public sealed class DiscoveryEndpoints(
     ClientAuthentication.ClientCredentialReader credentials,
     ClientAuthentication.ClientAssertionValidator assertions,
-    SigningKeyStore keys,
+    SigningKeyCache keys,
     IOptions<TokenServiceOptions> options)
 {
     public const string OpenIdConfigurationPath = "/.well-known/openid-configuration";

@@ -13,7 +13,7 @@ namespace CredentialPortal.TokenService.Issuance;
 /// registered claims a token carries <c>client_id</c>, <c>scope</c> and the private claim
 /// <see cref="AccessTokenAuthentication.CredentialIdClaim"/>.
 /// </summary>
-public sealed class AccessTokenFactory(SigningKeyStore keys, IOptions<TokenServiceOptions> options, TimeProvider time)
+public sealed class AccessTokenFactory(SigningKeyCache keys, IOptions<TokenServiceOptions> options, TimeProvider time)
 {
     private static readonly Dictionary<string, object> HeaderClaims = new(StringComparer.Ordinal) { ["typ"] = "at+jwt" };
 

@@ -4,11 +4,11 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 namespace CredentialPortal.TokenService.Signing;
 
 /// <summary>
-/// JwtBearer's configuration source for our own tokens: the keys <see cref="SigningKeyStore"/> currently publishes,
+/// JwtBearer's configuration source for our own tokens: the keys <see cref="SigningKeyCache"/> currently publishes,
 /// asked for on every validation (the store caches and rotates them; no database call per request). One configuration
 /// object is built per key set.
 /// </summary>
-public sealed class SigningKeyConfiguration(SigningKeyStore store) : IConfigurationManager<OpenIdConnectConfiguration>
+public sealed class SigningKeyConfiguration(SigningKeyCache store) : IConfigurationManager<OpenIdConnectConfiguration>
 {
     private Built? _current;
 

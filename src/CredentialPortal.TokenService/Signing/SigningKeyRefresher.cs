@@ -9,7 +9,7 @@ namespace CredentialPortal.TokenService.Signing;
 /// periodically, so that rotations done by other instances reach this one without a request waiting on the database.
 /// </summary>
 public sealed partial class SigningKeyRefresher(
-    SigningKeyStore keys,
+    SigningKeyCache keys,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
     ILogger<SigningKeyRefresher> logger) : PeriodicBackgroundService(TimeSpan.FromSeconds(options.Value.KeyRefreshSeconds), time)

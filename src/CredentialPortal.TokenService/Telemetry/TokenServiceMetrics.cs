@@ -19,7 +19,7 @@ public sealed class TokenServiceMetrics
     private readonly Counter<long> _authenticationFailures;
     private readonly Counter<long> _rateLimited;
 
-    public TokenServiceMetrics(IMeterFactory meters, ClientCache cache, CredentialChangePoller poller, SigningKeyStore keys, TimeProvider time)
+    public TokenServiceMetrics(IMeterFactory meters, ClientCache cache, CredentialChangePoller poller, SigningKeyCache keys, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
         // From the host's factory, so that two hosts in one process (the tests) each count only their own requests.
@@ -59,7 +59,7 @@ public sealed class TokenServiceMetrics
         return wait;
     }
 
-    private static IEnumerable<Measurement<double>> SigningKeyAge(SigningKeyStore keys, TimeProvider time) =>
+    private static IEnumerable<Measurement<double>> SigningKeyAge(SigningKeyCache keys, TimeProvider time) =>
         keys.ActiveKey is { } active
             ? [new Measurement<double>((time.GetUtcNow().UtcDateTime - active.ActivatesAt).TotalSeconds, new KeyValuePair<string, object?>("algorithm", active.Algorithm))]
             : [];

@@ -25,6 +25,13 @@ public sealed class FailedAuthenticationThrottle(IOptions<TokenServiceOptions> o
         return metrics.RateLimited(_byAddress.BlockedFor(addressKey, time.GetUtcNow()), "failed_authentication");
     }
 
+    /// <summary>How long the client_id stays blocked, or null when it is not blocked.</summary>
+    public TimeSpan? ClientIdBlockedFor(string clientId)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        return metrics.RateLimited(_byClientId.BlockedFor(clientId, time.GetUtcNow()), "failed_authentication");
+    }
+
     /// <summary>
     /// Records a failure from the address, and for the client_id unless it is null (an id that cannot exist is not worth
     /// a counter); returns the block duration when this failure starts or extends a block of either.

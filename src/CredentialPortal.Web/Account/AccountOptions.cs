@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Account;
 
 /// <summary>Configuration section <c>Account</c>: sessions, one-time links, lockout and login throttling.</summary>
-public sealed class AccountOptions
+public sealed class AccountOptions : IValidatableObject
 {
     public const string SectionName = "Account";
 
@@ -53,4 +54,15 @@ public sealed class AccountOptions
     /// authenticator code or a recovery code no longer opens them. Default false.
     /// </summary>
     public bool RequirePhishingResistantMfaForAdministrators { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (AbsoluteLifetime < IdleTimeout)
+        {
+            yield return new ValidationResult("Account:AbsoluteLifetime must not be shorter than Account:IdleTimeout.");
+        }
+    }
 }
+
+[OptionsValidator]
+internal sealed partial class AccountOptionsValidator : IValidateOptions<AccountOptions>;

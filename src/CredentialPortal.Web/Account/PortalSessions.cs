@@ -156,16 +156,14 @@ public sealed class PortalSessions(
 
         var row = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
+            .Where(PortalSignInManager.MaySignIn)
             .Select(u => new
             {
                 u.SecurityStamp,
-                u.IsDisabled,
-                OrganisationActive = u.Organisation.IsActive,
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).ToList(),
             })
             .SingleOrDefaultAsync();
-        if (row is null || row.IsDisabled || !row.OrganisationActive
-            || row.SecurityStamp != principal.FindFirstValue(claimTypes.SecurityStampClaimType))
+        if (row is null || row.SecurityStamp != principal.FindFirstValue(claimTypes.SecurityStampClaimType))
         {
             return null;
         }

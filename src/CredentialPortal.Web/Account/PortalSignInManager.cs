@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using Microsoft.AspNetCore.Authentication;
@@ -30,12 +31,25 @@ public sealed class PortalSignInManager(
     private const string Attestation = "Attestation";
     private const string Assertion = "Assertion";
 
-    public override async Task<bool> CanSignInAsync(PortalUser user)
+    /// <summary>
+    /// Who may sign in or keep a session: an enabled user of an active organisation. The one statement of the rule:
+    /// <see cref="CanSignInAsync"/> and the per-request session check (<see cref="PortalSessions"/>) both use it.
+    /// </summary>
+    public static readonly Expression<Func<PortalUser, bool>> MaySignIn = u => !u.IsDisabled && u.Organisation.IsActive;
+
+    public override async Task<bool> CanSignInAsync(PortalUser user) =>
+        await RefusalAsync(user) == SignInRefusal.None && await base.CanSignInAsync(user);
+
+    /// <summary>Why <paramref name="user"/> may not sign in (as stored now), for the message to someone who knew the password.</summary>
+    public async Task<SignInRefusal> RefusalAsync(PortalUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return !user.IsDisabled
-            && await db.Organisations.AnyAsync(o => o.Id == user.OrganisationId && o.IsActive)
-            && await base.CanSignInAsync(user);
+        if (await db.Users.Where(u => u.Id == user.Id).AnyAsync(MaySignIn))
+        {
+            return SignInRefusal.None;
+        }
+
+        return await db.Users.AnyAsync(u => u.Id == user.Id && u.IsDisabled) ? SignInRefusal.AccountDisabled : SignInRefusal.OrganisationDeactivated;
     }
 
     public override async Task<string> MakePasskeyCreationOptionsAsync(PasskeyUserEntity userEntity)
@@ -82,4 +96,12 @@ public sealed class PortalSignInManager(
     }
 
     public const string CeremonyGone = "The passkey request expired or was already used.";
+}
+
+/// <summary>Why a user who knows the password is refused (<see cref="PortalSignInManager.RefusalAsync"/>).</summary>
+public enum SignInRefusal
+{
+    None,
+    AccountDisabled,
+    OrganisationDeactivated,
 }

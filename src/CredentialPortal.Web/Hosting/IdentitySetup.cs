@@ -1,6 +1,7 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Hosting;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -30,10 +31,7 @@ public static class IdentitySetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => o.AbsoluteLifetime >= o.IdleTimeout, "Account:AbsoluteLifetime must not be shorter than Account:IdleTimeout.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<AccountOptions, AccountOptionsValidator>(AccountOptions.SectionName);
 
         services.AddIdentityCore<PortalUser>(options =>
             {
@@ -51,6 +49,7 @@ public static class IdentitySetup
             .AddRoles<PortalRole>()
             .AddEntityFrameworkStores<CredentialPortalDbContext>()
             .AddUserStore<PortalUserStore>()
+            .AddUserManager<PortalUserManager>()
             .AddSignInManager<PortalSignInManager>()
             .AddPasswordValidator<PasswordRules>()
             .AddDefaultTokenProviders()
@@ -121,6 +120,10 @@ public static class IdentitySetup
         services.AddSingleton<PortalAddress>();
         services.AddSingleton<IPortalLinks>(provider => provider.GetRequiredService<PortalAddress>());
         services.AddScoped<PortalSessions>();
+        services.AddSingleton<StandInPasswordHash>();
+        services.AddScoped<AccountSecurity>();
+        services.AddScoped<PortalSignIn>();
+        services.AddScoped<AccountChanges>();
         services.AddScoped<OneTimeLinks>();
         services.AddScoped<AccountEmails>();
         services.AddScoped<ManagedApplications>();
@@ -134,6 +137,7 @@ public static class IdentitySetup
         services.AddScoped<Invitations>();
         services.AddScoped<Pages.Webhooks.WebhookAccess>();
         services.AddSingleton<LoginThrottle>();
+        services.AddScoped<Core.Audit.AuditQuery>();
         return builder;
     }
 

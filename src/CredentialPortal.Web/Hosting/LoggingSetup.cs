@@ -1,5 +1,6 @@
 using System.Globalization;
 using CredentialPortal.TokenService;
+using Microsoft.AspNetCore.StaticAssets;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -62,6 +63,8 @@ public static class LoggingSetup
         options.GetLevel = (context, _, exception) =>
             exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
             : context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose
+            // Stylesheets and scripts: content-hashed and cached for a year, so a line each says nothing an operator needs.
+            : context.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null ? LogEventLevel.Verbose
             : LogEventLevel.Information;
         options.EnrichDiagnosticContext = (diagnostic, context) =>
         {

@@ -6,6 +6,7 @@ using CredentialPortal.Web.Api;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Hosting;
 
@@ -67,6 +68,9 @@ public static class PortalHost
 
     private static void MapCredentialPortal(this WebApplication app)
     {
+        // Mapping builds services that read their settings; validate every setting first (as the host would at start), so
+        // that all invalid ones are reported together rather than only the first part's.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         // First, so that everything after it sees the client's address and scheme as the trusted proxy reported them.
         app.UseForwardedHeaders();
         app.UsePortalTelemetry();
@@ -97,7 +101,6 @@ public static class PortalHost
         // back, under its own status code. Machine endpoints keep their bodies and empty 401s as the protocols define.
         app.UseWhen(context => !IsMachineEndpoint(context.Request.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/status/{0}"));
-        app.UseStaticFiles();
         app.UsePortalRequestLogging();
         app.UseRouting();
         app.UseAuthentication();
@@ -106,7 +109,11 @@ public static class PortalHost
         // Liveness says the process answers; readiness also needs the database and its migrations.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapRazorPages();
+        // Static assets come from the build's manifest: content-hashed URLs, ETags and compression computed at build time.
+        // The tag helpers' asp-append-version reads the same manifest (WithStaticAssets) instead of hashing files at run
+        // time and watching them for changes, which costs an inotify instance per host (see docs/operations).
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorPages().WithStaticAssets();
         app.MapTokenService();
         app.MapManagementApi();
     }

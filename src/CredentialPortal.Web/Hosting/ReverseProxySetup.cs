@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
+using CredentialPortal.Core.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +11,7 @@ namespace CredentialPortal.Web.Hosting;
 /// headers are believed. Requests from any other address keep their own address and scheme, so a client cannot
 /// pick the address that rate limits, lockout and the audit log see. Empty (the default): no proxy is trusted.
 /// </summary>
-public sealed class ProxyOptions
+public sealed class ProxyOptions : IValidatableObject
 {
     public const string SectionName = "Proxy";
 
@@ -18,30 +20,24 @@ public sealed class ProxyOptions
 
     /// <summary>Networks of trusted proxies in CIDR notation, e.g. <c>10.0.0.0/24</c>.</summary>
     public List<string> KnownNetworks { get; } = [];
+
+    /// <summary>Names each entry that does not parse, so that start-up fails with the setting and the value.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        KnownProxies.Where(p => !IPAddress.TryParse(p, out _))
+            .Select(p => new ValidationResult($"Proxy:KnownProxies: '{p}' is not an IP address."))
+            .Concat(KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
+                .Select(n => new ValidationResult($"Proxy:KnownNetworks: '{n}' is not a network in CIDR notation (e.g. 10.0.0.0/24).")));
 }
 
-/// <summary>Names each entry that does not parse, so that start-up fails with the setting and the value.</summary>
-public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ProxyOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = options.KnownProxies.Where(p => !IPAddress.TryParse(p, out _))
-            .Select(p => $"Proxy:KnownProxies: '{p}' is not an IP address.")
-            .Concat(options.KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
-                .Select(n => $"Proxy:KnownNetworks: '{n}' is not a network in CIDR notation (e.g. 10.0.0.0/24)."))
-            .ToList();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}
+[OptionsValidator]
+internal sealed partial class ProxyOptionsValidator : IValidateOptions<ProxyOptions>;
 
 public static class ReverseProxySetup
 {
     public static WebApplicationBuilder AddReverseProxySupport(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        builder.Services.AddValidatedOptions<ProxyOptions, ProxyOptionsValidator>(ProxyOptions.SectionName);
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Setup;
 
@@ -20,3 +21,6 @@ public sealed class BootstrapOptions
     [Required, RegularExpression("^[A-Z]{2}$")]
     public string OrganisationCountry { get; set; } = "NL";
 }
+
+[OptionsValidator]
+internal sealed partial class BootstrapOptionsValidator : IValidateOptions<BootstrapOptions>;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Hosting;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
@@ -17,8 +18,7 @@ public static class FirstStartSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(command);
-        builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<BootstrapOptions, BootstrapOptionsValidator>(BootstrapOptions.SectionName);
         builder.Services.AddSingleton(command);
         builder.Services.AddScoped<DemoSeeder>();
         // Registered before the parts' own hosted services, so they start with the first administrator in place.

@@ -4,7 +4,6 @@ using CredentialPortal.Core.Users;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Web.Account;
-using CredentialPortal.Web.Pages.Account;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,7 +58,7 @@ public sealed class AccountProtectionTests
 
         var limited = await client.SubmitAsync(form, ChangePasswordFields(PortalFactory.AdminPassword, field));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
-        Assert.Contains(AccountPage.ThrottledMessage, limited.Errors, StringComparison.Ordinal);
+        Assert.Contains(AccountMessages.ThrottledMessage, limited.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,7 +72,7 @@ public sealed class AccountProtectionTests
             services.AddSingleton<IPasswordHasher<PortalUser>>(hasher);
         }));
         await using var scope = counted.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var users = scope.ServiceProvider.GetRequiredService<PortalUserManager>();
         var known = (await users.FindByEmailAsync(PortalFactory.AdminEmail))!;
         var invited = new PortalUser { UserName = "invited@operator.example", Email = "invited@operator.example", OrganisationId = known.OrganisationId };
         Assert.True((await users.CreateAsync(invited)).Succeeded);
@@ -102,7 +101,7 @@ public sealed class AccountProtectionTests
         var wrong = await client.SubmitPasswordAsync(PortalFactory.AdminEmail, "wrong password here");
 
         Assert.Equal(wrong.Errors, unknown.Errors);
-        Assert.Contains(AccountPage.GenericSignInFailure, unknown.Errors, StringComparison.Ordinal);
+        Assert.Contains(AccountMessages.GenericSignInFailure, unknown.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -218,7 +217,7 @@ public sealed class AccountProtectionTests
         using var client = new PortalClient(portal);
         var withPassword = await client.SubmitPasswordAsync(user.Email, user.Password);
         Assert.Equal(AccountPages.Login, withPassword.Path);
-        Assert.Contains(LoginModel.EnrolmentLinkNeeded, withPassword.Errors, StringComparison.Ordinal);
+        Assert.Contains(AccountMessages.EnrolmentLinkNeeded, withPassword.Errors, StringComparison.Ordinal);
         Assert.Equal(AccountPages.Login, (await client.GetAsync(AccountPages.Enrol)).Path);
 
         var link = await portal.LatestLinkToAsync(user.Email, "EnrolFromLink");

@@ -113,6 +113,6 @@ public sealed class PasskeyPolicyTests
         Assert.Equal(1, await SignInTests.CountEventsAsync(portal, AuditEventTypes.MfaReset));
         using var browser = new PortalClient(portal);
         var refused = await browser.SignInWithPasskeyAsync(passkey);
-        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, refused.Errors, StringComparison.Ordinal);
+        Assert.Contains(Web.Account.AccountMessages.PasskeyNotAccepted, refused.Errors, StringComparison.Ordinal);
     }
 }

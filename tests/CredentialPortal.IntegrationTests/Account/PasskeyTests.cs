@@ -98,15 +98,15 @@ public sealed class PasskeyTests
         var login = await client.GetAsync(AccountPages.Login);
         var badOrigin = await client.AnswerWithPasskeyAsync(login, good, "#passkey-sign-in", origin: "https://credentials-portal.example");
         var badRp = await client.AnswerWithPasskeyAsync(login, good, "#passkey-sign-in", rpId: "example.org");
-        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, badOrigin.Errors, StringComparison.Ordinal);
-        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, badRp.Errors, StringComparison.Ordinal);
+        Assert.Contains(Web.Account.AccountMessages.PasskeyNotAccepted, badOrigin.Errors, StringComparison.Ordinal);
+        Assert.Contains(Web.Account.AccountMessages.PasskeyNotAccepted, badRp.Errors, StringComparison.Ordinal);
         Assert.Equal(AccountPages.Login, (await client.GetAsync("/Account")).Path);
 
         // Garbage instead of a browser's answer is a message, not an error page.
         await client.PasskeyOptionsAsync(login, "#passkey-sign-in");
         var garbage = await client.SubmitAsync(login, new Dictionary<string, string> { ["Credential"] = "{\"id\": 42" }, "#passkey-sign-in");
         Assert.Equal(HttpStatusCode.OK, garbage.Status);
-        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, garbage.Errors, StringComparison.Ordinal);
+        Assert.Contains(Web.Account.AccountMessages.PasskeyNotAccepted, garbage.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class PasskeyTests
         using var replay = new PortalClient(portal);
         replay.Cookies.Add(PortalClient.DefaultBaseAddress, new Cookie(PasskeyCeremonies.CookieName, ceremony, "/") { Secure = true });
         var replayed = await replay.SubmitAsync(await replay.GetAsync(AccountPages.Login), fields, "#passkey-sign-in");
-        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, replayed.Errors, StringComparison.Ordinal);
+        Assert.Contains(Web.Account.AccountMessages.PasskeyNotAccepted, replayed.Errors, StringComparison.Ordinal);
         Assert.Equal(AccountPages.Login, (await replay.GetAsync("/Account")).Path);
 
         // An abandoned ceremony expires with the authenticator timeout.
@@ -140,7 +140,7 @@ public sealed class PasskeyTests
         var (_, lateOptions) = await late.PasskeyOptionsAsync(latePage, "#passkey-sign-in");
         portal.Time.Advance(TimeSpan.FromMinutes(7));
         var tooLate = await late.SubmitAsync(latePage, new Dictionary<string, string> { ["Credential"] = passkey.Get(lateOptions) }, "#passkey-sign-in");
-        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, tooLate.Errors, StringComparison.Ordinal);
+        Assert.Contains(Web.Account.AccountMessages.PasskeyNotAccepted, tooLate.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class PasskeyTests
         Assert.Contains(portal.Mail.To(PortalFactory.AdminEmail), m => m.Subject == "A passkey was removed from your account" && m.Body.Contains("Desk key", StringComparison.Ordinal));
         await client.SignOutAsync();
         var refused = await client.SignInWithPasskeyAsync(passkey);
-        Assert.Contains(Web.Pages.Account.LoginModel.PasskeyNotAccepted, refused.Errors, StringComparison.Ordinal);
+        Assert.Contains(Web.Account.AccountMessages.PasskeyNotAccepted, refused.Errors, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace CredentialPortal.IntegrationTests.Account;
 
 public sealed class SessionTests
 {
-    private static readonly string[] s_protectedPages =
+    private static readonly string[] ProtectedPages =
     [
         "/Account", "/Account/ChangePassword", "/Account/ResetAuthenticator", "/Account/RecoveryCodes", "/Admin/Users/Invite",
     ];
@@ -25,7 +25,7 @@ public sealed class SessionTests
 
         var enrol = await client.SubmitPasswordAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
         Assert.Equal(AccountPages.Enrol, enrol.Path);
-        foreach (var page in s_protectedPages)
+        foreach (var page in ProtectedPages)
         {
             Assert.Equal(AccountPages.Enrol, (await client.GetAsync(page)).Path);
         }
@@ -48,7 +48,7 @@ public sealed class SessionTests
 
         var codePage = await client.SubmitPasswordAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
         Assert.Equal(AccountPages.LoginWithCode, codePage.Path);
-        foreach (var page in s_protectedPages.Append(AccountPages.Enrol))
+        foreach (var page in ProtectedPages.Append(AccountPages.Enrol))
         {
             Assert.Equal(AccountPages.LoginWithCode, (await client.GetAsync(page)).Path);
         }

@@ -4,7 +4,6 @@ using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Web.Account;
-using CredentialPortal.Web.Pages.Account;
 using CredentialPortal.Core.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -144,7 +143,7 @@ public sealed class SignInTests
         for (var i = 0; i < 4; i++)
         {
             page = await client.SubmitPasswordAsync(Email, "wrong password number " + i);
-            Assert.Contains(AccountPage.GenericSignInFailure, page.Errors, StringComparison.Ordinal);
+            Assert.Contains(AccountMessages.GenericSignInFailure, page.Errors, StringComparison.Ordinal);
         }
 
         var fifth = await client.SubmitPasswordAsync(Email, "wrong password number 5");
@@ -203,7 +202,7 @@ public sealed class SignInTests
         Assert.Empty(locked.Document.QuerySelectorAll(".status"));
         var afterwards = await client.SubmitPasswordAsync(Email, Password);
         Assert.Equal(AccountPages.Login, afterwards.Path);
-        Assert.Contains(AccountPage.GenericSignInFailure, afterwards.Errors, StringComparison.Ordinal);
+        Assert.Contains(AccountMessages.GenericSignInFailure, afterwards.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -223,7 +222,7 @@ public sealed class SignInTests
 
         var limited = await client.SubmitPasswordAsync(Email, Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
-        Assert.Contains(AccountPage.ThrottledMessage, limited.Errors, StringComparison.Ordinal);
+        Assert.Contains(AccountMessages.ThrottledMessage, limited.Errors, StringComparison.Ordinal);
         var otherAccount = await client.SubmitPasswordAsync("other@operator.example", "some password here");
         Assert.Equal(HttpStatusCode.OK, otherAccount.Status);
     }

@@ -24,7 +24,7 @@ public sealed class BearerValidationTests
         await using var portal = await PortalFactory.StartAsync();
         using var http = portal.CreateClient();
         var (self, _, secretId) = await CallerAsync(portal);
-        var keys = await portal.Services.GetRequiredService<SigningKeyStore>().GetAsync(CancellationToken.None);
+        var keys = await portal.Services.GetRequiredService<SigningKeyCache>().GetAsync(CancellationToken.None);
         var now = portal.Time.GetUtcNow().UtcDateTime;
 
         string Token(Action<SecurityTokenDescriptor>? change = null)

@@ -27,6 +27,7 @@ public sealed class AppProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    public int ProcessId => _process.Id;
     public string StandardOutput => Read(_stdout);
     public string StandardError => Read(_stderr);
 
@@ -58,8 +59,6 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["TokenService__Issuer"] = "http://127.0.0.1";
         start.Environment["DataProtection__AllowUnprotectedKeys"] = "true";
         start.Environment["Portal__BaseUrl"] = "http://127.0.0.1";
-        // Each configuration file watcher takes an inotify instance, of which a machine running many tests has few.
-        start.Environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
         foreach (var (name, value) in environment)
         {
             if (value is null)

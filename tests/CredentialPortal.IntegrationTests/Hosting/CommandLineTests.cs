@@ -21,7 +21,8 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     [InlineData("--ConnectionStrings:CredentialPortal=Flavour=vanilla", "Configuration error in ConnectionStrings:CredentialPortal: the connection string is malformed")]
     [InlineData("--Email:Smtp:Port=70000", "Configuration error in Email: Email:Smtp:Port must be between 1 and 65535.")]
     [InlineData("--Email:Smtp:Port=twenty-five", "Configuration error: Failed to convert configuration value 'twenty-five' at 'Email:Smtp:Port'")]
-    [InlineData("--Email:Outbox:ClaimLease=00:00:10", "Configuration error in Email:Outbox:ClaimLease: 00:00:10 is shorter than Email:Smtp:TimeoutMilliseconds (30000 ms)")]
+    [InlineData("--Email:Outbox:ClaimLease=00:00:10", "Configuration error in Email: Email:Outbox:ClaimLease (00:00:10) is shorter than Email:Smtp:TimeoutMilliseconds (30000 ms)")]
+    [InlineData("--TokenService:RateLimit:Burst=0", "Configuration error in TokenService: TokenService:RateLimit:Burst must be between 1 and 1000000.")]
     [InlineData("--Portal:BaseUrl=not a url", "Configuration error in Portal:")]
     [InlineData("--Proxy:KnownProxies:0=gateway", "Configuration error in Proxy: Proxy:KnownProxies: 'gateway' is not an IP address.")]
     [InlineData("--Proxy:KnownNetworks:0=10.0.0.0", "Configuration error in Proxy: Proxy:KnownNetworks: '10.0.0.0' is not a network in CIDR notation")]
@@ -34,6 +35,23 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         Assert.Equal(78, exitCode);
         var lines = app.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.StartsWith(expected, Assert.Single(lines), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_invalid_setting_is_reported_at_once_one_line_each()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "--Email:Smtp:Port=70000", "--Email:Outbox:MaxAttempts=0",
+            "--TokenService:ClientAssertion:MaxLifetimeSeconds=1", "--Reminders:BatchSize=0");
+
+        Assert.Equal(78, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
+        var lines = app.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal([
+                "Configuration error in Email: Email:Outbox:MaxAttempts must be between 1 and 100.",
+                "Configuration error in Email: Email:Smtp:Port must be between 1 and 65535.",
+                "Configuration error in Reminders: Reminders:BatchSize must be between 1 and 10000.",
+                "Configuration error in TokenService: TokenService:ClientAssertion:MaxLifetimeSeconds must be between 10 and 3600.",
+            ], lines.Order(StringComparer.Ordinal));
         Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
     }
 

@@ -81,7 +81,7 @@ public sealed class DatabaseOutageTests
         Assert.Contains("cannot reach its database", page.Text, StringComparison.Ordinal);
         // The portal's own layout, not a bare error.
         Assert.NotNull(page.Document.QuerySelector("header.site-header a.brand"));
-        Assert.NotNull(page.Document.QuerySelector("link[rel=stylesheet][href^='/css/site.css']"));
+        Assert.NotNull(page.Document.QuerySelector("link[rel=stylesheet][href^='/css/site.'][href$='.css']"));
         Assert.Contains("no-store", page.Response.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
     }
 

@@ -52,6 +52,17 @@ public sealed partial class PortalAddressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_development_without_an_issuer_the_start_warns_that_the_issuer_follows_the_host_header()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory,
+            new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["TokenService__Issuer"] = null });
+
+        await app.WaitForOutputAsync("Now listening on: ", TestContext.Current.CancellationToken);
+
+        Assert.Contains("TokenService:Issuer is not set", app.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Outside_development_a_missing_base_url_ends_with_one_line_naming_the_setting()
     {
         await using var app = AppProcess.Start(_scratch.Directory, new Dictionary<string, string?> { ["Portal__BaseUrl"] = null });

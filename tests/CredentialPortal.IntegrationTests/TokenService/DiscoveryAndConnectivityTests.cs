@@ -95,7 +95,7 @@ public sealed class DiscoveryAndConnectivityTests
         }
 
         // Signed by our own key but not an access token (typ JWT), or for another issuer: both refused.
-        var keys = await portal.Services.GetRequiredService<SigningKeyStore>().GetAsync(CancellationToken.None);
+        var keys = await portal.Services.GetRequiredService<SigningKeyCache>().GetAsync(CancellationToken.None);
         var now = portal.Time.GetUtcNow().UtcDateTime;
         string Sign(string type, string issuer) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

@@ -73,7 +73,7 @@ public sealed class ManagementScopeTests
         await using var portal = await PortalFactory.StartAsync();
         using var http = portal.CreateClient();
         var (application, _, secretId) = await CallerAsync(portal);
-        var keys = await portal.Services.GetRequiredService<SigningKeyStore>().GetAsync(CancellationToken.None);
+        var keys = await portal.Services.GetRequiredService<SigningKeyCache>().GetAsync(CancellationToken.None);
         var now = portal.Time.GetUtcNow().UtcDateTime;
         string Signed(string audience) => new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {

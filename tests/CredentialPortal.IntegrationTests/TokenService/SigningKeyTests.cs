@@ -2,12 +2,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
-using CredentialPortal.TokenService;
 using CredentialPortal.TokenService.Signing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 using static CredentialPortal.Testing.TokenClient;
@@ -102,11 +100,10 @@ public sealed class SigningKeyTests
         }
 
         var services = portal.Services;
-        SigningKeyStore NewInstance() => new(
-            services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>(),
-            services.GetRequiredService<IDataProtectionProvider>(),
-            services.GetRequiredService<IOptions<TokenServiceOptions>>(),
-            portal.Time);
+        var (factory, rotation) = (services.GetRequiredService<SigningKeyFactory>(), services.GetRequiredService<SigningKeyRotation>());
+        SigningKeyCache NewInstance() => new(
+            new SigningKeyRepository(services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>(), factory, rotation),
+            factory, rotation, portal.Time);
         var instances = Enumerable.Range(0, 4).Select(_ => NewInstance()).ToList();
 
         var sets = await Task.WhenAll(instances.Select(i => Task.Run(() => i.RefreshAsync(force: true, CancellationToken.None))));

@@ -25,6 +25,12 @@ public sealed class WebhookAddressTests
     [InlineData("fd12:3456::1", true)]
     [InlineData("::ffff:127.0.0.1", true)]
     [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("168.63.129.16", true)]
+    [InlineData("64:ff9b:1::a00:1", true)]
+    [InlineData("2002:a00:1::1", true)]
+    [InlineData("2002:c0a8:101::1", true)]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", true)]
+    [InlineData("168.63.129.17", false)]
     [InlineData("93.184.216.34", false)]
     [InlineData("2606:2800:220:1:248:1893:25c8:1946", false)]
     public void Non_public_addresses_are_forbidden(string address, bool forbidden) =>

@@ -19,13 +19,13 @@ public static partial class AccountStories
     public const string NewUserPassword = "plum tractor window seventeen";
 
     // Authenticator keys per portal and email, so that later sign-ins of the same person reuse their enrolment.
-    private static readonly ConditionalWeakTable<PortalFactory, Dictionary<string, AuthenticatorApp>> s_authenticators = [];
+    private static readonly ConditionalWeakTable<PortalFactory, Dictionary<string, AuthenticatorApp>> Authenticators = [];
 
     public static AuthenticatorApp? AuthenticatorOf(this PortalFactory portal, string email)
     {
-        lock (s_authenticators)
+        lock (Authenticators)
         {
-            return s_authenticators.GetOrCreateValue(portal).GetValueOrDefault(email.ToUpperInvariant());
+            return Authenticators.GetOrCreateValue(portal).GetValueOrDefault(email.ToUpperInvariant());
         }
     }
 
@@ -66,9 +66,9 @@ public static partial class AccountStories
             throw new InvalidOperationException($"Enrolment of {email} failed: {done} {done.Errors}");
         }
 
-        lock (s_authenticators)
+        lock (Authenticators)
         {
-            s_authenticators.GetOrCreateValue(client.Portal)[email.ToUpperInvariant()] = app;
+            Authenticators.GetOrCreateValue(client.Portal)[email.ToUpperInvariant()] = app;
         }
 
         return (done, app, codes);

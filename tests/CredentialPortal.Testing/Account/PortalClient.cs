@@ -15,7 +15,7 @@ public sealed class PortalClient : IDisposable
 {
     public static readonly Uri DefaultBaseAddress = new("https://localhost/");
 
-    private static readonly HtmlParser s_parser = new();
+    private static readonly HtmlParser Parser = new();
 
     public PortalClient(PortalFactory portal, Uri? baseAddress = null)
     {
@@ -95,7 +95,7 @@ public sealed class PortalClient : IDisposable
 
     public void Dispose() => Http.Dispose();
 
-    internal static IHtmlDocument Parse(string html) => s_parser.ParseDocument(html);
+    internal static IHtmlDocument Parse(string html) => Parser.ParseDocument(html);
 }
 
 internal sealed class SetCookieRecorder(List<string> headers) : DelegatingHandler

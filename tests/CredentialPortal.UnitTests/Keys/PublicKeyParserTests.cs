@@ -77,8 +77,17 @@ public sealed class PublicKeyParserTests
         using var expired = new CertificateRequest("CN=old", expiredRsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .CreateSelfSigned(Now.AddDays(-100), Now.AddDays(-1));
         var publicJwk = $$"""{"kty":"EC","crv":"P-256","x":"{{B64(p.Q.X!)}}","y":"{{B64(p.Q.Y!)}}"}""";
+        using var huge = RSA.Create(4096 + 64);
+        var modulus = rsa.ExportParameters(false).Modulus!;
+        // An exponent almost as large as the modulus: accepted by RSA, but each signature check costs as much as a signing.
+        var largeExponent = modulus.ToArray();
+        largeExponent[0] >>= 1;
+        largeExponent[^1] |= 1;
         return new TheoryData<string, string>
         {
+            { huge.ExportSubjectPublicKeyInfoPem(), "has 4160 bits; at most 4096 are accepted" },
+            { $$"""{"kty":"RSA","n":"{{B64(modulus)}}","e":"{{B64(largeExponent)}}"}""", "public exponent is not 65537" },
+            { $$"""{"kty":"RSA","n":"{{B64(modulus)}}","e":"Aw"}""", "public exponent is not 65537" },
             { rsa.ExportPkcs8PrivateKeyPem(), "Never share a private key" },
             { rsa.ExportRSAPrivateKeyPem(), "Never share a private key" },
             { ec.ExportECPrivateKeyPem(), "Never share a private key" },

@@ -4,7 +4,7 @@ namespace CredentialPortal.UnitTests.Users;
 
 public sealed class PasswordRulesTests
 {
-    private static readonly PortalUser s_user = new() { Email = "someone@example.org", UserName = "someone@example.org" };
+    private static readonly PortalUser Someone = new() { Email = "someone@example.org", UserName = "someone@example.org" };
 
     [Theory]
     [InlineData("password1234")]
@@ -14,7 +14,7 @@ public sealed class PasswordRulesTests
     [InlineData("iloveyou1234")]
     public async Task Refuses_common_passwords_in_any_case(string password)
     {
-        var result = await new PasswordRules().ValidateAsync(null!, s_user, password);
+        var result = await new PasswordRules().ValidateAsync(null!, Someone, password);
 
         Assert.False(result.Succeeded);
         Assert.Equal("PasswordTooCommon", Assert.Single(result.Errors).Code);
@@ -25,9 +25,9 @@ public sealed class PasswordRulesTests
     {
         var rules = new PasswordRules();
 
-        Assert.False((await rules.ValidateAsync(null!, s_user, new string('a', 100) + "b cd efgh ijkl mnop qrst uvwx yz 0123")).Succeeded);
-        Assert.False((await rules.ValidateAsync(null!, s_user, "Someone@Example.org")).Succeeded);
-        Assert.True((await rules.ValidateAsync(null!, s_user, new string('q', 120) + " abcdefg")).Succeeded);
+        Assert.False((await rules.ValidateAsync(null!, Someone, new string('a', 100) + "b cd efgh ijkl mnop qrst uvwx yz 0123")).Succeeded);
+        Assert.False((await rules.ValidateAsync(null!, Someone, "Someone@Example.org")).Succeeded);
+        Assert.True((await rules.ValidateAsync(null!, Someone, new string('q', 120) + " abcdefg")).Succeeded);
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public sealed class PasswordRulesTests
     [InlineData("plum tractor window seventeen")]
     [InlineData("lowercaseonlylongpassword")]
     public async Task Accepts_long_passwords_without_composition_rules(string password) =>
-        Assert.True((await new PasswordRules().ValidateAsync(null!, s_user, password)).Succeeded);
+        Assert.True((await new PasswordRules().ValidateAsync(null!, Someone, password)).Succeeded);
 
     [Fact]
     public void The_shipped_list_is_loaded() => Assert.True(PasswordRules.IsCommon("passwordpassword"));

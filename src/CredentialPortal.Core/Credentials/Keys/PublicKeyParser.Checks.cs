@@ -37,6 +37,8 @@ public static partial class PublicKeyParser
         }
     }
 
+    private static ReadOnlySpan<byte> StandardRsaExponent => [0x01, 0x00, 0x01];
+
     private sealed record CertificateFacts(DateTime NotAfter, string Subject, string X5t, string X5tS256);
 
     private static (ParsedPublicKey?, string?) FromRsa(RSA? rsa, CertificateFacts? certificate)
@@ -53,7 +55,19 @@ public static partial class PublicKeyParser
                 return (null, $"This RSA key has {rsa.KeySize} bits; at least {MinimumRsaBits} are required. Generate a larger key pair.");
             }
 
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
+            if (rsa.KeySize > MaximumRsaBits)
+            {
+                return (null, $"This RSA key has {rsa.KeySize} bits; at most {MaximumRsaBits} are accepted. Use a 2048, 3072 or 4096-bit key.");
+            }
+
+            var parameters = rsa.ExportParameters(false);
+            // Every mainstream tool uses 65537; a huge exponent would make each signature check cost as much as a signing.
+            if (!parameters.Exponent.AsSpan().TrimStart((byte)0).SequenceEqual(StandardRsaExponent))
+            {
+                return (null, "This RSA key's public exponent is not 65537 (\"AQAB\"). Generate the key pair with your tool's default settings.");
+            }
+
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(parameters));
             return Finish(jwk, $"RSA {rsa.KeySize}", certificate);
         }
     }

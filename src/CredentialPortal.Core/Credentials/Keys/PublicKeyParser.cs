@@ -16,6 +16,12 @@ public static partial class PublicKeyParser
 {
     public const int MinimumRsaBits = 2048;
 
+    /// <summary>
+    /// Larger RSA keys buy no security a partner needs and make every signature check slower (the cost grows with the
+    /// cube of the size), and the token endpoint checks signatures before it knows who is calling.
+    /// </summary>
+    public const int MaximumRsaBits = 4096;
+
     /// <summary>Larger input is no key we accept (a 16384-bit RSA certificate is still well below).</summary>
     public const int MaxInputBytes = 64 * 1024;
 

@@ -27,13 +27,12 @@ public sealed partial class OutboxPass(
     IEmailSender sender,
     IEnumerable<IOutboxDeliveryCheck> checks,
     TimeProvider time,
-    IOptions<OutboxOptions> options,
     IOptions<EmailOptions> email,
     ILogger<OutboxPass> logger,
     OutboxMetrics metrics,
     IEnumerable<IOutboxTransport> transports)
 {
-    private readonly OutboxOptions _options = Checked(options.Value, email.Value);
+    private readonly OutboxOptions _options = email.Value.Outbox;
 
     private enum Outcome
     {
@@ -237,18 +236,6 @@ public sealed partial class OutboxPass(
         {
             LogReleaseFailed(id, ex);
         }
-    }
-
-    private static OutboxOptions Checked(OutboxOptions outbox, EmailOptions email)
-    {
-        var timeout = TimeSpan.FromMilliseconds(email.Smtp.TimeoutMilliseconds);
-        if (outbox.ClaimLease < timeout)
-        {
-            throw new ConfigurationException("Email:Outbox:ClaimLease",
-                $"{outbox.ClaimLease} is shorter than Email:Smtp:TimeoutMilliseconds ({email.Smtp.TimeoutMilliseconds} ms); a send could outlive its lease and go out twice.");
-        }
-
-        return outbox;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email {IdentityKey} accepted for {RecipientCount} recipient(s)")]

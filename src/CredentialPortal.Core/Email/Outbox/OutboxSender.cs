@@ -12,13 +12,13 @@ namespace CredentialPortal.Core.Email.Outbox;
 public sealed partial class OutboxSender(
     OutboxPass pass,
     OutboxWakeUp wakeUp,
-    IOptions<OutboxOptions> options,
+    IOptions<EmailOptions> email,
     TimeProvider time,
-    ILogger<OutboxSender> logger) : PeriodicBackgroundService(options.Value.PollInterval, time)
+    ILogger<OutboxSender> logger) : PeriodicBackgroundService(email.Value.Outbox.PollInterval, time)
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!email.Value.Outbox.Enabled)
         {
             LogDisabled();
             return Task.CompletedTask;

@@ -1,9 +1,5 @@
-using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Account;
@@ -11,13 +7,8 @@ namespace CredentialPortal.Web.Pages.Account;
 /// <summary>The invitation link: choose a password, then straight on to authenticator enrolment.</summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AcceptInvitationModel(
-    UserManager<PortalUser> users,
-    SignInManager<PortalUser> signIn,
-    OneTimeLinks links,
-    PortalSessions sessions,
-    AuditLog audit,
-    CredentialPortalDbContext db) : LinkPage(users, links, LinkPurpose.Invitation)
+public sealed class AcceptInvitationModel(PortalUserManager users, OneTimeLinks links, AccountChanges changes)
+    : LinkPage(users, links, LinkPurpose.Invitation)
 {
     [BindProperty]
     public NewPasswordInput Input { get; set; } = new();
@@ -38,28 +29,15 @@ public sealed class AcceptInvitationModel(
             return Page();
         }
 
-        // Sets the password hash and changes the security stamp, which makes this link unusable from now on.
-        var result = await Users.AddPasswordAsync(user, Input.Password);
-        if (!result.Succeeded)
-        {
-            return NewPasswordRefused(result);
-        }
-
-        user.EmailConfirmed = true;
-        await Users.UpdateAsync(user);
-        // Enrolment reads the key; it is made here so that no GET changes state.
-        await Users.ResetAuthenticatorKeyAsync(user);
-        audit.Add(AuditEventTypes.InvitationAccepted, AuditActors.For(HttpContext, user), organisationId: user.OrganisationId);
-        await db.SaveChangesAsync();
-        await sessions.BeginAsync(user);
-        return RedirectToPage("Enrol");
+        var change = await changes.AcceptInvitationAsync(user, Input.Password);
+        return change.Status == AccountChangeStatus.Done ? RedirectToPage("Enrol") : NewPasswordRefused(change);
     }
 
     private async Task<bool> CheckAsync()
     {
         var valid = await CheckLinkAsync();
         AlreadyAccepted = LinkUser is not null && await Users.HasPasswordAsync(LinkUser);
-        if (valid && !AlreadyAccepted && !await signIn.CanSignInAsync(LinkUser!))
+        if (valid && !AlreadyAccepted && !await changes.IsInvitationOpenAsync(LinkUser!))
         {
             // Disabled since the invitation was sent.
             Status = LinkStatus.NotValid;

@@ -1,9 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Account;
@@ -12,12 +8,7 @@ namespace CredentialPortal.Web.Pages.Account;
 /// Step-up for the administrator policy: a session signed in with a code confirms with one of the user's passkeys and
 /// is issued again as a passkey session (<c>amr=pop</c>). Without a passkey yet, the user registers one first.
 /// </summary>
-public sealed class ConfirmPasskeyModel(
-    UserManager<PortalUser> users,
-    SignInManager<PortalUser> signIn,
-    PortalSessions sessions,
-    AuditLog audit,
-    CredentialPortalDbContext db) : AccountPage
+public sealed class ConfirmPasskeyModel(PortalSignIn signIn, AccountPasskeys passkeys, PortalUserManager users) : AccountPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -32,35 +23,29 @@ public sealed class ConfirmPasskeyModel(
             return Challenge();
         }
 
-        return (await users.GetPasskeysAsync(user)).Count == 0
+        return (await passkeys.ListAsync(user)).Count == 0
             ? RedirectToPage("Passkeys", new { returnUrl = LocalOrNull(ReturnUrl) })
             : Page();
     }
 
     public async Task<IActionResult> OnPostOptionsAsync() =>
-        await users.GetUserAsync(User) is { } user
-            ? Content(await signIn.MakePasskeyRequestOptionsAsync(user), "application/json")
-            : Challenge();
+        await signIn.ConfirmationOptionsAsync() is { } options ? Content(options, "application/json") : Challenge();
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var (user, answer) = await BeginRecheckAsync(users);
-        if (user is null)
+        if (!ModelState.IsValid)
         {
-            return answer!;
+            return Page();
         }
 
-        var result = await signIn.PerformPasskeyAssertionAsync(Credential);
-        if (!result.Succeeded || result.User.Id != user.Id)
+        var outcome = await signIn.ConfirmWithPasskeyAsync(Credential);
+        return outcome.Status switch
         {
-            return await RecheckFailedAsync(users, user, AuditEventTypes.MfaFailed, "passkey confirmation", "passkey confirmation", "",
-                "That passkey was not accepted. Try again with one of the passkeys on your account page.");
-        }
-
-        await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
-        await sessions.CompleteAsync(user, withPasskey: true);
-        audit.Add(AuditEventTypes.LoginSucceeded, AuditActors.For(HttpContext, user), "passkey (confirmation)", organisationId: user.OrganisationId);
-        await db.SaveChangesAsync();
-        return LocalRedirect(SafeReturnUrl(ReturnUrl));
+            SignInStatus.SignedIn => LocalRedirect(SafeReturnUrl(ReturnUrl)),
+            SignInStatus.NotSignedIn => Challenge(),
+            SignInStatus.Throttled => Throttled(),
+            SignInStatus.LockedOut => RedirectToLoginLockedOut(outcome.Message),
+            _ => Refused([outcome.Message ?? AccountMessages.ConfirmationPasskeyWrong]),
+        };
     }
 }

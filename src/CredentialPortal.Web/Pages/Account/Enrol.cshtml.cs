@@ -1,10 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using QRCoder;
 
@@ -16,16 +13,8 @@ namespace CredentialPortal.Web.Pages.Account;
 /// </summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class EnrolModel(
-    UserManager<PortalUser> users,
-    PortalSessions sessions,
-    TotpAuthenticator authenticator,
-    LoginThrottle throttle,
-    AuditLog audit,
-    CredentialPortalDbContext db) : AccountPage
+public sealed class EnrolModel(PortalSignIn signIn, PortalUserManager users) : AccountPage
 {
-    public const int RecoveryCodeCount = 10;
-
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
@@ -44,30 +33,28 @@ public sealed class EnrolModel(
 
     public async Task<IActionResult> OnGetAsync()
     {
-        var user = await sessions.GetPendingUserAsync();
-        if (user is null)
+        if (await signIn.GetPendingAsync() is not { } pending)
         {
             return RedirectToPage("Login", new { returnUrl = ReturnUrl });
         }
 
-        if (user.TwoFactorEnabled)
+        if (pending.User.TwoFactorEnabled)
         {
             return RedirectToPage("LoginWithCode", new { returnUrl = ReturnUrl });
         }
 
-        return await ShowKeyAsync(user) ? Page() : RedirectToPage("Login");
+        return await ShowKeyAsync(pending.User) ? Page() : RedirectToPage("Login");
     }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var user = await sessions.GetPendingUserAsync();
-        if (user is null || user.TwoFactorEnabled)
+        if (await signIn.GetPendingAsync() is not { User.TwoFactorEnabled: false } pending)
         {
-            StatusMessage = "Your sign-in took too long or is no longer valid. Please sign in again.";
+            StatusMessage = AccountMessages.PendingSignInGone;
             return RedirectToPage("Login", new { returnUrl = ReturnUrl });
         }
 
-        if (!await ShowKeyAsync(user))
+        if (!await ShowKeyAsync(pending.User))
         {
             return RedirectToPage("Login");
         }
@@ -77,32 +64,22 @@ public sealed class EnrolModel(
             return Page();
         }
 
-        if (!throttle.TryAcquire(HttpContext, user.Email))
+        var outcome = await signIn.EnrolAsync(Code);
+        switch (outcome.Status)
         {
-            return Throttled();
+            case SignInStatus.SignedIn:
+                RecoveryCodes = outcome.RecoveryCodes;
+                ContinueUrl = LandingUrl(ReturnUrl);
+                // Shown in this response only (not stored for a redirect), with no-store caching.
+                return Page();
+            case SignInStatus.NoPendingSignIn:
+                StatusMessage = AccountMessages.PendingSignInGone;
+                return RedirectToPage("Login", new { returnUrl = ReturnUrl });
+            case SignInStatus.Throttled:
+                return Throttled();
+            default:
+                return Refused([outcome.Message ?? AccountMessages.EnrolmentCodeWrong]);
         }
-
-        var actor = AuditActors.For(HttpContext, user);
-        var check = await authenticator.CheckAsync(users, user, Code);
-        if (check != TotpCheck.Accepted)
-        {
-            audit.Add(check == TotpCheck.Replayed ? AuditEventTypes.MfaReplay : AuditEventTypes.MfaFailed, actor, "enrolment",
-                organisationId: user.OrganisationId);
-            await db.SaveChangesAsync();
-            ModelState.AddModelError("", "The code is not correct. Check that the app shows CredentialPortal with your email, then enter its current code.");
-            return Page();
-        }
-
-        await users.SetTwoFactorEnabledAsync(user, true);
-        await users.ClearEnrolmentLinkAsync(user);
-        RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount) ?? []];
-        audit.Add(AuditEventTypes.MfaEnrolled, actor, organisationId: user.OrganisationId);
-        await sessions.CompleteAsync(user);
-        audit.Add(AuditEventTypes.LoginSucceeded, actor, "enrolment", organisationId: user.OrganisationId);
-        await db.SaveChangesAsync();
-        ContinueUrl = LandingUrl(ReturnUrl);
-        // Shown in this response only (not stored for a redirect), with no-store caching.
-        return Page();
     }
 
     private async Task<bool> ShowKeyAsync(PortalUser user)

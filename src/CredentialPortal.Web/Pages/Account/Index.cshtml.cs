@@ -1,15 +1,13 @@
-using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Account;
 
 /// <summary>The signed-in user's account: overview, and "sign out of all sessions".</summary>
-public sealed class IndexModel(UserManager<PortalUser> users, PortalSessions sessions, AuditLog audit, CredentialPortalDbContext db) : AccountPage
+public sealed class IndexModel(PortalUserManager users, AccountChanges changes, CredentialPortalDbContext db) : AccountPage
 {
     public PortalUser Account { get; private set; } = null!;
     public string OrganisationName { get; private set; } = "";
@@ -35,16 +33,11 @@ public sealed class IndexModel(UserManager<PortalUser> users, PortalSessions ses
 
     public async Task<IActionResult> OnPostSignOutEverywhereAsync()
     {
-        if (await users.GetUserAsync(User) is not { } user)
+        if ((await changes.SignOutEverywhereAsync()).Status == AccountChangeStatus.NotSignedIn)
         {
             return Challenge();
         }
 
-        // A new security stamp invalidates every session cookie of this user on the next request, this one included.
-        await users.UpdateSecurityStampAsync(user);
-        audit.Add(AuditEventTypes.SignedOutEverywhere, AuditActors.For(HttpContext, user), organisationId: user.OrganisationId);
-        await db.SaveChangesAsync();
-        await sessions.SignOutAsync();
         StatusMessage = "You are signed out on every device and browser.";
         return RedirectToPage("Login");
     }

@@ -1,10 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
-using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -12,17 +9,9 @@ namespace CredentialPortal.Web.Pages.Account;
 
 /// <summary>
 /// The user's passkeys: register one (with a name, after entering the password again), rename, remove (after a
-/// confirmation with the password). The owner is emailed and the audit log records every addition and removal.
+/// confirmation with the password). <see cref="AccountChanges"/> makes each change, audits it and emails the owner.
 /// </summary>
-public sealed class PasskeysModel(
-    UserManager<PortalUser> users,
-    SignInManager<PortalUser> signIn,
-    PortalSessions sessions,
-    AccountPasskeys passkeys,
-    AccountEmails emails,
-    LoginThrottle throttle,
-    AuditLog audit,
-    CredentialPortalDbContext db) : AccountPage
+public sealed class PasskeysModel(PortalUserManager users, AccountPasskeys passkeys, AccountChanges changes) : AccountPage
 {
     [BindProperty, StringLength(AccountPasskeys.MaxNameLength), PlainText, Display(Name = "Name of the passkey")]
     public string? Name { get; set; }
@@ -63,48 +52,26 @@ public sealed class PasskeysModel(
     /// <summary>Step one of registering (JSON for the script): the password again, then the creation options.</summary>
     public async Task<IActionResult> OnPostCreationOptionsAsync()
     {
-        if (await users.GetUserAsync(User) is not { } user)
-        {
-            return Challenge();
-        }
-
-        if (!throttle.TryAcquire(HttpContext, user.Email))
-        {
-            return JsonError(ThrottledMessage, StatusCodes.Status429TooManyRequests);
-        }
-
         if ((NameProblem() ?? (ModelState.IsValid ? null : "Check the name and the password.")) is { } problem)
         {
             return JsonError(problem);
         }
 
-        if (!await users.CheckPasswordAsync(user, Password ?? ""))
+        var change = await changes.PasskeyCreationOptionsAsync(Password);
+        switch (change.Status)
         {
-            if (await RecordFailedCheckAsync(users, user, AuditActors.For(HttpContext, user), AuditEventTypes.LoginFailed,
-                    "wrong password when adding a passkey", "adding a passkey"))
-            {
-                await sessions.SignOutAsync();
-                AlertMessage = LockedOut(AccountSettings);
+            case AccountChangeStatus.Done:
+                return Content(change.PasskeyOptionsJson!, "application/json");
+            case AccountChangeStatus.NotSignedIn:
+                return Challenge();
+            case AccountChangeStatus.Throttled:
+                return JsonError(AccountMessages.ThrottledMessage, StatusCodes.Status429TooManyRequests);
+            case AccountChangeStatus.LockedOut:
+                AlertMessage = change.Problems[0];
                 return new JsonResult(new { error = AlertMessage, redirect = Url.Page("Login") }) { StatusCode = StatusCodes.Status400BadRequest };
-            }
-
-            return JsonError("The password is not correct.");
+            default:
+                return JsonError(change.Problems[0]);
         }
-
-        // Under the administrator policy a code-signed session may register the first passkey, not add more: else a
-        // phished code would be enough to add the phisher's own passkey.
-        if (await passkeys.IsRequiredForAsync(user) && (await passkeys.ListAsync(user)).Count > 0 && !PortalSessions.IsPhishingResistant(User))
-        {
-            return JsonError("Sign in with one of your passkeys to add another one.");
-        }
-
-        var options = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
-        {
-            Id = await users.GetUserIdAsync(user),
-            Name = user.Email ?? "",
-            DisplayName = user.DisplayName,
-        });
-        return Content(options, "application/json");
     }
 
     /// <summary>Step two: the browser's answer is checked (challenge, origin, relying party) and the passkey stored.</summary>
@@ -125,27 +92,16 @@ public sealed class PasskeysModel(
             return await ShowAsync(user);
         }
 
-        var attestation = await signIn.PerformPasskeyAttestationAsync(Credential!);
-        if (!attestation.Succeeded || attestation.UserEntity.Id != await users.GetUserIdAsync(user))
+        var change = await changes.RegisterPasskeyAsync(Name!, Credential!);
+        if (change.Status != AccountChangeStatus.Done)
         {
-            ModelState.AddModelError("", "The passkey could not be registered" + (attestation.Succeeded ? "." : $": {attestation.Failure.Message}") + " Try again.");
+            Refused(change.Problems);
             return await ShowAsync(user);
         }
 
-        var passkey = attestation.Passkey;
-        passkey.Name = Name!.Trim();
-        if (!(await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded)
-        {
-            ModelState.AddModelError("", "The passkey could not be saved. Try again.");
-            return await ShowAsync(user);
-        }
-
-        audit.Add(AuditEventTypes.PasskeyAdded, AuditActors.For(HttpContext, user), passkey.Name, organisationId: user.OrganisationId);
-        emails.QueuePasskeyChanged(user, passkey.Name, added: true);
-        await db.SaveChangesAsync();
-        StatusMessage = $"The passkey \"{passkey.Name}\" is registered.";
+        StatusMessage = $"The passkey \"{change.PasskeyName}\" is registered.";
         // Under the administrator policy a session signed in with a code now confirms with the new passkey.
-        return await passkeys.IsRequiredForAsync(user) && !PortalSessions.IsPhishingResistant(User)
+        return change.ConfirmWithPasskeyNext
             ? RedirectToPage("ConfirmPasskey", new { returnUrl = LocalOrNull(ReturnUrl) })
             : RedirectToPage(new { returnUrl = LocalOrNull(ReturnUrl) });
     }
@@ -155,11 +111,6 @@ public sealed class PasskeysModel(
         if (await users.GetUserAsync(User) is not { } user)
         {
             return Challenge();
-        }
-
-        if (await passkeys.FindAsync(user, PasskeyId) is not { } passkey)
-        {
-            return NotFound();
         }
 
         if (NameProblem() is { } problem)
@@ -172,12 +123,13 @@ public sealed class PasskeysModel(
             return await ShowAsync(user);
         }
 
-        var before = passkey.Name;
-        passkey.Name = Name!.Trim();
-        await users.AddOrUpdatePasskeyAsync(user, passkey);
-        audit.Add(AuditEventTypes.PasskeyRenamed, AuditActors.For(HttpContext, user), $"{before} → {passkey.Name}", organisationId: user.OrganisationId);
-        await db.SaveChangesAsync();
-        StatusMessage = $"The passkey is now called \"{passkey.Name}\".";
+        var change = await changes.RenamePasskeyAsync(PasskeyId, Name!);
+        if (change.Status == AccountChangeStatus.NotFound)
+        {
+            return NotFound();
+        }
+
+        StatusMessage = $"The passkey is now called \"{change.PasskeyName}\".";
         return RedirectToPage();
     }
 
@@ -188,40 +140,30 @@ public sealed class PasskeysModel(
             return Challenge();
         }
 
-        if (await passkeys.FindAsync(user, PasskeyId) is not { } passkey)
+        var change = await changes.RemovePasskeyAsync(PasskeyId, Password);
+        switch (change.Status)
         {
-            return NotFound();
+            case AccountChangeStatus.Done:
+                StatusMessage = $"The passkey \"{change.PasskeyName}\" is removed: it no longer signs you in.";
+                return RedirectToPage();
+            case AccountChangeStatus.NotSignedIn:
+                return Challenge();
+            case AccountChangeStatus.NotFound:
+                return NotFound();
+            case AccountChangeStatus.LockedOut:
+                return RedirectToLoginLockedOut(change.Problems[0]);
+            case AccountChangeStatus.Throttled:
+                Throttled();
+                return await ShowAsync(user);
+            case AccountChangeStatus.PasswordWrong:
+                ModelState.AddModelError(nameof(Password), change.Problems[0]);
+                await ShowAsync(user);
+                Removing = Passkeys.FirstOrDefault(p => p.Id == PasskeyId);
+                return Page();
+            default:
+                Refused(change.Problems);
+                return await ShowAsync(user);
         }
-
-        if (await passkeys.WhyNotRemovableAsync(user) is { } refusal)
-        {
-            ModelState.AddModelError("", refusal);
-            return await ShowAsync(user);
-        }
-
-        // Removing a factor is an MFA change: the password again, failures counting toward the lockout.
-        if (!await users.CheckPasswordAsync(user, Password ?? ""))
-        {
-            if (await RecordFailedCheckAsync(users, user, AuditActors.For(HttpContext, user), AuditEventTypes.LoginFailed,
-                    "wrong password when removing a passkey", "removing a passkey"))
-            {
-                await sessions.SignOutAsync();
-                return RedirectToLoginLockedOut();
-            }
-
-            ModelState.AddModelError(nameof(Password), "The password is not correct.");
-            await ShowAsync(user);
-            Removing = Passkeys.FirstOrDefault(p => p.Id == PasskeyId);
-            return Page();
-        }
-
-        await users.RemovePasskeyAsync(user, passkey.CredentialId);
-        var name = passkey.Name ?? "Passkey";
-        audit.Add(AuditEventTypes.PasskeyRemoved, AuditActors.For(HttpContext, user), name, organisationId: user.OrganisationId);
-        emails.QueuePasskeyChanged(user, name, added: false);
-        await db.SaveChangesAsync();
-        StatusMessage = $"The passkey \"{name}\" is removed: it no longer signs you in.";
-        return RedirectToPage();
     }
 
     private async Task<PageResult> ShowAsync(PortalUser user)

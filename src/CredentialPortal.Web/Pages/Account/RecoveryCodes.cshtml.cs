@@ -1,14 +1,10 @@
-using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Account;
 
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class RecoveryCodesModel(UserManager<PortalUser> users, AuditLog audit, CredentialPortalDbContext db) : AccountPage
+public sealed class RecoveryCodesModel(AccountChanges changes) : AccountPage
 {
     /// <summary>Set after generating: shown in that response only.</summary>
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
@@ -19,14 +15,13 @@ public sealed class RecoveryCodesModel(UserManager<PortalUser> users, AuditLog a
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await users.GetUserAsync(User) is not { } user)
+        var change = await changes.RegenerateRecoveryCodesAsync();
+        if (change.Status == AccountChangeStatus.NotSignedIn)
         {
             return Challenge();
         }
 
-        RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, EnrolModel.RecoveryCodeCount) ?? []];
-        audit.Add(AuditEventTypes.RecoveryCodesRegenerated, AuditActors.For(HttpContext, user), organisationId: user.OrganisationId);
-        await db.SaveChangesAsync();
+        RecoveryCodes = change.RecoveryCodes;
         return Page();
     }
 }

@@ -1,17 +1,15 @@
 using System.ComponentModel.DataAnnotations;
-using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Pages.Account;
 
+/// <summary>The "forgot password" link: a new password, after which every session and this link stop working.</summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ResetPasswordModel(UserManager<PortalUser> users, OneTimeLinks links, AuditLog audit, CredentialPortalDbContext db)
+public sealed class ResetPasswordModel(PortalUserManager users, OneTimeLinks links, AccountChanges changes)
     : LinkPage(users, links, LinkPurpose.PasswordReset)
 {
     [BindProperty]
@@ -30,18 +28,12 @@ public sealed class ResetPasswordModel(UserManager<PortalUser> users, OneTimeLin
             return Page();
         }
 
-        // The link was checked above; Identity's own reset token is only the means to set the new password, which
-        // also changes the security stamp: this link and every open session stop working.
-        var token = await Users.GeneratePasswordResetTokenAsync(user);
-        var result = await Users.ResetPasswordAsync(user, token, Input.Password);
-        if (!result.Succeeded)
+        var change = await changes.ResetPasswordAsync(user, Input.Password);
+        if (change.Status != AccountChangeStatus.Done)
         {
-            return NewPasswordRefused(result);
+            return NewPasswordRefused(change);
         }
 
-        audit.Add(AuditEventTypes.PasswordReset, AuditActors.For(HttpContext, user), "with an emailed link", organisationId: user.OrganisationId);
-        HttpContext.RequestServices.GetRequiredService<AccountEmails>().QueuePasswordChanged(user, "with an emailed reset link");
-        await db.SaveChangesAsync();
         StatusMessage = "Your password was changed. Sign in with it now.";
         return RedirectToPage("Login");
     }

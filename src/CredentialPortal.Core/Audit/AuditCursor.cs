@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CredentialPortal.Web.Pages.Admin.Audit;
+namespace CredentialPortal.Core.Audit;
 
 /// <summary>
 /// Where a page of the audit log starts or ends: an event's time and id (the log's order, the id breaking ties), written
@@ -8,25 +8,23 @@ namespace CredentialPortal.Web.Pages.Admin.Audit;
 /// </summary>
 public readonly record struct AuditCursor(DateTime OccurredAt, long Id)
 {
-    public static string Of(IndexModel.Row row)
+    public static string Of(AuditRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         return string.Create(CultureInfo.InvariantCulture, $"{row.OccurredAt.Ticks}-{row.Id}");
     }
 
     /// <summary>Reads a cursor; anything malformed (a hand-edited link) reads as none, which shows the newest page.</summary>
-    public static bool TryParse(string? value, out AuditCursor cursor)
+    public static AuditCursor? Parse(string? value)
     {
-        cursor = default;
         var parts = value?.Split('-');
         if (parts is not [var ticks, var id]
             || !long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) || t > DateTime.MaxValue.Ticks
             || !long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var i))
         {
-            return false;
+            return null;
         }
 
-        cursor = new AuditCursor(new DateTime(t, DateTimeKind.Utc), i);
-        return true;
+        return new AuditCursor(new DateTime(t, DateTimeKind.Utc), i);
     }
 }
