@@ -32,9 +32,8 @@ var services = StoreRegistration.AddDbContext(new ServiceCollection(), DatabaseP
     .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
     .AddSingleton(TimeProvider.System)
     .AddSingleton<ReminderPass>()
-    .AddSingleton<PortalAddress>();
+    .AddSingleton<IPortalLinks, BenchLinks>();
 services.AddOptions<ReminderOptions>();
-services.AddOptions<PortalOptions>().Configure(o => o.BaseUrl = "http://localhost");
 await using var provider = services.BuildServiceProvider();
 var contexts = provider.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>();
 var pass = provider.GetRequiredService<ReminderPass>();
@@ -117,7 +116,7 @@ static async Task FillAsync(string connectionString, int secrets, int perApplica
 
     await using var application = connection.CreateCommand();
     application.CommandText = """
-        INSERT INTO "Applications" ("ClientId", "Name", "OrganisationId", "ApiCode", "IsSandboxOnly", "IsActive", "SecretLimit",
+        INSERT INTO "Applications" ("ClientId", "Name", "OrganisationId", "ApiCode", "IsSandboxOnly", "IsActive", "CredentialLimit",
             "AllowSelfRotation", "IsAdminAutomationClient", "NotificationEmails", "CreatedAt", "Version")
         VALUES ($clientId, $name, 1, 'DM', 0, 1, 10, 0, 0, '["ops@bench.example"]', $now, $version)
         """;
@@ -129,7 +128,7 @@ static async Task FillAsync(string connectionString, int secrets, int perApplica
 
     await using var secret = connection.CreateCommand();
     secret.CommandText = """
-        INSERT INTO "ClientSecrets" ("ApplicationId", "Name", "Hash", "Hint", "CreatedAt", "CreatedBy", "ExpiresAt", "DisabledAt")
+        INSERT INTO "ClientCredentials" ("ApplicationId", "Name", "Hash", "Hint", "CreatedAt", "CreatedBy", "ExpiresAt", "DisabledAt")
         VALUES ($applicationId, 'Production', $hash, 'abc', $now, 'bench', $expiresAt, $disabledAt)
         """;
     var applicationId = secret.Parameters.Add("$applicationId", SqliteType.Integer);
@@ -177,8 +176,8 @@ static async Task MarkDueAsDeliveredAsync(ReminderPass pass, string connectionSt
     insert.Prepare();
     await foreach (var due in pass.FindDueAsync(now))
     {
-        secretId.Value = due.SecretId;
-        key.Value = ReminderEmail.IdentityKey(due.SecretId, due.Slot);
+        secretId.Value = due.CredentialId;
+        key.Value = ReminderEmail.IdentityKey(due.CredentialId, due.Slot);
         await insert.ExecuteNonQueryAsync();
     }
 
@@ -193,4 +192,12 @@ internal static class Memory
     public static void Reset() => PeakBytes = GC.GetTotalMemory(forceFullCollection: false);
 
     public static void Sample() => PeakBytes = Math.Max(PeakBytes, GC.GetTotalMemory(forceFullCollection: false));
+}
+
+/// <summary>The links a reminder carries; the web portal's own (routes included) are not part of this benchmark.</summary>
+internal sealed class BenchLinks : IPortalLinks
+{
+    public string BaseUrl => "http://localhost";
+    public string CredentialsPage => BaseUrl + "/manage-api-credentials";
+    public string WebhookEndpointPage(int endpointId) => $"{BaseUrl}/webhooks/{endpointId}";
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Keys;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

@@ -3,7 +3,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Endpoints;

@@ -11,7 +11,7 @@ public sealed class PortalOptions : IValidatableObject
     /// <summary>
     /// The portal's public address, used for links in emails and pages, e.g. <c>https://credentials.example.org</c>.
     /// Required outside Development; in Development it defaults to the address the server listens on
-    /// (<see cref="PortalAddress"/>). Empty counts as not set.
+    /// (<see cref="IPortalLinks"/>). Empty counts as not set.
     /// </summary>
     public string? BaseUrl { get; set; }
 

@@ -1,27 +1,24 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using CredentialPortal.Core;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Email;
 
 namespace CredentialPortal.Reminders;
 
-/// <summary>What a reminder says about one secret. Holds no secret value: the store has only its hash and hint.</summary>
+/// <summary>What a reminder says about one credential. Holds no secret value: the store has only a secret's hash and hint.</summary>
 public sealed record ReminderEmailModel(
-    int SecretId,
+    int CredentialId,
     string ApplicationName,
     string ClientId,
-    string SecretName,
-    string SecretHint,
+    string CredentialName,
+    string CredentialHint,
+    CredentialKind Kind,
     DateTime ExpiresAt,
     DateTime Now,
     ReminderSlot Slot,
     bool Replaced,
-    string PortalBaseUrl)
-{
-    /// <summary>A public key rather than a client secret: the email says "replace the key".</summary>
-    public bool IsKey { get; init; }
-}
+    string CredentialsPage);
 
 /// <summary>Composes the reminder emails: a subject, a plain-text body and an HTML alternative (every value encoded).</summary>
 public static class ReminderEmail
@@ -33,23 +30,23 @@ public static class ReminderEmail
     {
         ArgumentNullException.ThrowIfNull(model);
         var content = new Content(model);
-        return new EmailMessage(to, content.Subject, content.Text(), content.Html(), IdentityKey(model.SecretId, model.Slot));
+        return new EmailMessage(to, content.Subject, content.Text(), content.Html(), IdentityKey(model.CredentialId, model.Slot));
     }
 
     /// <summary>
-    /// One reminder per secret and slot: the outbox's unique identity key, so inserting the email claims the slot (once,
+    /// One reminder per credential and slot: the outbox's unique identity key, so inserting the email claims the slot (once,
     /// however many instances try), and a retry of it is the same email (the same Message-ID).
     /// </summary>
-    public static string IdentityKey(int secretId, ReminderSlot slot) =>
-        string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{secretId}/{slot.Name}");
+    public static string IdentityKey(int credentialId, ReminderSlot slot) =>
+        string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{credentialId}/{slot.Name}");
 
-    public static bool TryParseIdentityKey(string? key, out int secretId, out ReminderSlot slot)
+    public static bool TryParseIdentityKey(string? key, out int credentialId, out ReminderSlot slot)
     {
-        secretId = 0;
+        credentialId = 0;
         slot = default;
         var parts = key?.Split('/');
         return parts is [_, var id, var name] && key!.StartsWith(KeyPrefix, StringComparison.Ordinal)
-            && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out secretId)
+            && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out credentialId)
             && ReminderSlot.TryParse(name, out slot);
     }
 
@@ -61,18 +58,15 @@ public static class ReminderEmail
         public Content(ReminderEmailModel model)
         {
             _model = model;
-            var name = OneLine(model.SecretName);
+            var name = OneLine(model.CredentialName);
             var application = OneLine(model.ApplicationName);
-            var daysLeft = Core.Secrets.SecretExpiryPolicy.DaysLeft(model.ExpiresAt, model.Now);
+            var daysLeft = CredentialExpiryPolicy.DaysLeft(model.ExpiresAt, model.Now);
             var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-            Secret = $"{name} ({Hint})";
-            Link = PortalAddress.CredentialsPageOf(model.PortalBaseUrl);
-            var (noun, newOne, create, use, rotate) = model.IsKey
-                ? ("key", "key", "Generate a new key pair and add its public key to the application in the portal.",
-                    "Update your system to sign its assertions with the new private key.", "replace the key")
-                : ("client secret", "secret", "Create a new secret for the application in the portal.",
-                    "Update your system to use the new secret.", "rotate the secret");
-            var title = model.IsKey ? "Key" : "Client secret";
+            Credential = $"{name} ({Hint})";
+            Link = model.CredentialsPage;
+            var words = model.Kind.Words();
+            var (noun, newOne, create, use, rotate) = (words.FullNoun, words.Noun, words.Rotation.Create, words.Rotation.Use, words.Rotation.InShort);
+            var title = words.FullLabel;
             var confirm = $"Confirm connectivity: the new {newOne}'s \"last used\" appears in the portal once your system has obtained a token with it.";
             Rotate = rotate;
             if (model.Slot.IsFinalNotice)
@@ -117,8 +111,8 @@ public static class ReminderEmail
         private string Rotate { get; }
 
         public string Subject { get; }
-        private string Hint => OneLine(_model.SecretHint) + (_model.IsKey ? "" : "\u2026");
-        private string Secret { get; }
+        private string Hint => _model.Kind.Words().DisplayHint(OneLine(_model.CredentialHint));
+        private string Credential { get; }
         private string ExpiryLine { get; }
         private string Lead { get; }
         private string? Note { get; }
@@ -136,7 +130,7 @@ public static class ReminderEmail
             text.AppendLine(Lead).AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"Application:  {OneLine(_model.ApplicationName)}");
             text.AppendLine(CultureInfo.InvariantCulture, $"Client ID:    {OneLine(_model.ClientId)}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"{(_model.IsKey ? "Key:" : "Secret:"),-13} {Secret}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{_model.Kind.Words().Label + ":",-13} {Credential}");
             text.AppendLine(CultureInfo.InvariantCulture, $"Expires:      {ExpiryLine}").AppendLine();
             if (Note is not null)
             {
@@ -164,7 +158,7 @@ public static class ReminderEmail
             html.AppendLine("<table>");
             Row("Application", OneLine(_model.ApplicationName));
             Row("Client ID", OneLine(_model.ClientId));
-            Row(_model.IsKey ? "Key" : "Secret", Secret);
+            Row(_model.Kind.Words().Label, Credential);
             Row("Expires", ExpiryLine);
             html.AppendLine("</table>");
             if (Note is not null)

@@ -2,20 +2,20 @@ using System.Runtime.CompilerServices;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Reminders;
 
-/// <summary>A slot that is due and not claimed yet; <paramref name="Replaced"/>: another secret of the application expires later.</summary>
-public readonly record struct DueReminder(int SecretId, ReminderSlot Slot, bool Replaced);
+/// <summary>A slot that is due and not claimed yet; <paramref name="Replaced"/>: see <see cref="ReminderCandidate.Replaced"/>.</summary>
+public readonly record struct DueReminder(int CredentialId, ReminderSlot Slot, bool Replaced);
 
 /// <summary>
-/// One reminder pass: read the secrets whose expiry lies in the due window (through the <c>ExpiresAt</c> index, page by
+/// One reminder pass: read the credentials (secrets and keys) whose expiry lies in the due window (through the <c>ExpiresAt</c> index, page by
 /// page, so memory stays constant) and queue one reminder email per newly due slot in the email outbox. The outbox's
-/// unique identity key <c>reminder/{secret}/{slot}</c> makes the insert the claim, so a slot is claimed exactly once by
+/// unique identity key <c>reminder/{credential}/{slot}</c> makes the insert the claim, so a slot is claimed exactly once by
 /// however many instances; the outbox sender then delivers it (leases, retries, back-off, failures audited) and drops
 /// it unsent if it is no longer due when its turn comes (<see cref="ReminderStillDue"/>).
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class ReminderPass(
     TimeProvider time,
     IOptions<ReminderOptions> options,
     IOptions<PortalOptions> portal,
-    PortalAddress address)
+    IPortalLinks links)
 {
     private readonly ReminderOptions _options = options.Value;
 
@@ -48,10 +48,10 @@ public sealed class ReminderPass(
     }
 
     /// <summary>
-    /// The slots due at <paramref name="now"/> that are not claimed yet, in expiry order. Reads only secrets whose
+    /// The slots due at <paramref name="now"/> that are not claimed yet, in expiry order. Reads only credentials whose
     /// expiry lies in the window (<see cref="ReminderSchedule.WindowStart"/> to <see cref="ReminderSchedule.WindowEnd"/>),
     /// one page of <see cref="ReminderOptions.BatchSize"/> per query (keyset pagination on ExpiresAt, Id), so no
-    /// connection stays busy between pages and memory does not grow with the number of secrets.
+    /// connection stays busy between pages and memory does not grow with the number of credentials.
     /// </summary>
     public async IAsyncEnumerable<DueReminder> FindDueAsync(DateTime now, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -64,7 +64,7 @@ public sealed class ReminderPass(
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
                 // Keyset pagination on (ExpiresAt, Id) in two exact index seeks: first the rest of the last page's
-                // expiry instant (portal expiries are midnights, so thousands of secrets share one), then what follows.
+                // expiry instant (portal expiries are midnights, so thousands of credentials share one), then what follows.
                 // One OR-ed condition instead would make every page rescan its whole group of equal expiries.
                 if (after is var (afterExpiry, afterId))
                 {
@@ -82,11 +82,11 @@ public sealed class ReminderPass(
 
             foreach (var candidate in page)
             {
-                var replaced = candidate.OtherLatestExpiry > candidate.ExpiresAt;
-                var due = ReminderSchedule.DueSlot(candidate.ExpiresAt, now, replaced);
-                if (due is { } slot && !(ReminderEmail.TryParseIdentityKey(candidate.LatestClaimKey, out _, out var claimed) && !slot.IsLaterThan(claimed)))
+                var (credential, latestClaimKey) = (candidate.Credential, candidate.LatestClaimKey);
+                var due = ReminderSchedule.DueSlot(credential.ExpiresAt, now, credential.Replaced);
+                if (due is { } slot && !(ReminderEmail.TryParseIdentityKey(latestClaimKey, out _, out var claimed) && !slot.IsLaterThan(claimed)))
                 {
-                    yield return new DueReminder(candidate.Id, slot, replaced);
+                    yield return new DueReminder(credential.Id, slot, credential.Replaced);
                 }
             }
 
@@ -95,23 +95,18 @@ public sealed class ReminderPass(
                 yield break;
             }
 
-            after = (page[^1].ExpiresAt, page[^1].Id);
+            after = (page[^1].Credential.ExpiresAt, page[^1].Credential.Id);
         }
     }
 
     private static Task<List<Candidate>> CandidatesAsync(
-        CredentialPortalDbContext db, IQueryable<ClientCredential> secrets, int count, CancellationToken cancellationToken) =>
-        secrets
-            .Where(s => s.DisabledAt == null && db.Applications.Any(a => a.Id == s.ApplicationId && a.IsActive))
-            .OrderBy(s => s.ExpiresAt).ThenBy(s => s.Id)
-            .Select(s => new Candidate(
-                s.Id,
-                s.ExpiresAt,
-                db.ClientCredentials
-                    .Where(o => o.ApplicationId == s.ApplicationId && o.Id != s.Id && o.DisabledAt == null)
-                    .Max(o => (DateTime?)o.ExpiresAt),
+        CredentialPortalDbContext db, IQueryable<ClientCredential> credentials, int count, CancellationToken cancellationToken) =>
+        CredentialQueries.ReminderCandidates(db, credentials)
+            .OrderBy(c => c.ExpiresAt).ThenBy(c => c.Id)
+            .Select(c => new Candidate(
+                c,
                 db.OutboxEmails
-                    .Where(e => e.SecretId == s.Id && e.Kind == OutboxEmailKind.Reminder)
+                    .Where(e => e.SecretId == c.Id && e.Kind == OutboxEmailKind.Reminder)
                     .OrderByDescending(e => e.Id)
                     .Select(e => e.IdentityKey)
                     .FirstOrDefault()))
@@ -161,7 +156,7 @@ public sealed class ReminderPass(
         {
             // Claimed by another instance in the meantime, or a real failure, which the check itself surfaces.
             await using var check = await contexts.CreateDbContextAsync(cancellationToken);
-            var key = ReminderEmail.IdentityKey(due.SecretId, due.Slot);
+            var key = ReminderEmail.IdentityKey(due.CredentialId, due.Slot);
             if (await check.OutboxEmails.AnyAsync(e => e.IdentityKey == key, cancellationToken))
             {
                 return false;
@@ -171,39 +166,39 @@ public sealed class ReminderPass(
         }
     }
 
-    /// <summary>Composes each reminder as it reads today and adds it to the outbox (a secret deleted meanwhile is skipped).</summary>
+    /// <summary>Composes each reminder as it reads today and adds it to the outbox (a credential deleted meanwhile is skipped).</summary>
     private async Task QueueAsync(CredentialPortalDbContext db, IReadOnlyList<DueReminder> batch, DateTime now, CancellationToken cancellationToken)
     {
-        var ids = batch.Select(d => d.SecretId).ToList();
-        var secrets = await db.ClientCredentials.Where(s => ids.Contains(s.Id)).AsNoTracking()
-            .ToDictionaryAsync(s => s.Id, cancellationToken);
-        var applicationIds = secrets.Values.Select(s => s.ApplicationId).Distinct().ToList();
+        var ids = batch.Select(d => d.CredentialId).ToList();
+        var credentials = await db.ClientCredentials.Where(c => ids.Contains(c.Id)).AsNoTracking()
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        var applicationIds = credentials.Values.Select(c => c.ApplicationId).Distinct().ToList();
         var applications = await db.Applications.Where(a => applicationIds.Contains(a.Id)).AsNoTracking()
             .ToDictionaryAsync(a => a.Id, cancellationToken);
         var recipients = new Dictionary<int, IReadOnlyList<string>>();
         var outbox = new EmailOutbox(db, time);
         foreach (var due in batch)
         {
-            if (!secrets.TryGetValue(due.SecretId, out var secret))
+            if (!credentials.TryGetValue(due.CredentialId, out var credential))
             {
                 continue;
             }
 
-            var application = applications[secret.ApplicationId];
+            var application = applications[credential.ApplicationId];
             if (!recipients.TryGetValue(application.Id, out var to))
             {
                 recipients[application.Id] = to = await ReminderRecipients.ForAsync(db, application, portal.Value, cancellationToken);
             }
 
             var message = ReminderEmail.Compose(
-                new ReminderEmailModel(secret.Id, application.Name, application.ClientId, secret.Name, secret.Hint,
-                    secret.ExpiresAt, now, due.Slot, due.Replaced, address.BaseUrl) { IsKey = secret.Kind == CredentialKind.Key },
+                new ReminderEmailModel(credential.Id, application.Name, application.ClientId, credential.Name, credential.Hint,
+                    credential.Kind, credential.ExpiresAt, now, due.Slot, due.Replaced, links.CredentialsPage),
                 to);
-            outbox.Add(message, OutboxEmailKind.Reminder, application.OrganisationId, application.Id, secret.Id);
+            outbox.Add(message, OutboxEmailKind.Reminder, application.OrganisationId, application.Id, credential.Id);
             await WebhookOutbox.QueueAsync(db, now, due.Slot.IsFinalNotice ? WebhookEventTypes.CredentialExpired : WebhookEventTypes.CredentialExpiring,
-                application, secret, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(secret.Id, due.Slot.Name), cancellationToken);
+                application, credential, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(credential.Id, due.Slot.Name), cancellationToken);
         }
     }
 
-    private sealed record Candidate(int Id, DateTime ExpiresAt, DateTime? OtherLatestExpiry, string? LatestClaimKey);
+    private sealed record Candidate(ReminderCandidate Credential, string? LatestClaimKey);
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 
 namespace CredentialPortal.Reminders;
 
@@ -59,9 +59,9 @@ public readonly record struct ReminderSlot
 /// </summary>
 /// <remarks>
 /// <para>
-/// Days are UTC calendar days: <see cref="SecretExpiryPolicy.DaysLeft"/> is the number of days from today's UTC date to the UTC date of
+/// Days are UTC calendar days: <see cref="CredentialExpiryPolicy.DaysLeft"/> is the number of days from today's UTC date to the UTC date of
 /// the expiry instant. A secret expiring at 2027-01-10T00:00Z (the portal's expiry dates start their day, see
-/// <c>SecretExpiryPolicy.ExpiresAtFor</c>) has 7 days left during all of 2027-01-03 UTC and 1 day left during all of
+/// <c>CredentialExpiryPolicy.ExpiresAtFor</c>) has 7 days left during all of 2027-01-03 UTC and 1 day left during all of
 /// 2027-01-09, its last usable day. The reminder days therefore do not depend on the time of day the secret was
 /// created or the pass runs.
 /// </para>
@@ -99,7 +99,7 @@ public static class ReminderSchedule
             return !replaced && now < expiresAt + FinalNoticePeriod ? ReminderSlot.Expired : null;
         }
 
-        var daysLeft = SecretExpiryPolicy.DaysLeft(expiresAt, now);
+        var daysLeft = CredentialExpiryPolicy.DaysLeft(expiresAt, now);
         return daysLeft switch
         {
             > FirstReminderDays => null,

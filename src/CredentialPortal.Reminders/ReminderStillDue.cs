@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -19,23 +20,20 @@ public sealed class ReminderStillDue : IOutboxDeliveryCheck
             return null;
         }
 
-        if (!ReminderEmail.TryParseIdentityKey(email.IdentityKey, out var secretId, out var slot))
+        if (!ReminderEmail.TryParseIdentityKey(email.IdentityKey, out var credentialId, out var slot))
         {
             return "not a reminder key";
         }
 
-        var secret = await db.ClientCredentials.SingleOrDefaultAsync(s => s.Id == secretId, cancellationToken);
-        if (secret is null)
+        if (!await db.ClientCredentials.AnyAsync(c => c.Id == credentialId, cancellationToken))
         {
             return "the secret or key was deleted";
         }
 
-        var applicationActive = await db.Applications.AnyAsync(a => a.Id == secret.ApplicationId && a.IsActive, cancellationToken);
-        var otherLatestExpiry = await db.ClientCredentials
-            .Where(o => o.ApplicationId == secret.ApplicationId && o.Id != secret.Id && o.DisabledAt == null)
-            .MaxAsync(o => (DateTime?)o.ExpiresAt, cancellationToken);
-        var due = secret.IsDisabled || !applicationActive ? null
-            : ReminderSchedule.DueSlot(secret.ExpiresAt, now, replaced: otherLatestExpiry > secret.ExpiresAt);
+        // The pass's own question, asked again: not disabled, of an active application, and whether it was replaced.
+        var candidate = await CredentialQueries.ReminderCandidates(db, db.ClientCredentials.Where(c => c.Id == credentialId))
+            .SingleOrDefaultAsync(cancellationToken);
+        var due = candidate is null ? null : ReminderSchedule.DueSlot(candidate.ExpiresAt, now, candidate.Replaced);
         return due == slot ? null : "no longer due (disabled, replaced or superseded by a later reminder)";
     }
 }

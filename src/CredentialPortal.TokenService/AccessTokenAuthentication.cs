@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Signing;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -126,7 +126,7 @@ public static class AccessTokenAuthentication
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         return client is null || !client.ApplicationActive || !client.OrganisationActive
             ? "The application of the access token is unknown or inactive."
-            : client.Credential(credentialId) is not { } credential || credential.StatusAt(now) is not SecretStatus.Active
+            : client.Credential(credentialId) is not { } credential || credential.StatusAt(now) is not CredentialStatus.Active
                 || !client.AuthenticationPolicy.Allows(credential.Kind)
                 ? "The credential that obtained the access token is disabled, deleted or expired."
                 : null;

@@ -1,5 +1,5 @@
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;

@@ -1,27 +1,26 @@
-using CredentialPortal.Core.Keys;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
 using CredentialPortal.Core.Users;
 
 namespace CredentialPortal.Core.Applications;
 
 /// <summary>
-/// A partner system's registration: one permanent client_id, its API permissions and its secrets.
+/// A partner system's registration: one permanent client_id, its API permissions and its credentials.
 /// Created and edited by administrators only.
 /// </summary>
 public sealed class Application
 {
-    public const int DefaultSecretLimit = 10;
+    public const int DefaultCredentialLimit = 10;
     public const int MaxNameLength = 150;
 
-    /// <summary>The column's length; a UUID (<see cref="Secrets.SecretGenerator.NewClientId"/>) needs 36.</summary>
+    /// <summary>The column's length; a UUID (<see cref="SecretGenerator.NewClientId"/>) needs 36.</summary>
     public const int MaxClientIdLength = 64;
     public const int MaxApiCodeLength = 16;
     public const int MaxNotificationEmailsLength = 4000;
 
     public int Id { get; set; }
 
-    /// <summary>Server-generated, permanent, never reused (see <see cref="Secrets.SecretGenerator.NewClientId"/>).</summary>
+    /// <summary>Server-generated, permanent, never reused (see <see cref="SecretGenerator.NewClientId"/>).</summary>
     public required string ClientId { get; init; }
 
     /// <summary>Follows <see cref="ApplicationName"/>, e.g. <c>Partner-NL-DemoOrg-DM</c>.</summary>
@@ -36,12 +35,13 @@ public sealed class Application
     /// <summary>A <c>PartnerAlternative-</c> application: may hold sandbox permissions only.</summary>
     public bool IsSandboxOnly { get; set; }
 
-    /// <summary>An inactive application gets no tokens, whatever its secrets.</summary>
+    /// <summary>An inactive application gets no tokens, whatever its credentials.</summary>
     public bool IsActive { get; set; } = true;
 
-    public int SecretLimit { get; set; } = DefaultSecretLimit;
+    /// <summary>How many credentials (of every kind, disabled and expired ones too) the application may hold.</summary>
+    public int CredentialLimit { get; set; } = DefaultCredentialLimit;
 
-    /// <summary>May manage its own secrets through the management API (scope <c>credentials.self</c>).</summary>
+    /// <summary>May manage its own credentials through the management API (scope <c>credentials.self</c>).</summary>
     public bool AllowSelfRotation { get; set; }
 
     /// <summary>An administrators' automation client (scope <c>credentials.admin</c>).</summary>

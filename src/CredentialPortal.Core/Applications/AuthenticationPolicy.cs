@@ -1,5 +1,5 @@
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Core.Applications;
@@ -30,39 +30,39 @@ public static class AuthenticationPolicies
 
     /// <summary>Why a credential of this kind may not be created, or null when it may.</summary>
     public static string? RefusalToCreate(this AuthenticationPolicy policy, CredentialKind kind) =>
-        policy.Allows(kind) ? null
-        : kind == CredentialKind.Secret
-            ? "This application authenticates with keys only: an administrator set its policy so, and client secrets cannot be created for it. Add a public key instead."
-            : "This application authenticates with client secrets only: an administrator set its policy so, and keys cannot be added to it.";
+        policy.Allows(kind) ? null : kind.Words().RefusedByPolicy;
 
     /// <summary>
-    /// What an administrator must know before saving a new policy, or null: secrets that stop working under "keys only"
-    /// (and whether the application then has no active credential at all), keys that stop under "secrets only".
+    /// What an administrator must know before saving a new policy, or null: the active credentials of kinds the new policy
+    /// does not allow, which stop obtaining tokens at once (and whether the application then has none that can).
     /// </summary>
     public static async Task<string?> ChangeWarningAsync(CredentialPortalDbContext db, Application application, AuthenticationPolicy newPolicy,
         DateTime now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(application);
-        if (newPolicy == application.AuthenticationPolicy || newPolicy == AuthenticationPolicy.SecretsAndKeys)
+        if (newPolicy == application.AuthenticationPolicy)
         {
             return null;
         }
 
         var active = await db.ClientCredentials
-            .Where(c => c.ApplicationId == application.Id && c.DisabledAt == null && c.ExpiresAt > now)
-            .GroupBy(c => c.Kind).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var (losing, keeping) = newPolicy == AuthenticationPolicy.KeysOnly ? (CredentialKind.Secret, CredentialKind.Key) : (CredentialKind.Key, CredentialKind.Secret);
-        var lost = active.GetValueOrDefault(losing);
-        if (lost == 0)
+            .Where(c => c.ApplicationId == application.Id)
+            .Where(CredentialQueries.Active<ClientCredential>(now))
+            .GroupBy(c => c.Kind).Select(g => new { Kind = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var lost = active.Where(g => !newPolicy.Allows(g.Kind) && g.Count > 0).OrderBy(g => g.Kind).ToList();
+        if (lost.Count == 0)
         {
             return null;
         }
 
-        var noun = losing == CredentialKind.Secret ? "client secret" : "key";
-        return $"With \"{newPolicy.Describe()}\", the application's {(lost == 1 ? $"1 active {noun} stops" : $"{lost} active {noun}s stop")} obtaining tokens at once" +
-            (active.GetValueOrDefault(keeping) == 0 ? $", and it has no active {(keeping == CredentialKind.Key ? "key" : "secret")}: its API access stops." : ".") +
+        var stopping = string.Join(" and ", lost.Select(g => g.Count == 1 ? $"1 active {g.Kind.Words().FullNoun}" : $"{g.Count} active {g.Kind.Words().FullNoun}s"));
+        var kept = CredentialQueries.KindsAllowedBy(newPolicy);
+        return $"With \"{newPolicy.Describe()}\", the application's {stopping} {(lost.Sum(g => g.Count) == 1 ? "stops" : "stop")} obtaining tokens at once" +
+            (active.Any(g => newPolicy.Allows(g.Kind) && g.Count > 0)
+                ? "."
+                : $", and it has no active {string.Join(" or ", kept.Select(k => k.Words().Noun))}: its API access stops.") +
             " Save again to confirm.";
     }
 }

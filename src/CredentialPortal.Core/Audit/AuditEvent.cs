@@ -19,7 +19,7 @@ public sealed class AuditEvent
     public string? RemoteAddress { get; set; }
     public int? OrganisationId { get; set; }
     public int? ApplicationId { get; set; }
-    public int? SecretId { get; set; }
+    public int? CredentialId { get; set; }
 
     /// <summary>Short human-readable detail, e.g. the secret's name and hint.</summary>
     public string? Details { get; set; }

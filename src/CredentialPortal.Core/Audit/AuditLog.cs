@@ -12,7 +12,7 @@ public sealed record AuditActor(string Name, Guid? UserId = null, string? Remote
 public sealed class AuditLog(CredentialPortalDbContext db, TimeProvider time)
 {
     public AuditEvent Add(string eventType, AuditActor actor, string? details = null,
-        int? organisationId = null, int? applicationId = null, int? secretId = null)
+        int? organisationId = null, int? applicationId = null, int? credentialId = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var auditEvent = new AuditEvent
@@ -24,7 +24,7 @@ public sealed class AuditLog(CredentialPortalDbContext db, TimeProvider time)
             RemoteAddress = actor.RemoteAddress,
             OrganisationId = organisationId,
             ApplicationId = applicationId,
-            SecretId = secretId,
+            CredentialId = credentialId,
             Details = details is { Length: > AuditEvent.MaxDetailsLength } ? details[..AuditEvent.MaxDetailsLength] : details,
         };
         db.AuditEvents.Add(auditEvent);

@@ -3,8 +3,7 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.DataProtection;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Keys;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Signing;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Core.Webhooks;
@@ -29,7 +28,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
     public DbSet<ClientKey> ClientKeys => Set<ClientKey>();
 
-    /// <summary>Secrets and keys together (one table): for what both share, e.g. limits, reminders and "last used".</summary>
+    /// <summary>Every kind together (one table): for what all share, e.g. limits, reminders and "last used".</summary>
     public DbSet<ClientCredential> ClientCredentials => Set<ClientCredential>();
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
     public DbSet<CredentialManagerAssignment> CredentialManagers => Set<CredentialManagerAssignment>();
@@ -63,17 +62,16 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             o.HasIndex(x => x.NormalizedName).IsUnique();
         });
 
-        // Secrets and keys share the table ClientSecrets (its name from before keys existed); Kind 0 is a secret, so
-        // rows written before keys existed need no update.
+        // Every kind of credential in one table; Kind 0 is a secret, so rows written before keys existed needed no update.
         builder.Entity<ClientCredential>(c =>
         {
-            c.ToTable("ClientSecrets");
+            c.ToTable("ClientCredentials");
             c.HasDiscriminator(x => x.Kind).HasValue<ClientSecret>(CredentialKind.Secret).HasValue<ClientKey>(CredentialKind.Key);
             c.Property(x => x.Name).HasMaxLength(ClientCredential.MaxNameLength);
             c.Property(x => x.Hint).HasMaxLength(ClientCredential.MaxHintLength);
             // The reminder pass reads only credentials whose expiry falls in its window.
             c.HasIndex(x => x.ExpiresAt);
-            // "Has this application an active secret / key" (ActiveSecrets) for every application of a list or the
+            // "Has this application an active credential of a kind its policy allows" (CredentialQueries) for every application of a list or the
             // dashboard, answered from the index alone (a navigation's query filters on Kind); also the foreign key's index.
             c.HasIndex(x => new { x.ApplicationId, x.Kind, x.DisabledAt, x.ExpiresAt });
             // The dashboard's "active and expiring soon" count: one range of the index, no table rows read.

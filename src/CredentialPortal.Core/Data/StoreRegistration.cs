@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Webhooks;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -45,7 +45,7 @@ public static class StoreRegistration
         builder.Services.AddScoped<SecretManagement>();
         builder.Services.AddScoped<CredentialLifecycle>();
         builder.Services.AddScoped<CredentialNotification>();
-        builder.Services.AddScoped<Keys.KeyManagement>();
+        builder.Services.AddScoped<KeyManagement>();
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
@@ -57,7 +57,6 @@ public static class StoreRegistration
 
         builder.Services.AddValidatedOptions<PortalOptions, PortalOptionsValidator>(PortalOptions.SectionName)
             .PostConfigure(o => o.IsDevelopment = builder.Environment.IsDevelopment());
-        builder.Services.AddSingleton<PortalAddress>();
         builder.AddEmail(dataDirectory);
         builder.Services.AddWebhooks();
         return builder;

@@ -13,7 +13,7 @@ namespace CredentialPortal.Core.Webhooks;
 /// Switches off an endpoint that keeps failing (or answered 410 Gone), audits it and emails its owner: whoever
 /// registered it, and for an application's endpoint also the application's credential managers. The caller saves.
 /// </summary>
-public sealed class WebhookEndpointDisabler(IOptions<WebhookOptions> options, PortalAddress address, TimeProvider time)
+public sealed class WebhookEndpointDisabler(IOptions<WebhookOptions> options, IPortalLinks address, TimeProvider time)
 {
     public async Task DisableIfDueAsync(CredentialPortalDbContext db, WebhookEndpoint endpoint, bool gone, string lastError,
         CancellationToken cancellationToken)
@@ -42,7 +42,7 @@ public sealed class WebhookEndpointDisabler(IOptions<WebhookOptions> options, Po
                 .Select(m => m.User.Email!).ToListAsync(cancellationToken)
             : [];
         var recipients = managers.Append(endpoint.CreatedBy).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var link = $"{address.BaseUrl}/webhooks/{endpoint.Id}";
+        var link = address.WebhookEndpointPage(endpoint.Id);
         var subject = $"Webhook endpoint disabled – {owner.Name}";
         var text = $"""
             The webhook endpoint of {owner.Name} that sends to {host} was disabled and receives no more messages.

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 
 namespace CredentialPortal.Core.Webhooks;
 
@@ -69,7 +69,7 @@ public static class WebhookPayload
             json.WriteString("client_id", application.ClientId);
             if (credential is not null)
             {
-                json.WriteString("credential_kind", credential.Kind == CredentialKind.Key ? "key" : "secret");
+                json.WriteString("credential_kind", credential.Noun);
                 json.WriteString("credential_name", credential.Name);
                 json.WriteString("credential_hint", credential.Hint);
                 json.WriteString("expires_at", Utc(credential.ExpiresAt));

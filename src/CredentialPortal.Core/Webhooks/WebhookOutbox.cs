@@ -4,7 +4,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Core.Webhooks;

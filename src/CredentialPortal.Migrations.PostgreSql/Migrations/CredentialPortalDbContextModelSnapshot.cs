@@ -50,6 +50,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("CredentialLimit")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 
@@ -76,9 +79,6 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .HasColumnType("text[]");
 
                     b.Property<int>("OrganisationId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("SecretLimit")
                         .HasColumnType("integer");
 
                     b.Property<Guid>("Version")
@@ -165,6 +165,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Property<int?>("ApplicationId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("CredentialId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Details")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -184,9 +187,6 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
-                    b.Property<int?>("SecretId")
-                        .HasColumnType("integer");
-
                     b.HasKey("Id");
 
                     b.HasIndex("ApplicationId", "OccurredAt");
@@ -198,6 +198,82 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.HasIndex("OrganisationId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientAssertionUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(43)
+                        .HasColumnType("character varying(43)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ClientAssertionUses");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientCredential", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ApplicationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisabledBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
+
+                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
+
+                    b.ToTable("ClientCredentials", (string)null);
+
+                    b.HasDiscriminator<int>("Kind");
+
+                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.DataProtection.DataProtectionKey", b =>
@@ -305,22 +381,6 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.ToTable("OutboxEmails");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientAssertionUse", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(43)
-                        .HasColumnType("character varying(43)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("ClientAssertionUses");
-                });
-
             modelBuilder.Entity("CredentialPortal.Core.Organisations.Organisation", b =>
                 {
                     b.Property<int>("Id")
@@ -359,66 +419,6 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("Organisations");
-                });
-
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientCredential", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("ApplicationId")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("DisabledBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Hint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
-
-                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
-
-                    b.ToTable("ClientSecrets", (string)null);
-
-                    b.HasDiscriminator<int>("Kind");
-
-                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Signing.SigningKey", b =>
@@ -864,9 +864,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientKey", b =>
                 {
-                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
 
                     b.Property<DateTime?>("CertificateNotAfter")
                         .HasColumnType("timestamp with time zone");
@@ -884,9 +884,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.HasDiscriminator().HasValue(1);
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientSecret", b =>
                 {
-                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
 
                     b.Property<byte[]>("Hash")
                         .IsRequired()
@@ -1077,7 +1077,7 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientKey", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
                         .WithMany("Keys")
@@ -1088,7 +1088,7 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Navigation("Application");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientSecret", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
                         .WithMany("Secrets")

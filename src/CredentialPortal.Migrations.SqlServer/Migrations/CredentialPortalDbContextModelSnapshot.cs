@@ -49,6 +49,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<int>("CredentialLimit")
+                        .HasColumnType("int");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("bit");
 
@@ -75,9 +78,6 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(4000)");
 
                     b.Property<int>("OrganisationId")
-                        .HasColumnType("int");
-
-                    b.Property<int>("SecretLimit")
                         .HasColumnType("int");
 
                     b.Property<Guid>("Version")
@@ -164,6 +164,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Property<int?>("ApplicationId")
                         .HasColumnType("int");
 
+                    b.Property<int?>("CredentialId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Details")
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
@@ -183,9 +186,6 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
-                    b.Property<int?>("SecretId")
-                        .HasColumnType("int");
-
                     b.HasKey("Id");
 
                     b.HasIndex("ApplicationId", "OccurredAt");
@@ -197,6 +197,82 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.HasIndex("OrganisationId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientAssertionUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(43)
+                        .HasColumnType("nvarchar(43)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ClientAssertionUses");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientCredential", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ApplicationId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DisabledBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
+
+                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
+
+                    b.ToTable("ClientCredentials", (string)null);
+
+                    b.HasDiscriminator<int>("Kind");
+
+                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.DataProtection.DataProtectionKey", b =>
@@ -304,22 +380,6 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.ToTable("OutboxEmails");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientAssertionUse", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(43)
-                        .HasColumnType("nvarchar(43)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("datetime2");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("ClientAssertionUses");
-                });
-
             modelBuilder.Entity("CredentialPortal.Core.Organisations.Organisation", b =>
                 {
                     b.Property<int>("Id")
@@ -358,66 +418,6 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("Organisations");
-                });
-
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientCredential", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("int");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("ApplicationId")
-                        .HasColumnType("int");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
-
-                    b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("DisabledBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("Hint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("int");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
-
-                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
-
-                    b.ToTable("ClientSecrets", (string)null);
-
-                    b.HasDiscriminator<int>("Kind");
-
-                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Signing.SigningKey", b =>
@@ -865,9 +865,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientKey", b =>
                 {
-                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
 
                     b.Property<DateTime?>("CertificateNotAfter")
                         .HasColumnType("datetime2");
@@ -885,9 +885,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.HasDiscriminator().HasValue(1);
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientSecret", b =>
                 {
-                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
 
                     b.Property<byte[]>("Hash")
                         .IsRequired()
@@ -1078,7 +1078,7 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientKey", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
                         .WithMany("Keys")
@@ -1089,7 +1089,7 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Navigation("Application");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientSecret", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
                         .WithMany("Secrets")

@@ -42,6 +42,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CredentialLimit")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
@@ -68,9 +71,6 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("OrganisationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("SecretLimit")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("Version")
@@ -151,6 +151,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Property<int?>("ApplicationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CredentialId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Details")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -170,9 +173,6 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<int?>("SecretId")
-                        .HasColumnType("INTEGER");
-
                     b.HasKey("Id");
 
                     b.HasIndex("ApplicationId", "OccurredAt");
@@ -184,6 +184,80 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.HasIndex("OrganisationId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientAssertionUse", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ClientAssertionUses");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientCredential", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ApplicationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisabledBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
+
+                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
+
+                    b.ToTable("ClientCredentials", (string)null);
+
+                    b.HasDiscriminator<int>("Kind");
+
+                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.DataProtection.DataProtectionKey", b =>
@@ -287,22 +361,6 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.ToTable("OutboxEmails");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientAssertionUse", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(43)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("ClientAssertionUses");
-                });
-
             modelBuilder.Entity("CredentialPortal.Core.Organisations.Organisation", b =>
                 {
                     b.Property<int>("Id")
@@ -339,64 +397,6 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Organisations");
-                });
-
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientCredential", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ApplicationId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DisabledBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
-
-                    b.HasIndex("Kind", "DisabledAt", "ExpiresAt", "ApplicationId");
-
-                    b.ToTable("ClientSecrets", (string)null);
-
-                    b.HasDiscriminator<int>("Kind");
-
-                    b.UseTphMappingStrategy();
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Signing.SigningKey", b =>
@@ -834,9 +834,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientKey", b =>
                 {
-                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
 
                     b.Property<DateTime?>("CertificateNotAfter")
                         .HasColumnType("TEXT");
@@ -854,9 +854,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.HasDiscriminator().HasValue(1);
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientSecret", b =>
                 {
-                    b.HasBaseType("CredentialPortal.Core.Secrets.ClientCredential");
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
 
                     b.Property<byte[]>("Hash")
                         .IsRequired()
@@ -1047,7 +1047,7 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Keys.ClientKey", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientKey", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
                         .WithMany("Keys")
@@ -1058,7 +1058,7 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Application");
                 });
 
-            modelBuilder.Entity("CredentialPortal.Core.Secrets.ClientSecret", b =>
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.ClientSecret", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
                         .WithMany("Secrets")

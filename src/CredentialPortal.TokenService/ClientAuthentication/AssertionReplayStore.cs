@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Hosting;
-using CredentialPortal.Core.Keys;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Endpoints;
 using Microsoft.AspNetCore.Http;
@@ -139,7 +139,7 @@ public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> optio
     {
         string?[] named = [Header(assertion, "kid"), Header(assertion, "x5t#S256"), Header(assertion, "x5t")];
         return named.All(n => n is null)
-            ? [.. client.Keys.Where(k => k.StatusAt(now) == SecretStatus.Active).OrderByDescending(k => k.Id).Take(MaxKeysTriedWithoutKid)]
+            ? [.. client.Keys.Where(k => k.StatusAt(now) == CredentialStatus.Active).OrderByDescending(k => k.Id).Take(MaxKeysTriedWithoutKid)]
             : [.. client.Keys.Where(k => named.Any(n => n is not null && k.Identifiers.Contains(n)))];
     }
 

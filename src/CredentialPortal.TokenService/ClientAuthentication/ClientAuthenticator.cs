@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Clients;
 using CredentialPortal.TokenService.Requests;
 using CredentialPortal.TokenService.Throttling;
@@ -62,7 +62,8 @@ public sealed class ClientAuthenticator(
         }
 
         var status = matched?.StatusAt(now);
-        var noun = matched?.Kind == CredentialKind.Key ? "key" : "client secret";
+        var words = matched?.Kind.Words();
+        var noun = words?.FullNoun;
         var (reason, description) =
             addressBlocked is not null ? ("blocked_address", GenericFailure)
             : !wellFormed ? ("malformed_client_id", GenericFailure)
@@ -70,9 +71,9 @@ public sealed class ClientAuthenticator(
             : clientBlocked is not null ? ("blocked_client", GenericFailure)
             : assertion is { Reason: { } assertionReason } ? (assertionReason, assertion.Description!)
             : matched is null ? ("wrong_secret", GenericFailure)
-            : status == SecretStatus.Disabled ? (matched.Kind == CredentialKind.Key ? "disabled_key" : "disabled_secret", $"the {noun} is disabled")
-            : status == SecretStatus.Expired ? (matched.Kind == CredentialKind.Key ? "expired_key" : "expired_secret", $"the {noun} has expired")
-            : !client.AuthenticationPolicy.Allows(matched.Kind) ? (matched.Kind == CredentialKind.Key ? "keys_not_allowed" : "secrets_not_allowed",
+            : status == CredentialStatus.Disabled ? ($"disabled_{words!.Noun}", $"the {noun} is disabled")
+            : status == CredentialStatus.Expired ? ($"expired_{words!.Noun}", $"the {noun} has expired")
+            : !client.AuthenticationPolicy.Allows(matched.Kind) ? ($"{words!.Noun}s_not_allowed",
                 $"this application may not authenticate with a {noun}: its authentication policy is \"{client.AuthenticationPolicy.Describe()}\"")
             : !client.ApplicationActive ? ("inactive_application", "the application is inactive")
             : !client.OrganisationActive ? ("inactive_organisation", "the application's organisation is inactive")

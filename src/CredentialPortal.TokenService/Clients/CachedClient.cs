@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CredentialPortal.TokenService.Clients;
@@ -39,7 +39,7 @@ public abstract record CachedCredential(int Id, DateTime ExpiresAt, DateTime? Di
 {
     public abstract CredentialKind Kind { get; }
 
-    public SecretStatus StatusAt(DateTime now) => ClientCredential.StatusOf(DisabledAt, ExpiresAt, now);
+    public CredentialStatus StatusAt(DateTime now) => ClientCredential.StatusOf(DisabledAt, ExpiresAt, now);
 }
 
 /// <summary>A secret's hash and state; secrets that can never work again (long expired) are still kept to explain the failure.</summary>

@@ -9,7 +9,7 @@ namespace CredentialPortal.TokenService.Clients;
 /// <summary>
 /// "Last used" per credential (secret or key) and per application, remembered in memory on every token and written in batches every few
 /// seconds and at shutdown, so the token endpoint never writes to the database per request. The buffer holds one time
-/// per secret and application that obtained a token (the latest), so it is bounded by the store's size however long
+/// per credential and application that obtained a token (the latest), so it is bounded by the store's size however long
 /// a database outage lasts; what an outage kept back is written when the database is back.
 /// </summary>
 public sealed class UsageRecorder(
@@ -19,12 +19,12 @@ public sealed class UsageRecorder(
     ILogger<UsageRecorder> logger)
     : PeriodicFlushService<UsageRecorder.Batch>(TimeSpan.FromSeconds(options.Value.LastUsedFlushSeconds), time, logger)
 {
-    private ConcurrentDictionary<int, DateTime> _secrets = new();
+    private ConcurrentDictionary<int, DateTime> _credentials = new();
     private ConcurrentDictionary<int, DateTime> _applications = new();
 
-    public void Record(int applicationId, int secretId, DateTime now)
+    public void Record(int applicationId, int credentialId, DateTime now)
     {
-        _secrets[secretId] = now;
+        _credentials[credentialId] = now;
         _applications[applicationId] = now;
     }
 
@@ -32,16 +32,16 @@ public sealed class UsageRecorder(
 
     protected override Batch? TakeBatch()
     {
-        var secrets = Interlocked.Exchange(ref _secrets, new ConcurrentDictionary<int, DateTime>());
+        var credentials = Interlocked.Exchange(ref _credentials, new ConcurrentDictionary<int, DateTime>());
         var applications = Interlocked.Exchange(ref _applications, new ConcurrentDictionary<int, DateTime>());
-        return secrets.IsEmpty && applications.IsEmpty ? null : new Batch(secrets, applications);
+        return credentials.IsEmpty && applications.IsEmpty ? null : new Batch(credentials, applications);
     }
 
     protected override async Task WriteAsync(Batch batch, CancellationToken cancellationToken)
     {
         // Each update only moves a time forward, so writing a batch again after a partial failure is harmless.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        foreach (var (id, usedAt) in batch.Secrets)
+        foreach (var (id, usedAt) in batch.Credentials)
         {
             await db.ClientCredentials.Where(s => s.Id == id && (s.LastUsedAt == null || s.LastUsedAt < usedAt))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, usedAt), cancellationToken);
@@ -57,7 +57,7 @@ public sealed class UsageRecorder(
     protected override void Restore(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        Merge(_secrets, batch.Secrets);
+        Merge(_credentials, batch.Credentials);
         Merge(_applications, batch.Applications);
     }
 
@@ -69,5 +69,5 @@ public sealed class UsageRecorder(
         }
     }
 
-    public sealed record Batch(ConcurrentDictionary<int, DateTime> Secrets, ConcurrentDictionary<int, DateTime> Applications);
+    public sealed record Batch(ConcurrentDictionary<int, DateTime> Credentials, ConcurrentDictionary<int, DateTime> Applications);
 }

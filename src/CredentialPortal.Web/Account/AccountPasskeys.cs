@@ -1,8 +1,6 @@
 using System.Buffers.Text;
-using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Account;
@@ -11,10 +9,9 @@ namespace CredentialPortal.Web.Account;
 public sealed record PasskeyListing(string Id, string Name, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// The rules around a user's passkeys (Identity stores them): who must have one, what may be removed, and the
-/// administrator MFA reset's share.
+/// The rules around a user's passkeys (Identity stores them): who must have one and what may be removed.
 /// </summary>
-public sealed class AccountPasskeys(UserManager<PortalUser> users, CredentialPortalDbContext db, IOptions<AccountOptions> options)
+public sealed class AccountPasskeys(UserManager<PortalUser> users, IOptions<AccountOptions> options)
 {
     public const int MaxNameLength = 100;
 
@@ -54,8 +51,4 @@ public sealed class AccountPasskeys(UserManager<PortalUser> users, CredentialPor
             ? "This is your only second factor: set up an authenticator app or another passkey before you remove it."
             : null;
     }
-
-    /// <summary>Part of an administrator's MFA reset: every passkey goes, committed by the caller's save.</summary>
-    public async Task RemoveAllAsync(PortalUser user) =>
-        db.UserPasskeys.RemoveRange(await db.UserPasskeys.Where(p => p.UserId == user.Id).ToListAsync());
 }

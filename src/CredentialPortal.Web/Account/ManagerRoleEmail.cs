@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Email;
+using CredentialPortal.Web.Hosting;
 
 namespace CredentialPortal.Web.Account;
 

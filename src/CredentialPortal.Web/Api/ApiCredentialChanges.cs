@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Api;
@@ -104,7 +104,7 @@ internal static class ApiCredentialChanges
         {
             var verb = change == CredentialChange.Delete ? "delete" : "disable";
             return ApiProblems.Conflict(
-                $"{(credential.Kind == CredentialKind.Key ? "Key" : "Secret")} {credential.Id} is the only active {credential.Noun} of the calling " +
+                $"{credential.Kind.Words().Label} {credential.Id} is the only active {credential.Noun} of the calling " +
                 $"application; you may not {verb} it, or the application could no longer obtain tokens (its other secrets and keys are " +
                 "disabled, expired or not allowed by its policy). Create a new secret first, or add a key.");
         }

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
-using CredentialPortal.Core.Keys;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 
 namespace CredentialPortal.Web.Api;
 
@@ -15,7 +14,7 @@ public sealed record KeyResource(
     [property: Description("A user's email, or the client_id that added it through this API.")] string CreatedBy,
     [property: Description("From this instant (UTC) the key obtains no tokens.")] DateTime ExpiresAt,
     [property: Description("UTC calendar days from today to the expiry date; 0 on the expiry day, negative after it.")] int DaysLeft,
-    SecretState Status,
+    CredentialState Status,
     DateTime? DisabledAt,
     [property: Description("The last time a token was issued with this key (UTC), if ever.")] DateTime? LastUsedAt,
     [property: Description("The public key as a JWK.")] JsonElement Jwk)
@@ -25,7 +24,7 @@ public sealed record KeyResource(
         ArgumentNullException.ThrowIfNull(key);
         using var jwk = JsonDocument.Parse(key.PublicJwk);
         return new(key.Id, key.Name, key.Hint, key.KeyDescription, key.CreatedAt, key.CreatedBy, key.ExpiresAt,
-            SecretExpiryPolicy.DaysLeft(key.ExpiresAt, now), SecretResource.StateOf(key, now), key.DisabledAt, key.LastUsedAt,
+            CredentialExpiryPolicy.DaysLeft(key.ExpiresAt, now), SecretResource.StateOf(key, now), key.DisabledAt, key.LastUsedAt,
             jwk.RootElement.Clone());
     }
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 
 namespace CredentialPortal.Web.Api;
 
@@ -18,7 +18,7 @@ public sealed record ApplicationResource(
     [property: Description("An inactive application gets no tokens.")] bool IsActive,
     [property: Description("May manage its own secrets with the scope credentials.self.")] bool AllowSelfRotation,
     [property: Description("A partner API that may introspect tokens at /connect/introspect.")] bool IsResourceServer,
-    [property: Description("The most secrets the application may hold.")] int SecretLimit,
+    [property: Description("The most secrets the application may hold.")] int CredentialLimit,
     [property: Description("The last time a token was issued to the application (UTC), if ever.")] DateTime? LastUsedAt,
     IReadOnlyList<PermissionResource> Permissions,
     IReadOnlyList<SecretResource> Secrets);
@@ -30,8 +30,8 @@ public sealed record PermissionResource(
     [property: Description("The OAuth scope this permission grants.")] string Scope);
 
 /// <summary>How a secret stands now.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<SecretState>))]
-public enum SecretState
+[JsonConverter(typeof(JsonStringEnumConverter<CredentialState>))]
+public enum CredentialState
 {
     [JsonStringEnumMemberName("active")]
     Active,
@@ -52,7 +52,7 @@ public record SecretResource(
     [property: Description("A user's email, or the client_id that created it through this API.")] string CreatedBy,
     [property: Description("From this instant (UTC) the secret obtains no tokens.")] DateTime ExpiresAt,
     [property: Description("UTC calendar days from today to the expiry date, as the portal and the reminders count them; 0 on the expiry day, negative after it.")] int DaysLeft,
-    SecretState Status,
+    CredentialState Status,
     DateTime? DisabledAt,
     [property: Description("The last time a token was issued with this secret (UTC), if ever.")] DateTime? LastUsedAt)
 {
@@ -60,14 +60,14 @@ public record SecretResource(
     {
         ArgumentNullException.ThrowIfNull(secret);
         return new(secret.Id, secret.Name, secret.Hint, secret.CreatedAt, secret.CreatedBy, secret.ExpiresAt,
-            SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, now), StateOf(secret, now), secret.DisabledAt, secret.LastUsedAt);
+            CredentialExpiryPolicy.DaysLeft(secret.ExpiresAt, now), StateOf(secret, now), secret.DisabledAt, secret.LastUsedAt);
     }
 
-    internal static SecretState StateOf(ClientCredential secret, DateTime now) => secret.StatusAt(now) switch
+    internal static CredentialState StateOf(ClientCredential secret, DateTime now) => secret.StatusAt(now) switch
     {
-        SecretStatus.Disabled => SecretState.Disabled,
-        SecretStatus.Expired => SecretState.Expired,
-        _ => SecretState.Active,
+        CredentialStatus.Disabled => CredentialState.Disabled,
+        CredentialStatus.Expired => CredentialState.Expired,
+        _ => CredentialState.Active,
     };
 }
 
@@ -80,7 +80,7 @@ public sealed record CreatedSecretResource(
     string CreatedBy,
     DateTime ExpiresAt,
     int DaysLeft,
-    SecretState Status,
+    CredentialState Status,
     DateTime? DisabledAt,
     DateTime? LastUsedAt,
     [property: Description("The client_id the secret belongs to.")] string ClientId,
@@ -109,7 +109,7 @@ internal static class ApiResources
         application.IsActive,
         application.AllowSelfRotation,
         application.IsResourceServer,
-        application.SecretLimit,
+        application.CredentialLimit,
         application.LastUsedAt,
         [.. application.Permissions
             .OrderBy(p => p.Api, StringComparer.Ordinal).ThenBy(p => p.Environment)

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.Net.Http.Headers;
 
 namespace CredentialPortal.Web.Api;

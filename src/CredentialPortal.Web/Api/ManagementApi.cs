@@ -62,7 +62,7 @@ public static class ManagementApi
             .WithName("CreateSecret")
             .WithSummary("Create a secret; the response carries its value, this one time only")
             .WithDescription("Same validation and limits as the portal: a name of at most 100 characters, an expiry in the " +
-                "future and at most one year ahead, and at most the application's secret limit. Answers 201 with " +
+                "future and at most one year ahead, and at most the application's credential limit. Answers 201 with " +
                 "Cache-Control: no-store and a Location header.")
             // "*/*" keeps routing from answering a wrong content type with its own 415 endpoint, which lacks this group's
             // metadata and so would meet the portal's sign-in policy; the handler answers 415 as problem details instead.

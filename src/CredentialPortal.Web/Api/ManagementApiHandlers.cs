@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Api;
@@ -84,7 +84,7 @@ internal static partial class ManagementApiHandlers
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (ParseExpiry(request!.ExpiresAt, now, out var expiresAt) is { } expiryError)
+        if (ParseExpiry(CredentialKind.Secret, request!.ExpiresAt, now, out var expiresAt) is { } expiryError)
         {
             return ApiProblems.Invalid(new Dictionary<string, string[]> { ["expiresAt"] = [expiryError] });
         }
@@ -164,7 +164,7 @@ internal static partial class ManagementApiHandlers
     /// Accepts an RFC 3339 date-time with an explicit offset, or a plain date meaning the start of that day in UTC (as the
     /// portal's date field does). Returns an error message, or null.
     /// </summary>
-    internal static string? ParseExpiry(string? value, DateTime now, out DateTime expiresAt)
+    internal static string? ParseExpiry(CredentialKind kind, string? value, DateTime now, out DateTime expiresAt)
     {
         expiresAt = default;
         if (string.IsNullOrWhiteSpace(value))
@@ -174,8 +174,8 @@ internal static partial class ManagementApiHandlers
 
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            expiresAt = SecretExpiryPolicy.ExpiresAtFor(date);
-            return SecretExpiryPolicy.Validate(date, now);
+            expiresAt = CredentialExpiryPolicy.ExpiresAtFor(date);
+            return CredentialExpiryPolicy.Validate(kind, date, now);
         }
 
         if (!Rfc3339DateTime().IsMatch(value)
@@ -185,7 +185,7 @@ internal static partial class ManagementApiHandlers
         }
 
         expiresAt = instant.UtcDateTime;
-        return SecretExpiryPolicy.Validate(expiresAt, now);
+        return CredentialExpiryPolicy.Validate(kind, expiresAt, now);
     }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]

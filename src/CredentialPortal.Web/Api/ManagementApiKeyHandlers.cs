@@ -1,8 +1,7 @@
 using System.Text.Json;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Keys;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Api;
@@ -71,9 +70,9 @@ internal static class ManagementApiKeyHandlers
         DateTime? expiresAt = null;
         if (request!.ExpiresAt is not null)
         {
-            if (ManagementApiHandlers.ParseExpiry(request.ExpiresAt, now, out var parsed) is { } expiryError)
+            if (ManagementApiHandlers.ParseExpiry(CredentialKind.Key, request.ExpiresAt, now, out var parsed) is { } expiryError)
             {
-                return Invalid("expiresAt", expiryError.Replace("A secret", "A key", StringComparison.Ordinal));
+                return Invalid("expiresAt", expiryError);
             }
 
             expiresAt = parsed;

@@ -1,4 +1,5 @@
 using CredentialPortal.Core;
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Hosting;
 using CredentialPortal.Core.Users;
@@ -116,6 +117,8 @@ public static class IdentitySetup
             .AddPolicy(AdministratorPolicy, policy => policy.Combine(multiFactor).RequireRole(PortalRole.Administrator));
 
         services.AddHttpContextAccessor();
+        services.AddSingleton<PortalAddress>();
+        services.AddSingleton<IPortalLinks>(provider => provider.GetRequiredService<PortalAddress>());
         services.AddScoped<PortalSessions>();
         services.AddSingleton<StandInPasswordHash>();
         services.AddScoped<AccountSecurity>();
@@ -126,10 +129,12 @@ public static class IdentitySetup
         services.AddScoped<ManagedApplications>();
         services.AddScoped<PasskeyCeremonies>();
         services.AddScoped<AccountPasskeys>();
-        services.AddScoped<Administration.ApplicationManagement>();
-        services.AddScoped<Administration.UserAdministration>();
-        services.AddScoped<Administration.OrganisationAdministration>();
-        services.AddScoped<Administration.Invitations>();
+        // The administrators' commands are Core's; the emails they queue are composed here (links to the portal's pages).
+        services.AddScoped<IAdministrationEmails, Administration.AdministrationEmails>();
+        services.AddScoped<ApplicationManagement>();
+        services.AddScoped<UserAdministration>();
+        services.AddScoped<OrganisationAdministration>();
+        services.AddScoped<Invitations>();
         services.AddScoped<Pages.Webhooks.WebhookAccess>();
         services.AddSingleton<LoginThrottle>();
         services.AddScoped<Core.Audit.AuditQuery>();

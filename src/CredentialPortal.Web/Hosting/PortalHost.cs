@@ -1,4 +1,3 @@
-using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Reminders;
 using CredentialPortal.TokenService;

@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +35,7 @@ public sealed class DemoSeeder(CredentialPortalDbContext db, UserManager<PortalU
             .ToListAsync(cancellationToken);
         foreach (var application in applications)
         {
-            // Replace the previous start's printed secret, so restarts never hit the secret limit.
+            // Replace the previous start's printed secret, so restarts never hit the credential limit.
             db.ClientSecrets.RemoveRange(application.Secrets.Where(s => s.Name == PrintedSecretName));
             var secret = SecretGenerator.NewSecret();
             application.Secrets.Add(new ClientSecret

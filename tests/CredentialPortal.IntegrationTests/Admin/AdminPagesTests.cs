@@ -1,4 +1,5 @@
 using System.Net;
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
@@ -110,6 +111,20 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Contains("can hold sandbox permissions only", sandbox.Text);
         await using var db = _portal.CreateDbContext();
         Assert.Equal(["Partner-NL-Acme-DM"], await db.Applications.Select(a => a.Name).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_first_secret_is_refused_under_keys_only_and_the_application_is_not_created()
+    {
+        var organisationId = await CreateOrganisationAsync("Acme", "NL");
+
+        var page = await _pages.CreateApplicationAsync(organisationId, "DM", firstSecret: "Initial secret", policy: AuthenticationPolicy.KeysOnly);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("A first secret cannot be created under \"Keys only\"", page.Text, StringComparison.Ordinal);
+        Assert.Null(CredentialsPages.NewSecretValue(page));
+        await using var db = _portal.CreateDbContext();
+        Assert.False(await db.Applications.AnyAsync());
     }
 
     [Fact]
@@ -270,7 +285,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Contains(counts, c => c.StartsWith("1 active application(s) that cannot obtain tokens", StringComparison.Ordinal));
         Assert.Contains(counts, c => c.StartsWith("0 email(s) that failed", StringComparison.Ordinal));
 
-        var list = await _admin.GetAsync("/admin/applications?FewManagers=true&NoActiveSecret=true");
+        var list = await _admin.GetAsync("/admin/applications?FewManagers=true&CannotObtainTokens=true");
         Assert.Contains("Partner-NL-Acme-DM", list.Text);
         var none = await _admin.GetAsync("/admin/applications?ExpiringSoon=true");
         Assert.DoesNotContain("Partner-NL-Acme-DM", none.Text);

@@ -22,7 +22,7 @@ public sealed class ListPagingTests
             var organisation = db.Organisations.Single(o => o.Name == "Pagers");
             db.Applications.AddRange(Enumerable.Range(0, 54).Select(i => new Core.Applications.Application
             {
-                ClientId = Core.Secrets.SecretGenerator.NewClientId(),
+                ClientId = Core.Credentials.SecretGenerator.NewClientId(),
                 Name = $"Partner-NL-Pagers-DM-{i:D2}",
                 OrganisationId = organisation.Id,
                 ApiCode = "DM",

@@ -252,7 +252,7 @@ public sealed class ManagementApiTests
         await using var portal = await PortalFactory.StartAsync();
         using var http = portal.CreateClient();
         var (self, secret, _) = await CallerAsync(portal);
-        await ChangeAsync(portal, self.Id, async db => (await db.Applications.SingleAsync(a => a.Id == self.Id)).SecretLimit = 2);
+        await ChangeAsync(portal, self.Id, async db => (await db.Applications.SingleAsync(a => a.Id == self.Id)).CredentialLimit = 2);
         var token = await GetTokenAsync(http, self.ClientId, secret, scope: "credentials.self");
 
         Assert.Equal(HttpStatusCode.Created, (await CreateAsync(http, self.ClientId, token, "two", Date(portal, 30))).StatusCode);
@@ -449,7 +449,7 @@ public sealed class ManagementApiTests
         Assert.Equal(["name", "expiresAt"], schemas.GetProperty("CreateSecretRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.True(schemas.GetProperty("CreatedSecretResource").GetProperty("properties").TryGetProperty("value", out _));
         Assert.False(schemas.GetProperty("SecretResource").GetProperty("properties").TryGetProperty("value", out _));
-        Assert.Equal(["active", "disabled", "expired"], schemas.GetProperty("SecretState").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["active", "disabled", "expired"], schemas.GetProperty("CredentialState").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
 
         var bearer = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal("http", bearer.GetProperty("type").GetString());

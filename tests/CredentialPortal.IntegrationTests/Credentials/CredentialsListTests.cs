@@ -50,7 +50,7 @@ public sealed class CredentialsListTests(AdministratorSession session) : IClassF
         Assert.Contains("(2 of 3 left)", credentials.CreateSecretButton(page)!.TextContent, StringComparison.Ordinal);
 
         await SetLimitAsync(application.Id, 1);
-        Assert.Contains("Secret limit reached (1)", credentials.Section(await credentials.ListAsync(search: application.Name))!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Credential limit reached (1)", credentials.Section(await credentials.ListAsync(search: application.Name))!.TextContent, StringComparison.Ordinal);
         var refused = await credentials.SubmitNewSecretAsync("second");
         Assert.Contains("already has 1 secret, the most it may have (1)", refused.Text, StringComparison.Ordinal);
     }
@@ -60,10 +60,10 @@ public sealed class CredentialsListTests(AdministratorSession session) : IClassF
     {
         var application = await CreateApplicationAsync(Portal);
 
-        var saved = await new AdminPages(session.Admin).SaveApplicationAsync(application.Id, new Dictionary<string, string> { ["Input.SecretLimit"] = "1" });
+        var saved = await new AdminPages(session.Admin).SaveApplicationAsync(application.Id, new Dictionary<string, string> { ["Input.CredentialLimit"] = "1" });
 
         Assert.Contains("cannot be rotated without an outage", saved.Text, StringComparison.Ordinal);
-        Assert.NotNull(AdminPages.SecretLimitWarning(saved));
+        Assert.NotNull(AdminPages.CredentialLimitWarning(saved));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class CredentialsListTests(AdministratorSession session) : IClassF
     private async Task SetLimitAsync(int applicationId, int limit)
     {
         await using var db = Portal.CreateDbContext();
-        db.Applications.Single(a => a.Id == applicationId).SecretLimit = limit;
+        db.Applications.Single(a => a.Id == applicationId).CredentialLimit = limit;
         await db.SaveChangesAsync();
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Testing.Credentials;
@@ -128,7 +128,7 @@ public sealed class CredentialsPageTests : IAsyncLifetime
     {
         await using (var db = _portal.CreateDbContext())
         {
-            await db.Applications.Where(a => a.Id == _ownApplication).ExecuteUpdateAsync(s => s.SetProperty(a => a.SecretLimit, 1));
+            await db.Applications.Where(a => a.Id == _ownApplication).ExecuteUpdateAsync(s => s.SetProperty(a => a.CredentialLimit, 1));
         }
 
         await _credentials.CreateSecretAsync("first");
@@ -183,8 +183,8 @@ public sealed class CredentialsPageTests : IAsyncLifetime
         int otherSecret;
         await using (var db = _portal.CreateDbContext())
         {
-            var secret = Core.Secrets.SecretGenerator.NewSecret();
-            var row = new Core.Secrets.ClientSecret
+            var secret = Core.Credentials.SecretGenerator.NewSecret();
+            var row = new Core.Credentials.ClientSecret
             {
                 ApplicationId = _otherApplication, Name = "theirs", Hash = secret.Hash, Hint = secret.Hint,
                 CreatedAt = _portal.Time.GetUtcNow().UtcDateTime, CreatedBy = "admin", ExpiresAt = _portal.Time.GetUtcNow().UtcDateTime.AddDays(30),

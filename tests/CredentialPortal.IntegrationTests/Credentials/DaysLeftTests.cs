@@ -1,5 +1,5 @@
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
@@ -21,7 +21,7 @@ public sealed class DaysLeftTests
         await using var portal = await PortalFactory.StartAsync(time: time,
             settings: new Dictionary<string, string?> { ["Portal:AdministratorsEmail"] = "ops@operator.example" });
         var (application, callerSecret, _) = await CallerAsync(portal);
-        var expiresAt = SecretExpiryPolicy.ExpiresAtFor(new DateOnly(2026, 12, 20));
+        var expiresAt = CredentialExpiryPolicy.ExpiresAtFor(new DateOnly(2026, 12, 20));
         var (_, secretId) = await AddSecretAsync(portal, application, expiresIn: expiresAt - time.GetUtcNow().UtcDateTime);
 
         using var admin = new PortalClient(portal);

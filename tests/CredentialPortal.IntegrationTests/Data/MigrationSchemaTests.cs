@@ -40,7 +40,7 @@ public sealed class MigrationSchemaTests
         await using var context = CreateContext(migrated);
         var modelTables = context.Model.GetRelationalModel().Tables.Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(modelTables, migratedSchema.Where(l => l.StartsWith("table ", StringComparison.Ordinal)).Select(l => l[6..]).ToList());
-        Assert.Contains("index IX_ClientSecrets_ExpiresAt on ClientSecrets (ExpiresAt)", migratedSchema);
+        Assert.Contains("index IX_ClientCredentials_ExpiresAt on ClientCredentials (ExpiresAt)", migratedSchema);
         Assert.Contains("unique index IX_Applications_ClientId on Applications (ClientId)", migratedSchema);
     }
 
@@ -75,7 +75,7 @@ public sealed class MigrationSchemaTests
         Assert.NotEmpty(db.Database.GetMigrations());
         var script = db.GetService<IMigrator>().GenerateScript();
         Assert.Contains("AspNetUserPasskeys", script, StringComparison.Ordinal);
-        Assert.Contains("ClientSecrets", script, StringComparison.Ordinal);
+        Assert.Contains("ClientCredentials", script, StringComparison.Ordinal);
     }
 
     private static CredentialPortalDbContext CreateContext(TestDatabase database) =>

@@ -116,7 +116,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
 
         Assert.Equal(0, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
         Assert.Contains(expected, app.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("ClientSecrets", app.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ClientCredentials", app.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

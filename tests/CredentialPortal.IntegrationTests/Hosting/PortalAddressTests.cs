@@ -47,7 +47,7 @@ public sealed partial class PortalAddressTests : IAsyncLifetime
 
         var link = await scope.ServiceProvider.GetRequiredService<CredentialPortal.Web.Account.OneTimeLinks>().CreateAsync(admin!, CredentialPortal.Web.Account.LinkPurpose.Invitation);
 
-        Assert.Equal(listening, scope.ServiceProvider.GetRequiredService<CredentialPortal.Core.PortalAddress>().BaseUrl);
+        Assert.Equal(listening, scope.ServiceProvider.GetRequiredService<CredentialPortal.Web.Hosting.PortalAddress>().BaseUrl);
         Assert.StartsWith(listening + "/Account/AcceptInvitation?", link, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using CredentialPortal.TokenService.Throttling;
 using CredentialPortal.Web.Account;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.IntegrationTests.TokenService;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
@@ -13,7 +13,7 @@ using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 namespace CredentialPortal.IntegrationTests.Keys;
 
 /// <summary>
-/// "Cannot obtain tokens" (<see cref="ActiveSecrets.CannotAuthenticateAt"/>) follows the authentication policy and
+/// "Cannot obtain tokens" (<see cref="CredentialQueries.CannotAuthenticateAt"/>) follows the authentication policy and
 /// counts keys: the query itself on each provider, the dashboard's tile, and the application list's filter and column.
 /// </summary>
 public sealed class CannotAuthenticateTests
@@ -78,12 +78,12 @@ public sealed class CannotAuthenticateTests
             var now = portal.Time.GetUtcNow().UtcDateTime;
             var ids = can.Concat(cannot).Select(a => a.Id).ToList();
             var mine = db.Applications.Where(a => ids.Contains(a.Id));
-            Assert.Equal(cannot.Select(a => a.Id).Order(), await mine.Where(ActiveSecrets.CannotAuthenticateAt(now)).Select(a => a.Id).OrderBy(id => id).ToListAsync());
-            Assert.Equal(can.Select(a => a.Id).Order(), await mine.Where(ActiveSecrets.CanAuthenticateAt(now)).Select(a => a.Id).OrderBy(id => id).ToListAsync());
+            Assert.Equal(cannot.Select(a => a.Id).Order(), await mine.Where(CredentialQueries.CannotAuthenticateAt(db.ClientCredentials, now)).Select(a => a.Id).OrderBy(id => id).ToListAsync());
+            Assert.Equal(can.Select(a => a.Id).Order(), await mine.Where(CredentialQueries.CanAuthenticateAt(db.ClientCredentials, now)).Select(a => a.Id).OrderBy(id => id).ToListAsync());
         }
 
         Assert.Equal(before + cannot.Length, await DashboardCountAsync(admin));
-        var filtered = await admin.GetAsync("/admin/applications?NoActiveSecret=true");
+        var filtered = await admin.GetAsync("/admin/applications?CannotObtainTokens=true");
         Assert.All(cannot, a => Assert.Contains(a.Name, filtered.Text, StringComparison.Ordinal));
         Assert.All(can, a => Assert.DoesNotContain(a.Name, filtered.Text, StringComparison.Ordinal));
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Testing.Credentials;
@@ -155,7 +155,7 @@ public sealed class KeyPortalTests : IAsyncLifetime
         Assert.Contains("keys only", refused.Errors, StringComparison.Ordinal);
     }
 
-    private async Task<Core.Keys.ClientKey> SingleKeyAsync()
+    private async Task<Core.Credentials.ClientKey> SingleKeyAsync()
     {
         await using var db = _portal.CreateDbContext();
         return await db.ClientKeys.SingleAsync(k => k.ApplicationId == _application);

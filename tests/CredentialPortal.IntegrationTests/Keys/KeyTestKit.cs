@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Keys;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.IntegrationTests.TokenService;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;

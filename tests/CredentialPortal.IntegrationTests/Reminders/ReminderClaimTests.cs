@@ -29,7 +29,7 @@ public sealed class ReminderClaimTests
         var found = new List<int>();
         await foreach (var due in walk.Pass.FindDueAsync(walk.Now, Token))
         {
-            found.Add(due.SecretId);
+            found.Add(due.CredentialId);
         }
 
         Assert.Equal(expected.Order(), found.Order());

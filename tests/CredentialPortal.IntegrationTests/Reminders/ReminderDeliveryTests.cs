@@ -77,7 +77,7 @@ public sealed class ReminderDeliveryTests
             // What the administrators' dashboard counts.
             Assert.Equal(1, await db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, Token));
             var audit = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.EmailFailed, Token);
-            Assert.Equal((application.Id, secret.Id, "system"), (audit.ApplicationId!.Value, audit.SecretId!.Value, audit.Actor));
+            Assert.Equal((application.Id, secret.Id, "system"), (audit.ApplicationId!.Value, audit.CredentialId!.Value, audit.Actor));
             Assert.Contains("expires in 42 days", audit.Details, StringComparison.Ordinal);
             Assert.Contains("mailbox unavailable", audit.Details, StringComparison.Ordinal);
         }

@@ -2,7 +2,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;

@@ -3,7 +3,7 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -189,7 +189,7 @@ public sealed class SecretManagementTests
             Name = "Partner-NL-DemoOrg-DM",
             ApiCode = "DM",
             Organisation = organisation,
-            SecretLimit = secretLimit,
+            CredentialLimit = secretLimit,
             CreatedAt = now,
         };
         db.Applications.Add(application);

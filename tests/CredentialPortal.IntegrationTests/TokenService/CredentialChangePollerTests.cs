@@ -138,8 +138,8 @@ public sealed class CredentialChangePollerTests
 
     internal static async Task AddSecretWithoutChangeAsync(CredentialPortalDbContext db, int applicationId, DateTime now)
     {
-        var secret = Core.Secrets.SecretGenerator.NewSecret();
-        db.ClientSecrets.Add(new Core.Secrets.ClientSecret
+        var secret = Core.Credentials.SecretGenerator.NewSecret();
+        db.ClientSecrets.Add(new Core.Credentials.ClientSecret
         {
             ApplicationId = applicationId,
             Name = "late",

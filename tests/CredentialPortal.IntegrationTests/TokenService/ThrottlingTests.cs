@@ -1,7 +1,7 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using CredentialPortal.TokenService.ClientAuthentication;

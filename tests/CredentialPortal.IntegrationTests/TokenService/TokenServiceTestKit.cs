@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
@@ -111,7 +111,7 @@ public sealed class WebhookDeliveryTests
             await using var transaction = await db.Database.BeginTransactionAsync();
             for (var i = 0; i < 3; i++)
             {
-                Assert.True((await secrets.CreateAsync(app, $"batch {i}", SecretExpiryPolicy.ExpiresAtFor(DateOnly.FromDateTime(portal.Time.GetUtcNow().UtcDateTime.AddDays(30))), new AuditActor(Owner))).Succeeded);
+                Assert.True((await secrets.CreateAsync(app, $"batch {i}", CredentialExpiryPolicy.ExpiresAtFor(DateOnly.FromDateTime(portal.Time.GetUtcNow().UtcDateTime.AddDays(30))), new AuditActor(Owner))).Succeeded);
             }
 
             await transaction.CommitAsync();

@@ -5,7 +5,7 @@ using System.Text.Json;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.IntegrationTests.TokenService;
 using CredentialPortal.Testing;
@@ -62,7 +62,7 @@ public static class WebhookTestKit
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
         var app = await db.Applications.SingleAsync(a => a.Id == application.Id);
         var result = await scope.ServiceProvider.GetRequiredService<SecretManagement>().CreateAsync(app, name,
-            SecretExpiryPolicy.ExpiresAtFor(DateOnly.FromDateTime(portal.Time.GetUtcNow().UtcDateTime.AddDays(90))), new AuditActor(Owner));
+            CredentialExpiryPolicy.ExpiresAtFor(DateOnly.FromDateTime(portal.Time.GetUtcNow().UtcDateTime.AddDays(90))), new AuditActor(Owner));
         Assert.True(result.Succeeded);
         return result.Value!.Secret.Id;
     }

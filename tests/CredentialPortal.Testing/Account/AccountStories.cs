@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 
 namespace CredentialPortal.Testing.Account;
 

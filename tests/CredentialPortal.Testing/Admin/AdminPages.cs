@@ -36,7 +36,8 @@ public sealed class AdminPages(PortalClient admin)
 
     /// <summary>Creates an application through the form (an empty name: the proposed one), optionally with its first secret.</summary>
     public async Task<HtmlPage> CreateApplicationAsync(int organisationId, string api, string name = "", bool sandboxOnly = false,
-        IReadOnlyList<string>? permissions = null, string? firstSecret = null, string notificationEmails = "")
+        IReadOnlyList<string>? permissions = null, string? firstSecret = null, string notificationEmails = "",
+        AuthenticationPolicy policy = AuthenticationPolicy.SecretsAndKeys)
     {
         var form = await NewApplicationFormAsync(organisationId);
         var fields = new List<KeyValuePair<string, string>>
@@ -47,8 +48,9 @@ public sealed class AdminPages(PortalClient admin)
             new("Input.IsSandboxOnly", sandboxOnly ? "true" : "false"),
             new("Input.Name", name),
             new("Input.IsActive", "true"),
-            new("Input.SecretLimit", "10"),
+            new("Input.CredentialLimit", "10"),
             new("Input.NotificationEmails", notificationEmails),
+            new("Input.AuthenticationPolicy", policy.ToString()),
         };
         // Checkbox lists repeat a name; post them explicitly.
         fields.AddRange((permissions ?? []).Select(p => new KeyValuePair<string, string>("Input.Permissions", p)));
@@ -217,8 +219,8 @@ public sealed class AdminPages(PortalClient admin)
         return log.Document.QuerySelectorAll("tbody tr td:last-child").Select(td => td.TextContent.Trim()).ToList();
     }
 
-    /// <summary>The warning the application form shows beside a secret limit that leaves no room to rotate, or <c>null</c>.</summary>
-    public static string? SecretLimitWarning(HtmlPage applicationPage)
+    /// <summary>The warning the application form shows beside a credential limit that leaves no room to rotate, or <c>null</c>.</summary>
+    public static string? CredentialLimitWarning(HtmlPage applicationPage)
     {
         ArgumentNullException.ThrowIfNull(applicationPage);
         return applicationPage.Document.QuerySelector(".warning-text")?.TextContent;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AngleSharp.Dom;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Testing.Admin;
 using CredentialPortal.Web.Pages.Credentials;

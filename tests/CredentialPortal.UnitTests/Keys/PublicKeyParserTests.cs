@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using CredentialPortal.Core.Keys;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Reminders;
 
 namespace CredentialPortal.UnitTests.Keys;
@@ -127,7 +127,7 @@ public sealed class PublicKeyParserTests
     public void A_key_reminder_says_replace_the_key_and_shows_the_thumbprint_whole()
     {
         var message = ReminderEmail.Compose(new ReminderEmailModel(7, "Partner-NL-Org-DM", "client", "Key by Kim", "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
-            Now.AddDays(21), Now, ReminderSlot.DaysBeforeExpiry(21), Replaced: false, "https://portal.example") { IsKey = true }, ["kim@example.org"]);
+            CredentialKind.Key, Now.AddDays(21), Now, ReminderSlot.DaysBeforeExpiry(21), Replaced: false, "https://portal.example/manage-api-credentials"), ["kim@example.org"]);
         Assert.StartsWith("Key \"Key by Kim\" of Partner-NL-Org-DM expires in 21 days", message.Subject, StringComparison.Ordinal);
         Assert.Contains("replace the key", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("(NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs)", message.TextBody, StringComparison.Ordinal);

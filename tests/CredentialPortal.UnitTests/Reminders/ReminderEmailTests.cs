@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Reminders;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,8 +16,8 @@ public sealed class ReminderEmailTests
 
     private static ReminderEmailModel Model(string now, ReminderSlot slot, bool replaced = false) => new(
         7, "Partner-NL-DemoOrg-DM", "3f0c9a52-5d1e-4b8e-9d0a-6c1f1f0e2b7a", "Production secret by Demo Manager", "Ab3",
-        Expiry, DateTime.Parse(now, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime(), slot, replaced,
-        "https://credentials.example.org/");
+        CredentialKind.Secret, Expiry, DateTime.Parse(now, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime(), slot, replaced,
+        "https://credentials.example.org/manage-api-credentials");
 
     public static TheoryData<string, string, string, bool> Kinds => new()
     {
@@ -90,7 +91,7 @@ public sealed class ReminderEmailTests
     {
         var model = Model("2026-11-29T09:00:00Z", ReminderSlot.DaysBeforeExpiry(42)) with
         {
-            SecretName = "<script>alert(1)</script>\r\nBcc: victim@example.org",
+            CredentialName = "<script>alert(1)</script>\r\nBcc: victim@example.org",
             ApplicationName = "A & B \"quoted\"",
         };
 

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 
 namespace CredentialPortal.UnitTests.Secrets;
 

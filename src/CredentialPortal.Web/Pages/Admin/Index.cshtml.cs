@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +15,7 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
 {
     public int FewManagers { get; private set; }
     public int ExpiringSoon { get; private set; }
-    public int NoActiveSecret { get; private set; }
+    public int CannotObtainTokens { get; private set; }
     public int FailedEmails { get; private set; }
     public int LockedOutUsers { get; private set; }
 
@@ -26,7 +26,7 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var soon = SecretExpiryPolicy.ExpiringSoonBefore(now);
+        var soon = CredentialExpiryPolicy.ExpiringSoonBefore(now);
         var nowOffset = time.GetUtcNow();
         var few = CountAsync(db =>
         {
@@ -36,16 +36,16 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
             return db.Applications.Where(a => a.IsActive).CountAsync(a => !wellStaffed.Contains(a.Id), cancellationToken);
         });
         var expiring = CountAsync(db =>
-            db.ClientSecrets.Where(ActiveSecrets.ExpiringBefore(now, soon)).CountAsync(s => s.Application.IsActive, cancellationToken));
-        // Answered from the (ApplicationId, DisabledAt, ExpiresAt) index alone: one probe per application.
+            db.ClientSecrets.Where(CredentialQueries.ExpiringBefore<ClientSecret>(now, soon)).CountAsync(s => s.Application.IsActive, cancellationToken));
+        // Answered from the (ApplicationId, Kind, DisabledAt, ExpiresAt) index alone: one probe per application and kind.
         var none = CountAsync(db =>
-            db.Applications.Where(a => a.IsActive).Where(ActiveSecrets.CannotAuthenticateAt(now)).CountAsync(cancellationToken));
+            db.Applications.Where(a => a.IsActive).Where(CredentialQueries.CannotAuthenticateAt(db.ClientCredentials, now)).CountAsync(cancellationToken));
         var failed = CountAsync(db => db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, cancellationToken));
         // DateTimeOffset comparisons do not translate on SQLite: the users ever locked out (few) are compared here.
         var locked = CountAsync(async db => (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))
             .Count(end => end > nowOffset));
         await Task.WhenAll(few, expiring, none, failed, locked);
-        (FewManagers, ExpiringSoon, NoActiveSecret, FailedEmails, LockedOutUsers) = (few.Result, expiring.Result, none.Result, failed.Result, locked.Result);
+        (FewManagers, ExpiringSoon, CannotObtainTokens, FailedEmails, LockedOutUsers) = (few.Result, expiring.Result, none.Result, failed.Result, locked.Result);
     }
 
     private async Task<int> CountAsync(Func<CredentialPortalDbContext, Task<int>> count)

@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -44,7 +44,7 @@ public abstract class CredentialActionModel(CredentialPortalDbContext db, Manage
     public string Noun => Credential.Noun;
 
     /// <summary>"Secret “name” (abc…)" or "Key “name” (thumbprint)", for status messages.</summary>
-    public string Described => $"{(Credential.Kind == CredentialKind.Key ? "Key" : "Secret")} “{Credential.Name}” ({Credential.DisplayHint})";
+    public string Described => $"{Credential.Kind.Words().Label} “{Credential.Name}” ({Credential.DisplayHint})";
 
     protected CredentialLifecycle Lifecycle => lifecycle;
 

@@ -1,10 +1,10 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Keys;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
+using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -19,21 +19,21 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     public const int PageSize = 20;
 
     /// <summary>A secret or key as the list shows it; <c>KeyDescription</c> only for keys.</summary>
-    public sealed record SecretRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
+    public sealed record CredentialRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
         DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null);
 
     public sealed record ApplicationView(int Id, string Name, string ClientId, string Organisation, bool IsSandboxOnly, bool IsActive,
-        int SecretLimit, IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<SecretRow> Secrets)
+        int CredentialLimit, IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<CredentialRow> Secrets)
     {
-        public IReadOnlyList<SecretRow> Keys { get; init; } = [];
+        public IReadOnlyList<CredentialRow> Keys { get; init; } = [];
         public AuthenticationPolicy Policy { get; init; }
 
         /// <summary>How many more credentials the limit allows (secrets and keys, disabled and expired ones too).</summary>
-        public int SecretsLeft => Math.Max(0, SecretLimit - Secrets.Count - Keys.Count);
+        public int CredentialsLeft => Math.Max(0, CredentialLimit - Secrets.Count - Keys.Count);
     }
 
     /// <summary>One table of the list: the secrets or the keys of an application.</summary>
-    public sealed record CredentialTable(ApplicationView Application, IReadOnlyList<SecretRow> Rows, CredentialKind Kind, DateTime Now);
+    public sealed record CredentialTable(ApplicationView Application, IReadOnlyList<CredentialRow> Rows, CredentialKind Kind, DateTime Now);
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -85,7 +85,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         var applications = await query
             .OrderBy(a => a.Name)
             .Page(Paging)
-            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.SecretLimit, a.AuthenticationPolicy })
+            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.CredentialLimit, a.AuthenticationPolicy })
             .ToListAsync(cancellationToken);
         var ids = applications.Select(a => a.Id).ToList();
         var permissions = (await db.ApplicationPermissions.Where(p => ids.Contains(p.ApplicationId)).ToListAsync(cancellationToken))
@@ -95,12 +95,12 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 .Select(s => new
                 {
                     s.ApplicationId,
-                    Row = new SecretRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt, s.Kind,
+                    Row = new CredentialRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt, s.Kind,
                         s is ClientKey ? ((ClientKey)s).KeyDescription : null),
                 })
                 .ToListAsync(cancellationToken))
             .ToLookup(s => (s.ApplicationId, s.Row.Kind), s => s.Row);
-        Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive, a.SecretLimit,
+        Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive, a.CredentialLimit,
             permissions[a.Id].OrderBy(p => p.Environment).ThenBy(p => p.Api, StringComparer.Ordinal).ToList(),
             credentials[(a.Id, CredentialKind.Secret)].ToList())
         {
@@ -120,17 +120,17 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         }
     }
 
-    public SecretStatus StatusOf(SecretRow secret) => ClientCredential.StatusOf(secret.DisabledAt, secret.ExpiresAt, Now);
+    public CredentialStatus StatusOf(CredentialRow secret) => ClientCredential.StatusOf(secret.DisabledAt, secret.ExpiresAt, Now);
 
     /// <summary>No credential can obtain tokens: every one disabled, expired or not allowed by the application's policy.</summary>
     public bool HasNoActiveCredential(ApplicationView application)
     {
         ArgumentNullException.ThrowIfNull(application);
         return !application.Secrets.Concat(application.Keys)
-            .Any(s => StatusOf(s) == SecretStatus.Active && application.Policy.Allows(s.Kind));
+            .Any(s => StatusOf(s) == CredentialStatus.Active && application.Policy.Allows(s.Kind));
     }
 
-    public int DaysLeft(SecretRow secret) => SecretExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
+    public int DaysLeft(CredentialRow secret) => CredentialExpiryPolicy.DaysLeft(secret.ExpiresAt, Now);
 
     public Pager Pager => Pager.Numbered("/manage-api-credentials", Paging, RouteFor);
 

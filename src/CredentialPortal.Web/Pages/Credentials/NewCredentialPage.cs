@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,17 +11,17 @@ namespace CredentialPortal.Web.Pages.Credentials;
 /// Base of the pages that add a credential to an application the user manages (a secret, a key): the application from
 /// the route (404 when it is not the user's), the expiry range the form offers and checks, the suggested name.
 /// </summary>
-public abstract class NewCredentialPage(ManagedApplications access, TimeProvider time, string noun) : PageModel
+public abstract class NewCredentialPage(ManagedApplications access, TimeProvider time, CredentialKind kind) : PageModel
 {
     [FromRoute]
     public int ApplicationId { get; set; }
 
     public Application Application { get; private set; } = null!;
-    public DateOnly EarliestExpiry => SecretExpiryPolicy.EarliestExpiryDate(Now);
-    public DateOnly LatestExpiry => SecretExpiryPolicy.LatestExpiryDate(Now);
+    public DateOnly EarliestExpiry => CredentialExpiryPolicy.EarliestExpiryDate(Now);
+    public DateOnly LatestExpiry => CredentialExpiryPolicy.LatestExpiryDate(Now);
 
     /// <summary>"Secret by Ann Example": a name that says who made it, for users who do not choose one.</summary>
-    public string SuggestedName => $"{noun} by {User.FindFirstValue("name") ?? User.Identity?.Name}";
+    public string SuggestedName => $"{kind.Words().Label} by {User.FindFirstValue("name") ?? User.Identity?.Name}";
 
     protected DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -37,12 +37,12 @@ public abstract class NewCredentialPage(ManagedApplications access, TimeProvider
         return true;
     }
 
-    /// <summary>The chosen expiry date against <see cref="SecretExpiryPolicy"/>, as a message at <c>Input.ExpiresOn</c>.</summary>
+    /// <summary>The chosen expiry date against <see cref="CredentialExpiryPolicy"/>, as a message at <c>Input.ExpiresOn</c>.</summary>
     protected void CheckExpiry(DateOnly? expiresOn)
     {
-        if (expiresOn is { } date && SecretExpiryPolicy.Validate(date, Now) is { } error)
+        if (expiresOn is { } date && CredentialExpiryPolicy.Validate(kind, date, Now) is { } error)
         {
-            ModelState.AddModelError("Input.ExpiresOn", error.Replace("A secret", $"A {noun.ToLowerInvariant()}", StringComparison.Ordinal));
+            ModelState.AddModelError("Input.ExpiresOn", error);
         }
     }
 

@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Keys;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +12,7 @@ namespace CredentialPortal.Web.Pages.Credentials;
 /// Add a partner's public key (private_key_jwt), pasted or uploaded. The parsing and every rule are
 /// <see cref="KeyManagement"/>'s; nothing is stored when anything is wrong.
 /// </summary>
-public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, TimeProvider time) : NewCredentialPage(access, time, "Key")
+public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, TimeProvider time) : NewCredentialPage(access, time, CredentialKind.Key)
 {
     public sealed class InputModel
     {
@@ -59,7 +58,7 @@ public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, 
         try
         {
             result = await keys.AddAsync(Application, Input.Name, await ReadInputAsync(cancellationToken),
-                Input.ExpiresOn is { } expiresOn ? SecretExpiryPolicy.ExpiresAtFor(expiresOn) : null,
+                Input.ExpiresOn is { } expiresOn ? CredentialExpiryPolicy.ExpiresAtFor(expiresOn) : null,
                 AuditActors.Current(HttpContext), cancellationToken);
         }
         catch (DbUpdateConcurrencyException)

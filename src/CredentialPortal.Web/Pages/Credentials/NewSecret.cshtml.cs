@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +10,7 @@ namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>Create a client secret; the response that creates it is the only one that ever shows the value.</summary>
 public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, IMemoryCache submittedForms, TimeProvider time)
-    : NewCredentialPage(access, time, "Secret")
+    : NewCredentialPage(access, time, CredentialKind.Secret)
 {
     public sealed class InputModel
     {
@@ -39,7 +39,7 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
             return NotFound();
         }
 
-        Input.ExpiresOn = SecretExpiryPolicy.DefaultExpiryDate(Now);
+        Input.ExpiresOn = CredentialExpiryPolicy.DefaultExpiryDate(Now);
         Input.FormId = Guid.NewGuid();
         return Page();
     }
@@ -68,7 +68,7 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
         FieldResult<CreatedSecret> result;
         try
         {
-            result = await secrets.CreateAsync(Application, Input.Name, SecretExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
+            result = await secrets.CreateAsync(Application, Input.Name, CredentialExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
                 AuditActors.Current(HttpContext), cancellationToken);
         }
         catch (DbUpdateConcurrencyException)

@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Web.Account;
-using CredentialPortal.Web.Administration;
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Web.Hosting;
 using CredentialPortal.Core.Data;
 using Microsoft.AspNetCore.Authorization;
@@ -16,7 +16,7 @@ namespace CredentialPortal.Web.Pages.Admin.Applications;
 [Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagement applications, TimeProvider time) : PageModel
 {
-    public const string SecretLimitWarning = "With a secret limit of 1 the secret cannot be rotated without an outage: " +
+    public const string CredentialLimitWarning = "With a credential limit of 1 the credential cannot be rotated without an outage: " +
         "the old one must be deleted before the new one exists. Use at least 2.";
 
     public sealed record ManagerRow(Guid UserId, string Email, string DisplayName, DateTime AssignedAt, string AssignedBy);
@@ -42,8 +42,8 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
     public IReadOnlyDictionary<string, string> NameParts { get; private set; } = new Dictionary<string, string>();
     public IReadOnlyList<SelectListItem> CandidateManagers { get; private set; } = [];
     public CreatedSecret? NewSecret { get; private set; }
-    public DateOnly LatestExpiry => SecretExpiryPolicy.LatestExpiryDate(Now);
-    public DateOnly EarliestExpiry => SecretExpiryPolicy.EarliestExpiryDate(Now);
+    public DateOnly LatestExpiry => CredentialExpiryPolicy.LatestExpiryDate(Now);
+    public DateOnly EarliestExpiry => CredentialExpiryPolicy.EarliestExpiryDate(Now);
 
     public static IEnumerable<(string Value, string Label)> PermissionChoices =>
         from resource in ApiCatalog.Resources
@@ -64,7 +64,7 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
         if (IsNew)
         {
             Input.OrganisationId = organisationId ?? 0;
-            Input.FirstSecretExpiry = SecretExpiryPolicy.DefaultExpiryDate(Now);
+            Input.FirstSecretExpiry = CredentialExpiryPolicy.DefaultExpiryDate(Now);
         }
         else if (await LoadAsync(cancellationToken) is { } application)
         {
@@ -106,11 +106,16 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
         }
 
         var saved = ModelState.IsValid ? await applications.SaveAsync(existing, Input, plan, AuditActors.Current(HttpContext), cancellationToken) : null;
-        if (saved is null or { Conflicted: true })
+        if (saved is null or { Conflicted: true } or { Refused: true })
         {
-            if (saved is not null)
+            if (saved is { Conflicted: true })
             {
                 ModelState.AddModelError("", ApplicationManagement.ConflictMessage);
+            }
+
+            foreach (var (field, message) in saved?.Errors ?? [])
+            {
+                ModelState.AddModelError($"{nameof(Input)}.{field}", message);
             }
 
             await LoadChoicesAsync(cancellationToken);
@@ -131,7 +136,7 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
         }
 
         StatusMessage = (saved.IsNew ? $"Application {application.Name} created with client ID {application.ClientId}." : $"Application {application.Name} saved.")
-            + (application.SecretLimit < 2 ? " " + SecretLimitWarning : "");
+            + (application.CredentialLimit < 2 ? " " + CredentialLimitWarning : "");
         return Redirect(EditUrl(application.Id));
     }
 

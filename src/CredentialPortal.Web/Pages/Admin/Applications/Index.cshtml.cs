@@ -1,7 +1,7 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Secrets;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
@@ -28,7 +28,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     [BindProperty(SupportsGet = true)] public bool SandboxOnly { get; set; }
     [BindProperty(SupportsGet = true)] public bool FewManagers { get; set; }
     [BindProperty(SupportsGet = true)] public bool ExpiringSoon { get; set; }
-    [BindProperty(SupportsGet = true)] public bool NoActiveSecret { get; set; }
+    [BindProperty(SupportsGet = true)] public bool CannotObtainTokens { get; set; }
     [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
 
     [TempData]
@@ -43,7 +43,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     {
         Now = time.GetUtcNow().UtcDateTime;
         var now = Now;
-        var expiringSoon = ActiveSecrets.ExpiringBefore(now, SecretExpiryPolicy.ExpiringSoonBefore(now));
+        var expiringSoon = CredentialQueries.ExpiringBefore<ClientSecret>(now, CredentialExpiryPolicy.ExpiringSoonBefore(now));
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
         if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
             || ModelState.GetFieldValidationState(nameof(Api)) == ModelValidationState.Invalid)
@@ -83,9 +83,9 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
             query = query.Where(a => a.Secrets.AsQueryable().Any(expiringSoon));
         }
 
-        if (NoActiveSecret)
+        if (CannotObtainTokens)
         {
-            query = query.Where(ActiveSecrets.CannotAuthenticateAt(now));
+            query = query.Where(CredentialQueries.CannotAuthenticateAt(db.ClientCredentials, now));
         }
 
         Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
@@ -104,7 +104,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         var ids = rows.Select(r => r.Row.Id).ToList();
         var active = (await db.ClientCredentials
                 .Where(c => ids.Contains(c.ApplicationId))
-                .Where(ActiveSecrets.Active<ClientCredential>(now))
+                .Where(CredentialQueries.Active<ClientCredential>(now))
                 .GroupBy(c => new { c.ApplicationId, c.Kind })
                 .Select(g => new { g.Key.ApplicationId, g.Key.Kind, Count = g.Count(), NextExpiry = g.Min(c => c.ExpiresAt) })
                 .ToListAsync(cancellationToken))
@@ -134,7 +134,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         ["SandboxOnly"] = SandboxOnly ? "true" : null,
         ["FewManagers"] = FewManagers ? "true" : null,
         ["ExpiringSoon"] = ExpiringSoon ? "true" : null,
-        ["NoActiveSecret"] = NoActiveSecret ? "true" : null,
+        ["CannotObtainTokens"] = CannotObtainTokens ? "true" : null,
         [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -3,7 +3,7 @@ using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Web.Account;
-using CredentialPortal.Web.Administration;
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

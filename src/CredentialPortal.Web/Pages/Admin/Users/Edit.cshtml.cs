@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
-using CredentialPortal.Web.Administration;
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;

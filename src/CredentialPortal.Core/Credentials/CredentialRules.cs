@@ -1,0 +1,46 @@
+using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CredentialPortal.Core.Credentials;
+
+/// <summary>The checks a new secret and a new key share: the name, the application's policy and its credential limit.</summary>
+public static class CredentialRules
+{
+    /// <summary>The trimmed name, or a message saying why it is not acceptable.</summary>
+    public static (string? Name, string? Error) ValidateName(string? name, CredentialKind kind)
+    {
+        name = name?.Trim();
+        return string.IsNullOrEmpty(name) ? (null, $"Enter a name for the {kind.Words().Noun}.")
+            : PlainText.HasControlCharacters(name) ? (null, $"The name {PlainText.ErrorMessage}.")
+            : name.Length > ClientCredential.MaxNameLength ? (null, $"The name can be at most {ClientCredential.MaxNameLength} characters.")
+            : (name, null);
+    }
+
+    /// <summary>
+    /// Why the application may not get another credential of this kind (its policy, or its limit, which counts secrets
+    /// and keys together, disabled and expired ones too), or null when it may.
+    /// </summary>
+    public static async Task<string?> RefusalToCreateAsync(CredentialPortalDbContext db, Application application, CredentialKind kind,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(application);
+        if (application.AuthenticationPolicy.RefusalToCreate(kind) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var counts = await db.ClientCredentials.Where(c => c.ApplicationId == application.Id)
+            .GroupBy(c => c.Kind).Select(g => new { Kind = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        if (counts.Sum(c => c.Count) < application.CredentialLimit)
+        {
+            return null;
+        }
+
+        var held = string.Join(" and ", counts.Where(c => c.Count > 0).OrderBy(c => c.Kind).Select(c => c.Kind.Words().Count(c.Count)));
+        return $"This application already has {held}, the most it may have ({application.CredentialLimit}). " +
+            "Secrets and keys count together: delete a secret or key you no longer use first.";
+    }
+}
