@@ -1,3 +1,4 @@
+using CredentialPortal.Testing;
 using Microsoft.Playwright;
 
 namespace CredentialPortal.BrowserTests;
@@ -10,7 +11,7 @@ public static class Browser
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public static string ScreenshotDirectory { get; } = Path.Combine(FindRepositoryRoot(), "TestResults", "screenshots");
+    public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryFolder.Root, "TestResults", "screenshots");
 
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
@@ -35,16 +36,5 @@ public static class Browser
         ArgumentNullException.ThrowIfNull(page);
         Directory.CreateDirectory(ScreenshotDirectory);
         return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CredentialPortal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? AppContext.BaseDirectory;
     }
 }

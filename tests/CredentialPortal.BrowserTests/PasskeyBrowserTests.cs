@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using CredentialPortal.Testing;
 using Deque.AxeCore.Playwright;
@@ -98,10 +96,10 @@ internal sealed class PasskeyBrowser : IAsyncDisposable
     private string _authenticatorId = "";
     private AuthenticatorApp? _app;
 
-    private PasskeyBrowser(PortalFactory portal, int port)
+    private PasskeyBrowser(PortalFactory portal)
     {
         Portal = portal;
-        Origin = $"http://localhost:{port}";
+        Origin = $"http://localhost:{portal.ServerAddress.Port}";
     }
 
     public PortalFactory Portal { get; }
@@ -114,13 +112,12 @@ internal sealed class PasskeyBrowser : IAsyncDisposable
 
     public static async Task<PasskeyBrowser> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var port = FreePort();
-        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-        {
-            ["Portal:BaseUrl"] = $"http://localhost:{port}",
-            ["Reminders:Enabled"] = "false",
-        };
-        var session = new PasskeyBrowser(await PortalFactory.StartAsync(realServer: true, settings: all, serverPort: port), port);
+        var session = new PasskeyBrowser(await PortalFactory.StartOnLocalhostAsync(origin =>
+            new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+            {
+                ["Portal:BaseUrl"] = origin.ToString(),
+                ["Reminders:Enabled"] = "false",
+            }));
         try
         {
             (session._playwright, session._browser) = await Browser.LaunchAsync();
@@ -226,13 +223,6 @@ internal sealed class PasskeyBrowser : IAsyncDisposable
         await Page.SetViewportSizeAsync(390, 844);
         await Browser.ScreenshotAsync(Page, name + "-390");
         await Page.SetViewportSizeAsync(1280, 900);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -90,21 +90,60 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         }
 
         var factory = new PortalFactory(database, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)), settings ?? new Dictionary<string, string?>(), proxy);
-        if (realServer)
+        try
         {
-            // A browser needs a real socket: Kestrel on a free loopback port instead of the in-memory TestServer.
-            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, serverPort, listen =>
+            if (realServer)
             {
-                if (httpsCertificate is not null)
+                // A browser needs a real socket: Kestrel on a loopback port instead of the in-memory TestServer. A port
+                // chosen in advance is for a localhost origin, which a browser may reach on either loopback address.
+                IReadOnlyList<IPAddress> addresses = serverPort == 0 ? [IPAddress.Loopback] : LoopbackPorts.Addresses;
+                factory.UseKestrel(options =>
                 {
-                    listen.UseHttps(httpsCertificate);
-                }
-            }));
-            factory.StartServer();
-        }
+                    foreach (var address in addresses)
+                    {
+                        options.Listen(address, serverPort, listen =>
+                        {
+                            if (httpsCertificate is not null)
+                            {
+                                listen.UseHttps(httpsCertificate);
+                            }
+                        });
+                    }
+                });
+                factory.StartServer();
+            }
 
-        _ = factory.Services; // starts the host: migrations and the first administrator
-        return factory;
+            _ = factory.Services; // starts the host: migrations and the first administrator
+            return factory;
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the portal on Kestrel at <c>http(s)://localhost:PORT</c>, a port known before it starts because
+    /// <paramref name="settings"/> (its base URL, a passkey's origin, an issuer) name it. Another server may take the
+    /// port between choosing and binding it; then it starts again on a new one.
+    /// </summary>
+    public static async Task<PortalFactory> StartOnLocalhostAsync(Func<Uri, IDictionary<string, string?>> settings,
+        X509Certificate2? httpsCertificate = null, FakeTimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = LoopbackPorts.Free();
+            var origin = new Uri($"{(httpsCertificate is null ? "http" : "https")}://localhost:{port}");
+            try
+            {
+                return await StartAsync(settings: settings(origin), time: time, realServer: true, serverPort: port, httpsCertificate: httpsCertificate);
+            }
+            catch (Exception e) when (attempt < 5 && LoopbackPorts.IsAddressInUse(e))
+            {
+            }
+        }
     }
 
     /// <summary>The real server's address, e.g. <c>http://127.0.0.1:41234</c> (only with <c>realServer: true</c>).</summary>

@@ -72,7 +72,7 @@ public sealed class RotationWalkthroughTests
     [Fact]
     public async Task The_integrators_guide_shows_the_walk_through_this_test_drives()
     {
-        var guide = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "integrators.md"));
+        var guide = await File.ReadAllTextAsync(Path.Combine(RepositoryFolder.Root, "docs", "integrators.md"));
         var section = guide[guide.IndexOf("## Automating rotation", StringComparison.Ordinal)..];
         foreach (var step in new[]
         {
@@ -87,16 +87,5 @@ public sealed class RotationWalkthroughTests
         {
             Assert.Contains(step, section, StringComparison.Ordinal);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CredentialPortal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("CredentialPortal.sln not found above the test binaries.");
     }
 }

@@ -15,7 +15,7 @@ public sealed class IntegratorGuideKeyWalkthroughTests
     [Fact]
     public async Task The_integrators_guide_openssl_commands_go_from_key_pair_to_token()
     {
-        var guide = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "integrators.md"));
+        var guide = await File.ReadAllTextAsync(Path.Combine(RepositoryFolder.Root, "docs", "integrators.md"));
         var section = guide[guide.IndexOf("## Authenticate with a key", StringComparison.Ordinal)..];
         var blocks = section.Split("```bash\n").Skip(1).Take(2).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
         var directory = Directory.CreateTempSubdirectory("guide-key-").FullName;
@@ -51,16 +51,5 @@ public sealed class IntegratorGuideKeyWalkthroughTests
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, error);
         return output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "CredentialPortal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -43,12 +42,12 @@ public sealed class ClientLibraryInteropTests : IAsyncLifetime
         _certificate = LocalhostCertificate();
         _certificateFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(_certificateFile, _certificate.ExportCertificatePem());
-        var port = FreePort();
-        _issuer = $"https://localhost:{port}";
         // The libraries sign assertions on the real clock; RunAsync moves the portal's clock up to it before each call.
-        _portal = await PortalFactory.StartAsync(realServer: true, serverPort: port, httpsCertificate: _certificate,
-            time: new FakeTimeProvider(DateTimeOffset.UtcNow),
-            settings: new Dictionary<string, string?> { ["TokenService:Issuer"] = _issuer, ["Portal:BaseUrl"] = _issuer });
+        _portal = await PortalFactory.StartOnLocalhostAsync(origin =>
+        {
+            _issuer = origin.GetLeftPart(UriPartial.Authority);
+            return new Dictionary<string, string?> { ["TokenService:Issuer"] = _issuer, ["Portal:BaseUrl"] = _issuer };
+        }, _certificate, new FakeTimeProvider(DateTimeOffset.UtcNow));
     }
 
     public async ValueTask DisposeAsync()
@@ -243,7 +242,7 @@ public sealed class ClientLibraryInteropTests : IAsyncLifetime
     private async Task<JsonElement> RunAsync(string script, string clientId, Dictionary<string, string> environment)
     {
         _portal.Time.SetUtcNow(DateTimeOffset.UtcNow);
-        var folder = Path.Combine(RepositoryRoot(), "tests", "interop");
+        var folder = RepositoryFolder.PathTo("tests", "interop");
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules")), "tests/interop/node_modules is missing: run `npm ci` there (test.sh does)");
         var start = new ProcessStartInfo(script.EndsWith(".py", StringComparison.Ordinal) ? "/usr/bin/python3" : "node")
         {
@@ -309,24 +308,6 @@ public sealed class ClientLibraryInteropTests : IAsyncLifetime
     };
 
     private HttpClient TrustingClient() => new(TrustingHandler());
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CredentialPortal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (CredentialPortal.sln) was not found.");
-    }
 
     private sealed class TrustingHttpClientFactory(HttpClient client) : IMsalHttpClientFactory
     {

@@ -1,3 +1,4 @@
+using CredentialPortal.Testing;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Reminders;
@@ -121,7 +122,7 @@ public sealed class ReminderEmailTests
 
     private static async Task SaveArtifactAsync(string kind, EmailMessage message)
     {
-        var folder = Path.Combine(FindRepositoryRoot(), "TestResults", "emails");
+        var folder = Path.Combine(RepositoryFolder.Root, "TestResults", "emails");
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, kind + ".txt"), $"Subject: {message.Subject}\n\n{message.TextBody}");
         await File.WriteAllTextAsync(Path.Combine(folder, kind + ".html"), message.HtmlBody);
@@ -134,16 +135,5 @@ public sealed class ReminderEmailTests
         await sender.SendAsync(message);
         File.Move(Directory.GetFiles(pickup, "*.eml").Single(), Path.Combine(folder, kind + ".eml"), overwrite: true);
         Directory.Delete(pickup, recursive: true);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CredentialPortal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? AppContext.BaseDirectory;
     }
 }
