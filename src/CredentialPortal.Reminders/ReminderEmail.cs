@@ -58,7 +58,7 @@ public static class ReminderEmail
         public Content(ReminderEmailModel model)
         {
             _model = model;
-            var name = OneLine(model.CredentialName);
+            var name = EmailText.Name(model.CredentialName);
             var application = OneLine(model.ApplicationName);
             var daysLeft = CredentialExpiryPolicy.DaysLeft(model.ExpiresAt, model.Now);
             var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

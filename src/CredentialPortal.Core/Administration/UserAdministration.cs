@@ -96,14 +96,9 @@ public sealed class UserAdministration(
 
     private async Task<string> ResetAuthenticatorAsync(PortalUser user, AuditActor actor)
     {
-        // The new stamp ends every open session and any earlier enrolment link. The password alone no longer leads
-        // to enrolment: the person needs the link emailed now (a reset again sends a fresh one).
-        await users.SetTwoFactorEnabledAsync(user, false);
-        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
-        await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
+        // Passkeys go too: the administrator acts for someone who lost their devices. A reset again sends a fresh link.
         db.UserPasskeys.RemoveRange(await db.UserPasskeys.Where(p => p.UserId == user.Id).ToListAsync());
-        await users.UpdateSecurityStampAsync(user);
-        await users.RequireEnrolmentLinkAsync(user);
+        await users.ResetAuthenticatorAsync(user);
         audit.Add(AuditEventTypes.MfaReset, actor, $"{user.Email}, by an administrator", organisationId: user.OrganisationId);
         await emails.QueueAuthenticatorResetAsync(user, actor.Name);
         return $"The authenticator of {user.Email} is reset: they were emailed a link to set up a new one.";

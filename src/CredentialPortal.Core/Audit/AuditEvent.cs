@@ -38,6 +38,13 @@ public static class AuditEventTypes
     public const string RecoveryCodeUsed = "mfa.recovery-code-used";
     public const string RecoveryCodesRegenerated = "mfa.recovery-codes-regenerated";
     public const string PasskeyAdded = "mfa.passkey-added";
+
+    /// <summary>
+    /// An administrator's first passkey, registered under the phishing-resistant policy from a session signed in with
+    /// a code (which a phishing site can relay): allowed, so that administrators can get there, but shown on the
+    /// dashboard and emailed to its owner at once.
+    /// </summary>
+    public const string PasskeyAddedWithCode = "mfa.passkey-added-with-code";
     public const string PasskeyRenamed = "mfa.passkey-renamed";
     public const string PasskeyRemoved = "mfa.passkey-removed";
     public const string PasswordChanged = "password.changed";

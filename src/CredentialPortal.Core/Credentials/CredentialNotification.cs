@@ -34,6 +34,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
         var words = credential.Kind.Words();
         var (kind, label, verb) = (words.Noun, words.Label, words.PastTense(change));
         var when = now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var name = EmailText.Name(credential.Name);
         var link = portal.CredentialsPage;
         var subject = $"Client {kind} {verb} – {application.Name}";
         var text = $"""
@@ -41,7 +42,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
 
             Application: {application.Name}
             Client ID:   {application.ClientId}
-            {label + ":",-12} {credential.Name} ({credential.DisplayHint})
+            {label + ":",-12} "{name}" ({credential.DisplayHint})
             By:          {actor.Name}
             When:        {when}
 
@@ -56,7 +57,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
             <table>
             <tr><th align="left">Application</th><td>{Html(application.Name)}</td></tr>
             <tr><th align="left">Client ID</th><td><code>{Html(application.ClientId)}</code></td></tr>
-            <tr><th align="left">{label}</th><td>{Html(credential.Name)} (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
+            <tr><th align="left">{label}</th><td>&ldquo;{Html(name)}&rdquo; (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
             <tr><th align="left">By</th><td>{Html(actor.Name)}</td></tr>
             <tr><th align="left">When</th><td>{when}</td></tr>
             </table>

@@ -102,7 +102,8 @@ public sealed class AccountChanges(
 
     /// <summary>
     /// A new authenticator (new phone), with the password: the old key and all recovery codes stop working, every
-    /// session ends, and a pending sign-in begins for enrolling the new one.
+    /// session ends (this one too), and the new one is set up from a link emailed now, as after an administrator's
+    /// reset: a password alone, perhaps a stolen one, does not lead to enrolment. Passkeys stay.
     /// </summary>
     public async Task<AccountChange> ResetAuthenticatorAsync(string password)
     {
@@ -112,13 +113,11 @@ public sealed class AccountChanges(
             return NotRechecked(recheck);
         }
 
-        await users.SetTwoFactorEnabledAsync(user, false);
-        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
-        await users.ResetAuthenticatorKeyAsync(user);
+        await users.ResetAuthenticatorAsync(user);
         audit.Add(AuditEventTypes.MfaReset, security.ActorFor(user), "by the user", organisationId: user.OrganisationId);
+        await emails.QueueAuthenticatorResetAsync(user, resetBy: null);
         await db.SaveChangesAsync();
         await sessions.SignOutAsync();
-        await sessions.BeginAsync(user);
         return new AccountChange(AccountChangeStatus.Done);
     }
 
@@ -272,14 +271,12 @@ public sealed class AccountChanges(
             return AccountChange.Refused("The passkey could not be saved. Try again.");
         }
 
-        audit.Add(AuditEventTypes.PasskeyAdded, security.ActorFor(user), passkey.Name, organisationId: user.OrganisationId);
-        emails.QueuePasskeyChanged(user, passkey.Name, added: true);
+        var signedInWithCode = await passkeys.IsRequiredForAsync(user) && !PortalSessions.IsPhishingResistant(Http.User);
+        audit.Add(signedInWithCode ? AuditEventTypes.PasskeyAddedWithCode : AuditEventTypes.PasskeyAdded, security.ActorFor(user), passkey.Name,
+            organisationId: user.OrganisationId);
+        emails.QueuePasskeyChanged(user, passkey.Name, added: true, signedInWithCode);
         await db.SaveChangesAsync();
-        return new AccountChange(AccountChangeStatus.Done)
-        {
-            PasskeyName = passkey.Name,
-            ConfirmWithPasskeyNext = await passkeys.IsRequiredForAsync(user) && !PortalSessions.IsPhishingResistant(Http.User),
-        };
+        return new AccountChange(AccountChangeStatus.Done) { PasskeyName = passkey.Name, ConfirmWithPasskeyNext = signedInWithCode };
     }
 
     public async Task<AccountChange> RenamePasskeyAsync(string? passkeyId, string name)

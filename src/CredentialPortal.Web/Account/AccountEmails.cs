@@ -69,15 +69,19 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             IdentityKey(user, LinkPurpose.PasswordReset)), OutboxEmailKind.PasswordReset, organisationId: user.OrganisationId);
     }
 
-    public async Task QueueAuthenticatorResetAsync(PortalUser user, string resetBy)
+    /// <summary>The link that sets up a new authenticator after a reset, by an administrator or (<paramref name="resetBy"/> null) by the user.</summary>
+    public async Task QueueAuthenticatorResetAsync(PortalUser user, string? resetBy)
     {
         ArgumentNullException.ThrowIfNull(user);
         var link = await links.CreateAsync(user, LinkPurpose.AuthenticatorEnrolment);
         var valid = Describe(links.LifetimeOf(LinkPurpose.AuthenticatorEnrolment));
+        var what = resetBy is null
+            ? "You reset the authenticator app of your Manage API Credentials account on your account page."
+            : $"{resetBy} reset the authenticator app (and removed any passkeys) of your Manage API Credentials account.";
         var text = $"""
             Hello {user.DisplayName},
 
-            {resetBy} reset the authenticator app (and removed any passkeys) of your Manage API Credentials account.
+            {what}
             Open this link to set up a new one; you will need your password (valid for {valid}, once):
             {link}
 
@@ -85,7 +89,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             """;
         var html = $"""
             <p>Hello {Encode(user.DisplayName)},</p>
-            <p>{Encode(resetBy)} reset the authenticator app (and removed any passkeys) of your Manage API Credentials account.</p>
+            <p>{Encode(what)}</p>
             <p><a href="{Encode(link)}">Set up a new authenticator app</a>; you will need your password (valid for {valid}, once).</p>
             <p>If you did not ask for this, tell an administrator of the portal.</p>
             """;
@@ -136,11 +140,19 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             IdentityKey(user, "password-changed")), OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
     }
 
-    /// <summary>Tells the owner a passkey was added to or removed from the account: a change they did not make is then noticed.</summary>
-    public void QueuePasskeyChanged(PortalUser user, string passkeyName, bool added)
+    /// <summary>
+    /// Tells the owner a passkey was added to or removed from the account: a change they did not make is then noticed.
+    /// <paramref name="signedInWithCode"/>: an administrator's passkey registered from a session signed in with a code,
+    /// the one way a relayed (phished) code could still give someone a lasting administrator's factor.
+    /// </summary>
+    public void QueuePasskeyChanged(PortalUser user, string passkeyName, bool added, bool signedInWithCode = false)
     {
         ArgumentNullException.ThrowIfNull(user);
         var what = added ? "added to" : "removed from";
+        var how = signedInWithCode
+            ? "It was registered in a session signed in with an authenticator code, not with a passkey. A code can be relayed by a "
+              + "phishing site, so check that it was you: every administrator sees this registration on the administration dashboard."
+            : null;
         var advice = added
             ? "If this was not you, remove it on your account page, change your password and tell an administrator of the portal."
             : "If this was not you, change your password and tell an administrator of the portal.";
@@ -148,17 +160,19 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             Hello {user.DisplayName},
 
             A passkey named "{passkeyName}" was {what} your Manage API Credentials account.
-
+            {(how is null ? "" : Environment.NewLine + how + Environment.NewLine)}
             {advice}
             """;
         var html = $"""
             <p>Hello {Encode(user.DisplayName)},</p>
             <p>A passkey named <strong>{Encode(passkeyName)}</strong> was {what} your Manage API Credentials account.</p>
+            {(how is null ? "" : $"<p><strong>{Encode(how)}</strong></p>")}
             <p>{advice}</p>
             """;
-        outbox.Add(new EmailMessage([user.Email!], added ? "A passkey was added to your account" : "A passkey was removed from your account",
-            text, html, IdentityKey(user, added ? "passkey-added" : "passkey-removed")), OutboxEmailKind.SecurityNotification,
-            organisationId: user.OrganisationId);
+        var subject = signedInWithCode ? "A passkey was added to your administrator account: check it was you"
+            : added ? "A passkey was added to your account" : "A passkey was removed from your account";
+        outbox.Add(new EmailMessage([user.Email!], subject, text, html, IdentityKey(user, added ? "passkey-added" : "passkey-removed")),
+            OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
     }
 
     /// <summary>Each queued email carries a new link, so each is its own event; the key holds nothing of the link.</summary>

@@ -18,8 +18,12 @@ public static class AccountMessages
     public const string PasskeyNotAccepted =
         "That passkey was not accepted: it may belong to another site or have been removed. Sign in with your password instead.";
 
+    public const string AuthenticatorResetEmailed =
+        "Your authenticator app and recovery codes no longer work, and you are signed out everywhere. " +
+        "We emailed you a link: open it on this device to set up your new authenticator app.";
+
     public const string EnrolmentLinkNeeded =
-        "An administrator reset your authenticator. To set up a new one, open the link in the email we sent you about it. " +
+        "Your authenticator was reset. To set up a new one, open the link in the email we sent you about it. " +
         "If the link has expired, ask an administrator to reset your authenticator again.";
 
     public const string CodeWrong = "The code is not correct. Check your device's clock and try the current code.";

@@ -2,6 +2,7 @@ using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
+using CredentialPortal.Web.Account;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.IntegrationTests.Account;
@@ -32,7 +33,7 @@ public sealed class AccountPageTests
     }
 
     [Fact]
-    public async Task Resetting_the_authenticator_needs_the_password_and_invalidates_the_old_key_and_recovery_codes()
+    public async Task Resetting_the_authenticator_needs_the_password_then_the_emailed_link_and_invalidates_the_old_key_and_recovery_codes()
     {
         await using var portal = await PortalFactory.StartAsync();
         using var admin = new PortalClient(portal);
@@ -43,13 +44,23 @@ public sealed class AccountPageTests
         var form = await client.GetAsync("/Account/ResetAuthenticator");
         var wrong = await client.SubmitAsync(form, new Dictionary<string, string> { ["Password"] = "definitely wrong password" });
         Assert.Contains("password is not correct", wrong.Errors, StringComparison.Ordinal);
-        var enrol = await client.SubmitAsync(form, new Dictionary<string, string> { ["Password"] = user.Password });
+        var signedOut = await client.SubmitAsync(form, new Dictionary<string, string> { ["Password"] = user.Password });
+        Assert.Equal(AccountPages.Login, signedOut.Path);
+        Assert.Contains("We emailed you a link", signedOut.Text, StringComparison.Ordinal);
+        Assert.Equal(AccountPages.Login, (await client.GetAsync("/Account")).Path);
+
+        // Half-way, the password (all a thief may have) leads neither to enrolment nor past the old authenticator.
+        var withPassword = await client.SubmitPasswordAsync(user.Email, user.Password);
+        Assert.Equal(AccountPages.Login, withPassword.Path);
+        Assert.Contains(AccountMessages.EnrolmentLinkNeeded, withPassword.Errors, StringComparison.Ordinal);
+        Assert.Equal(AccountPages.Login, (await client.GetAsync(AccountPages.Enrol)).Path);
+
+        var link = await portal.LatestLinkToAsync(user.Email, "EnrolFromLink");
+        Assert.Contains(portal.Mail.To(user.Email), m => m.Body.Contains("You reset the authenticator app", StringComparison.Ordinal));
+        var enrol = await client.SubmitAsync(await client.GetAsync(link), new Dictionary<string, string> { ["Password"] = user.Password });
         Assert.Equal(AccountPages.Enrol, enrol.Path);
         Assert.NotEqual(user.Authenticator.Key, enrol.EnrolmentKey());
-
-        // Half-way (old authenticator gone, new one not confirmed) nothing else is reachable.
-        Assert.Equal(AccountPages.Enrol, (await client.GetAsync("/Account")).Path);
-        var (done, newApp, newCodes) = await client.EnrolAsync(enrol, user.Email);
+        var (_, newApp, newCodes) = await client.EnrolAsync(enrol, user.Email);
         Assert.Equal(10, newCodes.Count);
         Assert.Equal("/Account", (await client.GetAsync("/Account")).Path);
 

@@ -447,7 +447,7 @@ public sealed class AccountServiceTests : IClassFixture<AccountServicesPortal>
     }
 
     [Fact]
-    public async Task Resetting_the_authenticator_removes_the_second_factor_and_begins_enrolment()
+    public async Task Resetting_the_authenticator_removes_the_second_factor_and_emails_the_enrolment_link_without_a_pending_sign_in()
     {
         var person = await _fixture.CreateUserAsync();
         var cookies = new CookieJar();
@@ -462,11 +462,13 @@ public sealed class AccountServiceTests : IClassFixture<AccountServicesPortal>
             Assert.Equal(AccountChangeStatus.Done, change.Status);
             Assert.False(user.TwoFactorEnabled);
             Assert.Equal(0, await users.CountRecoveryCodesAsync(user));
-            Assert.NotEqual(person.App.Key, await users.GetAuthenticatorKeyAsync(user));
+            Assert.Null(await users.GetAuthenticatorKeyAsync(user));
+            Assert.True(await users.NeedsEnrolmentLinkAsync(user));
         }
 
         Assert.Equal(["by the user"], await AuditDetailsAsync(person, AuditEventTypes.MfaReset));
-        Assert.True(cookies.Has(IdentitySetup.PendingCookieName));
+        Assert.Equal(["Set up your new authenticator app"], await QueuedSubjectsAsync(person));
+        Assert.False(cookies.Has(IdentitySetup.PendingCookieName));
     }
 
     [Fact]

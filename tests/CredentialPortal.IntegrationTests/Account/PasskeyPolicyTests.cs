@@ -1,5 +1,6 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,16 @@ public sealed class PasskeyPolicyTests
         var users = await client.GetAsync("/admin/users");
         Assert.Equal("Users", users.Heading);
         Assert.Contains("1 passkey", users.Text, StringComparison.Ordinal);
+
+        // Registered from a code-signed session (a relayed code could do it): its owner is emailed at once, and every
+        // administrator sees it on the dashboard, linked to the audit events.
+        await portal.RunNextPassAsync<OutboxSender>();
+        var notice = Assert.Single(portal.Mail.To(PortalFactory.AdminEmail), m => m.Subject.StartsWith("A passkey was added", StringComparison.Ordinal));
+        Assert.Equal("A passkey was added to your administrator account: check it was you", notice.Subject);
+        Assert.Contains("signed in with an authenticator code", notice.TextBody, StringComparison.Ordinal);
+        var tile = (await client.GetAsync("/admin")).Document.QuerySelector($"a[href='/admin/audit?EventType={AuditEventTypes.PasskeyAddedWithCode}']")!;
+        Assert.StartsWith("1 administrator passkey(s) registered from a session signed in with a code", tile.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Contains("Admin key", (await client.GetAsync(tile.GetAttribute("href")!)).Text, StringComparison.Ordinal);
 
         // The next sign-in with a code: the code still signs in, but not into administration.
         await client.SignOutAsync();

@@ -51,6 +51,24 @@ public sealed class ReminderEmailTests
     }
 
     [Fact]
+    public void A_name_chosen_to_lure_is_shortened_and_carries_no_link()
+    {
+        Assert.True(ReminderSlot.TryParse("7d", out var slot));
+        var model = Model("2027-01-03T09:00:00Z", slot) with { CredentialName = "Locked: sign in at https://wmda-login.example/now to keep access" };
+
+        var message = ReminderEmail.Compose(model, ["m@partner.example"]);
+
+        foreach (var text in new[] { message.Subject, message.TextBody, message.HtmlBody })
+        {
+            Assert.DoesNotContain("wmda-login.example", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("https://wmda", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("to keep access", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("\"Locked: sign in at https[:]//wmda-login[.]ex…\"", message.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reminders_before_expiry_say_the_days_left_and_the_rotation_steps()
     {
         Assert.True(ReminderSlot.TryParse("42d", out var slot));

@@ -7,7 +7,7 @@ namespace CredentialPortal.Web.Pages.Account;
 
 /// <summary>
 /// A new authenticator (new phone): needs the password again. The old key and all recovery codes stop working, every
-/// session ends, and the user is taken through enrolment straight away.
+/// session ends, and the new one is set up from the link emailed now.
 /// </summary>
 public sealed class ResetAuthenticatorModel(AccountChanges changes) : AccountPage
 {
@@ -28,11 +28,17 @@ public sealed class ResetAuthenticatorModel(AccountChanges changes) : AccountPag
         var change = await changes.ResetAuthenticatorAsync(Password);
         return change.Status switch
         {
-            AccountChangeStatus.Done => RedirectToPage("Enrol", new { returnUrl = "/Account" }),
+            AccountChangeStatus.Done => SignedOutWith(AccountMessages.AuthenticatorResetEmailed),
             AccountChangeStatus.NotSignedIn => Challenge(),
             AccountChangeStatus.Throttled => Throttled(),
             AccountChangeStatus.LockedOut => RedirectToLoginLockedOut(change.Problems[0]),
             _ => Refused(change.Problems, nameof(Password)),
         };
+    }
+
+    private RedirectToPageResult SignedOutWith(string message)
+    {
+        StatusMessage = message;
+        return RedirectToPage("Login");
     }
 }

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Credentials;
@@ -19,8 +20,13 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
     public int FailedEmails { get; private set; }
     public int LockedOutUsers { get; private set; }
 
+    /// <summary>Administrators' passkeys registered from a session signed in with a code, in the last <see cref="RecentDays"/> days.</summary>
+    public int PasskeysAddedWithCode { get; private set; }
+
+    public const int RecentDays = 30;
+
     /// <summary>
-    /// Five independent counts over the whole operator's data, each on its own context at the same time: the page
+    /// Six independent counts over the whole operator's data, each on its own context at the same time: the page
     /// waits for the slowest one rather than for their sum.
     /// </summary>
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -44,8 +50,12 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
         // DateTimeOffset comparisons do not translate on SQLite: the users ever locked out (few) are compared here.
         var locked = CountAsync(async db => (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))
             .Count(end => end > nowOffset));
-        await Task.WhenAll(few, expiring, none, failed, locked);
-        (FewManagers, ExpiringSoon, CannotObtainTokens, FailedEmails, LockedOutUsers) = (few.Result, expiring.Result, none.Result, failed.Result, locked.Result);
+        var since = now.AddDays(-RecentDays);
+        var passkeys = CountAsync(db =>
+            db.AuditEvents.CountAsync(e => e.EventType == AuditEventTypes.PasskeyAddedWithCode && e.OccurredAt >= since, cancellationToken));
+        await Task.WhenAll(few, expiring, none, failed, locked, passkeys);
+        (FewManagers, ExpiringSoon, CannotObtainTokens, FailedEmails, LockedOutUsers, PasskeysAddedWithCode) =
+            (few.Result, expiring.Result, none.Result, failed.Result, locked.Result, passkeys.Result);
     }
 
     private async Task<int> CountAsync(Func<CredentialPortalDbContext, Task<int>> count)
