@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace CredentialPortal.Core.Outbox;
 
 /// <summary>
-/// Wakes this instance's <see cref="OutboxSender"/> as soon as a queued message (email or webhook) is committed, so delivery normally starts
-/// within milliseconds instead of at the next poll. Registered as an EF interceptor on every context: it notes a context
+/// Wakes this instance's <see cref="OutboxSender"/> as soon as a queued message (email or webhook) is committed, so
+/// delivery normally starts within milliseconds instead of at the next poll. Registered as an EF interceptor on every context: it notes a context
 /// that saves new outbox rows and signals once they are committed — after SaveChanges when no explicit transaction is
 /// open, else when that transaction commits (a wake-up before the commit would find nothing to send).
 /// </summary>

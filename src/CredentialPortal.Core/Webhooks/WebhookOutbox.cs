@@ -12,8 +12,9 @@ namespace CredentialPortal.Core.Webhooks;
 /// <see cref="OutboxChannel.Webhook"/>: they commit with the change they report or not at all, and the outbox sender
 /// delivers them (leases, retries with back-off, failures audited) through <see cref="WebhookSender"/>. The identity
 /// key <c>webhook/{endpoint}/{webhook-id}</c> is unique, so a message is queued once per endpoint; the endpoint and the
-/// <c>webhook-id</c> every attempt carries are columns of their own. Every producer calls it explicitly next to the change it reports
-/// (<c>CredentialLifecycle.CommitAsync</c>, the reminder pass, an application's deactivation, the test event).
+/// <c>webhook-id</c> every attempt carries are columns of their own. Every producer calls it explicitly next to the
+/// change it reports (<c>CredentialLifecycle.CommitAsync</c>, the reminder pass, an application's deactivation, the
+/// test event).
 /// </summary>
 public static class WebhookOutbox
 {
