@@ -108,8 +108,8 @@ def main():
 
     subprocess.run(["dotnet", args.seed_dll, "seed-reminders", "PostgreSql", args.connection, str(args.reminders)], check=True)
     started, kills, victim = time.time(), 0, instances[0]
-    pending = "select count(*) from \"OutboxEmails\" where \"Status\" = 0"
-    queued = "select count(*) from \"OutboxEmails\" where \"Kind\" = 4"
+    pending = "select count(*) from \"OutboxMessages\" where \"Status\" = 0"
+    queued = "select count(*) from \"OutboxMessages\" where \"EmailKind\" = 4"
     while time.time() - started < args.timeout:
         time.sleep(args.kill_every * random.uniform(0.5, 1.5))
         if int(psql(args, queued)) >= args.reminders and int(psql(args, pending)) == 0:
@@ -139,7 +139,7 @@ def main():
         "extra_copies": sum(len(ids) - 1 for ids in duplicates.values()),
         "duplicates_with_same_message_id": sum(1 for ids in duplicates.values() if len(set(ids)) == 1),
         "unexpected": len(delivered.keys() - expected),
-        "outbox_status_counts": psql(args, "select string_agg(\"Status\" || ':' || n, ' ') from (select \"Status\", count(*) n from \"OutboxEmails\" where \"Kind\" = 4 group by 1 order by 1) s"),
+        "outbox_status_counts": psql(args, "select string_agg(\"Status\" || ':' || n, ' ') from (select \"Status\", count(*) n from \"OutboxMessages\" where \"EmailKind\" = 4 group by 1 order by 1) s"),
     }
     print(json.dumps(result, indent=2))
     return 0 if result["lost"] == 0 and result["duplicates_with_same_message_id"] == result["duplicated_reminders"] else 1

@@ -166,17 +166,17 @@ static async Task MarkDueAsDeliveredAsync(ReminderPass pass, string connectionSt
     await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
     await using var insert = connection.CreateCommand();
     insert.CommandText = """
-        INSERT INTO "OutboxEmails" ("Kind", "IdentityKey", "Recipients", "Subject", "TextBody", "HtmlBody", "Status", "CreatedAt",
-            "Attempts", "NextAttemptAt", "SentAt", "SecretId")
-        VALUES (4, $key, 'bench@example.org', 'reminder', '', '', 1, $now, 1, $now, $now, $secretId)
+        INSERT INTO "OutboxMessages" ("Channel", "EmailKind", "IdentityKey", "Recipients", "Subject", "TextBody", "HtmlBody", "Status",
+            "CreatedAt", "Attempts", "NextAttemptAt", "SentAt", "CredentialId")
+        VALUES (0, 4, $key, 'bench@example.org', 'reminder', '', '', 1, $now, 1, $now, $now, $credentialId)
         """;
-    var secretId = insert.Parameters.Add("$secretId", SqliteType.Integer);
+    var credentialId = insert.Parameters.Add("$credentialId", SqliteType.Integer);
     var key = insert.Parameters.Add("$key", SqliteType.Text);
     insert.Parameters.AddWithValue("$now", now);
     insert.Prepare();
     await foreach (var due in pass.FindDueAsync(now))
     {
-        secretId.Value = due.CredentialId;
+        credentialId.Value = due.CredentialId;
         key.Value = ReminderEmail.IdentityKey(due.CredentialId, due.Slot);
         await insert.ExecuteNonQueryAsync();
     }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -105,8 +105,8 @@ public sealed class ReminderPass(
             .OrderBy(c => c.ExpiresAt).ThenBy(c => c.Id)
             .Select(c => new Candidate(
                 c,
-                db.OutboxEmails
-                    .Where(e => e.SecretId == c.Id && e.Kind == OutboxEmailKind.Reminder)
+                db.OutboxMessages
+                    .Where(e => e.CredentialId == c.Id && e.EmailKind == EmailKind.Reminder)
                     .OrderByDescending(e => e.Id)
                     .Select(e => e.IdentityKey)
                     .FirstOrDefault()))
@@ -157,7 +157,7 @@ public sealed class ReminderPass(
             // Claimed by another instance in the meantime, or a real failure, which the check itself surfaces.
             await using var check = await contexts.CreateDbContextAsync(cancellationToken);
             var key = ReminderEmail.IdentityKey(due.CredentialId, due.Slot);
-            if (await check.OutboxEmails.AnyAsync(e => e.IdentityKey == key, cancellationToken))
+            if (await check.OutboxMessages.AnyAsync(e => e.IdentityKey == key, cancellationToken))
             {
                 return false;
             }
@@ -194,7 +194,7 @@ public sealed class ReminderPass(
                 new ReminderEmailModel(credential.Id, application.Name, application.ClientId, credential.Name, credential.Hint,
                     credential.Kind, credential.ExpiresAt, now, due.Slot, due.Replaced, links.CredentialsPage),
                 to);
-            outbox.Add(message, OutboxEmailKind.Reminder, application.OrganisationId, application.Id, credential.Id);
+            outbox.Add(message, EmailKind.Reminder, application.OrganisationId, application.Id, credential.Id);
             await WebhookOutbox.QueueAsync(db, now, due.Slot.IsFinalNotice ? WebhookEventTypes.CredentialExpired : WebhookEventTypes.CredentialExpiring,
                 application, credential, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(credential.Id, due.Slot.Name), cancellationToken);
         }

@@ -1,6 +1,7 @@
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Reminders;
@@ -11,16 +12,16 @@ namespace CredentialPortal.Reminders;
 /// </summary>
 public sealed class ReminderStillDue : IOutboxDeliveryCheck
 {
-    public async Task<string?> ReasonToDropAsync(CredentialPortalDbContext db, OutboxEmail email, DateTime now, CancellationToken cancellationToken)
+    public async Task<string?> ReasonToDropAsync(CredentialPortalDbContext db, OutboxMessage message, DateTime now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(email);
-        if (email.Kind != OutboxEmailKind.Reminder)
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.EmailKind != EmailKind.Reminder)
         {
             return null;
         }
 
-        if (!ReminderEmail.TryParseIdentityKey(email.IdentityKey, out var credentialId, out var slot))
+        if (!ReminderEmail.TryParseIdentityKey(message.IdentityKey, out var credentialId, out var slot))
         {
             return "not a reminder key";
         }

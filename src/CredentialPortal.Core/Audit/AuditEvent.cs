@@ -80,4 +80,5 @@ public static class AuditEventTypes
     public const string WebhookDisabled = "webhook.disabled";
     public const string WebhookEnabled = "webhook.enabled";
     public const string WebhookDeleted = "webhook.deleted";
+    public const string WebhookFailed = "webhook.failed";
 }

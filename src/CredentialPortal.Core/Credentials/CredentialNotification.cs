@@ -4,7 +4,6 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
-using CredentialPortal.Core.Email.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Core.Credentials;
@@ -66,7 +65,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
             """;
         // A new key per change: every attempt to deliver this notification carries the same Message-ID.
         var identityKey = string.Create(CultureInfo.InvariantCulture, $"security-notification/{Guid.NewGuid():N}");
-        outbox.Add(new EmailMessage(recipients, subject, text, html, identityKey), OutboxEmailKind.SecurityNotification,
+        outbox.Add(new EmailMessage(recipients, subject, text, html, identityKey), EmailKind.SecurityNotification,
             application.OrganisationId, application.Id, credential.Id);
         audit.Add(AuditEventTypes.NotificationQueued, actor,
             $"\"{subject}\" for {recipients.Count} credential manager(s)",

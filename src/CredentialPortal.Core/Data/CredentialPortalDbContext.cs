@@ -2,7 +2,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.DataProtection;
 using CredentialPortal.Core.Organisations;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Signing;
 using CredentialPortal.Core.Users;
@@ -34,7 +34,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<CredentialManagerAssignment> CredentialManagers => Set<CredentialManagerAssignment>();
     public DbSet<CredentialChange> CredentialChanges => Set<CredentialChange>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
-    public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
@@ -134,18 +134,22 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             e.HasIndex(x => new { x.EventType, x.OccurredAt });
         });
 
-        builder.Entity<OutboxEmail>(e =>
+        builder.Entity<OutboxMessage>(e =>
         {
-            e.Property(x => x.IdentityKey).HasMaxLength(OutboxEmail.MaxIdentityKeyLength);
-            e.Property(x => x.Recipients).HasMaxLength(OutboxEmail.MaxRecipientsLength);
-            e.Property(x => x.Subject).HasMaxLength(1000);
-            e.Property(x => x.TextBody).HasMaxLength(OutboxEmail.MaxBodyLength);
-            e.Property(x => x.HtmlBody).HasMaxLength(OutboxEmail.MaxBodyLength);
-            e.Property(x => x.LastError).HasMaxLength(OutboxEmail.MaxLastErrorLength);
-            // An event is queued once: the reminders claim each (secret, slot) by inserting its key.
+            e.Property(x => x.IdentityKey).HasMaxLength(OutboxMessage.MaxIdentityKeyLength);
+            e.Property(x => x.Recipients).HasMaxLength(OutboxMessage.MaxRecipientsLength);
+            e.Property(x => x.Subject).HasMaxLength(OutboxMessage.MaxSubjectLength);
+            e.Property(x => x.TextBody).HasMaxLength(OutboxMessage.MaxBodyLength);
+            e.Property(x => x.HtmlBody).HasMaxLength(OutboxMessage.MaxBodyLength);
+            e.Property(x => x.WebhookMessageId).HasMaxLength(OutboxMessage.MaxWebhookMessageIdLength);
+            e.Property(x => x.WebhookEventType).HasMaxLength(OutboxMessage.MaxWebhookEventTypeLength);
+            e.Property(x => x.WebhookPayload).HasMaxLength(OutboxMessage.MaxBodyLength);
+            e.Property(x => x.LastError).HasMaxLength(OutboxMessage.MaxLastErrorLength);
+            // An event is queued once: the reminders claim each (credential, slot) by inserting its key.
             e.HasIndex(x => x.IdentityKey).IsUnique();
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
-            e.HasIndex(x => new { x.SecretId, x.Kind });
+            // The reminder pass's latest claim per credential.
+            e.HasIndex(x => new { x.CredentialId, x.EmailKind });
         });
 
         builder.Entity<SigningKey>(k =>

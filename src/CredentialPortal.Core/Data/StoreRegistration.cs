@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Core.Credentials;
 using Microsoft.Data.SqlClient;

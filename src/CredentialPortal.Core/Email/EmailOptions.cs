@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 

@@ -3,7 +3,6 @@ using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
-using CredentialPortal.Core.Email.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -60,6 +59,6 @@ public sealed class WebhookEndpointDisabler(IOptions<WebhookOptions> options, IP
             """;
         new EmailOutbox(db, time).Add(
             new EmailMessage(recipients, subject, text, html, string.Create(CultureInfo.InvariantCulture, $"webhook-disabled/{endpoint.Id}/{now.Ticks}")),
-            OutboxEmailKind.SecurityNotification, owner.OrganisationId, endpoint.ApplicationId);
+            EmailKind.SecurityNotification, owner.OrganisationId, endpoint.ApplicationId);
     }
 }

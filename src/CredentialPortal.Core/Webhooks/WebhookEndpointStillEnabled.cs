@@ -1,5 +1,5 @@
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Core.Webhooks;
@@ -10,11 +10,11 @@ namespace CredentialPortal.Core.Webhooks;
 /// </summary>
 public sealed class WebhookEndpointStillEnabled : IOutboxDeliveryCheck
 {
-    public async Task<string?> ReasonToDropAsync(CredentialPortalDbContext db, OutboxEmail email, DateTime now, CancellationToken cancellationToken)
+    public async Task<string?> ReasonToDropAsync(CredentialPortalDbContext db, OutboxMessage message, DateTime now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(email);
-        if (email.Kind != OutboxEmailKind.Webhook || !WebhookOutbox.TryParseIdentityKey(email.IdentityKey, out var endpointId, out _))
+        ArgumentNullException.ThrowIfNull(message);
+        if (message is not { Channel: OutboxChannel.Webhook, WebhookEndpointId: { } endpointId })
         {
             return null;
         }

@@ -1,5 +1,5 @@
-using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Hosting;
+using CredentialPortal.Core.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.Core.Webhooks;
@@ -7,7 +7,7 @@ namespace CredentialPortal.Core.Webhooks;
 public static class WebhookRegistration
 {
     /// <summary>
-    /// Registers webhooks (configuration section <c>Webhooks</c>): the outbox transport that delivers the messages
+    /// Registers webhooks (configuration section <c>Webhooks</c>): the outbox channel that delivers the messages
     /// producers queue with <see cref="WebhookOutbox"/>, and the delivery check that drops messages of disabled endpoints.
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
@@ -16,7 +16,7 @@ public static class WebhookRegistration
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookHttp>();
         services.AddSingleton<WebhookEndpointDisabler>();
-        services.AddSingleton<IOutboxTransport, WebhookSender>();
+        services.AddSingleton<IOutboxChannel, WebhookSender>();
         services.AddSingleton<IOutboxDeliveryCheck, WebhookEndpointStillEnabled>();
         services.AddScoped<WebhookEndpointManagement>();
         return services;

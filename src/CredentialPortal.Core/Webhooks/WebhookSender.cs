@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace CredentialPortal.Core.Webhooks;
 
 /// <summary>
-/// The outbox's transport for webhook rows: signs the stored body the Standard Webhooks way with the endpoint's
+/// The outbox's webhook channel: signs the stored body the Standard Webhooks way with the endpoint's
 /// secret and POSTs it within <see cref="WebhookOptions.Timeout"/>; the response body is never read. Each attempt is
 /// written to the endpoint's delivery log. 2xx delivers; a timeout, 408, 429 or 5xx is retried by the outbox (same
 /// <c>webhook-id</c>, new timestamp and signature); 410 Gone disables the endpoint at once (its pending messages are then
@@ -25,35 +25,35 @@ public sealed partial class WebhookSender(
     WebhookEndpointDisabler disabler,
     IOptions<EmailOptions> email,
     TimeProvider time,
-    ILogger<WebhookSender> logger) : IOutboxTransport
+    ILogger<WebhookSender> logger) : IOutboxChannel
 {
-    public OutboxEmailKind Kind => OutboxEmailKind.Webhook;
+    public OutboxChannel Channel => OutboxChannel.Webhook;
 
-    public async Task SendAsync(OutboxEmail message, Func<Task> accepted, CancellationToken cancellationToken)
+    public async Task SendAsync(OutboxMessage message, Func<Task> accepted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(accepted);
-        if (!WebhookOutbox.TryParseIdentityKey(message.IdentityKey, out var endpointId, out var messageId))
+        if (message is not { WebhookEndpointId: { } endpointId, WebhookMessageId: { } messageId, WebhookPayload: { } payload })
         {
-            throw new EmailDeliveryException("Not a webhook message.", isTransient: false);
+            throw new OutboxDeliveryException("Not a webhook message: no endpoint, message id or payload.", isTransient: false);
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == endpointId, cancellationToken);
         if (endpoint is null || endpoint.IsDisabled)
         {
-            throw new EmailDeliveryException("The webhook endpoint is disabled or deleted.", isTransient: false);
+            throw new OutboxDeliveryException("The webhook endpoint is disabled or deleted.", isTransient: false);
         }
 
         var started = time.GetTimestamp();
-        var (status, error, transient) = await PostAsync(endpoint, messageId, message.TextBody, cancellationToken);
+        var (status, error, transient) = await PostAsync(endpoint, messageId, payload, cancellationToken);
         var delivered = status is >= 200 and < 300;
         var givenUp = !delivered && (!transient || message.Attempts >= email.Value.Outbox.MaxAttempts);
         db.WebhookDeliveries.Add(new WebhookDelivery
         {
             EndpointId = endpoint.Id,
             MessageId = messageId,
-            EventType = message.Subject,
+            EventType = message.WebhookEventType ?? "",
             AttemptedAt = time.GetUtcNow().UtcDateTime,
             Attempt = message.Attempts,
             StatusCode = status,
@@ -77,7 +77,7 @@ public sealed partial class WebhookSender(
 
         await db.SaveChangesAsync(CancellationToken.None);
         LogFailed(endpoint.Id, messageId, message.Attempts, error!);
-        throw new EmailDeliveryException(error!, isTransient: !givenUp);
+        throw new OutboxDeliveryException(error!, isTransient: !givenUp);
     }
 
     /// <summary>The status code (null when there was no answer), what went wrong, and whether a retry may help.</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using CredentialPortal.Core.Email;
-using CredentialPortal.Core.Email.Outbox;
 using CredentialPortal.Core.Users;
 
 namespace CredentialPortal.Web.Account;
@@ -42,7 +41,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             <p>If you did not expect this invitation, you can ignore this email.</p>
             """;
         outbox.Add(new EmailMessage([user.Email!], "Your invitation to Manage API Credentials", text, html,
-            IdentityKey(user, LinkPurpose.Invitation)), OutboxEmailKind.Invitation, organisationId: user.OrganisationId);
+            IdentityKey(user, LinkPurpose.Invitation)), EmailKind.Invitation, organisationId: user.OrganisationId);
     }
 
     public async Task QueuePasswordResetAsync(PortalUser user)
@@ -66,7 +65,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             <p>If this was not you, ignore this email: your password stays as it is.</p>
             """;
         outbox.Add(new EmailMessage([user.Email!], "Reset your Manage API Credentials password", text, html,
-            IdentityKey(user, LinkPurpose.PasswordReset)), OutboxEmailKind.PasswordReset, organisationId: user.OrganisationId);
+            IdentityKey(user, LinkPurpose.PasswordReset)), EmailKind.PasswordReset, organisationId: user.OrganisationId);
     }
 
     /// <summary>The link that sets up a new authenticator after a reset, by an administrator or (<paramref name="resetBy"/> null) by the user.</summary>
@@ -94,7 +93,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             <p>If you did not ask for this, tell an administrator of the portal.</p>
             """;
         outbox.Add(new EmailMessage([user.Email!], "Set up your new authenticator app", text, html,
-            IdentityKey(user, LinkPurpose.AuthenticatorEnrolment)), OutboxEmailKind.AuthenticatorReset, organisationId: user.OrganisationId);
+            IdentityKey(user, LinkPurpose.AuthenticatorEnrolment)), EmailKind.AuthenticatorReset, organisationId: user.OrganisationId);
     }
 
     /// <summary>Tells the owner that failed attempts locked the account, so that someone guessing is noticed.</summary>
@@ -117,7 +116,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             guessing your password: reset it, and tell an administrator of the portal.</p>
             """;
         outbox.Add(new EmailMessage([user.Email!], "Your Manage API Credentials account was locked", text, html,
-            IdentityKey(user, "lockout")), OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
+            IdentityKey(user, "lockout")), EmailKind.SecurityNotification, organisationId: user.OrganisationId);
     }
 
     /// <summary>Confirms a password change to the owner: a change they did not make is then noticed at once.</summary>
@@ -137,7 +136,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             <p>If this was not you, reset your password now and tell an administrator of the portal.</p>
             """;
         outbox.Add(new EmailMessage([user.Email!], "Your Manage API Credentials password was changed", text, html,
-            IdentityKey(user, "password-changed")), OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
+            IdentityKey(user, "password-changed")), EmailKind.SecurityNotification, organisationId: user.OrganisationId);
     }
 
     /// <summary>
@@ -172,7 +171,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
         var subject = signedInWithCode ? "A passkey was added to your administrator account: check it was you"
             : added ? "A passkey was added to your account" : "A passkey was removed from your account";
         outbox.Add(new EmailMessage([user.Email!], subject, text, html, IdentityKey(user, added ? "passkey-added" : "passkey-removed")),
-            OutboxEmailKind.SecurityNotification, organisationId: user.OrganisationId);
+            EmailKind.SecurityNotification, organisationId: user.OrganisationId);
     }
 
     /// <summary>Each queued email carries a new link, so each is its own event; the key holds nothing of the link.</summary>

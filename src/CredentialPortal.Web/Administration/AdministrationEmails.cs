@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Hosting;
@@ -18,7 +18,7 @@ public sealed class AdministrationEmails(AccountEmails accountEmails, EmailOutbo
     public void QueueManagerRoleChange(string email, Application application, bool assigned)
     {
         ArgumentNullException.ThrowIfNull(application);
-        outbox.Add(ManagerRoleEmail.Compose(email, application, assigned, portal.BaseUrl), OutboxEmailKind.ManagerRole,
+        outbox.Add(ManagerRoleEmail.Compose(email, application, assigned, portal.BaseUrl), EmailKind.ManagerRole,
             application.OrganisationId, application.Id);
     }
 }

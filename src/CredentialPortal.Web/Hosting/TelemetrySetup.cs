@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.TokenService.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

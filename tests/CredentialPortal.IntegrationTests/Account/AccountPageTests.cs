@@ -1,5 +1,5 @@
 using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Web.Account;

@@ -650,6 +650,6 @@ public sealed class AccountServiceTests : IClassFixture<AccountServicesPortal>
     private async Task<List<string>> QueuedSubjectsAsync(ServiceUser person)
     {
         await using var db = (await _fixture.PortalAsync()).CreateDbContext();
-        return await db.OutboxEmails.Where(m => m.Recipients.Contains(person.Email)).OrderBy(m => m.Id).Select(m => m.Subject).ToListAsync();
+        return await db.OutboxMessages.Where(m => m.Recipients!.Contains(person.Email)).OrderBy(m => m.Id).Select(m => m.Subject!).ToListAsync();
     }
 }

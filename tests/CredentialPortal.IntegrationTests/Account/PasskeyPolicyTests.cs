@@ -1,6 +1,6 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;

@@ -1,4 +1,4 @@
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;

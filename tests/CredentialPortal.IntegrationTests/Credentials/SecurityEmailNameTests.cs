@@ -1,5 +1,5 @@
 using System.Net;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using static CredentialPortal.IntegrationTests.Api.ApiTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;

@@ -1,5 +1,6 @@
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -42,10 +43,10 @@ public sealed class OutboxUpgradeTests
         await db.Database.CloseConnectionAsync();
         await db.Database.MigrateAsync();
 
-        var rows = await db.OutboxEmails.AsNoTracking().OrderBy(e => e.IdentityKey).ToListAsync();
+        var rows = await db.OutboxMessages.AsNoTracking().OrderBy(e => e.IdentityKey).ToListAsync();
         Assert.Equal(["reminder/7/21d", "reminder/7/42d"], rows.Select(r => r.IdentityKey));
-        Assert.Equal([OutboxEmailStatus.Failed, OutboxEmailStatus.Sent], rows.Select(r => r.Status));
-        Assert.All(rows, r => Assert.Equal((OutboxEmailKind.Reminder, 7), (r.Kind, r.SecretId)));
+        Assert.Equal([OutboxStatus.Failed, OutboxStatus.Sent], rows.Select(r => r.Status));
+        Assert.All(rows, r => Assert.Equal((OutboxChannel.Email, EmailKind.Reminder, 7), (r.Channel, r.EmailKind, r.CredentialId)));
     }
 
     private static string Columns(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer

@@ -1,4 +1,4 @@
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.IntegrationTests.Account;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
@@ -43,7 +43,7 @@ public sealed partial class EmailOutboxTests
         // Refused connections: both kept for a retry, nothing lost.
         var pending = await NotificationsAsync(portal);
         Assert.Equal(2, pending.Count);
-        Assert.All(pending, e => Assert.Equal(OutboxEmailStatus.Pending, e.Status));
+        Assert.All(pending, e => Assert.Equal(OutboxStatus.Pending, e.Status));
         Assert.All(pending, e => Assert.True(e.Attempts >= 1 && e.LastError is not null, e.LastError));
 
         await using var smtp = SmtpTestServer.OnPort(port);
@@ -54,7 +54,7 @@ public sealed partial class EmailOutboxTests
 
         Assert.Equal(["created", "deleted"], smtp.Messages.Select(m => SubjectVerb().Match(m).Groups[1].Value));
         Assert.Equal(2, smtp.Messages.Select(MessageId).Distinct().Count());
-        Assert.All(await NotificationsAsync(portal), e => Assert.Equal(OutboxEmailStatus.Sent, e.Status));
+        Assert.All(await NotificationsAsync(portal), e => Assert.Equal(OutboxStatus.Sent, e.Status));
         await using var db = portal.CreateDbContext();
         Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.EventType == AuditEventTypes.NotificationQueued, Token));
         Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.EventType == AuditEventTypes.NotificationDelivered, Token));
@@ -86,7 +86,7 @@ public sealed partial class EmailOutboxTests
 
         Assert.Equal("created", SubjectVerb().Match(Assert.Single(smtp.Messages)).Groups[1].Value);
         var sent = Assert.Single(await NotificationsAsync(portal));
-        Assert.Equal((OutboxEmailStatus.Sent, 2), (sent.Status, sent.Attempts));
+        Assert.Equal((OutboxStatus.Sent, 2), (sent.Status, sent.Attempts));
         Assert.Equal("", sent.TextBody + sent.HtmlBody);
     }
 
@@ -132,8 +132,8 @@ public sealed partial class EmailOutboxTests
 
         // The host stopped mid-send: the email is free for any instance now, not after the 5-minute lease.
         await using var db = StoreRegistration.CreateStandaloneContext(DatabaseProvider.Sqlite, database.ConnectionString);
-        var email = await db.OutboxEmails.SingleAsync(e => e.Kind == OutboxEmailKind.SecurityNotification, Token);
-        Assert.Equal((OutboxEmailStatus.Pending, null, null, 0), (email.Status, email.ClaimedBy, email.ClaimedUntil, email.Attempts));
+        var email = await db.OutboxMessages.SingleAsync(e => e.EmailKind == EmailKind.SecurityNotification, Token);
+        Assert.Equal((OutboxStatus.Pending, null, null, 0), (email.Status, email.ClaimedBy, email.ClaimedUntil, email.Attempts));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed partial class EmailOutboxTests
 
         Assert.Empty(smtp.Messages);
         var failed = Assert.Single(await NotificationsAsync(portal));
-        Assert.Equal((OutboxEmailStatus.Failed, 1), (failed.Status, failed.Attempts));
+        Assert.Equal((OutboxStatus.Failed, 1), (failed.Status, failed.Attempts));
         await using (var db = portal.CreateDbContext())
         {
             var audit = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.EmailFailed, Token);
@@ -185,10 +185,10 @@ public sealed partial class EmailOutboxTests
         var leaseEnds = portal.Time.GetUtcNow().UtcDateTime.AddMinutes(5);
         await using (var db = portal.CreateDbContext())
         {
-            await db.OutboxEmails.ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, "dead-instance").SetProperty(e => e.ClaimedUntil, leaseEnds), Token);
+            await db.OutboxMessages.ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, "dead-instance").SetProperty(e => e.ClaimedUntil, leaseEnds), Token);
         }
 
-        await portal.Services.GetRequiredService<IEmailSender>().SendAsync(queued.ToMessage(), cancellationToken: Token);
+        await portal.Services.GetRequiredService<IEmailSender>().SendAsync(queued.ToEmailMessage(), cancellationToken: Token);
         var outbox = portal.Services.GetRequiredService<OutboxPass>();
 
         var whileLeased = await outbox.RunAsync(Token);
@@ -200,7 +200,7 @@ public sealed partial class EmailOutboxTests
         Assert.Equal((0, 1, 0), (whileLeased.Sent, afterLease.Sent, later.Sent));
         Assert.Equal(2, smtp.Messages.Count);
         Assert.Single(smtp.Messages.Select(MessageId).Distinct());
-        Assert.Equal(OutboxEmailStatus.Sent, Assert.Single(await NotificationsAsync(portal)).Status);
+        Assert.Equal(OutboxStatus.Sent, Assert.Single(await NotificationsAsync(portal)).Status);
     }
 
     /// <summary>A self-rotating application with one credential manager, and a token for its management API.</summary>
@@ -211,10 +211,10 @@ public sealed partial class EmailOutboxTests
         return (application.ClientId, await GetTokenAsync(http, application.ClientId, secret, scope: "credentials.self"));
     }
 
-    private static async Task<List<OutboxEmail>> NotificationsAsync(PortalFactory portal)
+    private static async Task<List<OutboxMessage>> NotificationsAsync(PortalFactory portal)
     {
         await using var db = portal.CreateDbContext();
-        return await db.OutboxEmails.Where(e => e.Kind == OutboxEmailKind.SecurityNotification).OrderBy(e => e.Id).ToListAsync(Token);
+        return await db.OutboxMessages.Where(e => e.EmailKind == EmailKind.SecurityNotification).OrderBy(e => e.Id).ToListAsync(Token);
     }
 
     /// <summary>Mail to a real SMTP server; reminders off, so only the notifications under test go out.</summary>

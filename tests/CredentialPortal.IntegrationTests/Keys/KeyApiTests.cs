@@ -1,7 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -96,7 +97,7 @@ public sealed class KeyApiTests
         Assert.All(reminders, m => Assert.Contains("replace the key", m.Body, StringComparison.Ordinal));
         Assert.All(reminders, m => Assert.Contains(key.Hint, m.Body, StringComparison.Ordinal));
         await using var db = portal.CreateDbContext();
-        Assert.Equal(3, await db.OutboxEmails.CountAsync(e => e.SecretId == key.Id && e.Kind == OutboxEmailKind.Reminder));
+        Assert.Equal(3, await db.OutboxMessages.CountAsync(e => e.CredentialId == key.Id && e.EmailKind == EmailKind.Reminder));
     }
 
     private static Task<HttpResponseMessage> PostKeyAsync(HttpClient http, string clientId, string token, object body) =>

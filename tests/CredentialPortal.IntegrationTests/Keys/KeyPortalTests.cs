@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Reminders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,8 +65,8 @@ public sealed class ReminderClaimTests
         Assert.Equal(Secrets, mails.Count);
         Assert.Equal(Secrets, mails.Select(m => m.To.Single()).Distinct().Count());
         await using var db = walk.Portal.CreateDbContext();
-        var deliveries = await db.OutboxEmails.ToListAsync(Token);
+        var deliveries = await db.OutboxMessages.ToListAsync(Token);
         Assert.Equal(Secrets, deliveries.Count);
-        Assert.All(deliveries, d => Assert.Equal((OutboxEmailStatus.Sent, 1), (d.Status, d.Attempts)));
+        Assert.All(deliveries, d => Assert.Equal((OutboxStatus.Sent, 1), (d.Status, d.Attempts)));
     }
 }

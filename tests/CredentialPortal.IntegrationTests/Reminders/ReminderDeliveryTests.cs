@@ -1,7 +1,8 @@
 using System.Globalization;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -38,9 +39,9 @@ public sealed class ReminderDeliveryTests
         Assert.Contains("multipart/alternative", raw, StringComparison.Ordinal);
         await using (var db = walk.Portal.CreateDbContext())
         {
-            var delivery = await db.OutboxEmails.SingleAsync(Token);
+            var delivery = await db.OutboxMessages.SingleAsync(Token);
             Assert.EndsWith("/42d", delivery.IdentityKey, StringComparison.Ordinal);
-            Assert.Equal((OutboxEmailKind.Reminder, OutboxEmailStatus.Sent, 3), (delivery.Kind, delivery.Status, delivery.Attempts));
+            Assert.Equal((EmailKind.Reminder, OutboxStatus.Sent, 3), (delivery.EmailKind, delivery.Status, delivery.Attempts));
             Assert.Null(delivery.LastError);
             Assert.Null(delivery.ClaimedBy);
             Assert.Equal(start.AddDays(1).AddMinutes(30), delivery.SentAt);
@@ -75,7 +76,7 @@ public sealed class ReminderDeliveryTests
         await using (var db = walk.Portal.CreateDbContext())
         {
             // What the administrators' dashboard counts.
-            Assert.Equal(1, await db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, Token));
+            Assert.Equal(1, await db.OutboxMessages.CountAsync(e => e.Status == OutboxStatus.Failed, Token));
             var audit = await db.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.EmailFailed, Token);
             Assert.Equal((application.Id, secret.Id, "system"), (audit.ApplicationId!.Value, audit.CredentialId!.Value, audit.Actor));
             Assert.Contains("expires in 42 days", audit.Details, StringComparison.Ordinal);
@@ -126,7 +127,7 @@ public sealed class ReminderDeliveryTests
         {
             // What an instance leaves behind when it dies after leasing the reminder, before the server accepted it.
             var until = walk.Now.AddMinutes(5);
-            await db.OutboxEmails.ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, "crashed-instance").SetProperty(e => e.ClaimedUntil, until), Token);
+            await db.OutboxMessages.ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, "crashed-instance").SetProperty(e => e.ClaimedUntil, until), Token);
         }
 
         var whileClaimed = await walk.RunAsync();
@@ -147,20 +148,14 @@ public sealed class ReminderDeliveryTests
         await using (var db = walk.Portal.CreateDbContext())
         {
             // Yesterday's 3d reminder, refused once and waiting for its retry.
-            db.OutboxEmails.Add(new OutboxEmail
-            {
-                Kind = OutboxEmailKind.Reminder,
-                IdentityKey = ReminderEmail.IdentityKey(secret.Id, ReminderSlot.DaysBeforeExpiry(3)),
-                Recipients = "superseded@partner.example",
-                Subject = "Client secret \"Production\" expires in 3 days",
-                TextBody = "",
-                HtmlBody = "",
-                SecretId = secret.Id,
-                CreatedAt = walk.Now.AddDays(-1),
-                Attempts = 1,
-                NextAttemptAt = walk.Now.AddMinutes(30),
-                LastError = "451 try later",
-            });
+            var refused = OutboxMessage.ForEmail(walk.Now.AddDays(-1),
+                new EmailMessage(["superseded@partner.example"], "Client secret \"Production\" expires in 3 days", "", "",
+                    ReminderEmail.IdentityKey(secret.Id, ReminderSlot.DaysBeforeExpiry(3))),
+                EmailKind.Reminder, application.OrganisationId, application.Id, secret.Id);
+            refused.Attempts = 1;
+            refused.NextAttemptAt = walk.Now.AddMinutes(30);
+            refused.LastError = "451 try later";
+            db.OutboxMessages.Add(refused);
             await db.SaveChangesAsync(Token);
         }
 
@@ -172,8 +167,8 @@ public sealed class ReminderDeliveryTests
         Assert.Equal((0, 0, 1), (retry.Claimed, retry.Delivery.Sent, retry.Delivery.Dropped));
         Assert.Contains("expires in 2 days", Assert.Single(walk.Portal.Mail.All()).Subject, StringComparison.Ordinal);
         await using var check = walk.Portal.CreateDbContext();
-        var statuses = await check.OutboxEmails.OrderBy(e => e.Id).Select(e => new { e.IdentityKey, e.Status }).ToListAsync(Token);
-        Assert.Equal([("3d", OutboxEmailStatus.Dropped), ("2d", OutboxEmailStatus.Sent)],
+        var statuses = await check.OutboxMessages.OrderBy(e => e.Id).Select(e => new { e.IdentityKey, e.Status }).ToListAsync(Token);
+        Assert.Equal([("3d", OutboxStatus.Dropped), ("2d", OutboxStatus.Sent)],
             statuses.Select(e => (e.IdentityKey.Split('/')[^1], e.Status)));
     }
 

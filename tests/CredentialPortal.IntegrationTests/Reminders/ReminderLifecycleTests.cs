@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.IntegrationTests.Reminders;
@@ -65,7 +65,7 @@ public sealed class ReminderLifecycleTests
 
         Assert.Equal([Reminder(application, 42), Reminder(application, 21)], Timeline(mails));
         await using var db = walk.Portal.CreateDbContext();
-        Assert.Empty(await db.OutboxEmails.Where(e => e.Status == OutboxEmailStatus.Pending).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await db.OutboxMessages.Where(e => e.Status == OutboxStatus.Pending).ToListAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class ReminderLifecycleTests
 
         Assert.Empty(await walk.WalkAsync(37));
         await using var check = walk.Portal.CreateDbContext();
-        Assert.Empty(await check.OutboxEmails.Where(e => e.Status == OutboxEmailStatus.Sent).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await check.OutboxMessages.Where(e => e.Status == OutboxStatus.Sent).ToListAsync(TestContext.Current.CancellationToken));
     }
 
     private static string Reminder(Application application, int daysLeft, bool replaced = false, int lifetime = Lifetime, int? day = null) =>

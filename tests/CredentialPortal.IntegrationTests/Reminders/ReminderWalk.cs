@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;

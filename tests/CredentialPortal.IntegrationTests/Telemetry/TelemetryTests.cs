@@ -1,6 +1,6 @@
 using System.Net;
 using CredentialPortal.Core.Email;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.TokenService.Clients;
 using Microsoft.Extensions.DependencyInjection;
@@ -152,7 +152,7 @@ public sealed class TelemetryTests
         var db = scope.ServiceProvider.GetRequiredService<Core.Data.CredentialPortalDbContext>();
         scope.ServiceProvider.GetRequiredService<EmailOutbox>().Add(
             new EmailMessage(["someone@partner.example"], "Telemetry test", "text", "<p>html</p>", "telemetry-test/" + Guid.NewGuid()),
-            OutboxEmailKind.Invitation);
+            EmailKind.Invitation);
         await db.SaveChangesAsync();
     }
 }

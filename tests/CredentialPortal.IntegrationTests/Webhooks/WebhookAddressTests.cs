@@ -67,7 +67,7 @@ public sealed class WebhookAddressTests
         }
 
         await CreateSecretAsync(portal, application);
-        await portal.RunNextPassAsync<Core.Email.Outbox.OutboxSender>();
+        await portal.RunNextPassAsync<Core.Outbox.OutboxSender>();
 
         Assert.Empty(receiver.Received);
         foreach (var id in endpoints)

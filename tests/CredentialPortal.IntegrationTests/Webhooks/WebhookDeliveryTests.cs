@@ -1,6 +1,7 @@
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Reminders;
@@ -9,6 +10,8 @@ using CredentialPortal.Testing.Account;
 using CredentialPortal.Testing.Admin;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 using static CredentialPortal.IntegrationTests.Webhooks.WebhookTestKit;
 
@@ -59,7 +62,7 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(4, log.Count);
         Assert.All(log, d => Assert.Equal((WebhookDeliveryOutcome.Delivered, 200), (d.Outcome, d.StatusCode)));
         await using var check = portal.CreateDbContext();
-        Assert.Equal(4, await check.OutboxEmails.CountAsync(e => e.Kind == OutboxEmailKind.Webhook && e.Status == OutboxEmailStatus.Sent));
+        Assert.Equal(4, await check.OutboxMessages.CountAsync(e => e.Channel == OutboxChannel.Webhook && e.Status == OutboxStatus.Sent));
     }
 
     [Fact]
@@ -129,8 +132,16 @@ public sealed class WebhookDeliveryTests
         Assert.Contains("410", endpoint.DisabledReason, StringComparison.Ordinal);
         await DeliverPendingAsync(portal);
         await using var db2 = portal.CreateDbContext();
-        var webhookRows = await db2.OutboxEmails.Where(e => e.Kind == OutboxEmailKind.Webhook).Select(e => e.Status).ToListAsync();
-        Assert.Equal([OutboxEmailStatus.Failed, OutboxEmailStatus.Dropped, OutboxEmailStatus.Dropped], webhookRows.Order());
+        var webhookRows = await db2.OutboxMessages.Where(e => e.Channel == OutboxChannel.Webhook).ToListAsync();
+        Assert.Equal([OutboxStatus.Failed, OutboxStatus.Dropped, OutboxStatus.Dropped], webhookRows.Select(e => e.Status).Order());
+        Assert.All(webhookRows, e => Assert.Equal((endpointId, "credential.created", null), (e.WebhookEndpointId, e.WebhookEventType, e.Recipients)));
+        // A webhook given up is audited as a webhook, not as a failed email: the dashboard's failed-email count stays 0.
+        var failed = webhookRows.Single(e => e.Status == OutboxStatus.Failed);
+        var audited = await db2.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.WebhookFailed);
+        Assert.Equal($"Webhook {failed.WebhookMessageId} \"credential.created\" to endpoint {endpointId} was not delivered after 1 attempt(s): "
+            + "HTTP 410 Gone: the receiver asked for no more messages", audited.Details);
+        Assert.Equal((application.Id, failed.CredentialId), (audited.ApplicationId, audited.CredentialId));
+        Assert.False(await db2.AuditEvents.AnyAsync(e => e.EventType == AuditEventTypes.EmailFailed));
         var notice = Assert.Single(portal.Mail.To(Owner), m => m.Subject.StartsWith("Webhook endpoint disabled", StringComparison.Ordinal));
         Assert.Contains("410 Gone", notice.Body, StringComparison.Ordinal);
         Assert.Contains($"/webhooks/{endpointId}", notice.Body, StringComparison.Ordinal);
@@ -215,5 +226,36 @@ public sealed class WebhookDeliveryTests
             var secret = await db.ClientSecrets.Include(s => s.Application).SingleAsync(s => s.Id == secretId);
             await change(scope.ServiceProvider.GetRequiredService<CredentialLifecycle>(), secret.Application, secret);
         }
+    }
+
+    [Fact]
+    public async Task A_pass_without_the_webhook_channel_leaves_webhook_messages_to_an_instance_that_has_it()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        // The background sender is off: this test runs the passes itself.
+        await using var portal = await PortalFactory.StartAsync(settings: Settings(("Email:Outbox:Enabled", "false")));
+        var application = await CreateApplicationAsync(portal);
+        var (endpointId, _) = await RegisterAsync(portal, receiver.Address.ToString(), applicationId: application.Id);
+        await CreateSecretAsync(portal, application, "emails only");
+        var services = portal.Services;
+        var emailsOnly = new OutboxPass(services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>(),
+            services.GetServices<IOutboxChannel>().Where(c => c.Channel == OutboxChannel.Email), services.GetServices<IOutboxDeliveryCheck>(),
+            portal.Time, services.GetRequiredService<IOptions<EmailOptions>>(), NullLogger<OutboxPass>.Instance,
+            services.GetRequiredService<OutboxMetrics>());
+
+        var withoutWebhooks = await emailsOnly.RunAsync();
+
+        Assert.Equal((0, 0), (withoutWebhooks.Failed, withoutWebhooks.Retrying));
+        Assert.Empty(receiver.Received);
+        await using (var db = portal.CreateDbContext())
+        {
+            var waiting = await db.OutboxMessages.SingleAsync(e => e.Channel == OutboxChannel.Webhook);
+            Assert.Equal((OutboxStatus.Pending, 0, null, endpointId), (waiting.Status, waiting.Attempts, waiting.ClaimedBy, waiting.WebhookEndpointId));
+        }
+
+        var full = await services.GetRequiredService<OutboxPass>().RunAsync();
+
+        Assert.Equal(1, full.Sent);
+        Assert.Equal("credential.created", Json(Assert.Single(receiver.Received)).GetProperty("type").GetString());
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Testing.Webhooks;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.IntegrationTests.TokenService;
@@ -26,7 +26,7 @@ public static class WebhookTestKit
     public static async Task DeliverPendingAsync(PortalFactory portal)
     {
         await using var db = portal.CreateDbContext();
-        for (var pass = 0; pass < 5 && await db.OutboxEmails.AnyAsync(e => e.Status == OutboxEmailStatus.Pending); pass++)
+        for (var pass = 0; pass < 5 && await db.OutboxMessages.AnyAsync(e => e.Status == OutboxStatus.Pending); pass++)
         {
             await portal.RunNextPassAsync<OutboxSender>();
         }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Credentials;
 

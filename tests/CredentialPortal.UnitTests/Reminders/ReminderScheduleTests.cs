@@ -87,7 +87,7 @@ public sealed class ReminderScheduleTests
     [InlineData(40, 60)]
     public void Retries_back_off_exponentially_up_to_the_maximum(int failedAttempts, int expectedMinutes)
     {
-        var options = new CredentialPortal.Core.Email.Outbox.OutboxOptions();
+        var options = new CredentialPortal.Core.Outbox.OutboxOptions();
 
         Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), options.RetryDelay(failedAttempts));
     }

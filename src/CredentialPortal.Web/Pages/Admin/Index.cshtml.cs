@@ -1,6 +1,6 @@
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
-using CredentialPortal.Core.Email.Outbox;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
@@ -46,7 +46,8 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
         // Answered from the (ApplicationId, Kind, DisabledAt, ExpiresAt) index alone: one probe per application and kind.
         var none = CountAsync(db =>
             db.Applications.Where(a => a.IsActive).Where(CredentialQueries.CannotAuthenticateAt(db.ClientCredentials, now)).CountAsync(cancellationToken));
-        var failed = CountAsync(db => db.OutboxEmails.CountAsync(e => e.Status == OutboxEmailStatus.Failed, cancellationToken));
+        // Emails only, as the tile says and its audit link (email.failed) lists; a failed webhook shows in its endpoint's delivery log.
+        var failed = CountAsync(db => db.OutboxMessages.CountAsync(e => e.Channel == OutboxChannel.Email && e.Status == OutboxStatus.Failed, cancellationToken));
         // DateTimeOffset comparisons do not translate on SQLite: the users ever locked out (few) are compared here.
         var locked = CountAsync(async db => (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))
             .Count(end => end > nowOffset));

@@ -4,11 +4,11 @@ using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace CredentialPortal.Core.Email.Outbox;
+namespace CredentialPortal.Core.Outbox;
 
 /// <summary>
-/// Wakes this instance's <see cref="OutboxSender"/> as soon as a queued email is committed, so delivery normally starts
-/// within milliseconds instead of at the next poll. Registered as an EF interceptor on every context: it notes a context
+/// Wakes this instance's <see cref="OutboxSender"/> as soon as a queued message (email or webhook) is committed, so
+/// delivery normally starts within milliseconds instead of at the next poll. Registered as an EF interceptor on every context: it notes a context
 /// that saves new outbox rows and signals once they are committed — after SaveChanges when no explicit transaction is
 /// open, else when that transaction commits (a wake-up before the commit would find nothing to send).
 /// </summary>
@@ -77,7 +77,7 @@ public sealed class OutboxWakeUp : SaveChangesInterceptor, IDbTransactionInterce
     private void Note(DbContext? context)
     {
         if (context is CredentialPortalDbContext db
-            && db.ChangeTracker.Entries<OutboxEmail>().Any(e => e.State == EntityState.Added))
+            && db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
         {
             _pending.AddOrUpdate(db, this);
         }

@@ -2,12 +2,12 @@ using System.Diagnostics.Metrics;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace CredentialPortal.Core.Email.Outbox;
+namespace CredentialPortal.Core.Outbox;
 
 /// <summary>
-/// The outbox's meter (<see cref="MeterName"/>): delivery attempts by kind (reminder, invitation, …) and outcome, and
-/// the age of the oldest email still waiting, as seen by this instance's last pass. Attributes are the kind and the
-/// outcome only, never a recipient or a subject.
+/// The outbox's meter (<see cref="MeterName"/>): delivery attempts by kind (an email's kind — reminder, invitation, … —
+/// or <c>Webhook</c>) and outcome, and the age of the oldest message still waiting, as seen by this instance's last pass.
+/// Attributes are the kind and the outcome only, never a recipient, a subject or an endpoint.
 /// </summary>
 public sealed class OutboxMetrics
 {
@@ -29,15 +29,20 @@ public sealed class OutboxMetrics
             "Age of the oldest outbox message still pending after this instance's last pass (0 when none); grows while delivery is stuck.");
     }
 
-    public void Delivered(OutboxEmailKind kind, string outcome) =>
-        _deliveries.Add(1, new("kind", kind.ToString()), new("outcome", outcome));
+    public void Delivered(OutboxMessage message, string outcome)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        // Webhooks keep the kind "Webhook" they had when they were a pseudo-kind of email, so dashboards keep working.
+        var kind = message.Channel == OutboxChannel.Email ? message.EmailKind.ToString() : message.Channel.ToString();
+        _deliveries.Add(1, new("kind", kind), new("outcome", outcome));
+    }
 
     /// <summary>Called at the end of each pass: notes when the oldest message still pending was queued (one indexed MIN).</summary>
     public async Task ObserveQueueAsync(IDbContextFactory<CredentialPortalDbContext> contexts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contexts);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        _oldestPendingCreatedAt = await db.OutboxEmails.Where(e => e.Status == OutboxEmailStatus.Pending)
+        _oldestPendingCreatedAt = await db.OutboxMessages.Where(e => e.Status == OutboxStatus.Pending)
             .MinAsync(e => (DateTime?)e.CreatedAt, cancellationToken);
         _observed = true;
     }

@@ -1,13 +1,14 @@
+using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CredentialPortal.Core.Email.Outbox;
+namespace CredentialPortal.Core.Outbox;
 
 /// <summary>
-/// Delivers the outbox: an <see cref="OutboxPass"/> at start-up, whenever this instance commits a new email
-/// (<see cref="OutboxWakeUp"/>), and every <see cref="OutboxOptions.PollInterval"/> for retries and for emails other
-/// instances queued. Stopping the host cancels the send in progress and releases its lease.
+/// Delivers the outbox, emails and webhooks alike: an <see cref="OutboxPass"/> at start-up, whenever this instance
+/// commits a new message (<see cref="OutboxWakeUp"/>), and every <see cref="OutboxOptions.PollInterval"/> for retries
+/// and for messages other instances queued. Stopping the host cancels the send in progress and releases its lease.
 /// </summary>
 public sealed partial class OutboxSender(
     OutboxPass pass,
@@ -31,7 +32,7 @@ public sealed partial class OutboxSender(
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        // Before reading: an email committed while this pass runs wakes the next one.
+        // Before reading: a message committed while this pass runs wakes the next one.
         wakeUp.Reset();
         try
         {
@@ -48,7 +49,7 @@ public sealed partial class OutboxSender(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Email outbox sender is switched off (Email:Outbox:Enabled=false)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sender is switched off (Email:Outbox:Enabled=false)")]
     private partial void LogDisabled();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox pass: {Sent} sent, {Retrying} retrying, {Failed} failed, {Dropped} dropped")]
