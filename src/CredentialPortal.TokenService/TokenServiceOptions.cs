@@ -92,6 +92,10 @@ public sealed class TokenServiceOptions : IValidatableObject
     [ValidateObjectMembers]
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>Introspection calls per resource server, successful ones included.</summary>
+    [ValidateObjectMembers]
+    public RateLimitOptions IntrospectionRateLimit { get; set; } = RateLimitOptions.ForIntrospection();
+
     [ValidateObjectMembers]
     public FailedAuthenticationOptions FailedAuthentication { get; set; } = new();
 
@@ -161,10 +165,13 @@ public sealed class ClientAssertionOptions
     public int MaxAssertionLength { get; set; } = 8192;
 }
 
-/// <summary>Section <c>TokenService:RateLimit</c>: a token bucket per authenticated client.</summary>
+/// <summary>Sections <c>TokenService:RateLimit</c> and <c>:IntrospectionRateLimit</c>: a token bucket per authenticated client.</summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Sustained token requests per second per client; 0 switches rate limiting off (benchmarks).</summary>
+    /// <summary>Section <c>TokenService:IntrospectionRateLimit</c>'s defaults: a resource server may ask about every request it serves.</summary>
+    public static RateLimitOptions ForIntrospection() => new() { PermitsPerSecond = 100, Burst = 200 };
+
+    /// <summary>Sustained requests per second per client; 0 switches rate limiting off (benchmarks).</summary>
     [Range(0, 1_000_000)]
     public double PermitsPerSecond { get; set; } = 20;
 

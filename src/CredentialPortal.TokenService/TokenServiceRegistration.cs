@@ -42,7 +42,13 @@ public static partial class TokenServiceRegistration
 
         builder.Services.AddSingleton<ClientCache>();
         builder.Services.AddSingleton<TokenServiceMetrics>();
-        builder.Services.AddSingleton<ClientRateLimiter>();
+        foreach (var (key, section) in new (string, Func<TokenServiceOptions, RateLimitOptions>)[]
+                 { (ClientRateLimiter.TokenRequests, o => o.RateLimit), (ClientRateLimiter.Introspection, o => o.IntrospectionRateLimit) })
+        {
+            builder.Services.AddKeyedSingleton(key, (services, _) => new ClientRateLimiter(section(services.GetRequiredService<IOptions<TokenServiceOptions>>().Value),
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<TokenServiceMetrics>(), key));
+        }
+
         builder.Services.AddSingleton<FailedAuthenticationThrottle>();
         builder.Services.AddSingleton<OAuthFormReader>();
         builder.Services.AddSingleton<IClientAuthenticationMethod, ClientSecretBasic>();

@@ -36,6 +36,10 @@ public sealed class ApplicationForm
 
     public bool IsResourceServer { get; set; }
 
+    /// <summary>One audience per line; empty for the partner APIs' audiences.</summary>
+    [StringLength(Application.MaxIntrospectionAudiencesLength)]
+    public string? IntrospectionAudiences { get; set; }
+
     public AuthenticationPolicy AuthenticationPolicy { get; set; }
 
     /// <summary>The policy's warning was shown and the administrator saves anyway.</summary>
@@ -74,6 +78,7 @@ public sealed class ApplicationForm
             AllowSelfRotation = application.AllowSelfRotation,
             IsAdminAutomationClient = application.IsAdminAutomationClient,
             IsResourceServer = application.IsResourceServer,
+            IntrospectionAudiences = string.Join('\n', application.IntrospectionAudiences),
             AuthenticationPolicy = application.AuthenticationPolicy,
             NotificationEmails = string.Join('\n', application.NotificationEmails),
             Version = application.Version,

@@ -11,7 +11,11 @@ namespace CredentialPortal.Core.Administration;
 /// </summary>
 internal static class ApplicationFormRules
 {
-    public sealed record Checked(List<(string Api, ApiEnvironment Environment)> Permissions, List<string> NotificationEmails);
+    public sealed record Checked(List<(string Api, ApiEnvironment Environment)> Permissions, List<string> NotificationEmails,
+        List<string> IntrospectionAudiences);
+
+    /// <summary>The longest audience a resource server may list (an absolute URL or a plain name, as in <c>aud</c>).</summary>
+    public const int MaxAudienceLength = 200;
 
     /// <summary>Checks the form (proposing the name on creation when it is empty) and adds every problem to <paramref name="errors"/>.</summary>
     public static Checked Check(ApplicationForm form, Organisation? organisation, Application? existing, DateTime now,
@@ -88,6 +92,15 @@ internal static class ApplicationFormRules
             Error(nameof(form.NotificationEmails), $"'{address}' is not an email address.");
         }
 
+        var audiences = (form.IntrospectionAudiences ?? "")
+            .Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (var audience in audiences.Where(a => a.Length > MaxAudienceLength || a.Any(char.IsWhiteSpace) || PlainText.HasControlCharacters(a)))
+        {
+            Error(nameof(form.IntrospectionAudiences), $"'{PlainText.Echo(audience)}' is not an audience: one per line, without spaces, at most {MaxAudienceLength} characters.");
+        }
+
         if (existing is null && form.CreateFirstSecret)
         {
             // The same refusal a secret created later meets (CredentialRules), said where the administrator ticked the box.
@@ -112,6 +125,6 @@ internal static class ApplicationFormRules
             }
         }
 
-        return new Checked(permissions, emails);
+        return new Checked(permissions, emails, form.IsResourceServer ? audiences : []);
     }
 }

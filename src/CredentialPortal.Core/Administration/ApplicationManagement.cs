@@ -11,7 +11,8 @@ namespace CredentialPortal.Core.Administration;
 
 /// <summary>A checked application form: the problems found (keyed by the form's property names), or what to save.</summary>
 public sealed record ApplicationPlan(Organisation? Organisation, IReadOnlyList<KeyValuePair<string, string>> Errors,
-    IReadOnlyList<(string Api, ApiEnvironment Environment)> Permissions, IReadOnlyList<string> NotificationEmails);
+    IReadOnlyList<(string Api, ApiEnvironment Environment)> Permissions, IReadOnlyList<string> NotificationEmails,
+    IReadOnlyList<string> IntrospectionAudiences);
 
 /// <summary>
 /// The outcome of saving: the application (and its first secret, shown once); or a concurrent change that won; or the
@@ -80,7 +81,7 @@ public sealed class ApplicationManagement(
             form.ConfirmPolicyChange = true;
         }
 
-        return new ApplicationPlan(organisation, errors, rules.Permissions, rules.NotificationEmails);
+        return new ApplicationPlan(organisation, errors, rules.Permissions, rules.NotificationEmails, rules.IntrospectionAudiences);
     }
 
     /// <summary>Saves a checked form (no errors); a change made meanwhile by someone else wins and nothing is saved.</summary>
@@ -116,6 +117,7 @@ public sealed class ApplicationManagement(
         application.AllowSelfRotation = form.AllowSelfRotation;
         application.IsAdminAutomationClient = form.IsAdminAutomationClient;
         application.IsResourceServer = form.IsResourceServer;
+        application.IntrospectionAudiences = [.. plan.IntrospectionAudiences];
         application.AuthenticationPolicy = form.AuthenticationPolicy;
         application.NotificationEmails = [.. plan.NotificationEmails];
         application.Version = Guid.NewGuid();
@@ -222,10 +224,15 @@ public sealed class ApplicationManagement(
         $"{application.Name}: {(application.IsActive ? "active" : "inactive")}, " +
         $"scopes {string.Join(" ", application.Permissions.Select(p => p.Scope).Order(StringComparer.Ordinal))}, " +
         $"credential limit {application.CredentialLimit}, self-rotation {OnOff(application.AllowSelfRotation)}, " +
-        $"admin automation {OnOff(application.IsAdminAutomationClient)}, resource server {OnOff(application.IsResourceServer)}, " +
+        $"admin automation {OnOff(application.IsAdminAutomationClient)}, resource server {ResourceServer(application)}, " +
         $"authentication {application.AuthenticationPolicy.Describe().ToLowerInvariant()}";
 
     private static string OnOff(bool value) => value ? "on" : "off";
+
+    private static string ResourceServer(Application application) =>
+        !application.IsResourceServer ? "off"
+        : application.IntrospectionAudiences.Count == 0 ? "on (partner APIs' audiences)"
+        : $"on ({string.Join(" ", application.IntrospectionAudiences)})";
 
     private static void SetPermissions(Application application, IReadOnlyList<(string Api, ApiEnvironment Environment)> wanted)
     {

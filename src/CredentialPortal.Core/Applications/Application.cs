@@ -17,6 +17,7 @@ public sealed class Application
     public const int MaxClientIdLength = 64;
     public const int MaxApiCodeLength = 16;
     public const int MaxNotificationEmailsLength = 4000;
+    public const int MaxIntrospectionAudiencesLength = 2000;
 
     public int Id { get; set; }
 
@@ -52,6 +53,13 @@ public sealed class Application
     /// disabled or deleted credential stops working there at once rather than when its tokens expire.
     /// </summary>
     public bool IsResourceServer { get; set; }
+
+    /// <summary>
+    /// The audiences a resource server serves: it may introspect only tokens meant for one of them. Empty: the partner
+    /// APIs' audiences (the token service's default and per-API audiences), so an existing resource server keeps
+    /// working. Management-API tokens are never introspected, whatever is listed.
+    /// </summary>
+    public List<string> IntrospectionAudiences { get; set; } = [];
 
     /// <summary>Which credentials obtain tokens: secrets and keys (default), keys only or secrets only.</summary>
     public AuthenticationPolicy AuthenticationPolicy { get; set; }

@@ -89,6 +89,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             a.Property(x => x.Name).HasMaxLength(Application.MaxNameLength);
             a.Property(x => x.ApiCode).HasMaxLength(Application.MaxApiCodeLength);
             a.Property(x => x.NotificationEmails).HasMaxLength(Application.MaxNotificationEmailsLength);
+            a.Property(x => x.IntrospectionAudiences).HasMaxLength(Application.MaxIntrospectionAudiencesLength);
             a.Property(x => x.Version).IsConcurrencyToken();
             a.HasIndex(x => x.ClientId).IsUnique();
             a.HasIndex(x => x.Name).IsUnique();

@@ -53,6 +53,11 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Property<int>("CredentialLimit")
                         .HasColumnType("integer");
 
+                    b.PrimitiveCollection<List<string>>("IntrospectionAudiences")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("text[]");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 

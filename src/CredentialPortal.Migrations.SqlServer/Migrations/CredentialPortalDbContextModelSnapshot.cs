@@ -52,6 +52,11 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Property<int>("CredentialLimit")
                         .HasColumnType("int");
 
+                    b.PrimitiveCollection<string>("IntrospectionAudiences")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("bit");
 

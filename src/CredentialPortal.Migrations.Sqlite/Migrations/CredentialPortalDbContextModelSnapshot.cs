@@ -45,6 +45,11 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Property<int>("CredentialLimit")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("IntrospectionAudiences")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 

@@ -29,6 +29,9 @@ public sealed record CachedClient(
 
     public AuthenticationPolicy AuthenticationPolicy { get; init; }
 
+    /// <summary>A resource server's own audiences (<see cref="Application.IntrospectionAudiences"/>); empty for the partner APIs'.</summary>
+    public IReadOnlyList<string> IntrospectionAudiences { get; init; } = [];
+
     /// <summary>A secret or key by id: what an access token's credential claim names.</summary>
     public CachedCredential? Credential(int id) =>
         (CachedCredential?)Secrets.FirstOrDefault(s => s.Id == id) ?? Keys.FirstOrDefault(k => k.Id == id);

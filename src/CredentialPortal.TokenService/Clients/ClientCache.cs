@@ -140,6 +140,7 @@ public sealed partial class ClientCache(
                 a.AllowSelfRotation,
                 a.IsAdminAutomationClient,
                 a.IsResourceServer,
+                a.IntrospectionAudiences,
                 a.AuthenticationPolicy,
                 Permissions = a.Permissions.Select(p => new { p.Api, p.Environment }).ToList(),
                 Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt)).ToList(),
@@ -187,6 +188,7 @@ public sealed partial class ClientCache(
         {
             Keys = [.. application.Keys.Select(k => CachedKey.From(k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt)).OfType<CachedKey>()],
             AuthenticationPolicy = application.AuthenticationPolicy,
+            IntrospectionAudiences = application.IntrospectionAudiences,
         };
         if (stillCurrent)
         {

@@ -2,7 +2,10 @@ using System.Security.Claims;
 using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Requests;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using CredentialPortal.TokenService.Clients;
+using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -13,11 +16,15 @@ namespace CredentialPortal.TokenService.Endpoints;
 /// authenticates like a client at the token endpoint and must be an application an administrator marked as a resource
 /// server. A token is active when the <see cref="AccessTokenAuthentication"/> scheme would accept it: our signature,
 /// issuer, audience and lifetime, and a credential, application and organisation that are still active — so a disabled
-/// or deleted secret's tokens are inactive at once, read from the client cache.
+/// or deleted secret's tokens are inactive at once, read from the client cache. A resource server learns only about
+/// tokens meant for it: one of whose audiences it serves (<see cref="CachedClient.IntrospectionAudiences"/>, by default
+/// the partner APIs'), never a management-API token; and its calls, successful ones too, are rate-limited.
 /// </summary>
 public sealed class IntrospectionEndpoint(
     ClientCredentialReader requests,
     ClientAuthenticator authenticator,
+    [FromKeyedServices(ClientRateLimiter.Introspection)] ClientRateLimiter rateLimiter,
+    IOptions<TokenServiceOptions> options,
     IOptionsMonitor<JwtBearerOptions> bearerOptions)
 {
     public const string Path = "/connect/introspect";
@@ -54,12 +61,17 @@ public sealed class IntrospectionEndpoint(
                 "this application may not introspect tokens: an administrator must mark it as a resource server");
         }
 
+        if (rateLimiter.TryAcquire(caller.Client.ApplicationId) is { } wait)
+        {
+            return OAuthError.SlowDown("too many introspection requests for this client; cache answers until the token's exp", wait);
+        }
+
         if (form["token"] is not { Length: > 0 } token)
         {
             return OAuthError.InvalidRequest("token is required");
         }
 
-        var active = await ValidateAsync(context, token);
+        var active = await ValidateAsync(context, token) is { } valid && Serves(caller.Client, valid, context.Request) ? valid : null;
         await OAuthResponses.WriteJsonAsync(context, writer =>
         {
             // RFC 7662 §2.2: an inactive token gets nothing but "active": false, whatever the reason.
@@ -82,6 +94,25 @@ public sealed class IntrospectionEndpoint(
             writer.WriteString("jti", active.Id);
         });
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="resourceServer"/> may learn about the token: it names one of the audiences the resource
+    /// server serves and is not a management-API token. Otherwise the answer is inactive, as for a token it never saw
+    /// (a resource server that could introspect any token could test tokens stolen from other APIs).
+    /// </summary>
+    private bool Serves(CachedClient resourceServer, JsonWebToken token, HttpRequest request)
+    {
+        var service = options.Value;
+        var management = TokenIssuer.ManagementAudience(service, request);
+        if (token.Audiences.Contains(management, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        return resourceServer.IntrospectionAudiences.Count > 0
+            ? token.Audiences.Any(a => resourceServer.IntrospectionAudiences.Contains(a, StringComparer.Ordinal))
+            : token.Audiences.Any(a => a == service.DefaultAudience || service.ApiAudiences.ContainsValue(a));
     }
 
     /// <summary>The token when the bearer scheme would accept it now; otherwise null (expired, forged, unknown, revoked).</summary>

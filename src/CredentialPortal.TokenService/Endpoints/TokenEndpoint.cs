@@ -5,6 +5,7 @@ using CredentialPortal.TokenService.Requests;
 using CredentialPortal.TokenService.Telemetry;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService.Endpoints;
@@ -18,7 +19,7 @@ namespace CredentialPortal.TokenService.Endpoints;
 public sealed class TokenEndpoint(
     ClientCredentialReader requests,
     ClientAuthenticator authenticator,
-    ClientRateLimiter rateLimiter,
+    [FromKeyedServices(ClientRateLimiter.TokenRequests)] ClientRateLimiter rateLimiter,
     ScopeResolver scopes,
     AccessTokenFactory tokens,
     UsageRecorder usage,

@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
 using CredentialPortal.TokenService.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.TokenService.Throttling;
 
 /// <summary>
-/// A token bucket per authenticated application (so made-up client_ids create no buckets). Hand-written rather than
+/// A token bucket per authenticated application (so made-up client_ids create no buckets), one limiter per endpoint
+/// (keyed service: <see cref="TokenRequests"/>, <see cref="Introspection"/>). Hand-written rather than
 /// System.Threading.RateLimiting so that it follows the injected <see cref="TimeProvider"/> and reports an exact
 /// Retry-After.
 /// </summary>
-public sealed class ClientRateLimiter(IOptions<TokenServiceOptions> options, TimeProvider time, TokenServiceMetrics metrics)
+public sealed class ClientRateLimiter(RateLimitOptions options, TimeProvider time, TokenServiceMetrics metrics, string reason)
 {
-    private readonly RateLimitOptions _options = options.Value.RateLimit;
+    public const string TokenRequests = "client_rate";
+    public const string Introspection = "introspection_rate";
+
+    private readonly RateLimitOptions _options = options;
     private readonly ConcurrentDictionary<int, Bucket> _buckets = new();
 
     /// <summary>Takes one permit; returns null when allowed, otherwise how long to wait.</summary>
@@ -39,7 +42,7 @@ public sealed class ClientRateLimiter(IOptions<TokenServiceOptions> options, Tim
                 return null;
             }
 
-            return metrics.RateLimited(TimeSpan.FromSeconds((1 - bucket.Tokens) / _options.PermitsPerSecond), "client_rate");
+            return metrics.RateLimited(TimeSpan.FromSeconds((1 - bucket.Tokens) / _options.PermitsPerSecond), reason);
         }
     }
 

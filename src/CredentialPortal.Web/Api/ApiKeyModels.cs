@@ -24,7 +24,7 @@ public sealed record KeyResource(
         ArgumentNullException.ThrowIfNull(key);
         using var jwk = JsonDocument.Parse(key.PublicJwk);
         return new(key.Id, key.Name, key.Hint, key.KeyDescription, key.CreatedAt, key.CreatedBy, key.ExpiresAt,
-            CredentialExpiryPolicy.DaysLeft(key.ExpiresAt, now), SecretResource.StateOf(key, now), key.DisabledAt, key.LastUsedAt,
+            CredentialExpiryPolicy.DaysLeft(key.ExpiresAt, now), CredentialStates.Of(key, now), key.DisabledAt, key.LastUsedAt,
             jwk.RootElement.Clone());
     }
 }

@@ -29,7 +29,7 @@ public sealed record PermissionResource(
     [property: Description("production or sandbox.")] string Environment,
     [property: Description("The OAuth scope this permission grants.")] string Scope);
 
-/// <summary>How a secret stands now.</summary>
+/// <summary>How a secret or key stands now.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<CredentialState>))]
 public enum CredentialState
 {
@@ -41,6 +41,17 @@ public enum CredentialState
 
     [JsonStringEnumMemberName("expired")]
     Expired,
+}
+
+internal static class CredentialStates
+{
+    /// <summary>The API's word for a credential's <see cref="CredentialStatus"/> (its "expiring" is still active).</summary>
+    public static CredentialState Of(ClientCredential credential, DateTime now) => credential.StatusAt(now) switch
+    {
+        CredentialStatus.Disabled => CredentialState.Disabled,
+        CredentialStatus.Expired => CredentialState.Expired,
+        _ => CredentialState.Active,
+    };
 }
 
 /// <summary>A secret's metadata. The value itself is never returned, except once by the response that creates it.</summary>
@@ -60,15 +71,8 @@ public record SecretResource(
     {
         ArgumentNullException.ThrowIfNull(secret);
         return new(secret.Id, secret.Name, secret.Hint, secret.CreatedAt, secret.CreatedBy, secret.ExpiresAt,
-            CredentialExpiryPolicy.DaysLeft(secret.ExpiresAt, now), StateOf(secret, now), secret.DisabledAt, secret.LastUsedAt);
+            CredentialExpiryPolicy.DaysLeft(secret.ExpiresAt, now), CredentialStates.Of(secret, now), secret.DisabledAt, secret.LastUsedAt);
     }
-
-    internal static CredentialState StateOf(ClientCredential secret, DateTime now) => secret.StatusAt(now) switch
-    {
-        CredentialStatus.Disabled => CredentialState.Disabled,
-        CredentialStatus.Expired => CredentialState.Expired,
-        _ => CredentialState.Active,
-    };
 }
 
 /// <summary>The response that creates a secret: its metadata and, this one time only, its value.</summary>

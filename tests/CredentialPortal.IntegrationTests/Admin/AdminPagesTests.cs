@@ -211,7 +211,21 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await IntrospectAsync()).StatusCode);
         await using var db = _portal.CreateDbContext();
         Assert.Contains(await db.AuditEvents.Where(e => e.ApplicationId == applicationId).Select(e => e.Details).ToListAsync(),
-            d => d != null && d.Contains("resource server on", StringComparison.Ordinal));
+            d => d != null && d.Contains("resource server on (partner APIs' audiences)", StringComparison.Ordinal));
+
+        // Its own audiences: one per line, each a single word; a line with spaces is refused and nothing is saved.
+        var refused = await _pages.SaveApplicationAsync(applicationId, new Dictionary<string, string>
+        {
+            ["Input.IsResourceServer"] = "true", ["Input.NotificationEmails"] = "", ["Input.IntrospectionAudiences"] = "https://dm.example.org\nnot an audience",
+        });
+        Assert.Contains("'not an audience' is not an audience", refused.Errors, StringComparison.Ordinal);
+        var audiences = await _pages.SaveApplicationAsync(applicationId, new Dictionary<string, string>
+        {
+            ["Input.IsResourceServer"] = "true", ["Input.NotificationEmails"] = "", ["Input.IntrospectionAudiences"] = " https://dm.example.org \r\nhttps://smc.example.org",
+        });
+        Assert.True(audiences.Text.Contains("saved", StringComparison.Ordinal), audiences.Errors + audiences.Status);
+        Assert.Equal(["https://dm.example.org", "https://smc.example.org"],
+            await db.Applications.Where(a => a.Id == applicationId).Select(a => a.IntrospectionAudiences).SingleAsync());
     }
 
     [Fact]

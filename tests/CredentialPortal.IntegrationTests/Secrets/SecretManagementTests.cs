@@ -58,7 +58,7 @@ public sealed class SecretManagementTests
         Assert.Equal(["created", "disabled", "enabled", "deleted"],
             mails.Select(m => m.Subject.Split(' ')[2]));
         Assert.All(mails, m => Assert.Equal(["m1@demoorg.example", "m2@demoorg.example"], m.To.Order()));
-        Assert.All(mails, m => Assert.Contains($"Secret by Jane Doe ({created.Secret.Hint}…)", m.Body));
+        Assert.All(mails, m => Assert.Contains($"\"Secret by Jane Doe\" ({created.Secret.Hint}…)", m.Body));
         Assert.All(mails, m => Assert.DoesNotContain(created.Value, m.Raw + m.Body));
         Assert.Equal(4, mails.Select(m => m.MessageId).Distinct().Count());
     }

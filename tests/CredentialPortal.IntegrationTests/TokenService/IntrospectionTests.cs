@@ -166,6 +166,69 @@ public sealed class IntrospectionTests
         Assert.Null(await CallAsync(client, token));
     }
 
+    [Fact]
+    public async Task A_resource_server_learns_only_about_tokens_for_the_audiences_it_serves_and_never_about_management_tokens()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["TokenService:ApiAudiences:data-manager"] = "https://dm.example.org",
+        });
+        using var http = portal.CreateClient();
+        var (resourceServer, rsSecret) = await ResourceServerAsync(portal);
+        var partner = await CreateApplicationAsync(portal, selfRotation: true);
+        var (secret, _) = await AddSecretAsync(portal, partner);
+        var apiToken = await GetTokenAsync(http, partner.ClientId, secret, scope: "data-manager");
+        var managementToken = await GetTokenAsync(http, partner.ClientId, secret, scope: "credentials.self");
+
+        async Task<bool> ActiveAsync(string token) =>
+            (await IntrospectAsync(http, resourceServer.ClientId, rsSecret, token)).GetProperty("active").GetBoolean();
+        async Task ServeAsync(params string[] audiences)
+        {
+            await ChangeAsync(portal, resourceServer.Id, async db =>
+                (await db.Applications.SingleAsync(a => a.Id == resourceServer.Id)).IntrospectionAudiences = [.. audiences]);
+            await portal.RunNextPassAsync<CredentialChangePoller>();
+        }
+
+        // By default the partner APIs' audiences: the API token, not the management one.
+        Assert.True(await ActiveAsync(apiToken));
+        Assert.False(await ActiveAsync(managementToken));
+
+        // A resource server for another API learns nothing about this one's tokens.
+        await ServeAsync("https://smc.example.org");
+        Assert.False(await ActiveAsync(apiToken));
+
+        // Listing the management audience does not open management tokens.
+        await ServeAsync("https://dm.example.org", "http://localhost/api/v1");
+        Assert.True(await ActiveAsync(apiToken));
+        Assert.False(await ActiveAsync(managementToken));
+    }
+
+    [Fact]
+    public async Task Successful_introspection_calls_are_rate_limited_too()
+    {
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["TokenService:IntrospectionRateLimit:PermitsPerSecond"] = "1",
+            ["TokenService:IntrospectionRateLimit:Burst"] = "2",
+        });
+        using var http = portal.CreateClient();
+        var (resourceServer, rsSecret) = await ResourceServerAsync(portal);
+        var partner = await CreateApplicationAsync(portal);
+        var (secret, _) = await AddSecretAsync(portal, partner);
+        var token = await GetTokenAsync(http, partner.ClientId, secret);
+
+        Assert.True((await IntrospectAsync(http, resourceServer.ClientId, rsSecret, token)).GetProperty("active").GetBoolean());
+        Assert.True((await IntrospectAsync(http, resourceServer.ClientId, rsSecret, token)).GetProperty("active").GetBoolean());
+        using var third = await PostIntrospectionAsync(http, resourceServer.ClientId, rsSecret, token);
+        await AssertErrorAsync(third, HttpStatusCode.TooManyRequests, "slow_down");
+        Assert.Equal("1", third.Headers.GetValues("Retry-After").Single());
+
+        // The token endpoint keeps its own budget, and a second later introspection answers again.
+        Assert.False(string.IsNullOrEmpty(await GetTokenAsync(http, partner.ClientId, secret)));
+        portal.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True((await IntrospectAsync(http, resourceServer.ClientId, rsSecret, token)).GetProperty("active").GetBoolean());
+    }
+
     private static async Task<(TestApplication Application, string Secret)> ResourceServerAsync(PortalFactory portal)
     {
         var application = await CreateApplicationAsync(portal);
