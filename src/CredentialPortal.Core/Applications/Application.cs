@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Core.Users;
@@ -10,6 +11,12 @@ namespace CredentialPortal.Core.Applications;
 /// </summary>
 public sealed class Application
 {
+    /// <summary>
+    /// Whether tokens are issued to it at all, credentials aside: it and its organisation are active. Deactivating an
+    /// organisation stops its applications without touching their own setting.
+    /// </summary>
+    public static readonly Expression<Func<Application, bool>> InService = a => a.IsActive && a.Organisation.IsActive;
+
     public const int DefaultCredentialLimit = 10;
     public const int MaxNameLength = 150;
 

@@ -6,6 +6,8 @@ using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Testing.Admin;
 using CredentialPortal.Testing.Credentials;
+using CredentialPortal.IntegrationTests.TokenService;
+using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 using CredentialPortal.TokenService.Clients;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -303,6 +305,42 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Contains("Partner-NL-Acme-DM", list.Text);
         var none = await _admin.GetAsync("/admin/applications?ExpiringSoon=true");
         Assert.DoesNotContain("Partner-NL-Acme-DM", none.Text);
+    }
+
+    [Fact]
+    public async Task Applications_of_a_deactivated_organisation_show_as_inactive_and_leave_the_tiles_about_applications_in_service()
+    {
+        var organisationId = await CreateOrganisationAsync("Closing", "NL");
+        await CreateApplicationAsync(organisationId, "DM", permissions: ["data-manager|Production"]);
+        var applicationId = await ApplicationIdAsync("Partner-NL-Closing-DM");
+        var application = new TestApplication(applicationId, await ClientIdAsync(applicationId), "Partner-NL-Closing-DM");
+        // A secret expiring in 20 days, as the one credential: expiring soon, and with fewer than 2 managers.
+        await AddSecretAsync(_portal, application, expiresIn: TimeSpan.FromDays(20));
+        async Task<Dictionary<string, int>> TilesAsync() => Testing.Admin.AdminPages.DashboardTiles(await _admin.GetAsync("/admin"))
+            .ToDictionary(t => t[(t.IndexOf(' ', StringComparison.Ordinal) + 1)..], t => int.Parse(t.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        var before = await TilesAsync();
+        const string FewManagers = "active application(s) with fewer than 2 credential managers";
+        const string Expiring = "secret(s) and key(s) expiring within 30 days";
+        Assert.Contains("Partner-NL-Closing-DM", (await _admin.GetAsync("/admin/applications?FewManagers=true&ExpiringSoon=true")).Text);
+
+        await using (var db = _portal.CreateDbContext())
+        {
+            (await db.Organisations.SingleAsync(o => o.Id == organisationId)).IsActive = false;
+            await db.SaveChangesAsync();
+        }
+
+        var after = await TilesAsync();
+        Assert.Equal((before[FewManagers] - 1, before[Expiring] - 1), (after[FewManagers], after[Expiring]));
+        var list = await _admin.GetAsync("/admin/applications?Search=Partner-NL-Closing-DM");
+        Assert.Contains("Inactive (organisation)", Testing.Admin.AdminPages.TableText(list), StringComparison.Ordinal);
+        Assert.DoesNotContain(">Active<", list.Body, StringComparison.Ordinal);
+        foreach (var filter in new[] { "FewManagers", "ExpiringSoon", "CannotObtainTokens" })
+        {
+            Assert.DoesNotContain("Partner-NL-Closing-DM", (await _admin.GetAsync($"/admin/applications?{filter}=true")).Text, StringComparison.Ordinal);
+        }
+
+        var edit = await _admin.GetAsync($"/admin/applications/{applicationId}");
+        Assert.Contains("Closing, is deactivated", edit.Document.QuerySelector("#organisation-inactive")!.TextContent, StringComparison.Ordinal);
     }
 
     public static TheoryData<string> AdminPages =>

@@ -1,8 +1,7 @@
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Outbox;
-using CredentialPortal.Core.Credentials;
-using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -32,21 +31,11 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var soon = CredentialExpiryPolicy.ExpiringSoonBefore(now);
         var nowOffset = time.GetUtcNow();
-        var few = CountAsync(db =>
-        {
-            // The well-staffed applications in one pass over the assignments' index, rather than a count per application.
-            var wellStaffed = db.CredentialManagers.GroupBy(m => m.ApplicationId)
-                .Where(g => g.Count() >= CredentialManagerAssignment.RecommendedMinimum).Select(g => g.Key);
-            return db.Applications.Where(a => a.IsActive).CountAsync(a => !wellStaffed.Contains(a.Id), cancellationToken);
-        });
-        var expiring = CountAsync(db =>
-            db.ClientSecrets.Where(CredentialQueries.ExpiringBefore<ClientSecret>(now, soon)).CountAsync(s => s.Application.IsActive, cancellationToken));
+        var few = CountAsync(db => Attention.FewManagers(db, db.Applications).CountAsync(cancellationToken));
+        var expiring = CountAsync(db => Attention.ExpiringCredentials(db, now).CountAsync(cancellationToken));
         // Answered from the (ApplicationId, Kind, DisabledAt, ExpiresAt) index alone: one probe per application and kind.
-        var none = CountAsync(db =>
-            db.Applications.Where(a => a.IsActive).Where(CredentialQueries.CannotAuthenticateAt(db.ClientCredentials, now)).CountAsync(cancellationToken));
-        // Emails only, as the tile says and its audit link (email.failed) lists; a failed webhook shows in its endpoint's delivery log.
+        var none = CountAsync(db => Attention.CannotObtainTokens(db, db.Applications, now).CountAsync(cancellationToken));
         var failed = CountAsync(db => db.OutboxMessages.CountAsync(e => e.Channel == OutboxChannel.Email && e.Status == OutboxStatus.Failed, cancellationToken));
         // DateTimeOffset comparisons do not translate on SQLite: the users ever locked out (few) are compared here.
         var locked = CountAsync(async db => (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))

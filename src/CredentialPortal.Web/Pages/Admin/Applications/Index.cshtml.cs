@@ -1,8 +1,8 @@
 using CredentialPortal.Core;
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Credentials;
-using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +20,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
     public sealed record Row(
         int Id, string Name, string ClientId, string Organisation, string ApiCode, bool IsSandboxOnly, bool IsActive,
-        int Managers, int ActiveCredentials, DateTime? NextExpiry);
+        bool OrganisationActive, int Managers, int ActiveCredentials, DateTime? NextExpiry);
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -43,7 +43,6 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     {
         Now = time.GetUtcNow().UtcDateTime;
         var now = Now;
-        var expiringSoon = CredentialQueries.ExpiringBefore<ClientSecret>(now, CredentialExpiryPolicy.ExpiringSoonBefore(now));
         // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
         if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
             || ModelState.GetFieldValidationState(nameof(Api)) == ModelValidationState.Invalid)
@@ -75,17 +74,17 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
         if (FewManagers)
         {
-            query = query.Where(a => a.Managers.Count < CredentialManagerAssignment.RecommendedMinimum);
+            query = Attention.FewManagers(db, query);
         }
 
         if (ExpiringSoon)
         {
-            query = query.Where(a => a.Secrets.AsQueryable().Any(expiringSoon));
+            query = Attention.ExpiringSoon(db, query, now);
         }
 
         if (CannotObtainTokens)
         {
-            query = query.Where(CredentialQueries.CannotAuthenticateAt(db.ClientCredentials, now));
+            query = Attention.CannotObtainTokens(db, query, now);
         }
 
         Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
@@ -95,7 +94,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
             .Page(Paging)
             .Select(a => new
             {
-                Row = new Row(a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive, a.Managers.Count, 0, null),
+                Row = new Row(a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive, a.Organisation.IsActive, a.Managers.Count, 0, null),
                 a.AuthenticationPolicy,
             })
             .ToListAsync(cancellationToken);
