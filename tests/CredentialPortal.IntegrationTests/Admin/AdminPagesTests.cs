@@ -144,6 +144,14 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Equal(value[..3], Assert.Single(application.Secrets).Hint);
         var reloaded = await _pages.ApplicationAsync(application.Id);
         Assert.DoesNotContain(value, reloaded.Body);
+
+        // The secret has a page of its own, with no form that would post to the create handler; continuing leads to
+        // the application's page, whose form edits it.
+        Assert.Empty(page.Document.QuerySelectorAll("main form"));
+        Assert.Equal("PartnerAlternative-NL-Acme-SMC created", page.Heading);
+        var continued = await _admin.GetAsync(page.Document.QuerySelector("a#continue")!.GetAttribute("href")!);
+        Assert.Equal($"/admin/applications/{application.Id}", continued.Path);
+        Assert.Equal("PartnerAlternative-NL-Acme-SMC", continued.Document.QuerySelector("#Input_Name")!.GetAttribute("value"));
     }
 
     [Fact]

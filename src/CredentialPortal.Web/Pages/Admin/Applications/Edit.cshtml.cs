@@ -131,7 +131,6 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
             await LoadAsync(cancellationToken);
             Response.Headers.CacheControl = "no-store";
             Response.Headers.Pragma = "no-cache";
-            await LoadChoicesAsync(cancellationToken);
             return Page();
         }
 
