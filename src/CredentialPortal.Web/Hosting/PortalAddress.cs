@@ -10,8 +10,9 @@ namespace CredentialPortal.Web.Hosting;
 /// <summary>
 /// The portal's public address, for every link the product builds (emails, the printed sign-in address, the
 /// "Connect your system" endpoints): <c>Portal:BaseUrl</c> when set (required outside Development), otherwise the
-/// first address the server actually listens on, so that <c>--urls http://127.0.0.1:5391</c> gives working links. Core
-/// reaches it as <see cref="IPortalLinks"/>: the server and the page routes are the web host's.
+/// first address the server actually listens on, so that <c>--urls http://127.0.0.1:5391</c> gives working links (as
+/// <c>http://localhost:5391</c>: passkeys need a name, browsers refuse them on an IP address). Core reaches it as
+/// <see cref="IPortalLinks"/>: the server and the page routes are the web host's.
 /// </summary>
 public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogger<PortalAddress> logger, IServer? server = null) : IPortalLinks
 {
@@ -71,8 +72,36 @@ public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogg
     }
 
     /// <summary>
+    /// Why passkeys cannot work at the portal's address (<paramref name="requestHost"/> when no address is configured),
+    /// with what to do instead, or null when they can: WebAuthn takes a host name as the relying party, never an IP
+    /// address, and a browser's own error ("This is an invalid domain") says nothing useful.
+    /// </summary>
+    public string? PasskeysUnavailableAt(string requestHost)
+    {
+        var host = Configured is { } configured && Uri.TryCreate(configured, UriKind.Absolute, out var uri) ? uri.Host : requestHost;
+        if (!IPAddress.TryParse(host.Trim('[', ']'), out var ip))
+        {
+            return null;
+        }
+
+        return IPAddress.IsLoopback(ip)
+            ? $"Passkeys do not work at an IP address such as {host}. Open the portal at localhost instead (the same port), or have Portal:BaseUrl set to a host name."
+            : $"Passkeys do not work at an IP address such as {host}. Ask the portal's operator to set Portal:BaseUrl to the portal's host name.";
+    }
+
+    /// <summary>Warns at start when the configured address is an IP address, on which no browser lets passkeys work.</summary>
+    public void WarnIfPasskeysCannotWork()
+    {
+        if (Configured is { } configured && Uri.TryCreate(configured, UriKind.Absolute, out var uri) && IPAddress.TryParse(uri.Host.Trim('[', ']'), out _))
+        {
+            LogIpAddress(configured);
+        }
+    }
+
+    /// <summary>
     /// The first address of the running server, with a wildcard host (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>)
-    /// read as <c>localhost</c>: a link cannot name "every interface".
+    /// or a loopback one (<c>127.0.0.1</c>, <c>[::1]</c>) read as <c>localhost</c>: a link cannot name "every interface",
+    /// and passkeys need a name.
     /// </summary>
     private string? Listening()
     {
@@ -88,11 +117,14 @@ public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogg
             return null;
         }
 
-        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any))
+        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(ip))
             ? new UriBuilder(uri) { Host = "localhost" }.Uri.GetLeftPart(UriPartial.Authority)
             : uri.GetLeftPart(UriPartial.Authority);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A request came for host {RequestHost}, but links in emails and pages name {PortalBaseUrl}: set Portal:BaseUrl to the address people use (logged once)")]
     private partial void LogMismatch(string requestHost, string portalBaseUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Portal:BaseUrl {PortalBaseUrl} is an IP address: browsers allow passkeys only on a host name, so nobody can register or use one; set it to the portal's host name (or localhost)")]
+    private partial void LogIpAddress(string portalBaseUrl);
 }

@@ -76,6 +76,7 @@ public static class PortalHost
         app.UsePortalTelemetry();
         // Links name Portal:BaseUrl (or the listen address): say once when people reach the portal under another host.
         var address = app.Services.GetRequiredService<PortalAddress>();
+        address.WarnIfPasskeysCannotWork();
         app.Use((context, next) =>
         {
             address.CheckRequestHost(context.Request);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
+using CredentialPortal.Testing.Account;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
@@ -26,13 +27,14 @@ public sealed partial class PortalAddressTests : IAsyncLifetime
 
         await app.WaitForOutputAsync("sign in at:", TestContext.Current.CancellationToken);
 
+        // It listens on 127.0.0.1 and prints localhost, where passkeys work (browsers refuse them on an IP address).
         var listening = Listening().Match(app.StandardOutput).Groups["address"].Value;
         Assert.Matches(@"^http://127\.0\.0\.1:\d+$", listening);
-        Assert.Contains($"sign in at: {listening}/", app.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"sign in at: {listening.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)}/", app.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task In_development_without_a_base_url_invitation_links_name_the_address_the_server_listens_on()
+    public async Task In_development_without_a_base_url_invitation_links_name_the_address_the_server_listens_on_as_localhost()
     {
         await using var portal = await PortalFactory.StartAsync(realServer: true, settings: new Dictionary<string, string?>
         {
@@ -40,7 +42,7 @@ public sealed partial class PortalAddressTests : IAsyncLifetime
             ["Portal:BaseUrl"] = null,
             ["Reminders:Enabled"] = "false",
         });
-        var listening = portal.ServerAddress.GetLeftPart(UriPartial.Authority);
+        var listening = $"http://localhost:{portal.ServerAddress.Port}";
         await using var scope = portal.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CredentialPortal.Core.Users.PortalUser>>();
         var admin = await users.FindByEmailAsync(PortalFactory.AdminEmail);
@@ -95,12 +97,34 @@ public sealed partial class PortalAddressTests : IAsyncLifetime
         Assert.Contains("https://credentials.example.org", warning.RenderMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_base_url_with_an_ip_address_is_warned_about_at_start_and_the_passkeys_page_says_what_to_do()
+    {
+        var sink = new CapturingSink();
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Portal:BaseUrl"] = "http://127.0.0.1:5080",
+            ["Reminders:Enabled"] = "false",
+        });
+        await using var host = portal.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
+        using var started = host.CreateClient();
+        using var client = new PortalClient(portal);
+
+        Assert.Contains(sink.Events, e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("is an IP address: browsers allow passkeys only on a host name", StringComparison.Ordinal));
+        await client.SignInAsAdministratorAsync();
+        var page = await client.GetAsync("/Account/Passkeys");
+        Assert.Contains("Open the portal at localhost instead", page.Document.QuerySelector("#passkeys-unavailable")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(page.Document.QuerySelector("#add-passkey"));
+    }
+
     [GeneratedRegex(@"Now listening on: (?<address>\S+)")]
     private static partial Regex Listening();
 
     private sealed class CapturingSink : ILogEventSink
     {
         private readonly ConcurrentQueue<LogEvent> _events = new();
+
+        public IReadOnlyList<LogEvent> Events => [.. _events];
 
         public IReadOnlyList<LogEvent> Mismatches =>
             [.. _events.Where(e => e.Properties.ContainsKey("RequestHost") && e.Properties.ContainsKey("PortalBaseUrl"))];

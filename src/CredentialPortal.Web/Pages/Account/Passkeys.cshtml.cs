@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
+using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -11,8 +12,11 @@ namespace CredentialPortal.Web.Pages.Account;
 /// The user's passkeys: register one (with a name, after entering the password again), rename, remove (after a
 /// confirmation with the password). <see cref="AccountChanges"/> makes each change, audits it and emails the owner.
 /// </summary>
-public sealed class PasskeysModel(PortalUserManager users, AccountPasskeys passkeys, AccountChanges changes) : AccountPage
+public sealed class PasskeysModel(PortalUserManager users, AccountPasskeys passkeys, AccountChanges changes, PortalAddress address) : AccountPage
 {
+    /// <summary>Why passkeys cannot work here (an IP address), with what to do; the form is not offered then.</summary>
+    public string? Unavailable => address.PasskeysUnavailableAt(Request.Host.Host);
+
     [BindProperty, StringLength(AccountPasskeys.MaxNameLength), PlainText, Display(Name = "Name of the passkey")]
     public string? Name { get; set; }
 
