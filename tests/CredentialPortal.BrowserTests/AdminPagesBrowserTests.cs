@@ -44,6 +44,9 @@ public sealed class AdminPagesBrowserTests
         await admin.Page.SelectOptionAsync("#Input_OrganisationId", new Microsoft.Playwright.SelectOptionValue { Label = "Operator (NL)" });
         await admin.Page.SelectOptionAsync("#Input_ApiCode", "SMC");
         await Expect(proposed).ToHaveTextAsync("Partner-NL-Operator-SMC");
+        // Only the chosen API's permissions are offered.
+        await Expect(admin.Page.Locator("#perm-match-connect-Sandbox")).ToBeVisibleAsync();
+        await Expect(admin.Page.Locator("#perm-data-manager-Production")).ToBeHiddenAsync();
         await admin.Page.CheckAsync("#Input_IsSandboxOnly");
         await Expect(proposed).ToHaveTextAsync("PartnerAlternative-NL-Operator-SMC");
         Assert.Equal("PartnerAlternative-NL-Operator-SMC", await admin.Page.GetAttributeAsync("#Input_Name", "placeholder"));

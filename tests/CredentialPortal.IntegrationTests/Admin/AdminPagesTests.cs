@@ -348,6 +348,9 @@ public sealed class AdminPagesTests : IAsyncLifetime
         }
 
         var edit = await _admin.GetAsync($"/admin/applications/{applicationId}");
+        // Only the application's own API's permissions are offered (Data Manager's, not Search, Match & Connect's).
+        Assert.Equal(["data-manager|Production", "data-manager|Sandbox"],
+            edit.Document.QuerySelectorAll("input[name='Input.Permissions']").Select(i => i.GetAttribute("value")).ToList());
         Assert.Contains("Closing, is deactivated", edit.Document.QuerySelector("#organisation-inactive")!.TextContent, StringComparison.Ordinal);
     }
 

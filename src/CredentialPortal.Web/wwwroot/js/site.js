@@ -71,6 +71,21 @@
         update();
     }
 
+    // Creating an application: only the chosen API's permissions are offered (the others are hidden and not sent).
+    const apiChoice = document.querySelector('select[name="Input.ApiCode"]');
+    if (apiChoice) {
+        const showPermissions = () => {
+            for (const choice of apiChoice.form.querySelectorAll('[data-apis]')) {
+                const allowed = choice.dataset.apis.split(' ').includes(apiChoice.value);
+                choice.hidden = !allowed;
+                choice.querySelector('input').disabled = !allowed;
+            }
+            document.getElementById('permissions-hint').hidden = apiChoice.value !== '';
+        };
+        apiChoice.addEventListener('change', showPermissions);
+        showPermissions();
+    }
+
     // Confirmation before a form marked data-confirm is sent (the server-side confirmation pages remain).
     document.addEventListener('submit', event => {
         const message = event.target.dataset.confirm;

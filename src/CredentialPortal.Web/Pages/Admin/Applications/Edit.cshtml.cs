@@ -45,10 +45,18 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
     public DateOnly LatestExpiry => CredentialExpiryPolicy.LatestExpiryDate(Now);
     public DateOnly EarliestExpiry => CredentialExpiryPolicy.EarliestExpiryDate(Now);
 
-    public static IEnumerable<(string Value, string Label)> PermissionChoices =>
+    /// <summary>
+    /// The permissions the form offers, each with the codes of the APIs that allow it: an application holds its own
+    /// API's permissions only, so editing shows just those, and creating shows those of the API chosen (site.js hides
+    /// the others while the API is picked; without script all are shown and the server refuses the wrong ones).
+    /// </summary>
+    public IEnumerable<(string Value, string Label, string Apis)> PermissionChoices =>
         from resource in ApiCatalog.Resources
+        let apis = ApiCatalog.Apis.Where(a => ApiCatalog.Allows(a.Code, resource.Name)).Select(a => a.Code).ToList()
+        where IsNew || apis.Contains(Input.ApiCode ?? "")
         from environment in Enum.GetValues<ApiEnvironment>()
-        select (ApplicationForm.PermissionValue(resource.Name, environment), $"{resource.DisplayName} {environment.ToString().ToLowerInvariant()}");
+        select (ApplicationForm.PermissionValue(resource.Name, environment), $"{resource.DisplayName} {environment.ToString().ToLowerInvariant()}",
+            string.Join(' ', apis));
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
