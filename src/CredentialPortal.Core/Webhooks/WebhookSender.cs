@@ -16,8 +16,8 @@ namespace CredentialPortal.Core.Webhooks;
 /// written to the endpoint's delivery log. 2xx delivers; a timeout, 408, 429 or 5xx is retried by the outbox (same
 /// <c>webhook-id</c>, new timestamp and signature); 410 Gone disables the endpoint at once (its pending messages are then
 /// dropped, see <see cref="WebhookEndpointStillEnabled"/>); any other answer, a redirect or a refused address fails the
-/// message. <see cref="WebhookOptions.DisableAfterFailures"/> failed messages in a row disable the endpoint, and its
-/// owner is told by email. A credential manager sees what went wrong as a fixed category ("No answer: the name does not
+/// message. <see cref="WebhookOptions.DisableAfterFailures"/> failed messages in a row disable the endpoint, and those
+/// who manage it are told by email (<see cref="WebhookEndpointDisabler"/>). A credential manager sees what went wrong as a fixed category ("No answer: the name does not
 /// resolve"); what the name resolved to and the exception's text go to the operators' log alone.
 /// </summary>
 public sealed partial class WebhookSender(
