@@ -10,8 +10,8 @@ namespace CredentialPortal.Reminders;
 public static class ReminderRecipients
 {
     /// <summary>
-    /// Credential managers (enabled users) and notification addresses; else <c>Portal:AdministratorsEmail</c>; else the
-    /// administrators. Empty only when there is nobody at all, which the outbox then records as a permanent failure.
+    /// Credential managers (enabled users) and notification addresses; else the administrators
+    /// (<see cref="AdministratorAddresses"/>: <c>Portal:AdministratorsEmail</c>, else their own addresses).
     /// </summary>
     public static async Task<IReadOnlyList<string>> ForAsync(CredentialPortalDbContext db, Application application, PortalOptions portal,
         CancellationToken cancellationToken)
@@ -31,17 +31,6 @@ public static class ReminderRecipients
             return recipients;
         }
 
-        if (!string.IsNullOrWhiteSpace(portal.AdministratorsEmail))
-        {
-            return [portal.AdministratorsEmail.Trim()];
-        }
-
-        return await db.UserRoles
-            .Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == PortalRole.AdministratorKey))
-            .Join(db.Users, ur => ur.UserId, u => u.Id, (_, u) => u)
-            .Where(u => !u.IsDisabled && u.Email != null)
-            .OrderBy(u => u.Email)
-            .Select(u => u.Email!)
-            .ToListAsync(cancellationToken);
+        return await AdministratorAddresses.ForAsync(db, portal, cancellationToken);
     }
 }

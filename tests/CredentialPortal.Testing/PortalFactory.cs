@@ -27,9 +27,12 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public const string AdminPassword = "correct horse battery staple admin";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private PortalFactory(TestDatabase database, FakeTimeProvider time, IDictionary<string, string?> settings, TcpFaultProxy? databaseProxy)
+    private PortalFactory(TestDatabase database, FakeTimeProvider time, IDictionary<string, string?> settings, TcpFaultProxy? databaseProxy,
+        Action<IServiceCollection>? services)
     {
+        _services = services;
         Database = database;
         DatabaseProxy = databaseProxy;
         Time = time;
@@ -65,7 +68,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// Starts the portal; with <c>realServer</c> on Kestrel at <c>serverPort</c> (0: any free port), over HTTPS with
-    /// <paramref name="httpsCertificate"/> when one is given.
+    /// <paramref name="httpsCertificate"/> when one is given. <paramref name="services"/> adds test services to the
+    /// host itself, e.g. a log sink that sees what the background services log.
     /// </summary>
     public static async Task<PortalFactory> StartAsync(
         DatabaseProvider provider = DatabaseProvider.Sqlite,
@@ -74,7 +78,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         bool realServer = false,
         bool databaseProxy = false,
         int serverPort = 0,
-        X509Certificate2? httpsCertificate = null)
+        X509Certificate2? httpsCertificate = null,
+        Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         TcpFaultProxy? proxy = null;
@@ -89,7 +94,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
             proxy = await TcpFaultProxy.StartAsync(server.Host!, server.Port);
         }
 
-        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)), settings ?? new Dictionary<string, string?>(), proxy);
+        var factory = new PortalFactory(database, time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)), settings ?? new Dictionary<string, string?>(), proxy, services);
         try
         {
             if (realServer)
@@ -194,6 +199,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            _services?.Invoke(services);
         });
     }
 

@@ -28,8 +28,10 @@ public sealed record ApplicationSaved(Application? Application, bool IsNew, Crea
 
 /// <summary>
 /// The administrators' commands on applications (docs/rules.md#applications): create and change one, assign and remove
-/// its credential managers. Each command commits once: the change, its change-log row (which tells every token-service
-/// instance to drop what it cached), its audit event and its emails together or not at all.
+/// its credential managers (the application's webhook endpoints stay, and those who remain hear about the ones a removed
+/// manager registered: <see cref="WebhookRegistrarNotice"/>). Each command commits once: the change, its change-log row
+/// (which tells every token-service instance to drop what it cached), its audit event and its emails together or not
+/// at all.
 /// </summary>
 public sealed class ApplicationManagement(
     CredentialPortalDbContext db,
@@ -37,6 +39,7 @@ public sealed class ApplicationManagement(
     SecretManagement secrets,
     CredentialLifecycle credentials,
     IAdministrationEmails emails,
+    WebhookRegistrarNotice webhooks,
     TimeProvider time)
 {
     public const string ConflictMessage =
@@ -201,6 +204,7 @@ public sealed class ApplicationManagement(
         audit.Add(AuditEventTypes.RoleRevoked, actor, $"credential manager of {application.Name}: {assignment.User.Email}",
             organisationId: application.OrganisationId, applicationId: application.Id);
         Notify(assignment.User, application, assigned: false);
+        await webhooks.QueueAsync(assignment.User, [application.Id], actor, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,6 +43,7 @@ public sealed class UserAdministration(
     UserManager<PortalUser> users,
     AuditLog audit,
     IAdministrationEmails emails,
+    WebhookRegistrarNotice webhooks,
     TimeProvider time)
 {
     public const string LastAdministrator = "This is the last active administrator: make someone else administrator first.";
@@ -75,6 +77,9 @@ public sealed class UserAdministration(
         user.IsDisabled = true;
         await users.UpdateSecurityStampAsync(user);
         audit.Add(AuditEventTypes.UserDisabled, actor, user.Email, organisationId: user.OrganisationId);
+        // A disabled user manages nothing: the applications' remaining managers hear about the endpoints they registered.
+        var managed = await db.CredentialManagers.Where(m => m.UserId == user.Id).Select(m => m.ApplicationId).ToListAsync(cancellationToken);
+        await webhooks.QueueAsync(user, managed, actor, cancellationToken);
         return $"{user.Email} is disabled and signed out.";
     }
 

@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace CredentialPortal.Core.Webhooks;
 
-/// <summary>A delivery refused before any byte was sent: the address is not one webhooks may reach.</summary>
+/// <summary>
+/// A delivery refused before any byte was sent: the address is not one webhooks may reach. The message names what the
+/// host resolved to, for the operators' log; credential managers see only a category (<see cref="WebhookSender"/>).
+/// </summary>
 public sealed class WebhookAddressRefusedException(string message) : Exception(message);
 
 /// <summary>
@@ -64,9 +67,11 @@ public static class WebhookAddressGuard
         var permitted = allowPrivateNetwork ? addresses : addresses.Where(a => !IsForbidden(a)).ToArray();
         if (permitted.Length == 0)
         {
-            throw new WebhookAddressRefusedException(addresses.Length == 0
-                ? $"{endpoint.Host} does not resolve."
-                : $"{endpoint.Host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}: loopback, link-local and private addresses are not allowed for webhooks.");
+            // No address at all is a name that does not resolve, which the handler classifies as such from this error code.
+            throw addresses.Length == 0
+                ? new SocketException((int)SocketError.HostNotFound)
+                : new WebhookAddressRefusedException(
+                    $"{endpoint.Host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}: loopback, link-local and private addresses are not allowed for webhooks.");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

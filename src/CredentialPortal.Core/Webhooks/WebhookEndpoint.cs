@@ -33,7 +33,10 @@ public sealed class WebhookEndpoint
 
     public DateTime CreatedAt { get; set; }
 
-    /// <summary>The email of the user who registered it; told when the endpoint is disabled for failures.</summary>
+    /// <summary>
+    /// The email of the user who registered it, shown on the webhook pages. The endpoint is not theirs: when they stop
+    /// managing the application it keeps sending, and those who remain are told (<see cref="WebhookRegistrarNotice"/>).
+    /// </summary>
     public required string CreatedBy { get; set; }
 
     /// <summary>Disabled endpoints get no new messages, and their pending ones are dropped.</summary>

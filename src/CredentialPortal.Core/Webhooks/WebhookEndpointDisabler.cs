@@ -3,16 +3,19 @@ using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
+using CredentialPortal.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Webhooks;
 
 /// <summary>
-/// Switches off an endpoint that keeps failing (or answered 410 Gone), audits it and emails its owner: whoever
-/// registered it, and for an application's endpoint also the application's credential managers. The caller saves.
+/// Switches off an endpoint that keeps failing (or answered 410 Gone), audits it and emails those who manage it now:
+/// for an application's endpoint its credential managers (else the administrators), for an organisation's the
+/// administrators. Not whoever registered it as such: they may no longer manage it. The caller saves.
 /// </summary>
-public sealed class WebhookEndpointDisabler(IOptions<WebhookOptions> options, IPortalLinks address, TimeProvider time)
+public sealed class WebhookEndpointDisabler(IOptions<WebhookOptions> options, IOptions<PortalOptions> portal, IPortalLinks address,
+    TimeProvider time)
 {
     public async Task DisableIfDueAsync(CredentialPortalDbContext db, WebhookEndpoint endpoint, bool gone, string lastError,
         CancellationToken cancellationToken)
@@ -36,11 +39,9 @@ public sealed class WebhookEndpointDisabler(IOptions<WebhookOptions> options, IP
         new AuditLog(db, time).Add(AuditEventTypes.WebhookDisabled, AuditActor.System,
             $"webhook endpoint to {host} of {owner.Name} disabled: {endpoint.DisabledReason}", owner.OrganisationId, endpoint.ApplicationId);
 
-        var managers = endpoint.ApplicationId is { } id
-            ? await db.CredentialManagers.Where(m => m.ApplicationId == id && !m.User.IsDisabled && m.User.Email != null)
-                .Select(m => m.User.Email!).ToListAsync(cancellationToken)
-            : [];
-        var recipients = managers.Append(endpoint.CreatedBy).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var recipients = endpoint.ApplicationId is { } id
+            ? await AdministratorAddresses.ManagersElseAdministratorsAsync(db, id, except: null, portal.Value, cancellationToken)
+            : await AdministratorAddresses.ForAsync(db, portal.Value, cancellationToken);
         var link = address.WebhookEndpointPage(endpoint.Id);
         var subject = $"Webhook endpoint disabled – {owner.Name}";
         var text = $"""

@@ -19,6 +19,7 @@ public static class WebhookRegistration
         services.AddSingleton<IOutboxChannel, WebhookSender>();
         services.AddSingleton<IOutboxDeliveryCheck, WebhookEndpointStillEnabled>();
         services.AddScoped<WebhookEndpointManagement>();
+        services.AddScoped<WebhookRegistrarNotice>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Email;
@@ -15,8 +16,9 @@ namespace CredentialPortal.Core.Webhooks;
 /// written to the endpoint's delivery log. 2xx delivers; a timeout, 408, 429 or 5xx is retried by the outbox (same
 /// <c>webhook-id</c>, new timestamp and signature); 410 Gone disables the endpoint at once (its pending messages are then
 /// dropped, see <see cref="WebhookEndpointStillEnabled"/>); any other answer, a redirect or a refused address fails the
-/// message. <see cref="WebhookOptions.DisableAfterFailures"/> failed messages in a row disable the endpoint, and its
-/// owner is told by email.
+/// message. <see cref="WebhookOptions.DisableAfterFailures"/> failed messages in a row disable the endpoint, and those
+/// who manage it are told by email (<see cref="WebhookEndpointDisabler"/>). A credential manager sees what went wrong as a fixed category ("No answer: the name does not
+/// resolve"); what the name resolved to and the exception's text go to the operators' log alone.
 /// </summary>
 public sealed partial class WebhookSender(
     IDbContextFactory<CredentialPortalDbContext> contexts,
@@ -27,6 +29,8 @@ public sealed partial class WebhookSender(
     TimeProvider time,
     ILogger<WebhookSender> logger) : IOutboxChannel
 {
+    private const string RefusedCategory = "Refused: the address is on a private or reserved network";
+
     public OutboxChannel Channel => OutboxChannel.Webhook;
 
     public async Task SendAsync(OutboxMessage message, Func<Task> accepted, CancellationToken cancellationToken)
@@ -46,7 +50,7 @@ public sealed partial class WebhookSender(
         }
 
         var started = time.GetTimestamp();
-        var (status, error, transient) = await PostAsync(endpoint, messageId, payload, cancellationToken);
+        var (status, error, detail, transient) = await PostAsync(endpoint, messageId, payload, cancellationToken);
         var delivered = status is >= 200 and < 300;
         var givenUp = !delivered && (!transient || message.Attempts >= email.Value.Outbox.MaxAttempts);
         db.WebhookDeliveries.Add(new WebhookDelivery
@@ -76,17 +80,23 @@ public sealed partial class WebhookSender(
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
-        LogFailed(endpoint.Id, messageId, message.Attempts, error!);
+        LogFailed(endpoint.Id, messageId, message.Attempts, error!, detail);
         throw new OutboxDeliveryException(error!, isTransient: !givenUp);
     }
 
-    /// <summary>The status code (null when there was no answer), what went wrong, and whether a retry may help.</summary>
-    private async Task<(int? Status, string? Error, bool Transient)> PostAsync(WebhookEndpoint endpoint, string messageId, string body,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The status code (null when there was no answer); what went wrong, as the fixed category the delivery log, the
+    /// audit and the disabled-endpoint email show to credential managers; the exception's text for the operators' log
+    /// only (it names resolved addresses and the name's DNS answer, which would map the internal network); and whether
+    /// a retry may help.
+    /// </summary>
+    private async Task<(int? Status, string? Error, string? Detail, bool Transient)> PostAsync(WebhookEndpoint endpoint, string messageId,
+        string body, CancellationToken cancellationToken)
     {
+        // Said of the address as stored, which the manager typed: nothing resolved yet.
         if (http.RefusalOf(endpoint.Url, endpoint.AllowPrivateNetwork) is { } refusal)
         {
-            return (null, refusal, false);
+            return (null, refusal, null, false);
         }
 
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -103,39 +113,52 @@ public sealed partial class WebhookSender(
             var status = (int)response.StatusCode;
             return status switch
             {
-                >= 200 and < 300 => (status, null, false),
-                408 or 429 or >= 500 => (status, $"HTTP {status}", true),
-                410 => (status, "HTTP 410 Gone: the receiver asked for no more messages", false),
-                _ => (status, $"HTTP {status}", false),
+                >= 200 and < 300 => (status, null, null, false),
+                408 or 429 or >= 500 => (status, $"HTTP {status}", null, true),
+                410 => (status, "HTTP 410 Gone: the receiver asked for no more messages", null, false),
+                _ => (status, $"HTTP {status}", null, false),
             };
         }
-        catch (HttpRequestException ex) when (FindRefusal(ex) is { } refused)
+        catch (HttpRequestException ex) when (Find<WebhookAddressRefusedException>(ex) is not null)
         {
-            return (null, refused.Message, false);
+            return (null, RefusedCategory, ex.Message, false);
         }
         catch (HttpRequestException ex)
         {
-            return (null, $"No answer: {ex.Message}", true);
+            return (null, NoAnswerCategory(ex), ex.Message, true);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, "No answer within the timeout", true);
+            return (null, "No answer within the timeout", ex.Message, true);
         }
     }
 
-    private static WebhookAddressRefusedException? FindRefusal(Exception ex)
+    /// <summary>What kind of failure it was, from the handler's classification rather than its (localised, detailed) message.</summary>
+    private static string NoAnswerCategory(HttpRequestException ex) => ex.HttpRequestError switch
+    {
+        HttpRequestError.NameResolutionError => "No answer: the name does not resolve",
+        HttpRequestError.ConnectionError when Find<SocketException>(ex)?.SocketErrorCode == SocketError.ConnectionRefused
+            => "No answer: connection refused",
+        HttpRequestError.ConnectionError => "No answer: the connection failed",
+        HttpRequestError.SecureConnectionError => "No answer: TLS handshake failed",
+        HttpRequestError.ResponseEnded => "No answer: the connection closed before a response",
+        HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError => "No answer: the response was not valid HTTP",
+        _ => "No answer: the request failed",
+    };
+
+    private static T? Find<T>(Exception ex) where T : Exception
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            if (e is WebhookAddressRefusedException refused)
+            if (e is T found)
             {
-                return refused;
+                return found;
             }
         }
 
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {MessageId} to endpoint {EndpointId} not delivered (attempt {Attempts}): {Error}")]
-    private partial void LogFailed(int endpointId, string messageId, int attempts, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {MessageId} to endpoint {EndpointId} not delivered (attempt {Attempts}): {Error} ({Detail})")]
+    private partial void LogFailed(int endpointId, string messageId, int attempts, string error, string? detail);
 }

@@ -97,6 +97,14 @@ public sealed class AdminPages(PortalClient admin)
     public async Task<HtmlPage> RemoveFirstManagerAsync(HtmlPage applicationPage) =>
         await admin.SubmitAsync(applicationPage, formSelector: "form[action*='handler=RemoveManager']");
 
+    /// <summary>Presses the Remove button of one manager on the application page.</summary>
+    public async Task<HtmlPage> RemoveManagerAsync(int applicationId, Guid userId)
+    {
+        var token = AntiforgeryToken(await ApplicationAsync(applicationId));
+        return await admin.PostAsync(ApplicationPath(applicationId) + "?handler=RemoveManager",
+            [new("__RequestVerificationToken", token), new("ManagerUserId", userId.ToString())]);
+    }
+
     public static string UserPath(Guid userId) => $"/admin/users/{userId}/edit";
 
     public Task<HtmlPage> UserAsync(Guid userId) => admin.GetAsync(UserPath(userId));

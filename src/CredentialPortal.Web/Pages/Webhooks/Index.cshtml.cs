@@ -5,10 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Webhooks;
 
-/// <summary>The webhook endpoints the user may manage, with the latest delivery of each.</summary>
+/// <summary>
+/// The webhook endpoints the user may manage, with who registered each (it stays when they leave: the others see whose
+/// it was) and the latest delivery.
+/// </summary>
 public sealed class IndexModel(WebhookAccess access) : PageModel
 {
-    public sealed record Row(int Id, string Owner, string Url, bool Disabled, DateTime? LastAttemptAt, WebhookDeliveryOutcome? LastOutcome, int? LastStatus);
+    public sealed record Row(int Id, string Owner, string Url, string CreatedBy, DateTime CreatedAt, bool Disabled, DateTime? LastAttemptAt,
+        WebhookDeliveryOutcome? LastOutcome, int? LastStatus);
 
     [TempData]
     public string? StatusMessage { get; set; }
@@ -25,12 +29,14 @@ public sealed class IndexModel(WebhookAccess access) : PageModel
                 Organisation = e.Organisation != null ? e.Organisation.Name : null,
                 Application = e.Application != null ? e.Application.Name : null,
                 e.Url,
+                e.CreatedBy,
+                e.CreatedAt,
                 e.DisabledAt,
                 Last = e.Deliveries.OrderByDescending(d => d.Id).Select(d => new { d.AttemptedAt, d.Outcome, d.StatusCode }).FirstOrDefault(),
             })
             .Take(500)
             .ToListAsync(cancellationToken);
-        Endpoints = endpoints.Select(e => new Row(e.Id, e.Application ?? $"{e.Organisation} (organisation)", WebhookAccess.DisplayUrl(e.Url),
+        Endpoints = endpoints.Select(e => new Row(e.Id, e.Application ?? $"{e.Organisation} (organisation)", WebhookAccess.DisplayUrl(e.Url), e.CreatedBy, e.CreatedAt,
             e.DisabledAt is not null, e.Last?.AttemptedAt, e.Last?.Outcome, e.Last?.StatusCode)).ToList();
         return Page();
     }
