@@ -160,23 +160,25 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         Services.GetServices<IHostedService>().OfType<TService>().Single();
 
     /// <summary>
-    /// Moves the clock on by the service's interval and waits for the pass that this starts: afterwards the service
-    /// has processed everything done before the call, without any wait on real time.
+    /// Moves the clock on by the service's interval (or <paramref name="advanceBy"/>, at least that) and waits for the
+    /// pass that this starts: afterwards the service has processed everything done before the call, without any wait
+    /// on real time.
     /// </summary>
-    public async Task RunNextPassAsync<TService>() where TService : PeriodicBackgroundService
+    public async Task RunNextPassAsync<TService>(TimeSpan? advanceBy = null) where TService : PeriodicBackgroundService
     {
         var service = BackgroundService<TService>();
-        // A pass already running (one woken by a commit) ends on its own first: moving the clock under it would fire its
-        // timers mid-work, e.g. an SMTP send's timeout, which runs on the injected clock.
+        // Only once the service is parked, with its next timer set: a pass still running (one woken by a commit) would
+        // have its own timers fired mid-work (an SMTP send's timeout runs on the injected clock), and a timer set after
+        // the clock moved would wait a whole interval more.
         Task pass;
         do
         {
-            await service.CurrentPass;
+            await service.Parked;
             pass = service.NextPass;
         }
-        while (!service.CurrentPass.IsCompleted);
+        while (!service.Parked.IsCompleted);
 
-        Time.Advance(service.Interval);
+        Time.Advance(advanceBy is { } by && by > service.Interval ? by : service.Interval);
         await pass;
     }
 

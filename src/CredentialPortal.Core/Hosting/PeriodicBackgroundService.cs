@@ -11,6 +11,7 @@ public abstract class PeriodicBackgroundService : BackgroundService
 {
     private readonly TaskCompletionSource _firstPass;
     private TaskCompletionSource _nextPass;
+    private TaskCompletionSource _parked = NewSignal();
     private Task _currentPass = Task.CompletedTask;
 
     protected PeriodicBackgroundService(TimeSpan interval, TimeProvider time)
@@ -29,13 +30,21 @@ public abstract class PeriodicBackgroundService : BackgroundService
 
     /// <summary>
     /// Completes when the next pass to start has ended; cancelled if the service stops first. This is how a test on a
-    /// fake clock knows the service has processed everything done before: take this task, advance the clock by
-    /// <see cref="Interval"/>, await it. (A pass already running when the task is taken does not complete it.)
+    /// fake clock knows the service has processed everything done before: once <see cref="Parked"/>, take this task,
+    /// advance the clock by <see cref="Interval"/>, await it. (A pass already running when the task is taken does not
+    /// complete it.)
     /// </summary>
     public Task NextPass => Volatile.Read(ref _nextPass).Task;
 
     /// <summary>Completes when the pass running now, if any, has ended (at once when none runs).</summary>
     public Task CurrentPass => Volatile.Read(ref _currentPass);
+
+    /// <summary>
+    /// Completes once the service waits for its next pass with that pass's timer set; a new task when the next pass
+    /// starts. A test on a fake clock advances it only then: a timer set after the clock moved would wait a whole
+    /// interval more, and the test with it.
+    /// </summary>
+    public Task Parked => Volatile.Read(ref _parked).Task;
 
     protected virtual bool RunsAtStartup => true;
 
@@ -54,11 +63,19 @@ public abstract class PeriodicBackgroundService : BackgroundService
         {
             if (!RunsAtStartup)
             {
-                await Task.Delay(Interval, Time, stoppingToken);
+                var first = Task.Delay(Interval, Time, stoppingToken);
+                Volatile.Read(ref _parked).TrySetResult();
+                await first;
             }
 
             while (true)
             {
+                // Not parked from here; an unset signal stays (a pass that follows at once never parked in between).
+                if (Volatile.Read(ref _parked).Task.IsCompleted)
+                {
+                    Volatile.Write(ref _parked, NewSignal());
+                }
+
                 var started = Time.GetTimestamp();
                 await PassAsync(stoppingToken);
 
@@ -69,7 +86,9 @@ public abstract class PeriodicBackgroundService : BackgroundService
                 if (wait > TimeSpan.Zero)
                 {
                     using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    await Task.WhenAny(Task.Delay(wait, Time, waiting.Token), WaitForWakeUpAsync(waiting.Token));
+                    var next = Task.WhenAny(Task.Delay(wait, Time, waiting.Token), WaitForWakeUpAsync(waiting.Token));
+                    Volatile.Read(ref _parked).TrySetResult();
+                    await next;
                     await waiting.CancelAsync();
                     stoppingToken.ThrowIfCancellationRequested();
                 }
@@ -82,6 +101,7 @@ public abstract class PeriodicBackgroundService : BackgroundService
         finally
         {
             Volatile.Read(ref _nextPass).TrySetCanceled(CancellationToken.None);
+            Volatile.Read(ref _parked).TrySetCanceled(CancellationToken.None);
         }
     }
 

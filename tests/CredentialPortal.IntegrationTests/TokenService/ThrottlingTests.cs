@@ -77,10 +77,7 @@ public sealed class ThrottlingTests
         await AssertErrorAsync(await RequestTokenAsync(http, unknown, guess), HttpStatusCode.Unauthorized, "invalid_client");
 
         // Past the block and the failure window; the audit flush that falls due meanwhile writes one row per pair.
-        var audit = portal.BackgroundService<AuthenticationFailureAudit>();
-        var flushed = audit.NextPass;
-        portal.Time.Advance(TimeSpan.FromSeconds(61));
-        await flushed;
+        await portal.RunNextPassAsync<AuthenticationFailureAudit>(advanceBy: TimeSpan.FromSeconds(61));
         await AssertErrorAsync(await RequestTokenAsync(http, attacked.ClientId, guess), HttpStatusCode.Unauthorized, "invalid_client");
         await portal.RunNextPassAsync<AuthenticationFailureAudit>();
 
