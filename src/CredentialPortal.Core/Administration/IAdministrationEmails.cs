@@ -15,6 +15,12 @@ public interface IAdministrationEmails
     /// <summary>The link to set up a new authenticator after an administrator reset the old one.</summary>
     Task QueueAuthenticatorResetAsync(PortalUser user, string resetBy);
 
+    /// <summary>
+    /// Tells the person what an administrator (<paramref name="by"/>) changed about their account: its state (disabled,
+    /// enabled, unlocked) or the administrator role, so that a change they did not expect is noticed at once.
+    /// </summary>
+    void QueueAccountNotice(PortalUser user, UserAction action, string by);
+
     /// <summary>Tells the user at <paramref name="email"/> they became, or are no longer, a credential manager of the application.</summary>
     void QueueManagerRoleChange(string email, Application application, bool assigned);
 }

@@ -77,6 +77,7 @@ public sealed class UserAdministration(
         user.IsDisabled = true;
         await users.UpdateSecurityStampAsync(user);
         audit.Add(AuditEventTypes.UserDisabled, actor, user.Email, organisationId: user.OrganisationId);
+        emails.QueueAccountNotice(user, UserAction.Disable, actor.Name);
         // A disabled user manages nothing: the applications' remaining managers hear about the endpoints they registered.
         var managed = await db.CredentialManagers.Where(m => m.UserId == user.Id).Select(m => m.ApplicationId).ToListAsync(cancellationToken);
         await webhooks.QueueAsync(user, managed, actor, cancellationToken);
@@ -88,6 +89,7 @@ public sealed class UserAdministration(
         user.IsDisabled = false;
         await users.UpdateAsync(user);
         audit.Add(AuditEventTypes.UserEnabled, actor, user.Email, organisationId: user.OrganisationId);
+        emails.QueueAccountNotice(user, UserAction.Enable, actor.Name);
         return $"{user.Email} is enabled.";
     }
 
@@ -96,6 +98,7 @@ public sealed class UserAdministration(
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         audit.Add(AuditEventTypes.UserUnlocked, actor, user.Email, organisationId: user.OrganisationId);
+        emails.QueueAccountNotice(user, UserAction.Unlock, actor.Name);
         return $"{user.Email} is unlocked.";
     }
 
@@ -118,6 +121,7 @@ public sealed class UserAdministration(
 
         await users.AddToRoleAsync(user, PortalRole.Administrator);
         audit.Add(AuditEventTypes.RoleGranted, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
+        emails.QueueAccountNotice(user, UserAction.MakeAdministrator, actor.Name);
         return $"{user.Email} is now an administrator.";
     }
 
@@ -136,6 +140,7 @@ public sealed class UserAdministration(
         // Roles are reloaded on every request, so the change applies to open sessions at once.
         await users.RemoveFromRoleAsync(user, PortalRole.Administrator);
         audit.Add(AuditEventTypes.RoleRevoked, actor, $"administrator: {user.Email}", organisationId: user.OrganisationId);
+        emails.QueueAccountNotice(user, UserAction.RemoveAdministrator, actor.Name);
         return $"{user.Email} is no longer an administrator.";
     }
 

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Administration;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using CredentialPortal.Core.Email;
@@ -94,6 +95,45 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
             """;
         outbox.Add(new EmailMessage([user.Email!], "Set up your new authenticator app", text, html,
             IdentityKey(user, LinkPurpose.AuthenticatorEnrolment)), EmailKind.AuthenticatorReset, organisationId: user.OrganisationId);
+    }
+
+    /// <summary>What an administrator changed about someone's account, told to that person (see <see cref="IAdministrationEmails.QueueAccountNotice"/>).</summary>
+    public void QueueAccountNotice(PortalUser user, UserAction action, string by)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var (subject, what, advice) = action switch
+        {
+            UserAction.Disable => ("Your Manage API Credentials account was disabled",
+                $"{by} disabled your account: you are signed out everywhere and cannot sign in.",
+                "If you think this is a mistake, contact an administrator of the portal."),
+            UserAction.Enable => ("Your Manage API Credentials account was enabled",
+                $"{by} enabled your account again: you can sign in.",
+                "If you did not expect this, tell an administrator of the portal."),
+            UserAction.Unlock => ("Your Manage API Credentials account was unlocked",
+                $"{by} unlocked your account after failed sign-in attempts: you can sign in again.",
+                "If those attempts were not yours, someone may be guessing your password: change it."),
+            UserAction.MakeAdministrator => ("You are now an administrator of Manage API Credentials",
+                $"{by} made you an administrator: you can now manage every organisation, application and user of the portal.",
+                "If you did not expect this, tell another administrator of the portal at once."),
+            UserAction.RemoveAdministrator => ("You are no longer an administrator of Manage API Credentials",
+                $"{by} removed your administrator role: administration is closed to you from your next page.",
+                "If you did not expect this, contact an administrator of the portal."),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "No notice for this action."),
+        };
+        var text = $"""
+            Hello {user.DisplayName},
+
+            {what}
+
+            {advice}
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>{Encode(what)}</p>
+            <p>{Encode(advice)}</p>
+            """;
+        outbox.Add(new EmailMessage([user.Email!], subject, text, html, IdentityKey(user, action.ToString())), EmailKind.SecurityNotification,
+            organisationId: user.OrganisationId);
     }
 
     /// <summary>Tells the owner that failed attempts locked the account, so that someone guessing is noticed.</summary>

@@ -15,6 +15,8 @@ public sealed class AdministrationEmails(AccountEmails accountEmails, EmailOutbo
 
     public Task QueueAuthenticatorResetAsync(PortalUser user, string resetBy) => accountEmails.QueueAuthenticatorResetAsync(user, resetBy);
 
+    public void QueueAccountNotice(PortalUser user, UserAction action, string by) => accountEmails.QueueAccountNotice(user, action, by);
+
     public void QueueManagerRoleChange(string email, Application application, bool assigned)
     {
         ArgumentNullException.ThrowIfNull(application);

@@ -269,6 +269,29 @@ public sealed class AdminPagesTests : IAsyncLifetime
         Assert.Contains(colleague.Email, locked.Text);
         Assert.Contains("is unlocked", (await UserActionAsync("Unlock", colleagueId)).Text);
         colleague.Client.Dispose();
+
+        // Every change to the person's role, factors or account state reached them, in the order made.
+        await _portal.RunNextPassAsync<OutboxSender>();
+        var notices = _portal.Mail.To(colleague.Email).Select(m => m.Subject).SkipWhile(s => !s.StartsWith("You are now", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+        [
+            "You are now an administrator of Manage API Credentials",
+            "You are no longer an administrator of Manage API Credentials",
+            "Set up your new authenticator app",
+            "Your Manage API Credentials account was disabled",
+            "Your Manage API Credentials account was enabled",
+            "Your Manage API Credentials account was unlocked",
+        ], notices);
+        Assert.Contains("admin@operator.example made you an administrator", _portal.Mail.To(colleague.Email)
+            .Single(m => m.Subject.StartsWith("You are now", StringComparison.Ordinal)).TextBody, StringComparison.Ordinal);
+
+        // The buttons that change roles, factors or the account's state ask first, saying what will happen.
+        var list = await _admin.GetAsync($"/admin/users?Search={Uri.EscapeDataString(colleague.Email)}");
+        foreach (var handler in new[] { "ResetMfa", "Disable", "MakeAdministrator" })
+        {
+            var confirm = list.Document.QuerySelector($"form[action*='handler={handler}']")!.GetAttribute("data-confirm");
+            Assert.True(confirm?.Contains(colleague.Email, StringComparison.Ordinal), $"{handler}: {confirm}");
+        }
     }
 
     [Fact]
