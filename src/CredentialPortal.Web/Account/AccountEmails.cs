@@ -1,17 +1,19 @@
-using CredentialPortal.Core.Administration;
 using System.Globalization;
 using System.Text.Encodings.Web;
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Users;
+using CredentialPortal.Web.Hosting;
 
 namespace CredentialPortal.Web.Account;
 
 /// <summary>
 /// Invitation, password-reset and authenticator-reset emails (a one-time link, never a password), and the notices of a
-/// lockout and of a password change. They are queued in the email outbox; the
+/// lockout, a password change, a recovery code used, a passkey added or removed, and an administrator's change to the
+/// account. They are queued in the email outbox; the
 /// caller's SaveChanges commits them with the change that makes the link (a new security stamp, an invitation).
 /// </summary>
-public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
+public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links, PortalAddress portal)
 {
     /// <summary>The invitation, naming the applications the person will manage (<paramref name="applications"/>, if any yet).</summary>
     public async Task QueueInvitationAsync(PortalUser user, string organisationName, string invitedBy, IReadOnlyList<string> applications)
@@ -141,6 +143,7 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
     {
         ArgumentNullException.ThrowIfNull(user);
         var lasting = Describe(duration);
+        var reset = $"{portal.BaseUrl}/Account/ForgotPassword";
         var text = $"""
             Hello {user.DisplayName},
 
@@ -148,15 +151,39 @@ public sealed class AccountEmails(EmailOutbox outbox, OneTimeLinks links)
 
             If these attempts were yours, wait and try again, or reset your password. If they were not, someone may be
             guessing your password: reset it, and tell an administrator of the portal.
+            Reset your password: {reset}
             """;
         var html = $"""
             <p>Hello {Encode(user.DisplayName)},</p>
             <p>Your Manage API Credentials account was <strong>locked for {lasting}</strong> after too many failed sign-in attempts.</p>
-            <p>If these attempts were yours, wait and try again, or reset your password. If they were not, someone may be
-            guessing your password: reset it, and tell an administrator of the portal.</p>
+            <p>If these attempts were yours, wait and try again, or <a href="{Encode(reset)}">reset your password</a>. If they were not,
+            someone may be guessing your password: <a href="{Encode(reset)}">reset it</a>, and tell an administrator of the portal.</p>
             """;
         outbox.Add(new EmailMessage([user.Email!], "Your Manage API Credentials account was locked", text, html,
             IdentityKey(user, "lockout")), EmailKind.SecurityNotification, organisationId: user.OrganisationId);
+    }
+
+    /// <summary>Tells the owner a recovery code signed them in: someone holding their codes is then noticed.</summary>
+    public void QueueRecoveryCodeUsed(PortalUser user, int left)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var remaining = left == 1 ? "1 recovery code is left" : $"{left} recovery codes are left";
+        const string Advice = "If this was not you, someone has your password and a recovery code: reset your password, then set up a "
+            + "new authenticator on your account page (which replaces every recovery code), and tell an administrator of the portal.";
+        var text = $"""
+            Hello {user.DisplayName},
+
+            A recovery code was used to sign in to your Manage API Credentials account; {remaining}.
+
+            {Advice}
+            """;
+        var html = $"""
+            <p>Hello {Encode(user.DisplayName)},</p>
+            <p>A recovery code was used to sign in to your Manage API Credentials account; {remaining}.</p>
+            <p>{Encode(Advice)}</p>
+            """;
+        outbox.Add(new EmailMessage([user.Email!], "A recovery code was used to sign in to your account", text, html,
+            IdentityKey(user, "recovery-code-used")), EmailKind.SecurityNotification, organisationId: user.OrganisationId);
     }
 
     /// <summary>Confirms a password change to the owner: a change they did not make is then noticed at once.</summary>

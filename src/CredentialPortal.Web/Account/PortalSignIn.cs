@@ -73,6 +73,7 @@ public sealed class PortalSignIn(
     AccountSecurity security,
     AccountPasskeys passkeys,
     TotpAuthenticator authenticator,
+    AccountEmails emails,
     AuditLog audit,
     CredentialPortalDbContext db,
     IHttpContextAccessor contextAccessor,
@@ -386,6 +387,7 @@ public sealed class PortalSignIn(
 
         var left = await users.CountRecoveryCodesAsync(user);
         audit.Add(AuditEventTypes.RecoveryCodeUsed, security.ActorFor(user), $"{left} recovery codes left", organisationId: user.OrganisationId);
+        emails.QueueRecoveryCodeUsed(user, left);
         return (true, "", "", left);
     }
 

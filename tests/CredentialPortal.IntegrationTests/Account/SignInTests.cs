@@ -1,6 +1,7 @@
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Outbox;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.Web.Account;
@@ -104,6 +105,11 @@ public sealed class SignInTests
         Assert.Contains("8 recovery codes left", other.Text, StringComparison.Ordinal);
 
         Assert.Equal(2, await CountEventsAsync(portal, AuditEventTypes.RecoveryCodeUsed));
+        // Each use is emailed to the owner: someone else holding a code is noticed.
+        await portal.RunNextPassAsync<OutboxSender>();
+        var notices = portal.Mail.To(user.Email).Where(m => m.Subject == "A recovery code was used to sign in to your account").ToList();
+        Assert.Equal(2, notices.Count);
+        Assert.Contains("8 recovery codes are left", notices[^1].TextBody, StringComparison.Ordinal);
         var account = await client.GetAsync("/Account");
         Assert.Equal("8", account.Document.QuerySelector("#recovery-codes-left")?.TextContent);
     }

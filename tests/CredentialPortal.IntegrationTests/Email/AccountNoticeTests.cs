@@ -27,6 +27,9 @@ public sealed class AccountNoticeTests
 
         var notice = Assert.Single(portal.Mail.To(PortalFactory.AdminEmail), m => m.Subject.Contains("was locked", StringComparison.Ordinal));
         Assert.Contains("locked for 15 minutes", notice.TextBody, StringComparison.Ordinal);
+        // The way forward is one click away: the page that emails a password-reset link.
+        Assert.Contains("Reset your password: http://localhost/Account/ForgotPassword", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains("href=\"http://localhost/Account/ForgotPassword\"", notice.HtmlBody, StringComparison.Ordinal);
         AssertInLayout(notice);
     }
 
