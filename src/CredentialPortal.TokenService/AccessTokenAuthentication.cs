@@ -85,8 +85,7 @@ public static class AccessTokenAuthentication
                                 : throw new SecurityTokenInvalidIssuerException("The token was issued by another issuer."),
                         // Any audience of ours; the management API also insists on its own (ManagementApiAccess).
                         AudienceValidator = (audiences, _, _) =>
-                            http.HttpContext is { } context && audiences.Any(a => a == service.DefaultAudience
-                                || service.ApiAudiences.ContainsValue(a)
+                            http.HttpContext is { } context && audiences.Any(a => service.IsPartnerApiAudience(a)
                                 || a == TokenIssuer.ManagementAudience(service, context.Request)),
                         // On the injected clock (IdentityModel's own check reads the system clock); exp is required.
                         LifetimeValidator = (notBefore, expires, _, _) =>

@@ -37,6 +37,9 @@ public sealed class TokenServiceOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, string> ApiAudiences { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="audience"/> is a partner API's: the default audience or one of <see cref="ApiAudiences"/>.</summary>
+    public bool IsPartnerApiAudience(string audience) => audience == DefaultAudience || ApiAudiences.ContainsValue(audience);
+
     /// <summary>Access token lifetime in seconds (<c>expires_in</c>).</summary>
     [Range(60, 86_400)]
     public int LifetimeSeconds { get; set; } = 3600;

@@ -112,7 +112,7 @@ public sealed class IntrospectionEndpoint(
 
         return resourceServer.IntrospectionAudiences.Count > 0
             ? token.Audiences.Any(a => resourceServer.IntrospectionAudiences.Contains(a, StringComparer.Ordinal))
-            : token.Audiences.Any(a => a == service.DefaultAudience || service.ApiAudiences.ContainsValue(a));
+            : token.Audiences.Any(service.IsPartnerApiAudience);
     }
 
     /// <summary>The token when the bearer scheme would accept it now; otherwise null (expired, forged, unknown, revoked).</summary>

@@ -78,8 +78,8 @@ public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogg
     /// </summary>
     public string? PasskeysUnavailableAt(string requestHost)
     {
-        var host = Configured is { } configured && Uri.TryCreate(configured, UriKind.Absolute, out var uri) ? uri.Host : requestHost;
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var ip))
+        var host = ConfiguredHost ?? requestHost;
+        if (AsIpAddress(host) is not { } ip)
         {
             return null;
         }
@@ -92,11 +92,16 @@ public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogg
     /// <summary>Warns at start when the configured address is an IP address, on which no browser lets passkeys work.</summary>
     public void WarnIfPasskeysCannotWork()
     {
-        if (Configured is { } configured && Uri.TryCreate(configured, UriKind.Absolute, out var uri) && IPAddress.TryParse(uri.Host.Trim('[', ']'), out _))
+        if (ConfiguredHost is { } host && AsIpAddress(host) is not null)
         {
-            LogIpAddress(configured);
+            LogIpAddress(Configured!);
         }
     }
+
+    private string? ConfiguredHost => Uri.TryCreate(Configured, UriKind.Absolute, out var uri) ? uri.Host : null;
+
+    /// <summary>The host as an IP address (an IPv6 one with or without brackets), or null for a name.</summary>
+    private static IPAddress? AsIpAddress(string host) => IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? ip : null;
 
     /// <summary>
     /// The first address of the running server, with a wildcard host (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>)
@@ -117,7 +122,7 @@ public sealed partial class PortalAddress(IOptions<PortalOptions> options, ILogg
             return null;
         }
 
-        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(ip))
+        return AsIpAddress(uri.Host) is { } ip && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) || IPAddress.IsLoopback(ip))
             ? new UriBuilder(uri) { Host = "localhost" }.Uri.GetLeftPart(UriPartial.Authority)
             : uri.GetLeftPart(UriPartial.Authority);
     }
