@@ -19,10 +19,17 @@ public sealed class IndexModel(WebhookAccess access) : PageModel
 
     public IReadOnlyList<Row> Endpoints { get; private set; } = [];
 
+    /// <summary>Only the endpoints of this organisation and its applications (the administrators' organisation page links here).</summary>
+    [FromQuery]
+    public int? OrganisationId { get; set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var manageable = access.Manageable(User).Select(e => e.Id);
-        var endpoints = await access.Visible(User)
+        var visible = OrganisationId is { } organisationId
+            ? access.Visible(User).Where(e => e.OrganisationId == organisationId || e.Application!.OrganisationId == organisationId)
+            : access.Visible(User);
+        var endpoints = await visible
             .OrderBy(e => e.Organisation != null ? e.Organisation.Name : e.Application!.Name).ThenBy(e => e.Id)
             .Select(e => new
             {
