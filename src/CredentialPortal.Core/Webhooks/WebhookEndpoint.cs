@@ -71,8 +71,6 @@ public sealed class WebhookEndpoint
     /// <summary>The event types it receives, in <see cref="WebhookEventTypes.Choosable"/>'s order.</summary>
     public IReadOnlyList<string> ReceivedEventTypes => WebhookEventTypes.Parse(EventTypes);
 
-    public bool Receives(string eventType) => WebhookEventTypes.Includes(EventTypes, eventType);
-
     public static string DisplayUrlOf(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) + (uri.Query.Length > 0 ? "?…" : "") : url;
 }
