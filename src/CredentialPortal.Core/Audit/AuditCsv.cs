@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using CredentialPortal.Core.Export;
 
 namespace CredentialPortal.Core.Audit;
 
 /// <summary>The audit log as CSV (RFC 4180), written to a stream row by row as the rows arrive.</summary>
 public static class AuditCsv
 {
-    public const string ContentType = "text/csv; charset=utf-8";
+    public const string ContentType = CsvText.ContentType;
     public const string FileName = "audit-log.csv";
     public const string Header = "occurred_at_utc,event_type,actor,remote_address,organisation,application,details\r\n";
 
@@ -40,26 +41,7 @@ public static class AuditCsv
         ArgumentNullException.ThrowIfNull(row);
         return string.Join(',',
             row.OccurredAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            Cell(row.EventType), Cell(row.Actor), Cell(row.RemoteAddress), Cell(row.Organisation), Cell(row.Application),
-            Cell(row.Details)) + "\r\n";
-    }
-
-    /// <summary>
-    /// Quotes a field, and defuses spreadsheet formulas: a cell starting with = + - @, or with a tab or carriage return
-    /// (which spreadsheets skip before looking for a formula), gets a leading apostrophe.
-    /// </summary>
-    public static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            CsvText.Cell(row.EventType), CsvText.Cell(row.Actor), CsvText.Cell(row.RemoteAddress), CsvText.Cell(row.Organisation),
+            CsvText.Cell(row.Application), CsvText.Cell(row.Details)) + "\r\n";
     }
 }

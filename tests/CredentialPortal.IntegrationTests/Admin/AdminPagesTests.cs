@@ -339,6 +339,31 @@ public sealed class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_applications_and_users_lists_export_what_their_filters_select_as_csv()
+    {
+        await _pages.CreateOrganisationAsync("Acme", "DE");
+        var acmeId = await _portal.OrganisationIdAsync("Acme");
+        await CreateApplicationAsync(acmeId, "DM", permissions: ["data-manager|Production"]);
+        await _admin.InviteAsync("max@acme.example", acmeId, displayName: "=HYPERLINK(\"x\")");
+
+        var list = await _admin.GetAsync($"/admin/applications?OrganisationId={acmeId}");
+        var href = list.Document.QuerySelector("#export-csv")!.GetAttribute("href");
+        using var applications = await _admin.Http.GetAsync(href);
+        Assert.Equal("text/csv", applications.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("applications.csv", applications.Content.Headers.ContentDisposition?.FileNameStar ?? applications.Content.Headers.ContentDisposition?.FileName);
+        var rows = (await applications.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("\"name\",\"client_id\",\"organisation\",\"api\",\"sandbox_only\",\"status\",\"credential_managers\",\"active_credentials\",\"next_expiry_utc\"", rows[0]);
+        Assert.StartsWith("\"Partner-DE-Acme-DM\",", Assert.Single(rows[1..]), StringComparison.Ordinal);
+        Assert.EndsWith(",\"DM\",\"no\",\"Active\",\"0\",\"0\",", rows[1], StringComparison.Ordinal);
+
+        var users = await _admin.GetAsync($"/admin/users?OrganisationId={acmeId}");
+        using var csv = await _admin.Http.GetAsync(users.Document.QuerySelector("#export-csv")!.GetAttribute("href"));
+        var userRows = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        // Only Acme's user, and a name that looks like a formula is defused.
+        Assert.Equal("\"max@acme.example\",\"'=HYPERLINK(\"\"x\"\")\",\"Acme\",\"no\",\"0\",\"no\",,\"invited\"", Assert.Single(userRows[1..]));
+    }
+
+    [Fact]
     public async Task Resetting_the_MFA_of_a_user_who_never_set_it_up_says_so()
     {
         var operatorId = await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail);

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Export;
 using CredentialPortal.Core.Audit;
 
 namespace CredentialPortal.UnitTests.Audit;
@@ -13,7 +14,7 @@ public sealed class AuditCsvTests
     [InlineData("\r=1+1", "\"'\r=1+1\"")]
     [InlineData("secret 'Nightly' (abc…)", "\"secret 'Nightly' (abc…)\"")]
     public void Cells_that_a_spreadsheet_would_read_as_a_formula_are_defused(string value, string cell) =>
-        Assert.Equal(cell, AuditCsv.Cell(value));
+        Assert.Equal(cell, CsvText.Cell(value));
 
     [Fact]
     public void A_row_is_one_line_with_the_time_in_utc_and_empty_cells_for_what_it_lacks() =>

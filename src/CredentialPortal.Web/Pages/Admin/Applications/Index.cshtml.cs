@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Text;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Export;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
@@ -20,7 +23,11 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
 
     public sealed record Row(
         int Id, string Name, string ClientId, string Organisation, string ApiCode, bool IsSandboxOnly, bool IsActive,
-        bool OrganisationActive, int Managers, int ActiveCredentials, DateTime? NextExpiry);
+        bool OrganisationActive, int Managers, int ActiveCredentials, DateTime? NextExpiry)
+    {
+        /// <summary>As the list's status column says it.</summary>
+        public string Status => !OrganisationActive ? "Inactive (organisation)" : IsActive ? "Active" : "Inactive";
+    }
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -42,14 +49,47 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Now = time.GetUtcNow().UtcDateTime;
-        var now = Now;
-        // A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.
-        if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid
-            || ModelState.GetFieldValidationState(nameof(Api)) == ModelValidationState.Invalid)
+        if (!FiltersApply)
         {
             return;
         }
 
+        var query = Filtered(Now);
+        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
+        PageNumber = Paging.Number;
+        Applications = await RowsAsync(query.OrderBy(a => a.Name).Page(Paging), Now, cancellationToken);
+        Organisations = await db.Organisations.OrderBy(o => o.Name)
+            .Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture)))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every application the filters select (not only this page's), as CSV for a spreadsheet.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
+    {
+        if (!FiltersApply)
+        {
+            return BadRequest(ModelState);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var csv = new StringBuilder(CsvText.Line("name", "client_id", "organisation", "api", "sandbox_only", "status", "credential_managers",
+            "active_credentials", "next_expiry_utc"));
+        foreach (var row in await RowsAsync(Filtered(now).OrderBy(a => a.Name), now, cancellationToken))
+        {
+            csv.Append(CsvText.Line(row.Name, row.ClientId, row.Organisation, row.ApiCode, row.IsSandboxOnly ? "yes" : "no", row.Status,
+                row.Managers.ToString(CultureInfo.InvariantCulture), row.ActiveCredentials.ToString(CultureInfo.InvariantCulture),
+                row.NextExpiry?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
+        }
+
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), CsvText.ContentType, "applications.csv");
+    }
+
+    /// <summary>A term with control characters cannot match stored text (none holds any); PostgreSQL would refuse a NUL.</summary>
+    private bool FiltersApply => ModelState.GetFieldValidationState(nameof(Search)) != ModelValidationState.Invalid
+        && ModelState.GetFieldValidationState(nameof(Api)) != ModelValidationState.Invalid;
+
+    private IQueryable<Application> Filtered(DateTime now)
+    {
         var query = db.Applications.AsQueryable();
         if (!string.IsNullOrWhiteSpace(Search))
         {
@@ -87,11 +127,12 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
             query = Attention.CannotObtainTokens(db, query, now);
         }
 
-        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
-        PageNumber = Paging.Number;
-        var rows = await query
-            .OrderBy(a => a.Name)
-            .Page(Paging)
+        return query;
+    }
+
+    private async Task<List<Row>> RowsAsync(IQueryable<Application> applications, DateTime now, CancellationToken cancellationToken)
+    {
+        var rows = await applications
             .Select(a => new
             {
                 Row = new Row(a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive, a.Organisation.IsActive, a.Managers.Count, 0, null),
@@ -108,7 +149,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
                 .Select(g => new { g.Key.ApplicationId, g.Key.Kind, Count = g.Count(), NextExpiry = g.Min(c => c.ExpiresAt) })
                 .ToListAsync(cancellationToken))
             .ToLookup(g => g.ApplicationId);
-        Applications = rows.Select(r =>
+        return rows.Select(r =>
         {
             var allowed = active[r.Row.Id].Where(g => r.AuthenticationPolicy.Allows(g.Kind)).ToList();
             return r.Row with
@@ -117,9 +158,6 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
                 NextExpiry = allowed.Count == 0 ? null : allowed.Min(g => g.NextExpiry),
             };
         }).ToList();
-        Organisations = await db.Organisations.OrderBy(o => o.Name)
-            .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .ToListAsync(cancellationToken);
     }
 
     public Pager Pager => Pager.Numbered("/admin/applications", Paging, RouteFor);
@@ -128,12 +166,12 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
     public IDictionary<string, string?> RouteFor(int page) => new Dictionary<string, string?>
     {
         ["Search"] = Search,
-        ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["OrganisationId"] = OrganisationId?.ToString(CultureInfo.InvariantCulture),
         ["Api"] = Api,
         ["SandboxOnly"] = SandboxOnly ? "true" : null,
         ["FewManagers"] = FewManagers ? "true" : null,
         ["ExpiringSoon"] = ExpiringSoon ? "true" : null,
         ["CannotObtainTokens"] = CannotObtainTokens ? "true" : null,
-        [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(CultureInfo.InvariantCulture),
     };
 }

@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Text;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
+using CredentialPortal.Core.Export;
+using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Core.Administration;
 using CredentialPortal.Web.Hosting;
@@ -51,6 +55,21 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
             return;
         }
 
+        var query = await FilteredAsync(now, cancellationToken);
+        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
+        PageNumber = Paging.Number;
+        Users = await RowsAsync(query.OrderBy(u => u.NormalizedEmail).Page(Paging), adminRoleId, now, cancellationToken);
+        var listed = Users.Select(u => u.Id).ToList();
+        PasskeyCounts = await db.UserPasskeys.Where(p => listed.Contains(p.UserId)).GroupBy(p => p.UserId)
+            .ToDictionaryAsync(g => g.Key, g => g.Count(), cancellationToken);
+        Organisations = await db.Organisations.OrderBy(o => o.Name)
+            .Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture)))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The users the filters select.</summary>
+    private async Task<IQueryable<PortalUser>> FilteredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var query = db.Users.AsQueryable();
         if (!string.IsNullOrWhiteSpace(Search))
         {
@@ -72,9 +91,12 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
             query = query.Where(u => locked.Contains(u.Id));
         }
 
-        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
-        PageNumber = Paging.Number;
-        var rows = await query.OrderBy(u => u.NormalizedEmail).Page(Paging)
+        return query;
+    }
+
+    private async Task<List<Row>> RowsAsync(IQueryable<PortalUser> users, Guid adminRoleId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await users
             .Select(u => new
             {
                 u.Id, u.Email, u.DisplayName, Organisation = u.Organisation.Name, u.Organisation.IsOperator,
@@ -83,23 +105,41 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
                 u.LastSignInAt, u.LockoutEnd, u.IsDisabled, u.InvitedAt,
             })
             .ToListAsync(cancellationToken);
-        Users = rows.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, u.Organisation, u.IsAdministrator, u.Managed, u.TwoFactorEnabled,
+        return rows.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, u.Organisation, u.IsAdministrator, u.Managed, u.TwoFactorEnabled,
             u.HasPassword, u.LastSignInAt, u.LockoutEnd > now, u.IsDisabled, u.InvitedAt,
             administration.AdministratorRefusal(u.Organisation, u.IsOperator) is null)).ToList();
-        var listed = rows.Select(u => u.Id).ToList();
-        PasskeyCounts = await db.UserPasskeys.Where(p => listed.Contains(p.UserId)).GroupBy(p => p.UserId)
-            .ToDictionaryAsync(g => g.Key, g => g.Count(), cancellationToken);
-        Organisations = await db.Organisations.OrderBy(o => o.Name)
-            .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every user the filters select (not only this page's), as CSV for a spreadsheet.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
+    {
+        if (ModelState.GetFieldValidationState(nameof(Search)) == ModelValidationState.Invalid)
+        {
+            return BadRequest(ModelState);
+        }
+
+        var now = time.GetUtcNow();
+        var rows = await RowsAsync((await FilteredAsync(now, cancellationToken)).OrderBy(u => u.NormalizedEmail),
+            await administration.AdministratorRoleIdAsync(cancellationToken), now, cancellationToken);
+        var csv = new StringBuilder(CsvText.Line("email", "name", "organisation", "administrator", "applications_managed", "mfa_enrolled",
+            "last_sign_in_utc", "state"));
+        foreach (var row in rows)
+        {
+            csv.Append(CsvText.Line(row.Email, row.DisplayName, row.Organisation, row.IsAdministrator ? "yes" : "no",
+                row.ManagedApplications.ToString(CultureInfo.InvariantCulture), row.MfaEnrolled ? "yes" : "no",
+                row.LastSignInAt?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                row.IsDisabled ? "disabled" : row.LockedOut ? "locked out" : !row.HasPassword ? "invited" : "active"));
+        }
+
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), CsvText.ContentType, "users.csv");
     }
 
     public Pager Pager => Pager.Numbered("/admin/users", Paging, page => new Dictionary<string, string?>
     {
         ["Search"] = Search,
-        ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["OrganisationId"] = OrganisationId?.ToString(CultureInfo.InvariantCulture),
         ["LockedOut"] = LockedOut ? "true" : null,
-        [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Pager.PageParameter] = page.ToString(CultureInfo.InvariantCulture),
     });
 
     public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => ActAsync(UserAction.Disable, cancellationToken);
