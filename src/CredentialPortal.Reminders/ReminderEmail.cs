@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Email;
 
@@ -61,7 +62,7 @@ public static class ReminderEmail
             var name = EmailText.Name(model.CredentialName);
             var application = OneLine(model.ApplicationName);
             var daysLeft = CredentialExpiryPolicy.DaysLeft(model.ExpiresAt, model.Now);
-            var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            var expires = PortalText.Time(model.ExpiresAt);
             Credential = $"{name} ({Hint})";
             Link = model.CredentialsPage;
             var words = model.Kind.Words();

@@ -32,7 +32,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
 
         var words = credential.Kind.Words();
         var (kind, label, verb) = (words.Noun, words.Label, words.PastTense(change));
-        var when = now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var when = PortalText.Time(now);
         var name = EmailText.Name(credential.Name);
         var link = portal.CredentialsPage;
         var subject = $"Client {kind} {verb} – {application.Name}";
@@ -68,7 +68,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
         outbox.Add(new EmailMessage(recipients, subject, text, html, identityKey), EmailKind.SecurityNotification,
             application.OrganisationId, application.Id, credential.Id);
         audit.Add(AuditEventTypes.NotificationQueued, actor,
-            $"\"{subject}\" for {recipients.Count} credential manager(s)",
+            $"\"{subject}\" for {PortalText.Count(recipients.Count, "credential manager")}",
             organisationId: application.OrganisationId, applicationId: application.Id, credentialId: credential.Id);
     }
 }

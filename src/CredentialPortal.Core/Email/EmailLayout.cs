@@ -9,8 +9,6 @@ namespace CredentialPortal.Core.Email;
 /// </summary>
 public static class EmailLayout
 {
-    public const string ProductName = "Manage API Credentials";
-
     public static string Document(string subject, string content)
     {
         ArgumentNullException.ThrowIfNull(subject);
@@ -21,7 +19,7 @@ public static class EmailLayout
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{HtmlEncoder.Default.Encode(subject)}</title></head>
             <body style="margin:0;padding:16px 0;background:#f3f5f7">
             <div style="max-width:600px;margin:0 auto;padding:24px;background:#ffffff;border-radius:6px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2933">
-            <p style="margin:0 0 16px;font-weight:600;color:#0b5cab">{ProductName}</p>
+            <p style="margin:0 0 16px;font-weight:600;color:#0b5cab">{PortalText.ProductName}</p>
             {content}
             </div>
             </body>
