@@ -33,6 +33,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
         var words = credential.Kind.Words();
         var (kind, label, verb) = (words.Noun, words.Label, words.PastTense(change));
         var when = PortalText.Time(now);
+        var by = (await ActorNames.OfClientsAsync(db, [actor.Name], cancellationToken)).Display(actor.Name);
         var name = EmailText.Name(credential.Name);
         var link = portal.CredentialsPage;
         var subject = $"Client {kind} {verb} – {application.Name}";
@@ -42,7 +43,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
             Application: {application.Name}
             Client ID:   {application.ClientId}
             {label + ":",-12} "{name}" ({credential.DisplayHint})
-            By:          {actor.Name}
+            By:          {by}
             When:        {when}
 
             If you did not expect this change, review the application's credentials and history now:
@@ -57,7 +58,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
             <tr><th align="left">Application</th><td>{Html(application.Name)}</td></tr>
             <tr><th align="left">Client ID</th><td><code>{Html(application.ClientId)}</code></td></tr>
             <tr><th align="left">{label}</th><td>&ldquo;{Html(name)}&rdquo; (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
-            <tr><th align="left">By</th><td>{Html(actor.Name)}</td></tr>
+            <tr><th align="left">By</th><td>{Html(by)}</td></tr>
             <tr><th align="left">When</th><td>{when}</td></tr>
             </table>
             <p>If you did not expect this change, <a href="{Html(link)}">review the application's credentials and history</a> now.</p>

@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Web.Account;
@@ -50,6 +51,11 @@ public sealed class CredentialGoneModel(CredentialPortalDbContext db, ManagedApp
         Application = application;
         Words = kind.Words();
         Deletion = await CredentialDeletion.FindAsync(db, application.Id, kind, CredentialId, cancellationToken);
+        if (Deletion is not null)
+        {
+            Deletion = Deletion with { DeletedBy = (await ActorNames.OfClientsAsync(db, [Deletion.DeletedBy], cancellationToken)).Display(Deletion.DeletedBy) };
+        }
+
         Response.StatusCode = Deletion is null ? StatusCodes.Status404NotFound : StatusCodes.Status410Gone;
         return Page();
     }

@@ -20,6 +20,9 @@ public sealed class HistoryModel(CredentialPortalDbContext db, ManagedApplicatio
     /// <summary>Newest first; a credential change's email is a detail of the change's row (<see cref="CredentialHistory"/>).</summary>
     public IReadOnlyList<HistoryEntry> Entries { get; private set; } = [];
 
+    /// <summary>Names for the actors that are client IDs (<see cref="ActorNames"/>).</summary>
+    public IReadOnlyDictionary<string, string> ActorNames { get; private set; } = new Dictionary<string, string>();
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
@@ -33,6 +36,7 @@ public sealed class HistoryModel(CredentialPortalDbContext db, ManagedApplicatio
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Take(MaxEvents)
             .ToListAsync(cancellationToken));
+        ActorNames = await Core.Audit.ActorNames.OfClientsAsync(db, Entries.Select(e => e.Event.Actor), cancellationToken);
         return Page();
     }
 }
