@@ -23,6 +23,12 @@ public sealed class PortalOptions : IValidatableObject
     public string? AdministratorsEmail { get; set; }
 
     /// <summary>
+    /// Whether a user of a partner organisation may be made administrator. Off by default: an administrator administers
+    /// every organisation, which a partner's staff should not, so only the operating organisation's users qualify.
+    /// </summary>
+    public bool AllowPartnerAdministrators { get; set; }
+
+    /// <summary>
     /// Whether the host runs in Development, set at registration from the environment, never from configuration (the
     /// binder sets public properties only): the generated validator has no services to ask.
     /// </summary>

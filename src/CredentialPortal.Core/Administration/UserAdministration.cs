@@ -4,6 +4,7 @@ using CredentialPortal.Core.Users;
 using CredentialPortal.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Administration;
 
@@ -44,6 +45,7 @@ public sealed class UserAdministration(
     AuditLog audit,
     IAdministrationEmails emails,
     WebhookRegistrarNotice webhooks,
+    IOptions<PortalOptions> portal,
     TimeProvider time)
 {
     public const string LastAdministrator = "This is the last active administrator: make someone else administrator first.";
@@ -105,18 +107,38 @@ public sealed class UserAdministration(
     private async Task<string> ResetAuthenticatorAsync(PortalUser user, AuditActor actor)
     {
         // Passkeys go too: the administrator acts for someone who lost their devices. A reset again sends a fresh link.
-        db.UserPasskeys.RemoveRange(await db.UserPasskeys.Where(p => p.UserId == user.Id).ToListAsync());
+        var passkeys = await db.UserPasskeys.Where(p => p.UserId == user.Id).ToListAsync();
+        db.UserPasskeys.RemoveRange(passkeys);
+        var hadFactors = user.TwoFactorEnabled || passkeys.Count > 0;
         await users.ResetAuthenticatorAsync(user);
         audit.Add(AuditEventTypes.MfaReset, actor, $"{user.Email}, by an administrator", organisationId: user.OrganisationId);
         await emails.QueueAuthenticatorResetAsync(user, actor.Name);
-        return $"The authenticator of {user.Email} is reset: they were emailed a link to set up a new one.";
+        return hadFactors
+            ? $"The authenticator of {user.Email} is reset: they were emailed a link to set up a new one."
+            : $"{user.Email} had not set up an authenticator yet: they were emailed a link to set one up.";
     }
+
+    /// <summary>
+    /// Why a user of this organisation may not be made administrator, or null when they may: an administrator
+    /// administers every organisation, so a partner organisation's users qualify only where the operator allows it.
+    /// </summary>
+    public string? AdministratorRefusal(string organisationName, bool isOperator) =>
+        isOperator || portal.Value.AllowPartnerAdministrators
+            ? null
+            : $"{organisationName} is a partner organisation: administrators administer every organisation, so only the operating "
+              + "organisation's users can be made administrator (an operator can allow partners' users with Portal:AllowPartnerAdministrators).";
 
     private async Task<string> MakeAdministratorAsync(PortalUser user, AuditActor actor)
     {
         if (await users.IsInRoleAsync(user, PortalRole.Administrator))
         {
             return $"{user.Email} is already an administrator.";
+        }
+
+        var organisation = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => new { o.Name, o.IsOperator }).SingleAsync();
+        if (AdministratorRefusal(organisation.Name, organisation.IsOperator) is { } refusal)
+        {
+            return $"{user.Email} was not made administrator: {refusal}";
         }
 
         await users.AddToRoleAsync(user, PortalRole.Administrator);

@@ -29,6 +29,13 @@ public sealed class Organisation
     /// <summary>An inactive organisation's applications get no tokens and its users cannot sign in.</summary>
     public bool IsActive { get; set; } = true;
 
+    /// <summary>
+    /// The operating organisation: the one the first administrator was created in (<c>Bootstrap:OrganisationName</c>).
+    /// Administrators administer every organisation, so only its users may be made administrator unless the operator
+    /// allows partners' users too (<see cref="PortalOptions.AllowPartnerAdministrators"/>).
+    /// </summary>
+    public bool IsOperator { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public List<Applications.Application> Applications { get; } = [];

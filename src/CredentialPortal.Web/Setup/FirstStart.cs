@@ -131,8 +131,10 @@ public sealed class FirstStart(
         {
             organisation = new Organisation { Name = options.OrganisationName, CountryCode = options.OrganisationCountry, CreatedAt = now };
             db.Organisations.Add(organisation);
-            await db.SaveChangesAsync(cancellationToken);
         }
+
+        organisation.IsOperator = true;
+        await db.SaveChangesAsync(cancellationToken);
 
         var roles = services.GetRequiredService<RoleManager<PortalRole>>();
         if (!await roles.RoleExistsAsync(PortalRole.Administrator))

@@ -295,6 +295,60 @@ public sealed class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partner_organisations_user_is_not_made_administrator_unless_the_operator_allows_it()
+    {
+        await _pages.CreateOrganisationAsync("Acme", "DE");
+        var acmeId = await _portal.OrganisationIdAsync("Acme");
+        await _admin.InviteAsync("max@acme.example", acmeId);
+        var maxId = await UserIdAsync("max@acme.example");
+
+        // The operating organisation is marked as such, and its page links to what it holds.
+        var organisations = await _admin.GetAsync("/admin/organisations");
+        var operatorBadges = organisations.Document.QuerySelectorAll("tbody tr").Where(r => r.QuerySelectorAll(".badge").Any(b => b.TextContent == "Operator"));
+        Assert.DoesNotContain("Acme", Assert.Single(operatorBadges).TextContent, StringComparison.Ordinal);
+        var acme = await _admin.GetAsync($"/admin/organisations/{acmeId}");
+        Assert.Null(acme.Document.QuerySelector("#operator-note"));
+        Assert.Equal(["0 applications", "1 user", "0 webhook endpoints"],
+            acme.Document.QuerySelectorAll("#organisation-links a").Select(a => a.TextContent));
+        Assert.Equal($"/admin/users?OrganisationId={acmeId}", acme.Document.QuerySelectorAll("#organisation-links a")[1].GetAttribute("href"));
+
+        // No button for a partner's user, and a forced request is refused with the reason; nothing changes, nobody is told.
+        var list = await _admin.GetAsync("/admin/users?Search=max%40acme.example");
+        Assert.Null(list.Document.QuerySelector("form[action*='handler=MakeAdministrator']"));
+        var refused = await UserActionAsync("MakeAdministrator", maxId);
+        Assert.Contains("max@acme.example was not made administrator: Acme is a partner organisation", refused.Text, StringComparison.Ordinal);
+        Assert.Contains("Portal:AllowPartnerAdministrators", refused.Text, StringComparison.Ordinal);
+        await using (var db = _portal.CreateDbContext())
+        {
+            Assert.False(await db.UserRoles.AnyAsync(r => r.UserId == Guid.Parse(maxId)));
+        }
+
+        // An operator who allows partners' users gets the button and the role.
+        await using var allowing = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Reminders:Enabled"] = "false", ["Portal:AllowPartnerAdministrators"] = "true",
+        });
+        using var admin = new PortalClient(allowing);
+        await admin.SignInAsAdministratorAsync();
+        var pages = new Testing.Admin.AdminPages(admin);
+        await pages.CreateOrganisationAsync("Acme", "DE");
+        await admin.InviteAsync("max@acme.example", await allowing.OrganisationIdAsync("Acme"));
+        var allowed = await admin.GetAsync("/admin/users?Search=max%40acme.example");
+        Assert.NotNull(allowed.Document.QuerySelector("form[action*='handler=MakeAdministrator']"));
+        Assert.Contains("is now an administrator", (await pages.UserActionAsync("MakeAdministrator", await allowing.UserIdAsync("max@acme.example"))).Text);
+    }
+
+    [Fact]
+    public async Task Resetting_the_MFA_of_a_user_who_never_set_it_up_says_so()
+    {
+        var operatorId = await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail);
+        await _admin.InviteAsync("new@operator.example", operatorId);
+        var reset = await UserActionAsync("ResetMfa", await UserIdAsync("new@operator.example"));
+        Assert.Contains("new@operator.example had not set up an authenticator yet", reset.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("is reset", reset.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pending_invitation_can_be_resent_and_the_old_link_stops_working()
     {
         var operatorId = await _portal.OrganisationIdOfAsync(PortalFactory.AdminEmail);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Admin.Organisations;
 
@@ -33,6 +34,11 @@ public sealed class EditModel(CredentialPortalDbContext db, OrganisationAdminist
 
     /// <summary>Set when a deactivation awaits confirmation: what it would stop.</summary>
     public (int Applications, int Users)? DeactivationImpact { get; private set; }
+
+    /// <summary>What the organisation holds, each linked from its page (shown when editing).</summary>
+    public sealed record Holdings(bool IsOperator, int Applications, int Users, int Webhooks);
+
+    public Holdings? Holding { get; private set; }
 
     [FromRoute]
     public int? Id { get; set; }
@@ -60,6 +66,10 @@ public sealed class EditModel(CredentialPortalDbContext db, OrganisationAdminist
         }
 
         Input = new InputModel { Name = organisation.Name, CountryCode = organisation.CountryCode, IsActive = organisation.IsActive };
+        Holding = new Holdings(organisation.IsOperator,
+            await db.Applications.CountAsync(a => a.OrganisationId == organisation.Id, cancellationToken),
+            await db.Users.CountAsync(u => u.OrganisationId == organisation.Id, cancellationToken),
+            await db.WebhookEndpoints.CountAsync(e => e.OrganisationId == organisation.Id || e.Application!.OrganisationId == organisation.Id, cancellationToken));
         return Page();
     }
 

@@ -11,7 +11,7 @@ namespace CredentialPortal.Web.Pages.Admin.Organisations;
 [Authorize(Policy = IdentitySetup.AdministratorPolicy)]
 public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 {
-    public sealed record Row(int Id, string Name, string CountryCode, bool IsActive, int Applications, int Users)
+    public sealed record Row(int Id, string Name, string CountryCode, bool IsActive, bool IsOperator, int Applications, int Users)
     {
         public string CountryName => CountryCodes.NameOf(CountryCode);
     }
@@ -25,7 +25,7 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
     {
         Organisations = await db.Organisations
             .OrderBy(o => o.Name)
-            .Select(o => new Row(o.Id, o.Name, o.CountryCode, o.IsActive, o.Applications.Count, db.Users.Count(u => u.OrganisationId == o.Id)))
+            .Select(o => new Row(o.Id, o.Name, o.CountryCode, o.IsActive, o.IsOperator, o.Applications.Count, db.Users.Count(u => u.OrganisationId == o.Id)))
             .ToListAsync(cancellationToken);
     }
 }

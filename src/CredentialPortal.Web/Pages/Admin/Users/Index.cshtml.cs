@@ -22,7 +22,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
     public const int PageSize = 50;
 
     public sealed record Row(Guid Id, string Email, string DisplayName, string Organisation, bool IsAdministrator, int ManagedApplications,
-        bool MfaEnrolled, bool HasPassword, DateTime? LastSignInAt, bool LockedOut, bool IsDisabled, DateTime? InvitedAt);
+        bool MfaEnrolled, bool HasPassword, DateTime? LastSignInAt, bool LockedOut, bool IsDisabled, DateTime? InvitedAt, bool MayBecomeAdministrator);
 
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
@@ -77,14 +77,15 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
         var rows = await query.OrderBy(u => u.NormalizedEmail).Page(Paging)
             .Select(u => new
             {
-                u.Id, u.Email, u.DisplayName, Organisation = u.Organisation.Name,
+                u.Id, u.Email, u.DisplayName, Organisation = u.Organisation.Name, u.Organisation.IsOperator,
                 IsAdministrator = db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == adminRoleId),
                 Managed = u.ManagedApplications.Count, u.TwoFactorEnabled, HasPassword = u.PasswordHash != null,
                 u.LastSignInAt, u.LockoutEnd, u.IsDisabled, u.InvitedAt,
             })
             .ToListAsync(cancellationToken);
         Users = rows.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, u.Organisation, u.IsAdministrator, u.Managed, u.TwoFactorEnabled,
-            u.HasPassword, u.LastSignInAt, u.LockoutEnd > now, u.IsDisabled, u.InvitedAt)).ToList();
+            u.HasPassword, u.LastSignInAt, u.LockoutEnd > now, u.IsDisabled, u.InvitedAt,
+            administration.AdministratorRefusal(u.Organisation, u.IsOperator) is null)).ToList();
         var listed = rows.Select(u => u.Id).ToList();
         PasskeyCounts = await db.UserPasskeys.Where(p => listed.Contains(p.UserId)).GroupBy(p => p.UserId)
             .ToDictionaryAsync(g => g.Key, g => g.Count(), cancellationToken);

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CredentialPortal.Migrations.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class OperatorOrganisation : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "IsOperator",
+                table: "Organisations",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+            // The default only fills the existing rows: the model has none, so it goes again.
+            migrationBuilder.Sql("""ALTER TABLE "Organisations" ALTER COLUMN "IsOperator" DROP DEFAULT;""");
+
+            // The organisations whose users already administer are the operator's: no administrator loses the role.
+            migrationBuilder.Sql("""
+                UPDATE "Organisations" SET "IsOperator" = TRUE WHERE "Id" IN (
+                    SELECT u."OrganisationId" FROM "AspNetUsers" u
+                    JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id"
+                    JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
+                    WHERE r."NormalizedName" = 'ADMINISTRATOR')
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "IsOperator",
+                table: "Organisations");
+        }
+    }
+}
