@@ -180,7 +180,7 @@ public static class ReminderEmail
             return html.ToString();
 
             void Row(string label, string value) =>
-                html.AppendLine(CultureInfo.InvariantCulture, $"<tr><th style=\"text-align: left; padding-right: 1em\">{e.Encode(label)}</th><td>{e.Encode(value)}</td></tr>");
+                html.AppendLine(CultureInfo.InvariantCulture, $"<tr><th style=\"text-align: left; padding-right: 1em; white-space: nowrap\">{e.Encode(label)}</th><td>{e.Encode(value)}</td></tr>");
         }
 
         /// <summary>Names are user input: a line break would end a mail header (and is an injection vector there).</summary>

@@ -55,11 +55,11 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
         var html = $"""
             <p>A client {kind} of <strong>{Html(application.Name)}</strong> was <strong>{verb}</strong>.</p>
             <table>
-            <tr><th align="left">Application</th><td>{Html(application.Name)}</td></tr>
-            <tr><th align="left">Client ID</th><td><code>{Html(application.ClientId)}</code></td></tr>
-            <tr><th align="left">{label}</th><td>&ldquo;{Html(name)}&rdquo; (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
-            <tr><th align="left">By</th><td>{Html(by)}</td></tr>
-            <tr><th align="left">When</th><td>{when}</td></tr>
+            <tr><th align="left" style="white-space:nowrap">Application</th><td>{Html(application.Name)}</td></tr>
+            <tr><th align="left" style="white-space:nowrap">Client ID</th><td><code>{Html(application.ClientId)}</code></td></tr>
+            <tr><th align="left" style="white-space:nowrap">{label}</th><td>&ldquo;{Html(name)}&rdquo; (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
+            <tr><th align="left" style="white-space:nowrap">By</th><td>{Html(by)}</td></tr>
+            <tr><th align="left" style="white-space:nowrap">When</th><td>{when}</td></tr>
             </table>
             <p>If you did not expect this change, <a href="{Html(link)}">review the application's credentials and history</a> now.</p>
             <p style="color:#5b6675">You receive this message because you are a credential manager of this application.</p>

@@ -1,6 +1,6 @@
-using CredentialPortal.Core;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Credentials;
+using Microsoft.AspNetCore.Html;
 
 namespace CredentialPortal.Web.Credentials;
 
@@ -15,10 +15,10 @@ public sealed record HistoryEntry(AuditEvent Event)
     public AuditEvent? EmailFailed { get; internal set; }
 
     /// <summary>What became of the change's email, or null when the change caused none (no manager to tell).</summary>
-    public string? EmailStatus =>
-        EmailDelivered is { } delivered ? $"Credential managers emailed at {PortalText.Time(delivered.OccurredAt)}."
-        : EmailFailed is not null ? "The email to the credential managers could not be delivered."
-        : EmailQueued is not null ? "Email to the credential managers queued, not delivered yet."
+    public IHtmlContent? EmailStatus =>
+        EmailDelivered is { } delivered ? new HtmlContentBuilder().AppendHtml("Credential managers emailed at ").AppendHtml(Dates.DateTime(delivered.OccurredAt)).AppendHtml(".")
+        : EmailFailed is not null ? new HtmlString("The email to the credential managers could not be delivered.")
+        : EmailQueued is not null ? new HtmlString("Email to the credential managers queued, not delivered yet.")
         : null;
 
     /// <summary>The email's audit records in full (recipients, attempts), for the row's hover text.</summary>

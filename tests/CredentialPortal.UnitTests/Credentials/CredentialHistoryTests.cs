@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using CredentialPortal.Core.Audit;
+using Microsoft.AspNetCore.Html;
 using CredentialPortal.Web.Credentials;
 
 namespace CredentialPortal.UnitTests.Credentials;
@@ -30,9 +32,9 @@ public sealed class CredentialHistoryTests
         Assert.Equal([AuditEventTypes.SecretCreated, AuditEventTypes.SecretEnabled, AuditEventTypes.SecretDisabled, AuditEventTypes.SecretCreated],
             entries.Select(e => e.Event.EventType));
         Assert.Null(entries[0].EmailStatus);
-        Assert.Equal("Email to the credential managers queued, not delivered yet.", entries[1].EmailStatus);
-        Assert.Equal("The email to the credential managers could not be delivered.", entries[2].EmailStatus);
-        Assert.Equal("Credential managers emailed at 2026-12-06 15:02 UTC.", entries[3].EmailStatus);
+        Assert.Equal("Email to the credential managers queued, not delivered yet.", Html(entries[1].EmailStatus));
+        Assert.Equal("The email to the credential managers could not be delivered.", Html(entries[2].EmailStatus));
+        Assert.Equal("Credential managers emailed at <time datetime=\"2026-12-06T15:02:00Z\">2026-12-06 15:02 UTC</time>.", Html(entries[3].EmailStatus));
         Assert.Contains("for 2 credential managers", entries[3].EmailDetails, StringComparison.Ordinal);
     }
 
@@ -44,6 +46,13 @@ public sealed class CredentialHistoryTests
         var entry = Assert.Single(CredentialHistory.Group([delivered]));
 
         Assert.Same(delivered, entry.Event);
+    }
+
+    private static string Html(IHtmlContent? content)
+    {
+        using var writer = new StringWriter();
+        content!.WriteTo(writer, HtmlEncoder.Default);
+        return writer.ToString();
     }
 
     private AuditEvent Event(int minutes, string type, int credentialId, string details) => new()
