@@ -100,6 +100,10 @@ public sealed class PortalSessions(
         Http.User = principal;
     }
 
+    /// <summary>Fully signed in: both factors (a password-only or pending session is not).</summary>
+    public static bool IsSignedIn(ClaimsPrincipal user) =>
+        user?.HasClaim(AuthenticationMethodClaim, MultiFactor) == true;
+
     /// <summary>The session was signed in with a passkey (see <see cref="ProofOfPossession"/>).</summary>
     public static bool IsPhishingResistant(ClaimsPrincipal user) =>
         user?.HasClaim(AuthenticationMethodClaim, ProofOfPossession) == true;

@@ -8,6 +8,6 @@ namespace CredentialPortal.Web.Pages;
 [AllowAnonymous]
 public sealed class IndexModel : PageModel
 {
-    public bool SignedIn => User.HasClaim(PortalSessions.AuthenticationMethodClaim, PortalSessions.MultiFactor);
+    public bool SignedIn => PortalSessions.IsSignedIn(User);
     public bool IsAdministrator => SignedIn && ManagedApplications.IsAdministrator(User);
 }

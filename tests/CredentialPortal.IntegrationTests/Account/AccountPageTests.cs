@@ -28,7 +28,7 @@ public sealed class AccountPageTests
         Assert.Contains("password was changed", done.Text, StringComparison.Ordinal);
         Assert.Equal("/Account", (await client.GetAsync("/Account")).Path);
         await client.SignOutAsync();
-        Assert.Equal("/", (await client.SignInAsync(PortalFactory.AdminEmail, newPassword)).Path);
+        Assert.Equal("/admin", (await client.SignInAsync(PortalFactory.AdminEmail, newPassword)).Path);
         Assert.Equal(1, await SignInTests.CountEventsAsync(portal, AuditEventTypes.PasswordChanged));
     }
 
@@ -70,7 +70,7 @@ public sealed class AccountPageTests
         Assert.Equal(AccountPages.LoginWithCode, (await client.SubmitCodeAsync(codePage, user.Authenticator.CurrentCode())).Path);
         var recovery = await client.GetAsync(AccountPages.LoginWithRecoveryCode);
         Assert.Equal(AccountPages.LoginWithRecoveryCode, (await client.SubmitCodeAsync(recovery, user.RecoveryCodes[0])).Path);
-        Assert.Equal("/", (await client.SubmitCodeAsync(codePage, newApp.NextCode())).Path);
+        Assert.Equal("/manage-api-credentials", (await client.SubmitCodeAsync(codePage, newApp.NextCode())).Path);
         Assert.Equal(1, await SignInTests.CountEventsAsync(portal, AuditEventTypes.MfaReset));
     }
 
@@ -101,7 +101,7 @@ public sealed class AccountPageTests
         var recovery = await client.GetAsync(AccountPages.LoginWithRecoveryCode);
         var old = await client.SubmitCodeAsync(recovery, user.RecoveryCodes[0]);
         Assert.Equal(AccountPages.LoginWithRecoveryCode, old.Path);
-        Assert.Equal("/", (await client.SubmitCodeAsync(old, codes[0].ToLowerInvariant())).Path);
+        Assert.Equal("/manage-api-credentials", (await client.SubmitCodeAsync(old, codes[0].ToLowerInvariant())).Path);
         Assert.Equal(1, await SignInTests.CountEventsAsync(portal, AuditEventTypes.RecoveryCodesRegenerated));
     }
 

@@ -119,7 +119,7 @@ public sealed class LinkTests
         var reused = await client.GetAsync(link);
         Assert.Contains("already been used", reused.Text, StringComparison.Ordinal);
         Assert.NotNull(reused.Document.QuerySelector("a[href='/Account/ForgotPassword']"));
-        Assert.Equal("/", (await client.SignInAsync(Invitee, newPassword)).Path);
+        Assert.Equal("/manage-api-credentials", (await client.SignInAsync(Invitee, newPassword)).Path);
         Assert.Equal(1, await SignInTests.CountEventsAsync(portal, AuditEventTypes.PasswordReset));
     }
 

@@ -45,7 +45,7 @@ public sealed class OnboardingTests
         var codePage = await invitee.SubmitPasswordAsync("new.manager@acme.example", AccountStories.NewUserPassword);
         Assert.Equal(AccountPages.LoginWithCode, codePage.Path);
         var signedIn = await invitee.SubmitCodeAsync(codePage, app.NextCode());
-        Assert.Equal("/", signedIn.Path);
+        Assert.Equal("/manage-api-credentials", signedIn.Path);
         Assert.Contains("Signed in as", signedIn.Text, StringComparison.Ordinal);
 
         await using var db = portal.CreateDbContext();

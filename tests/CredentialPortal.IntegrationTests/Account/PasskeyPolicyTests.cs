@@ -42,7 +42,7 @@ public sealed class PasskeyPolicyTests
         Assert.Equal("A passkey was added to your administrator account: check it was you", notice.Subject);
         Assert.Contains("signed in with an authenticator code", notice.TextBody, StringComparison.Ordinal);
         var tile = (await client.GetAsync("/admin")).Document.QuerySelector($"a[href='/admin/audit?EventType={AuditEventTypes.PasskeyAddedWithCode}']")!;
-        Assert.StartsWith("1 administrator passkey(s) registered from a session signed in with a code", tile.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("1 administrator passkey registered from a session signed in with a code", tile.TextContent.Trim(), StringComparison.Ordinal);
         Assert.Contains("Admin key", (await client.GetAsync(tile.GetAttribute("href")!)).Text, StringComparison.Ordinal);
 
         // The next sign-in with a code: the code still signs in, but not into administration.

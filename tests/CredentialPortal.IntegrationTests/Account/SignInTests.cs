@@ -33,7 +33,7 @@ public sealed class SignInTests
         Assert.Equal(AccountPages.LoginWithCode, replay.Path);
         Assert.Contains("already used", replay.Errors, StringComparison.Ordinal);
         var signedIn = await client.SubmitCodeAsync(replay, app.NextCode());
-        Assert.Equal("/", signedIn.Path);
+        Assert.Equal("/admin", signedIn.Path);
         Assert.Equal(1, await CountEventsAsync(portal, AuditEventTypes.MfaReplay));
     }
 
@@ -57,7 +57,7 @@ public sealed class SignInTests
 
         var results = await Task.WhenAll(first.SubmitCodeAsync(firstCodePage, code), second.SubmitCodeAsync(secondCodePage, code));
 
-        Assert.Single(results, r => r.Path == "/");
+        Assert.Single(results, r => r.Path == "/admin");
         Assert.Single(results, r => r.Path == AccountPages.LoginWithCode && r.Errors.Contains("already used", StringComparison.Ordinal));
     }
 
@@ -80,7 +80,7 @@ public sealed class SignInTests
         Assert.Equal(AccountPages.LoginWithCode, twoStepsOld.Path);
         Assert.Contains("not correct", twoStepsOld.Errors, StringComparison.Ordinal);
         Assert.Equal(AccountPages.LoginWithCode, twoStepsAhead.Path);
-        Assert.Equal("/", oneStepOld.Path);
+        Assert.Equal("/admin", oneStepOld.Path);
         Assert.Equal(2, await CountEventsAsync(portal, AuditEventTypes.MfaFailed));
     }
 
@@ -95,13 +95,13 @@ public sealed class SignInTests
         await client.SignOutAsync();
 
         var first = await SignInWithRecoveryCodeAsync(client, user, user.RecoveryCodes[0]);
-        Assert.Equal("/", first.Path);
+        Assert.Equal("/manage-api-credentials", first.Path);
         await client.SignOutAsync();
         var again = await SignInWithRecoveryCodeAsync(client, user, user.RecoveryCodes[0]);
         Assert.Equal(AccountPages.LoginWithRecoveryCode, again.Path);
         Assert.Contains("not valid", again.Errors, StringComparison.Ordinal);
         var other = await client.SubmitCodeAsync(again, user.RecoveryCodes[1]);
-        Assert.Equal("/", other.Path);
+        Assert.Equal("/manage-api-credentials", other.Path);
         Assert.Contains("8 recovery codes left", other.Text, StringComparison.Ordinal);
 
         Assert.Equal(2, await CountEventsAsync(portal, AuditEventTypes.RecoveryCodeUsed));
@@ -133,7 +133,7 @@ public sealed class SignInTests
         var results = await Task.WhenAll(
             first.SubmitCodeAsync(firstForm, user.RecoveryCodes[0]), second.SubmitCodeAsync(secondForm, user.RecoveryCodes[0]));
 
-        Assert.Single(results, r => r.Path == "/");
+        Assert.Single(results, r => r.Path == "/manage-api-credentials");
         Assert.Single(results, r => r.Path == AccountPages.LoginWithRecoveryCode);
         Assert.Equal("9", (await first.GetAsync("/Account")).Document.QuerySelector("#recovery-codes-left")?.TextContent
             ?? (await second.GetAsync("/Account")).Document.QuerySelector("#recovery-codes-left")?.TextContent);
@@ -271,7 +271,21 @@ public sealed class SignInTests
         var evilCodePage = await client.SubmitLoginAsync(evil, Email, Password);
         var landed = await client.SubmitCodeAsync(evilCodePage, app.NextCode());
         Assert.Equal("localhost", landed.Url.Host);
-        Assert.Equal("/", landed.Path);
+        Assert.Equal("/admin", landed.Path);
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_opening_the_sign_in_or_enrolment_page_goes_on_to_their_work()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+        await client.SignInAsAdministratorAsync();
+
+        Assert.Equal("/admin", (await client.GetAsync(AccountPages.Login)).Path);
+        Assert.Equal("/Account/ChangePassword", (await client.GetAsync(AccountPages.Login + "?returnUrl=%2FAccount%2FChangePassword")).Path);
+        var enrol = await client.GetAsync(AccountPages.Enrol);
+        Assert.Equal("/Account", enrol.Path);
+        Assert.Contains("signed in with your authenticator app already", enrol.Text, StringComparison.Ordinal);
     }
 
     private static async Task<HtmlPage> SignInWithRecoveryCodeAsync(PortalClient client, OnboardedUser user, string code)

@@ -94,12 +94,9 @@ public sealed class CannotAuthenticateTests
         Assert.Equal("0 none", ActiveCredentialsCell(keysOnlyWithASecret));
     }
 
-    /// <summary>The number on the dashboard's "… active application(s) that cannot obtain tokens" tile.</summary>
-    private static async Task<int> DashboardCountAsync(PortalClient admin)
-    {
-        var tile = AdminPages.DashboardTiles(await admin.GetAsync("/admin")).Single(t => t.Contains("cannot obtain tokens", StringComparison.Ordinal));
-        return int.Parse(tile.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>The number on the dashboard's "… active applications that cannot obtain tokens" tile.</summary>
+    private static async Task<int> DashboardCountAsync(PortalClient admin) =>
+        AdminPages.DashboardCount(await admin.GetAsync("/admin"), "cannot-obtain-tokens");
 
     /// <summary>The "Active credentials" cell of the only row (the fifth column).</summary>
     private static string ActiveCredentialsCell(HtmlPage list) =>

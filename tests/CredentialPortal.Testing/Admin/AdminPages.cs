@@ -213,7 +213,15 @@ public sealed class AdminPages(PortalClient admin)
         return list.Document.QuerySelector("tbody")?.TextContent ?? throw new InvalidOperationException($"No table on {list}");
     }
 
-    /// <summary>The dashboard's tiles ("3 active application(s) …"), as shown.</summary>
+    /// <summary>The count on one of the dashboard's tiles, by its id (<c>few-managers</c>, <c>cannot-obtain-tokens</c> …).</summary>
+    public static int DashboardCount(HtmlPage dashboard, string tile)
+    {
+        ArgumentNullException.ThrowIfNull(dashboard);
+        var count = dashboard.Document.QuerySelector($"#tile-{tile} .count") ?? throw new InvalidOperationException($"No tile {tile} on {dashboard}");
+        return int.Parse(count.TextContent, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The dashboard's tiles ("3 active applications …"), as shown.</summary>
     public static IReadOnlyList<string> DashboardTiles(HtmlPage dashboard)
     {
         ArgumentNullException.ThrowIfNull(dashboard);

@@ -19,16 +19,15 @@ public abstract class AccountPage : PageModel
     public string? AlertMessage { get; set; }
 
     /// <summary>Only local paths, so that a crafted sign-in link cannot send the user elsewhere afterwards.</summary>
-    protected string SafeReturnUrl(string? returnUrl) => LocalOrNull(returnUrl) ?? "/";
-
     protected string? LocalOrNull(string? returnUrl) => returnUrl is not null && Url.IsLocalUrl(returnUrl) ? returnUrl : null;
 
     /// <summary>
-    /// Where a finished enrolment continues: the local page the person came for, else their work — Manage API
-    /// Credentials for a credential manager, the start page (with the administration) for an administrator.
+    /// Where a finished sign-in or enrolment continues: the local page the person came for, else their work — the
+    /// dashboard for an administrator, Manage API Credentials for a credential manager. The session signs in within
+    /// the request (<see cref="PortalSessions"/>), so <see cref="PageModel.User"/> already holds the roles.
     /// </summary>
     protected string LandingUrl(string? returnUrl) =>
-        LocalOrNull(returnUrl) ?? (ManagedApplications.IsAdministrator(User) ? "/" : "/manage-api-credentials");
+        LocalOrNull(returnUrl) ?? (ManagedApplications.IsAdministrator(User) ? "/admin" : "/manage-api-credentials");
 
     /// <summary>The form again, with <paramref name="problems"/> at <paramref name="field"/> ("" for the whole form).</summary>
     protected PageResult Refused(IEnumerable<string> problems, string field = "")

@@ -41,7 +41,7 @@ public sealed class ConfirmPasskeyModel(PortalSignIn signIn, AccountPasskeys pas
         var outcome = await signIn.ConfirmWithPasskeyAsync(Credential);
         return outcome.Status switch
         {
-            SignInStatus.SignedIn => LocalRedirect(SafeReturnUrl(ReturnUrl)),
+            SignInStatus.SignedIn => LocalRedirect(LandingUrl(ReturnUrl)),
             SignInStatus.NotSignedIn => Challenge(),
             SignInStatus.Throttled => Throttled(),
             SignInStatus.LockedOut => RedirectToLoginLockedOut(outcome.Message),

@@ -35,6 +35,13 @@ public sealed class EnrolModel(PortalSignIn signIn, PortalUserManager users) : A
     {
         if (await signIn.GetPendingAsync() is not { } pending)
         {
+            if (PortalSessions.IsSignedIn(User))
+            {
+                // Enrolment is part of signing in; a signed-in user replaces their authenticator from their account.
+                StatusMessage = "You are signed in with your authenticator app already. To move it to a new phone, choose Set up a new authenticator below.";
+                return RedirectToPage("Index");
+            }
+
             return RedirectToPage("Login", new { returnUrl = ReturnUrl });
         }
 

@@ -32,6 +32,12 @@ public sealed class LoginModel(PortalSignIn signIn) : AccountPage
 
     public async Task<IActionResult> OnGetAsync()
     {
+        // Someone signed in already has nothing to do here: on to the page they asked for, or their work.
+        if (PortalSessions.IsSignedIn(User))
+        {
+            return LocalRedirect(LandingUrl(ReturnUrl));
+        }
+
         // Someone half-way through signing in comes back here from any page: send them on to their second step.
         if (await signIn.GetPendingAsync() is { } pending)
         {
@@ -66,7 +72,7 @@ public sealed class LoginModel(PortalSignIn signIn) : AccountPage
 
     private IActionResult Show(SignInOutcome outcome) => outcome.Status switch
     {
-        SignInStatus.SignedIn => LocalRedirect(SafeReturnUrl(ReturnUrl)),
+        SignInStatus.SignedIn => LocalRedirect(LandingUrl(ReturnUrl)),
         SignInStatus.SecondFactorNeeded => RedirectToSecondStep(twoFactorEnabled: true),
         SignInStatus.EnrolmentNeeded => RedirectToSecondStep(twoFactorEnabled: false),
         SignInStatus.Throttled => Throttled(),

@@ -56,7 +56,7 @@ public abstract class SecondFactorPage(PortalSignIn signIn, SecondFactor factor)
                 // The administrator policy: one who has no passkey yet registers one now.
                 return outcome.Status == SignInStatus.SignedInPasskeyNeeded
                     ? RedirectToPage("Passkeys", new { returnUrl = LocalOrNull(ReturnUrl) })
-                    : LocalRedirect(SafeReturnUrl(ReturnUrl));
+                    : LocalRedirect(LandingUrl(ReturnUrl));
             case SignInStatus.NoPendingSignIn:
                 StatusMessage = AccountMessages.PendingSignInGone;
                 return RedirectToPage("Login", new { returnUrl = ReturnUrl });
