@@ -94,19 +94,14 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 .ToList();
         }
 
-        // Ordered by name in memory (NameOrder: the same order on every database); only ids and names of the matching
-        // applications are read for it, the page's applications in full.
-        var ordered = (await query.Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken)).OrderByName(a => a.Name).ToList();
-        Paging = Paging.Of(PageNumber, PageSize, ordered.Count);
+        Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
         PageNumber = Paging.Number;
-        var ids = ordered.Skip(Paging.Skip).Take(Paging.Size).Select(a => a.Id).ToList();
-        var position = ids.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
-        var applications = (await query
-                .Where(a => ids.Contains(a.Id))
-                .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.CredentialLimit, a.AuthenticationPolicy })
-                .ToListAsync(cancellationToken))
-            .OrderBy(a => position[a.Id])
-            .ToList();
+        var applications = await query
+            .OrderByName()
+            .Page(Paging)
+            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.CredentialLimit, a.AuthenticationPolicy })
+            .ToListAsync(cancellationToken);
+        var ids = applications.Select(a => a.Id).ToList();
         var permissions = (await db.ApplicationPermissions.Where(p => ids.Contains(p.ApplicationId)).ToListAsync(cancellationToken))
             .ToLookup(p => p.ApplicationId);
         var credentials = (await db.ClientCredentials.Where(s => ids.Contains(s.ApplicationId))
