@@ -14,8 +14,8 @@ namespace CredentialPortal.Web.Pages.Credentials;
 /// application the user manages and the credential of that application, or answers 404 for an application the user does
 /// not manage. A credential that is not (or no longer) the application's leads to <see cref="CredentialGoneModel"/>, which
 /// says when and by whom it was deleted: a page opened before the deletion (a second tab, the back button) is stale, not
-/// wrong. Removing the application's last active credential needs a second,
-/// explicit confirmation (<see cref="ConfirmLastCredential"/>): <see cref="CredentialLifecycle"/> refuses it otherwise.
+/// wrong. Removing the application's last active credential needs a second, explicit confirmation
+/// (<see cref="ConfirmLastCredential"/>): <see cref="CredentialLifecycle"/> refuses it otherwise.
 /// </summary>
 public abstract class CredentialActionModel(CredentialPortalDbContext db, ManagedApplications access, CredentialLifecycle lifecycle, TimeProvider time)
     : PageModel
@@ -79,8 +79,8 @@ public abstract class CredentialActionModel(CredentialPortalDbContext db, Manage
         await LoadAsync(cancellationToken) ?? Page();
 
     /// <summary>
-    /// Loads the credential (404 when it is not the user's to manage, the "gone" page when it no longer exists), applies <paramref name="change"/> as the signed-in
-    /// user, then <see cref="After"/> with <paramref name="message"/>.
+    /// Loads the credential (404 when it is not the user's to manage, the "gone" page when it no longer exists), applies
+    /// <paramref name="change"/> as the signed-in user, then <see cref="After"/> with <paramref name="message"/>.
     /// </summary>
     protected async Task<IActionResult> ChangeAsync(Func<AuditActor, Task<CredentialChangeOutcome>> change, Func<string> message,
         CancellationToken cancellationToken)

@@ -50,10 +50,10 @@ public sealed class CredentialGoneModel(CredentialPortalDbContext db, ManagedApp
 
         Application = application;
         Words = kind.Words();
-        Deletion = await CredentialDeletion.FindAsync(db, application.Id, kind, CredentialId, cancellationToken);
-        if (Deletion is not null)
+        if (await CredentialDeletion.FindAsync(db, application.Id, kind, CredentialId, cancellationToken) is { } deletion)
         {
-            Deletion = Deletion with { DeletedBy = (await ActorNames.OfClientsAsync(db, [Deletion.DeletedBy], cancellationToken)).Display(Deletion.DeletedBy) };
+            var names = await ActorNames.OfClientsAsync(db, [deletion.DeletedBy], cancellationToken);
+            Deletion = deletion with { DeletedBy = names.Display(deletion.DeletedBy) };
         }
 
         Response.StatusCode = Deletion is null ? StatusCodes.Status404NotFound : StatusCodes.Status410Gone;
