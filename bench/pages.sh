@@ -45,6 +45,7 @@ for provider in $providers; do
   url="http://127.0.0.1:$port"
   ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
   dotnet "$dll" --urls "$url" \
+    --Bootstrap:AdminEmail=admin@bench.example \
     --Database:Provider="$provider" \
     --ConnectionStrings:CredentialPortal="$connection" \
     --Database:DataDirectory="$work/data" \

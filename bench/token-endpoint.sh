@@ -52,6 +52,7 @@ start_app() {
   mkdir -p "$work/$algorithm"
   env "${profile_env[@]}" ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
   dotnet "$dll" --seed-demo --urls "$url" \
+    --Bootstrap:AdminEmail=admin@bench.example \
     --Database:DataDirectory="$work/$algorithm" \
     --TokenService:Algorithm="$algorithm" \
     --TokenService:Issuer="$url" \

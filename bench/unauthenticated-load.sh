@@ -27,6 +27,7 @@ port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 url="http://127.0.0.1:$port"
 ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
 dotnet "$dll" --seed-demo --urls "$url" \
+  --Bootstrap:AdminEmail=admin@bench.example \
   --Database:DataDirectory="$work" \
   --TokenService:Issuer="$url" \
   --Portal:BaseUrl="$url" \

@@ -17,7 +17,6 @@ public sealed class TokenServiceOptions : IValidatableObject
     /// Required outside Development. In Development, when empty, it is the address of each request (scheme, host,
     /// path base).
     /// </summary>
-    [Url]
     public string? Issuer { get; set; }
 
     /// <summary>The <c>aud</c> of tokens whose scopes map to no entry of <see cref="ApiAudiences"/>.</summary>
@@ -117,6 +116,13 @@ public sealed class TokenServiceOptions : IValidatableObject
         if (!IsDevelopment && string.IsNullOrWhiteSpace(Issuer))
         {
             yield return new ValidationResult("TokenService:Issuer is required outside Development: set it to the public address partners use, e.g. https://credentials.example.org.");
+        }
+        else if (!string.IsNullOrWhiteSpace(Issuer)
+                 && (!Uri.TryCreate(Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme is not ("http" or "https") || issuer.Query.Length > 0 || issuer.Fragment.Length > 0))
+        {
+            // RFC 8414 §2: the issuer is an https URL without query or fragment (http is allowed for a local trial).
+            yield return new ValidationResult(
+                $"TokenService:Issuer '{Issuer}' is not an http or https address without query or fragment: set it to the public address partners use, e.g. https://credentials.example.org.");
         }
 
         // A cached client is trusted until this age when its change notice was missed (the poller was cut off from the

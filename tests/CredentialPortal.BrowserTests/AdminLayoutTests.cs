@@ -32,6 +32,20 @@ public sealed class AdminLayoutTests
                 {
                     overflowing.Add($"{path} at {width} px: the page is {scrollWidth} px wide");
                 }
+
+                // Issue 29 item 6: short tokens in tables keep whole: an inline element on two lines has two boxes.
+                overflowing.AddRange((await admin.Page.EvaluateAsync<string[]>("""
+                    [...document.querySelectorAll('td .badge, td time, td.nowrap, .row-actions a, .row-actions button')]
+                        .filter(e => e.getClientRects().length > 1).map(e => e.textContent.trim())
+                    """)).Select(text => $"{path} at {width} px: '{text}' breaks across lines"));
+                overflowing.AddRange((await admin.Page.EvaluateAsync<string[]>("""
+                    [...document.querySelectorAll('thead th')].filter(th => {
+                        const range = document.createRange();
+                        range.selectNodeContents(th);
+                        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                        return lines.size > th.textContent.trim().split(/\s+/).length;
+                    }).map(th => th.textContent.trim())
+                    """)).Select(text => $"{path} at {width} px: the heading '{text}' breaks inside a word"));
             }
         }
 

@@ -77,6 +77,9 @@ public static class AuditEventTypes
     public const string NotificationDelivered = "notification.delivered";
     public const string EmailFailed = "email.failed";
     public const string WebhookRegistered = "webhook.registered";
+    public const string WebhookChanged = "webhook.changed";
+    public const string WebhookSecretRotated = "webhook.secret-rotated";
+    public const string WebhookRedelivered = "webhook.redelivered";
     public const string WebhookDisabled = "webhook.disabled";
     public const string WebhookEnabled = "webhook.enabled";
     public const string WebhookDeleted = "webhook.deleted";

@@ -151,6 +151,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
             // The reminder pass's latest claim per credential.
             e.HasIndex(x => new { x.CredentialId, x.EmailKind });
+            // An endpoint's page: its queued messages, and a logged message to send again.
+            e.HasIndex(x => new { x.WebhookEndpointId, x.WebhookMessageId });
         });
 
         builder.Entity<SigningKey>(k =>

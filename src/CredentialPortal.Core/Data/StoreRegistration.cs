@@ -12,6 +12,8 @@ using CredentialPortal.Core.Credentials;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -93,7 +95,11 @@ public static class StoreRegistration
         _ = provider switch
         {
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-                .AddInterceptors(SqliteConnectionPragmas.Instance),
+                .AddInterceptors(SqliteConnectionPragmas.Instance)
+                // SQLite changes a column by rebuilding its table with foreign keys off, a pragma that cannot run in a
+                // transaction: EF warns about it for every such migration, on every fresh database, and an operator
+                // can do nothing about it. The rebuild itself stays in the migration's transaction.
+                .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))),
             DatabaseProvider.PostgreSql => options.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o => o.MigrationsAssembly(SqlServerMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
+using CredentialPortal.Core.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,19 @@ public static partial class KeyRingProtection
     {
         ArgumentNullException.ThrowIfNull(dataProtection);
         ArgumentNullException.ThrowIfNull(builder);
+        try
+        {
+            return Protect(dataProtection, builder);
+        }
+        catch (ConfigurationException problem)
+        {
+            ConfigurationProblem.ReportAtStart(builder.Services, problem);
+            return dataProtection;
+        }
+    }
+
+    private static IDataProtectionBuilder Protect(IDataProtectionBuilder dataProtection, IHostApplicationBuilder builder)
+    {
         var section = builder.Configuration.GetSection(SectionName);
         var current = Load(section.GetSection("Certificate"), $"{SectionName}:Certificate");
         var previous = section.GetSection("PreviousCertificates").GetChildren()

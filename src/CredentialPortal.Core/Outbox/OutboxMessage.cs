@@ -88,7 +88,7 @@ public sealed class OutboxMessage
     /// <summary>Webhook: the event type, e.g. <c>credential.created</c>, also in the payload.</summary>
     public string? WebhookEventType { get; set; }
 
-    /// <summary>Webhook: the JSON body, signed at send time; erased once the receiver accepted it, like an email's bodies.</summary>
+    /// <summary>Webhook: the JSON body, signed at send time; kept after delivery, so that it can be sent again (<see cref="Webhooks.WebhookOutbox.AddRedelivery"/>).</summary>
     public string? WebhookPayload { get; set; }
 
     public IReadOnlyList<string> RecipientList =>

@@ -200,10 +200,10 @@ public sealed partial class OutboxPass(
         message.ClaimedBy = null;
         message.ClaimedUntil = null;
         message.LastError = null;
-        // Delivered content is not kept: an email's one-time links, a webhook's copy of the change.
+        // A delivered email's bodies are not kept: they may hold one-time links. A webhook's payload is (credential
+        // metadata the portal shows anyway, never a secret): the endpoint's page can send the same message again.
         message.TextBody = message.TextBody is null ? null : "";
         message.HtmlBody = message.HtmlBody is null ? null : "";
-        message.WebhookPayload = message.WebhookPayload is null ? null : "";
         if (message.EmailKind == EmailKind.SecurityNotification)
         {
             new AuditLog(db, time).Add(AuditEventTypes.NotificationDelivered, AuditActor.System,

@@ -12,6 +12,7 @@ public sealed class WebhookEndpoint
 {
     public const int MaxUrlLength = 2000;
     public const int MaxDescriptionLength = 200;
+    public const int MaxEventTypesLength = 500;
 
     public int Id { get; set; }
     public required string Url { get; set; }
@@ -27,6 +28,20 @@ public sealed class WebhookEndpoint
     /// receiver verifies with the same secret, so it cannot be hashed. Shown once, when the endpoint is registered.
     /// </summary>
     public required string ProtectedSecret { get; set; }
+
+    /// <summary>
+    /// The secret a rotation replaced, protected the same way, and when it stops signing: until then every delivery
+    /// carries a signature with each secret, so a receiver still checking with the old one accepts it while its owners
+    /// deploy the new one (<see cref="WebhookOptions.SecretRotationOverlap"/>). Both null when there was no rotation.
+    /// </summary>
+    public string? PreviousProtectedSecret { get; set; }
+    public DateTime? PreviousSecretExpiresAt { get; set; }
+
+    /// <summary>
+    /// The event types it receives, space-separated; null for every type, those added in later releases included. A
+    /// <c>webhook.test</c> is sent whenever someone asks for one.
+    /// </summary>
+    public string? EventTypes { get; set; }
 
     /// <summary>An administrator allowed deliveries to loopback, link-local and private addresses (an internal receiver).</summary>
     public bool AllowPrivateNetwork { get; set; }
@@ -49,6 +64,15 @@ public sealed class WebhookEndpoint
     public List<WebhookDelivery> Deliveries { get; set; } = [];
 
     public bool IsDisabled => DisabledAt is not null;
+
+    /// <summary>The address as pages, emails and the audit show it: without its query string, which may hold the receiver's token.</summary>
+    public string DisplayUrl => DisplayUrlOf(Url);
+
+    /// <summary>The event types it receives, in <see cref="WebhookEventTypes.Choosable"/>'s order.</summary>
+    public IReadOnlyList<string> ReceivedEventTypes => WebhookEventTypes.Parse(EventTypes);
+
+    public static string DisplayUrlOf(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) + (uri.Query.Length > 0 ? "?…" : "") : url;
 }
 
 public enum WebhookDeliveryOutcome

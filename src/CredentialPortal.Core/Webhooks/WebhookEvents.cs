@@ -28,6 +28,37 @@ public static class WebhookEventTypes
     /// <summary>Sent from the endpoint's page to check the receiver.</summary>
     public const string Test = "webhook.test";
 
+    /// <summary>What an endpoint can choose to receive, with what each tells, in the order the forms list them.</summary>
+    public static readonly IReadOnlyList<(string Type, string Description)> Choosable =
+    [
+        (CredentialCreated, "a client secret or key is created"),
+        (CredentialDisabled, "a client secret or key is disabled"),
+        (CredentialEnabled, "a client secret or key is enabled again"),
+        (CredentialDeleted, "a client secret or key is deleted"),
+        (CredentialExpiring, "a client secret or key expires soon (6, 3 and 1 weeks before, then daily)"),
+        (CredentialExpired, "a client secret or key expired and the application has no other"),
+        (ApplicationDeactivated, "an administrator deactivated the application"),
+    ];
+
+    /// <summary>
+    /// How an endpoint stores a choice (<see cref="WebhookEndpoint.EventTypes"/>): null when every type is chosen, so
+    /// that types added in later releases are received too; else the chosen ones, space-separated. Unknown names are left out.
+    /// </summary>
+    public static string? Store(IEnumerable<string> chosen)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        var set = chosen.ToHashSet(StringComparer.Ordinal);
+        var known = Choosable.Select(c => c.Type).Where(set.Contains).ToList();
+        return known.Count == Choosable.Count ? null : string.Join(' ', known);
+    }
+
+    /// <summary>The chosen types of a stored choice, in <see cref="Choosable"/>'s order.</summary>
+    public static IReadOnlyList<string> Parse(string? stored) =>
+        Choosable.Select(c => c.Type).Where(type => Includes(stored, type)).ToList();
+
+    public static bool Includes(string? stored, string eventType) =>
+        stored is null || stored.Split(' ').Contains(eventType, StringComparer.Ordinal);
+
     /// <summary>
     /// A credential change's audit event → its webhook event, queued by <c>CredentialLifecycle.CommitAsync</c> with the
     /// change on every path (portal, administration, management API); secrets and keys give the same events, told apart

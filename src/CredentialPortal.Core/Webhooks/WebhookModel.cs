@@ -13,6 +13,8 @@ public static class WebhookModel
             e.Property(x => x.Url).HasMaxLength(WebhookEndpoint.MaxUrlLength);
             e.Property(x => x.Description).HasMaxLength(WebhookEndpoint.MaxDescriptionLength);
             e.Property(x => x.ProtectedSecret).HasMaxLength(1000);
+            e.Property(x => x.PreviousProtectedSecret).HasMaxLength(1000);
+            e.Property(x => x.EventTypes).HasMaxLength(WebhookEndpoint.MaxEventTypesLength);
             e.Property(x => x.CreatedBy).HasMaxLength(256);
             e.Property(x => x.DisabledReason).HasMaxLength(1000);
             // Organisations are never deleted while they have applications (Restrict as theirs); an application's

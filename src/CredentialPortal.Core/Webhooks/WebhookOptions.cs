@@ -27,6 +27,14 @@ public sealed class WebhookOptions
     /// <summary>Messages given up in a row (each after its retries, or at once when refused) before the endpoint is disabled (default 5).</summary>
     [Range(1, 1000)]
     public int DisableAfterFailures { get; set; } = 5;
+
+    /// <summary>
+    /// After a signing secret is rotated, how long deliveries are signed with the previous secret as well as the new one
+    /// (default 24 hours): a day lets the receiver's owners deploy the new secret in their next working day, wherever
+    /// they are, without missing a message; shorter makes a leaked old secret useless sooner.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 }
 
 [OptionsValidator]

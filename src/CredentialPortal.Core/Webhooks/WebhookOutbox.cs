@@ -20,7 +20,7 @@ public static class WebhookOutbox
 {
     /// <summary>
     /// One message per enabled endpoint that hears about <paramref name="application"/> (its own endpoints and its
-    /// organisation's). <paramref name="messageId"/>: a stable id for an event that may be queued twice (a reminder
+    /// organisation's) and chose <paramref name="eventType"/>. <paramref name="messageId"/>: a stable id for an event that may be queued twice (a reminder
     /// slot), otherwise a new one. Returns how many were queued.
     /// </summary>
     public static async Task<int> QueueAsync(CredentialPortalDbContext db, DateTime now, string eventType, Application application,
@@ -28,10 +28,14 @@ public static class WebhookOutbox
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(application);
-        var endpoints = await db.WebhookEndpoints.AsNoTracking()
+        // The choice is read here rather than filtered in SQL: it is a short list, and one rule (WebhookEventTypes.Includes) decides it.
+        var endpoints = (await db.WebhookEndpoints.AsNoTracking()
             .Where(e => e.DisabledAt == null && (e.ApplicationId == application.Id || e.OrganisationId == application.OrganisationId))
+            .Select(e => new { e.Id, e.EventTypes })
+            .ToListAsync(cancellationToken))
+            .Where(e => WebhookEventTypes.Includes(e.EventTypes, eventType))
             .Select(e => e.Id)
-            .ToListAsync(cancellationToken);
+            .ToList();
         messageId ??= NewMessageId();
         var body = WebhookPayload.Compose(eventType, messageId, now, application, credential, daysBeforeExpiry);
         foreach (var endpoint in endpoints)
@@ -50,6 +54,26 @@ public static class WebhookOutbox
         // The key only enforces "once per endpoint and message"; the sender reads the endpoint and id from their columns.
         var identityKey = string.Create(CultureInfo.InvariantCulture, $"webhook/{endpointId}/{messageId}");
         var message = OutboxMessage.ForWebhook(now, identityKey, endpointId, messageId, eventType, body, organisationId, applicationId, credentialId);
+        db.OutboxMessages.Add(message);
+        return message;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="original"/> once more, asked for by a person: the same endpoint, <c>webhook-id</c> and body
+    /// (the receiver recognises the repeat), as a row of its own, so the first delivery's history stays as it was.
+    /// </summary>
+    public static OutboxMessage AddRedelivery(CredentialPortalDbContext db, DateTime now, OutboxMessage original)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(original);
+        if (original is not { WebhookEndpointId: { } endpointId, WebhookMessageId: { } messageId, WebhookEventType: { } eventType, WebhookPayload: { Length: > 0 } body })
+        {
+            throw new ArgumentException("Only a webhook message with its payload can be sent again.", nameof(original));
+        }
+
+        var identityKey = string.Create(CultureInfo.InvariantCulture, $"webhook/{endpointId}/{messageId}/again/{Guid.NewGuid():N}");
+        var message = OutboxMessage.ForWebhook(now, identityKey, endpointId, messageId, eventType, body,
+            original.OrganisationId, original.ApplicationId, original.CredentialId);
         db.OutboxMessages.Add(message);
         return message;
     }

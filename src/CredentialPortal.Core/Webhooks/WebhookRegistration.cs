@@ -20,6 +20,7 @@ public static class WebhookRegistration
         services.AddSingleton<IOutboxDeliveryCheck, WebhookEndpointStillEnabled>();
         services.AddScoped<WebhookEndpointManagement>();
         services.AddScoped<WebhookRegistrarNotice>();
+        services.AddScoped<WebhookOrganisationNotice>();
         return services;
     }
 }

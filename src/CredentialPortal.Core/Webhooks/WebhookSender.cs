@@ -12,7 +12,7 @@ namespace CredentialPortal.Core.Webhooks;
 
 /// <summary>
 /// The outbox's webhook channel: signs the stored body the Standard Webhooks way with the endpoint's
-/// secret and POSTs it within <see cref="WebhookOptions.Timeout"/>; the response body is never read. Each attempt is
+/// secret (and its previous one during a rotation's overlap) and POSTs it within <see cref="WebhookOptions.Timeout"/>; the response body is never read. Each attempt is
 /// written to the endpoint's delivery log. 2xx delivers; a timeout, 408, 429 or 5xx is retried by the outbox (same
 /// <c>webhook-id</c>, new timestamp and signature); 410 Gone disables the endpoint at once (its pending messages are then
 /// dropped, see <see cref="WebhookEndpointStillEnabled"/>); any other answer, a redirect or a refused address fails the
@@ -105,7 +105,9 @@ public sealed partial class WebhookSender(
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add(StandardWebhooks.IdHeader, messageId);
         request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(secrets.Unprotect(endpoint.ProtectedSecret), messageId, timestamp, bytes));
+        // Standard Webhooks: several space-separated signatures, of which the receiver needs one to verify (rotation).
+        request.Headers.Add(StandardWebhooks.SignatureHeader, string.Join(' ',
+            secrets.SigningSecretsOf(endpoint, time.GetUtcNow().UtcDateTime).Select(secret => StandardWebhooks.Sign(secret, messageId, timestamp, bytes))));
         try
         {
             // Headers only: the body is neither read nor stored, whatever the receiver sends.

@@ -440,6 +440,8 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Status", "NextAttemptAt");
 
+                    b.HasIndex("WebhookEndpointId", "WebhookMessageId");
+
                     b.ToTable("OutboxMessages");
                 });
 
@@ -735,8 +737,19 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("EventTypes")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<int?>("OrganisationId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()

@@ -439,6 +439,8 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Status", "NextAttemptAt");
 
+                    b.HasIndex("WebhookEndpointId", "WebhookMessageId");
+
                     b.ToTable("OutboxMessages");
                 });
 
@@ -736,8 +738,19 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
+                    b.Property<string>("EventTypes")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
                     b.Property<int?>("OrganisationId")
                         .HasColumnType("int");
+
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime?>("PreviousSecretExpiresAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()

@@ -418,6 +418,8 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Status", "NextAttemptAt");
 
+                    b.HasIndex("WebhookEndpointId", "WebhookMessageId");
+
                     b.ToTable("OutboxMessages");
                 });
 
@@ -709,8 +711,19 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EventTypes")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("OrganisationId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PreviousSecretExpiresAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()

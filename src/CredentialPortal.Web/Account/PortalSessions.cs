@@ -100,6 +100,9 @@ public sealed class PortalSessions(
         Http.User = principal;
     }
 
+    /// <summary>The sign-in page's query parameter saying that the session ended (idle timeout, or signed out elsewhere).</summary>
+    public const string EndedParameter = "ended";
+
     /// <summary>Fully signed in: both factors (a password-only or pending session is not).</summary>
     public static bool IsSignedIn(ClaimsPrincipal user) =>
         user?.HasClaim(AuthenticationMethodClaim, MultiFactor) == true;

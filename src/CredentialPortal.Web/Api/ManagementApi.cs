@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using CredentialPortal.TokenService;
+using CredentialPortal.TokenService.Endpoints;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace CredentialPortal.Web.Api;
@@ -14,6 +16,7 @@ public static class ManagementApi
 {
     public const string DocumentName = "v1";
     public const string BearerScheme = "Bearer";
+    public const string OAuth2Scheme = "OAuth2";
     private const string Prefix = "/api/v1";
     private const string AnyContentType = "*/*";
 
@@ -112,7 +115,35 @@ public static class ManagementApi
             BearerFormat = "JWT",
             Description = $"An access token from POST /connect/token with the scope {TokenScopes.CredentialsSelf} or {TokenScopes.CredentialsAdmin}.",
         };
-        document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+        // The same token as OAuth 2.0 client credentials, so that tools (Swagger UI, Postman) fetch it themselves. The
+        // token URL is absolute, the issuer's as discovery publishes it: configured, or the address this request came to.
+        var options = context.ApplicationServices.GetRequiredService<IOptions<TokenServiceOptions>>().Value;
+        var request = context.ApplicationServices.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request
+            ?? throw new InvalidOperationException("The OpenAPI document is described for a request: its token URL follows the issuer.");
+        document.Components.SecuritySchemes[OAuth2Scheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.OAuth2,
+            Description = "The client_credentials grant at the token endpoint, asking for one management scope by name.",
+            Flows = new OpenApiOAuthFlows
+            {
+                ClientCredentials = new OpenApiOAuthFlow
+                {
+                    TokenUrl = new Uri(TokenIssuer.Resolve(options, request) + TokenEndpoint.Path),
+                    Scopes = new Dictionary<string, string>
+                    {
+                        [TokenScopes.CredentialsSelf] = "Manage the calling application's own secrets and keys (an administrator allowed it to self-rotate).",
+                        [TokenScopes.CredentialsAdmin] = "Manage every application's secrets and keys (an administrators' automation client).",
+                    },
+                },
+            },
+        };
+        // Alternatives: a bearer token, or a token with either management scope.
+        document.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OAuth2Scheme, document)] = [TokenScopes.CredentialsSelf] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OAuth2Scheme, document)] = [TokenScopes.CredentialsAdmin] },
+        ];
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Data;
@@ -84,6 +85,13 @@ public static class IdentitySetup
                 cookie.LogoutPath = "/Account/Logout";
                 cookie.AccessDeniedPath = "/Account/AccessDenied";
                 cookie.Events.OnValidatePrincipal = PortalSessions.ValidatePrincipalAsync;
+                // Every request renews the idle timeout (not only past half of it, the default), so a page knows that the
+                // session lasts Account:IdleTimeout from its own request and can warn before it ends (js/session.js).
+                cookie.Events.OnCheckSlidingExpiration = context =>
+                {
+                    context.ShouldRenew = true;
+                    return Task.CompletedTask;
+                };
                 // Programs (JSON endpoints) get a status code, browsers the sign-in page.
                 cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
@@ -157,13 +165,17 @@ public static class IdentitySetup
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var acceptsHtml = context.Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
+        // A session cookie that no longer signs anyone in belonged to a session that ended: the sign-in page says so.
+        var redirectUri = status == StatusCodes.Status401Unauthorized && context.Request.Cookies.ContainsKey(SessionCookieName)
+            ? QueryHelpers.AddQueryString(context.RedirectUri, PortalSessions.EndedParameter, "true")
+            : context.RedirectUri;
         if (HttpMethods.IsGet(context.Request.Method) && (acceptsHtml || context.Request.Headers.Accept.Count == 0))
         {
-            context.Response.Redirect(context.RedirectUri);
+            context.Response.Redirect(redirectUri);
         }
         else if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
         {
-            context.Response.Redirect(context.RedirectUri);
+            context.Response.Redirect(redirectUri);
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CredentialPortal.Core;
+using CredentialPortal.Core.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Hosting;
@@ -16,6 +17,10 @@ public static partial class StartupErrors
         {
             case ConfigurationException config:
                 message = config.Message;
+                return true;
+            // Problems found while registering services, already in configuration terms.
+            case OptionsValidationException validation when validation.OptionsType == typeof(ConfigurationProblem):
+                message = string.Join(Environment.NewLine, validation.Failures);
                 return true;
             case OptionsValidationException validation:
                 var section = SectionOf(validation.OptionsType);

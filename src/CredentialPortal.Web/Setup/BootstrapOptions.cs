@@ -8,8 +8,14 @@ public sealed class BootstrapOptions
 {
     public const string SectionName = "Bootstrap";
 
-    [Required, EmailAddress]
-    public string AdminEmail { get; set; } = "admin@localhost";
+    /// <summary>
+    /// The first administrator's email address. Required on the first start outside Development; in Development it
+    /// defaults to <see cref="DevelopmentAdminEmail"/>, an address for a local trial that receives no mail.
+    /// </summary>
+    [EmailAddress]
+    public string? AdminEmail { get; set; }
+
+    public const string DevelopmentAdminEmail = "admin@localhost";
 
     /// <summary>When empty, a password is generated and printed once to the console.</summary>
     public string? AdminPassword { get; set; }

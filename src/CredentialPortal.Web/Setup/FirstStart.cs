@@ -39,6 +39,7 @@ public sealed class FirstStart(
     IOptions<BootstrapOptions> bootstrap,
     PortalAddress portal,
     IHostApplicationLifetime lifetime,
+    IHostEnvironment environment,
     TimeProvider time) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -125,6 +126,10 @@ public sealed class FirstStart(
         }
 
         var options = bootstrap.Value;
+        var adminEmail = !string.IsNullOrWhiteSpace(options.AdminEmail) ? options.AdminEmail
+            : environment.IsDevelopment() ? BootstrapOptions.DevelopmentAdminEmail
+            : throw new ConfigurationException("Bootstrap:AdminEmail",
+                "the first start outside Development creates the first administrator: set it to their email address, e.g. Bootstrap__AdminEmail=admin@example.org.");
         var now = time.GetUtcNow().UtcDateTime;
         var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Name == options.OrganisationName, cancellationToken);
         if (organisation is null)
@@ -147,8 +152,8 @@ public sealed class FirstStart(
         var users = services.GetRequiredService<UserManager<PortalUser>>();
         var admin = new PortalUser
         {
-            UserName = options.AdminEmail,
-            Email = options.AdminEmail,
+            UserName = adminEmail,
+            Email = adminEmail,
             EmailConfirmed = true,
             DisplayName = "Administrator",
             OrganisationId = organisation.Id,

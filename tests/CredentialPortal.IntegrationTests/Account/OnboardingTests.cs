@@ -46,7 +46,7 @@ public sealed class OnboardingTests
         Assert.Equal(AccountPages.LoginWithCode, codePage.Path);
         var signedIn = await invitee.SubmitCodeAsync(codePage, app.NextCode());
         Assert.Equal("/manage-api-credentials", signedIn.Path);
-        Assert.Contains("Signed in as", signedIn.Text, StringComparison.Ordinal);
+        Assert.Contains("new.manager@acme.example", signedIn.Document.QuerySelector("header")!.TextContent, StringComparison.Ordinal);
 
         await using var db = portal.CreateDbContext();
         var events = await db.AuditEvents.Where(e => e.Actor == "new.manager@acme.example").Select(e => e.EventType).ToListAsync();

@@ -162,7 +162,36 @@ public sealed class SessionTests
         portal.Time.Advance(TimeSpan.FromMinutes(19));
         Assert.Equal("/Account", (await client.GetAsync("/Account")).Path);
         portal.Time.Advance(TimeSpan.FromMinutes(21));
-        Assert.Equal(AccountPages.Login, (await client.GetAsync("/Account")).Path);
+        var ended = await client.GetAsync("/Account");
+        Assert.Equal(AccountPages.Login, ended.Path);
+        Assert.Contains("Your session ended after 20 minutes without activity", ended.Document.QuerySelector("#session-ended")?.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_request_renews_the_idle_timeout_and_stay_signed_in_is_one_such_request()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var client = new PortalClient(portal);
+        await client.SignInAsAdministratorAsync();
+        var warning = (await client.GetAsync("/Account")).Document.QuerySelector("#session-warning")!;
+        Assert.Equal(("1200", "120"), (warning.GetAttribute("data-idle-seconds"), warning.GetAttribute("data-warn-seconds")));
+
+        // Renewed two minutes after the last request, not only past half of the timeout: 2 + 19 minutes stays signed in.
+        portal.Time.Advance(TimeSpan.FromMinutes(2));
+        using (var stay = await client.Http.GetAsync("/Account/Session"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, stay.StatusCode);
+        }
+
+        portal.Time.Advance(TimeSpan.FromMinutes(19));
+        Assert.Equal("/Account", (await client.GetAsync("/Account")).Path);
+
+        // A visitor without a session sees no warning, and its "stay signed in" request is refused.
+        using var visitor = new PortalClient(portal);
+        Assert.Null((await visitor.GetAsync(AccountPages.Login)).Document.QuerySelector("#session-warning"));
+        var refused = await visitor.GetAsync("/Account/Session");
+        Assert.Equal(AccountPages.Login, refused.Path);
+        Assert.Null(refused.Document.QuerySelector("#session-ended"));
     }
 
     [Fact]

@@ -59,6 +59,7 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["TokenService__Issuer"] = "http://127.0.0.1";
         start.Environment["DataProtection__AllowUnprotectedKeys"] = "true";
         start.Environment["Portal__BaseUrl"] = "http://127.0.0.1";
+        start.Environment["Bootstrap__AdminEmail"] = "admin@operator.example";
         foreach (var (name, value) in environment)
         {
             if (value is null)

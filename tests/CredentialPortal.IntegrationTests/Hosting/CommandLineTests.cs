@@ -24,6 +24,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     [InlineData("--Email:Outbox:ClaimLease=00:00:10", "Configuration error in Email: Email:Outbox:ClaimLease (00:00:10) is shorter than Email:Smtp:TimeoutMilliseconds (30000 ms)")]
     [InlineData("--TokenService:RateLimit:Burst=0", "Configuration error in TokenService: TokenService:RateLimit:Burst must be between 1 and 1000000.")]
     [InlineData("--Portal:BaseUrl=not a url", "Configuration error in Portal:")]
+    [InlineData("--TokenService:Issuer=ftp://credentials.example.org", "Configuration error in TokenService: TokenService:Issuer 'ftp://credentials.example.org' is not an http or https address")]
     [InlineData("--Proxy:KnownProxies:0=gateway", "Configuration error in Proxy: Proxy:KnownProxies: 'gateway' is not an IP address.")]
     [InlineData("--Proxy:KnownNetworks:0=10.0.0.0", "Configuration error in Proxy: Proxy:KnownNetworks: '10.0.0.0' is not a network in CIDR notation")]
     public async Task Bad_configuration_ends_with_one_line_naming_the_setting(string setting, string expected)
@@ -53,6 +54,36 @@ public sealed partial class CommandLineTests : IAsyncLifetime
                 "Configuration error in TokenService: TokenService:ClientAssertion:MaxLifetimeSeconds must be between 10 and 86400.",
             ], lines.Order(StringComparer.Ordinal));
         Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_production_start_with_nothing_set_names_every_missing_setting_with_its_fix_at_once()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, new Dictionary<string, string?>
+        {
+            ["TokenService__Issuer"] = null, ["DataProtection__AllowUnprotectedKeys"] = null, ["Portal__BaseUrl"] = null,
+        });
+
+        Assert.Equal(78, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
+        var lines = app.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.StartsWith("Configuration error in DataProtection:Certificate:Path: outside Development the key ring must be protected: set", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("Configuration error in Portal: Portal:BaseUrl is required outside Development: set it to", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("Configuration error in TokenService: TokenService:Issuer is required outside Development: set it to", lines[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_first_production_start_needs_the_first_administrators_email()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, new Dictionary<string, string?> { ["Bootstrap__AdminEmail"] = null });
+
+        Assert.Equal(78, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
+        Assert.StartsWith("Configuration error in Bootstrap:AdminEmail: the first start outside Development creates the first administrator",
+            app.StandardError.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("admin@localhost", app.StandardOutput, StringComparison.Ordinal);
+        // The migrations ran on the fresh database without EF's warning about SQLite's table rebuilds.
+        Assert.DoesNotContain("PRAGMA foreign_keys", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -94,11 +94,13 @@ public sealed class WebhookPagesTests : IAsyncLifetime
         Assert.Contains("https://", refused.Errors, StringComparison.Ordinal);
         var otherEndpoint = (await adminWebhooks.RegisterAsync(ApplicationTarget(_otherApplication), "https://partner.example/hooks")).EndpointPath;
 
-        Assert.Equal(HttpStatusCode.NotFound, (await managerWebhooks.EndpointAsync(organisationEndpoint)).Status);
+        // The organisation's endpoint the manager sees, read-only (WebhookEndpointChangesTests); the other application's not at all.
+        Assert.Equal(HttpStatusCode.OK, (await managerWebhooks.EndpointAsync(organisationEndpoint)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await managerWebhooks.EndpointAsync(otherEndpoint)).Status);
         // A valid form of the manager's own session, posted to an endpoint that is not theirs.
         Assert.Equal(HttpStatusCode.NotFound, (await managerWebhooks.PostDeleteAsync(otherEndpoint)).Status);
-        Assert.DoesNotContain("HookOrg (organisation)", (await managerWebhooks.ListAsync()).Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await managerWebhooks.PostDeleteAsync(organisationEndpoint)).Status);
+        Assert.DoesNotContain("HookOrg-SMC", (await managerWebhooks.ListAsync()).Text, StringComparison.Ordinal);
         Assert.Contains("HookOrg (organisation)", (await adminWebhooks.ListAsync()).Text, StringComparison.Ordinal);
         await using var db = _portal.CreateDbContext();
         Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.EventType == "webhook.registered"));

@@ -4,18 +4,25 @@ using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Pages.Account;
 
 /// <summary>The password step, and a passwordless passkey; <see cref="PortalSignIn"/> decides, this page shows.</summary>
 [AllowAnonymous]
-public sealed class LoginModel(PortalSignIn signIn) : AccountPage
+public sealed class LoginModel(PortalSignIn signIn, IOptions<AccountOptions> account) : AccountPage
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary>Sent here because the session ended (<see cref="PortalSessions.EndedParameter"/>): the page says so.</summary>
+    [FromQuery(Name = PortalSessions.EndedParameter)]
+    public bool SessionEnded { get; set; }
+
+    public int IdleMinutes => (int)Math.Round(account.Value.IdleTimeout.TotalMinutes);
 
     /// <summary>The browser's answer of a passwordless sign-in (<c>navigator.credentials.get()</c>, as JSON).</summary>
     [BindProperty, StringLength(64 * 1024)]

@@ -1,14 +1,16 @@
-using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CredentialPortal.Web.Pages.Webhooks;
 
-/// <summary>One endpoint: its delivery log, a test event, disable/enable and delete.</summary>
-public sealed class EndpointModel(WebhookAccess access, WebhookEndpointManagement webhooks, CredentialPortalDbContext db) : PageModel
+/// <summary>
+/// One endpoint. To those who manage it: its messages waiting to be sent, its delivery log with "send again", a test
+/// event, edit, rotate, disable/enable and delete. To a credential manager seeing their organisation's endpoint: what
+/// it is, read-only.
+/// </summary>
+public sealed class EndpointModel(WebhookAccess access, WebhookEndpointManagement webhooks, TimeProvider time) : PageModel
 {
     public const int MaxDeliveries = 50;
 
@@ -19,18 +21,24 @@ public sealed class EndpointModel(WebhookAccess access, WebhookEndpointManagemen
     public string? StatusMessage { get; set; }
 
     public WebhookEndpoint Endpoint { get; private set; } = null!;
-    public IReadOnlyList<WebhookDelivery> Deliveries { get; private set; } = [];
+    public bool MayManage { get; private set; }
+    public WebhookDeliveryLog Log { get; private set; } = new([], [], new HashSet<string>());
     public string Owner => WebhookAccess.OwnerName(Endpoint);
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken))
+        if (await access.FindAsync(User, Id, cancellationToken) is not (var endpoint, var mayManage))
         {
             return NotFound();
         }
 
-        Deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == Endpoint.Id)
-            .OrderByDescending(d => d.Id).Take(MaxDeliveries).ToListAsync(cancellationToken);
+        (Endpoint, MayManage) = (endpoint, mayManage);
+        if (MayManage)
+        {
+            Log = await webhooks.DeliveryLogAsync(endpoint.Id, MaxDeliveries, cancellationToken);
+        }
+
         return Page();
     }
 
@@ -44,6 +52,15 @@ public sealed class EndpointModel(WebhookAccess access, WebhookEndpointManagemen
         var id = await webhooks.SendTestAsync(Endpoint, cancellationToken);
         return $"A webhook.test event ({id}) is on its way; its delivery appears in the log below within seconds (reload the page).";
     }, cancellationToken);
+
+    public Task<IActionResult> OnPostRedeliverAsync(string? messageId, CancellationToken cancellationToken) => ActAsync(async () =>
+        await webhooks.RedeliverAsync(Endpoint, messageId, AuditActors.Current(HttpContext), cancellationToken) switch
+        {
+            WebhookRedelivery.Queued => $"Message {messageId} is on its way again, with the same webhook-id and content; its delivery appears in the log below within seconds (reload the page).",
+            WebhookRedelivery.StillPending => $"Message {messageId} is still waiting to be sent: it is tried again at the time shown below.",
+            WebhookRedelivery.EndpointDisabled => "The endpoint is disabled: enable it first to send a message again.",
+            _ => "That message cannot be sent again: it is not in this endpoint's log, or its content was not kept.",
+        }, cancellationToken);
 
     public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) => ActAsync(async () =>
     {
@@ -59,7 +76,7 @@ public sealed class EndpointModel(WebhookAccess access, WebhookEndpointManagemen
 
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken))
+        if (!await LoadManageableAsync(cancellationToken))
         {
             return NotFound();
         }
@@ -72,7 +89,7 @@ public sealed class EndpointModel(WebhookAccess access, WebhookEndpointManagemen
 
     private async Task<IActionResult> ActAsync(Func<Task<string>> act, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken))
+        if (!await LoadManageableAsync(cancellationToken))
         {
             return NotFound();
         }
@@ -81,14 +98,14 @@ public sealed class EndpointModel(WebhookAccess access, WebhookEndpointManagemen
         return Redirect($"/webhooks/{Endpoint.Id}");
     }
 
-    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    private async Task<bool> LoadManageableAsync(CancellationToken cancellationToken)
     {
-        if (await access.FindAsync(User, Id, cancellationToken) is not { } endpoint)
+        if (await access.FindManageableAsync(User, Id, cancellationToken) is not { } endpoint)
         {
             return false;
         }
 
-        Endpoint = endpoint;
+        (Endpoint, MayManage) = (endpoint, true);
         return true;
     }
 }

@@ -21,6 +21,9 @@ public sealed class RegisterModel(WebhookAccess access, WebhookEndpointManagemen
 
         public string? Description { get; set; }
 
+        /// <summary>The ticked event types; the form starts with all of them.</summary>
+        public List<string> EventTypes { get; set; } = [];
+
         /// <summary>Administrators only: deliveries to loopback, link-local and private addresses.</summary>
         public bool AllowPrivateNetwork { get; set; }
     }
@@ -37,6 +40,7 @@ public sealed class RegisterModel(WebhookAccess access, WebhookEndpointManagemen
     {
         await LoadTargetsAsync(cancellationToken);
         Input.Target = applicationId is { } id ? $"app:{id}" : null;
+        Input.EventTypes = WebhookEventTypes.Choosable.Select(c => c.Type).ToList();
         return Page();
     }
 
@@ -57,7 +61,7 @@ public sealed class RegisterModel(WebhookAccess access, WebhookEndpointManagemen
         var id = int.Parse(Input.Target![4..], CultureInfo.InvariantCulture);
         var forOrganisation = Input.Target.StartsWith("org:", StringComparison.Ordinal);
         var result = await webhooks.RegisterAsync(Input.Url, Input.Description, forOrganisation ? id : null, forOrganisation ? null : id,
-            IsAdministrator && Input.AllowPrivateNetwork, AuditActors.Current(HttpContext), cancellationToken);
+            IsAdministrator && Input.AllowPrivateNetwork, AuditActors.Current(HttpContext), Input.EventTypes, cancellationToken);
         if (!result.Succeeded)
         {
             foreach (var (field, message) in result.Errors)

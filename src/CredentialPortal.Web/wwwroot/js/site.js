@@ -73,6 +73,18 @@
         showPermissions();
     }
 
+    // A filter that decides another's choices (an organisation, its applications) applies at once: the other is reset
+    // and the list reloads with the new choices, without pressing "Filter".
+    for (const select of document.querySelectorAll('select[data-filter-resets]')) {
+        select.addEventListener('change', () => {
+            const dependent = select.form.elements[select.dataset.filterResets];
+            if (dependent) {
+                dependent.value = '';
+            }
+            select.form.requestSubmit();
+        });
+    }
+
     // Confirmation before a form marked data-confirm is sent (the server-side confirmation pages remain).
     document.addEventListener('submit', event => {
         const message = event.target.dataset.confirm;

@@ -50,6 +50,23 @@ public sealed class IndexModel(AuditQuery audit) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        // A value that is not a date or an id gets our words, not the binder's ("The value 'abc' is not valid for From.").
+        foreach (var (field, problem) in new[]
+                 {
+                     (nameof(From), "is not a date: enter the start date as year-month-day, e.g. 2026-12-06."),
+                     (nameof(To), "is not a date: enter the end date as year-month-day, e.g. 2026-12-06."),
+                     (nameof(OrganisationId), "is not one of the organisations: choose one from the list."),
+                     (nameof(ApplicationId), "is not one of the applications: choose one from the list."),
+                 })
+        {
+            if (ModelState[field] is { ValidationState: ModelValidationState.Invalid, AttemptedValue: { } typed } entry
+                && entry.Errors.Any(e => e.ErrorMessage.StartsWith("The value ", StringComparison.Ordinal)))
+            {
+                entry.Errors.Clear();
+                entry.Errors.Add($"'{typed}' {problem}");
+            }
+        }
+
         if (From is { } from && To is { } to && to < from)
         {
             ModelState.AddModelError(nameof(To), "The end date must not be before the start date.");
