@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Email;
 
@@ -61,7 +62,7 @@ public static class ReminderEmail
             var name = EmailText.Name(model.CredentialName);
             var application = OneLine(model.ApplicationName);
             var daysLeft = CredentialExpiryPolicy.DaysLeft(model.ExpiresAt, model.Now);
-            var expires = model.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            var expires = PortalText.Time(model.ExpiresAt);
             Credential = $"{name} ({Hint})";
             Link = model.CredentialsPage;
             var words = model.Kind.Words();
@@ -179,7 +180,7 @@ public static class ReminderEmail
             return html.ToString();
 
             void Row(string label, string value) =>
-                html.AppendLine(CultureInfo.InvariantCulture, $"<tr><th style=\"text-align: left; padding-right: 1em\">{e.Encode(label)}</th><td>{e.Encode(value)}</td></tr>");
+                html.AppendLine(CultureInfo.InvariantCulture, $"<tr><th style=\"text-align: left; padding-right: 1em; white-space: nowrap\">{e.Encode(label)}</th><td>{e.Encode(value)}</td></tr>");
         }
 
         /// <summary>Names are user input: a line break would end a mail header (and is an injection vector there).</summary>

@@ -20,6 +20,13 @@ public static class CredentialExpiryPolicy
     /// <summary>The earliest date a form may choose: tomorrow, so that the credential works for a while.</summary>
     public static DateOnly EarliestExpiryDate(DateTime now) => DateOnly.FromDateTime(now).AddDays(1);
 
+    /// <summary>The lifetimes, in days, the forms offer as one-click choices beside the date field.</summary>
+    public static IReadOnlyList<int> PresetDays { get; } = [30, 90, 365];
+
+    /// <summary>The <see cref="PresetDays"/> as the dates they set, those a form may choose (up to <see cref="LatestExpiryDate"/>).</summary>
+    public static IReadOnlyList<(int Days, DateOnly Date)> Presets(DateTime now) =>
+        [.. PresetDays.Select(days => (days, DateOnly.FromDateTime(now).AddDays(days))).Where(p => p.Item2 <= LatestExpiryDate(now))];
+
     public static DateTime ExpiresAtFor(DateOnly date) => date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     /// <summary>Validates an expiry instant for a credential of <paramref name="kind"/>; returns an error message, or null when it is allowed.</summary>

@@ -32,7 +32,8 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
 
         var words = credential.Kind.Words();
         var (kind, label, verb) = (words.Noun, words.Label, words.PastTense(change));
-        var when = now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var when = PortalText.Time(now);
+        var by = (await ActorNames.OfClientsAsync(db, [actor.Name], cancellationToken)).Display(actor.Name);
         var name = EmailText.Name(credential.Name);
         var link = portal.CredentialsPage;
         var subject = $"Client {kind} {verb} – {application.Name}";
@@ -42,7 +43,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
             Application: {application.Name}
             Client ID:   {application.ClientId}
             {label + ":",-12} "{name}" ({credential.DisplayHint})
-            By:          {actor.Name}
+            By:          {by}
             When:        {when}
 
             If you did not expect this change, review the application's credentials and history now:
@@ -54,11 +55,11 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
         var html = $"""
             <p>A client {kind} of <strong>{Html(application.Name)}</strong> was <strong>{verb}</strong>.</p>
             <table>
-            <tr><th align="left">Application</th><td>{Html(application.Name)}</td></tr>
-            <tr><th align="left">Client ID</th><td><code>{Html(application.ClientId)}</code></td></tr>
-            <tr><th align="left">{label}</th><td>&ldquo;{Html(name)}&rdquo; (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
-            <tr><th align="left">By</th><td>{Html(actor.Name)}</td></tr>
-            <tr><th align="left">When</th><td>{when}</td></tr>
+            <tr><th align="left" style="white-space:nowrap">Application</th><td>{Html(application.Name)}</td></tr>
+            <tr><th align="left" style="white-space:nowrap">Client ID</th><td><code>{Html(application.ClientId)}</code></td></tr>
+            <tr><th align="left" style="white-space:nowrap">{label}</th><td>&ldquo;{Html(name)}&rdquo; (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
+            <tr><th align="left" style="white-space:nowrap">By</th><td>{Html(by)}</td></tr>
+            <tr><th align="left" style="white-space:nowrap">When</th><td>{when}</td></tr>
             </table>
             <p>If you did not expect this change, <a href="{Html(link)}">review the application's credentials and history</a> now.</p>
             <p style="color:#5b6675">You receive this message because you are a credential manager of this application.</p>
@@ -68,7 +69,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
         outbox.Add(new EmailMessage(recipients, subject, text, html, identityKey), EmailKind.SecurityNotification,
             application.OrganisationId, application.Id, credential.Id);
         audit.Add(AuditEventTypes.NotificationQueued, actor,
-            $"\"{subject}\" for {recipients.Count} credential manager(s)",
+            $"\"{subject}\" for {PortalText.Count(recipients.Count, "credential manager")}",
             organisationId: application.OrganisationId, applicationId: application.Id, credentialId: credential.Id);
     }
 }

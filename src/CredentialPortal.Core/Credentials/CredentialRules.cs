@@ -18,6 +18,17 @@ public static class CredentialRules
     }
 
     /// <summary>
+    /// The most credentials of <paramref name="kind"/> an application may hold: its limit counts secrets and keys together
+    /// (disabled and expired ones too), so what the other kinds hold is not available to this one. <paramref name="held"/>
+    /// says how many credentials of each kind the application holds; a kind it holds none of may be missing.
+    /// </summary>
+    public static int LimitFor(int credentialLimit, IReadOnlyDictionary<CredentialKind, int> held, CredentialKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        return Math.Max(0, credentialLimit - held.Where(h => h.Key != kind).Sum(h => h.Value));
+    }
+
+    /// <summary>
     /// Why the application may not get another credential of this kind (its policy, or its limit, which counts secrets
     /// and keys together, disabled and expired ones too), or null when it may.
     /// </summary>
@@ -33,13 +44,13 @@ public static class CredentialRules
 
         var counts = await db.ClientCredentials.Where(c => c.ApplicationId == application.Id)
             .GroupBy(c => c.Kind).Select(g => new { Kind = g.Key, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        if (counts.Sum(c => c.Count) < application.CredentialLimit)
+            .ToDictionaryAsync(c => c.Kind, c => c.Count, cancellationToken);
+        if (counts.GetValueOrDefault(kind) < LimitFor(application.CredentialLimit, counts, kind))
         {
             return null;
         }
 
-        var held = string.Join(" and ", counts.Where(c => c.Count > 0).OrderBy(c => c.Kind).Select(c => c.Kind.Words().Count(c.Count)));
+        var held = string.Join(" and ", counts.Where(c => c.Value > 0).OrderBy(c => c.Key).Select(c => c.Key.Words().Count(c.Value)));
         return $"This application already has {held}, the most it may have ({application.CredentialLimit}). " +
             "Secrets and keys count together: delete a secret or key you no longer use first.";
     }

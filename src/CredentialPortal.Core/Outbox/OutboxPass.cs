@@ -157,10 +157,10 @@ public sealed partial class OutboxPass(
             OutboxChannel.Webhook => (AuditEventTypes.WebhookFailed,
                 $"Webhook {message.WebhookMessageId} \"{message.WebhookEventType}\" to endpoint {message.WebhookEndpointId}"),
             _ => (AuditEventTypes.EmailFailed,
-                $"{message.EmailKind} email \"{message.Subject}\" to {message.RecipientList.Count} recipient(s)"),
+                $"{message.EmailKind} email \"{message.Subject}\" to {PortalText.Count(message.RecipientList.Count, "recipient")}"),
         };
         new AuditLog(db, time).Add(eventType, AuditActor.System,
-            $"{what} was not delivered after {message.Attempts} attempt(s): {error}",
+            $"{what} was not delivered after {PortalText.Count(message.Attempts, "attempt")}: {error}",
             message.OrganisationId, message.ApplicationId, message.CredentialId);
     }
 
@@ -207,7 +207,7 @@ public sealed partial class OutboxPass(
         if (message.EmailKind == EmailKind.SecurityNotification)
         {
             new AuditLog(db, time).Add(AuditEventTypes.NotificationDelivered, AuditActor.System,
-                $"\"{message.Subject}\" accepted by the mail server for {message.RecipientList.Count} recipient(s) after {message.Attempts} attempt(s)",
+                $"\"{message.Subject}\" accepted by the mail server for {PortalText.Count(message.RecipientList.Count, "recipient")} after {PortalText.Count(message.Attempts, "attempt")}",
                 message.OrganisationId, message.ApplicationId, message.CredentialId);
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
@@ -41,7 +40,7 @@ public sealed class WebhookRegistrarNotice(CredentialPortalDbContext db, AuditLo
         {
             var (applicationId, organisationId, name) = application.Key;
             var recipients = await AdministratorAddresses.ManagersElseAdministratorsAsync(db, applicationId, user.Id, portal.Value, cancellationToken);
-            var listed = application.Select(e => (Host: new Uri(e.Url).Host, When: e.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            var listed = application.Select(e => (Host: new Uri(e.Url).Host, When: PortalText.Time(e.CreatedAt),
                 Link: links.WebhookEndpointPage(e.Id))).ToList();
             var subject = $"Webhook endpoints registered by {email} – {name}";
             var text = $"""
@@ -66,7 +65,7 @@ public sealed class WebhookRegistrarNotice(CredentialPortalDbContext db, AuditLo
             outbox.Add(new EmailMessage(recipients, subject, text, html, $"webhook-registrar-left/{Guid.NewGuid():N}"),
                 EmailKind.SecurityNotification, organisationId, applicationId);
             audit.Add(AuditEventTypes.NotificationQueued, actor,
-                $"\"{subject}\" for {recipients.Count} recipient(s): the endpoints to {string.Join(", ", listed.Select(e => e.Host))} keep receiving events",
+                $"\"{subject}\" for {PortalText.Count(recipients.Count, "recipient")}: the endpoints to {string.Join(", ", listed.Select(e => e.Host))} keep receiving events",
                 organisationId: organisationId, applicationId: applicationId);
         }
     }

@@ -1,20 +1,21 @@
 using System.Globalization;
+using System.Net;
+using CredentialPortal.Core;
 using Microsoft.AspNetCore.Html;
 
 namespace CredentialPortal.Web.Credentials;
 
 /// <summary>
-/// Dates as the pages show them: a <c>&lt;time&gt;</c> element with the UTC instant on hover, which site.js
-/// re-renders in the reader's locale; without JavaScript the ISO date stays readable.
+/// Instants as the pages show them: a <c>&lt;time&gt;</c> element in the one format pages and emails share
+/// (<see cref="PortalText.Time(System.DateTime)"/>, "2026-12-06 15:03 UTC"), with the machine-readable instant in its
+/// <c>datetime</c> attribute.
 /// </summary>
 public static class Dates
 {
-    public static IHtmlContent Date(DateTime utc) => Element(utc, utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "date");
-
-    public static IHtmlContent DateTime(DateTime utc) => Element(utc, utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC", "datetime");
+    public static IHtmlContent DateTime(DateTime utc) => Element(utc, PortalText.Time(utc));
 
     /// <summary>"3 days ago", with the exact instant on hover.</summary>
-    public static IHtmlContent Relative(DateTime utc, DateTime now) => Element(utc, Ago(now - utc), "relative");
+    public static IHtmlContent Relative(DateTime utc, DateTime now) => Element(utc, Ago(now - utc), PortalText.Time(utc));
 
     public static string Ago(TimeSpan elapsed) => elapsed switch
     {
@@ -25,12 +26,12 @@ public static class Dates
         _ => Plural((int)(elapsed.TotalDays / 30), "month") + " ago",
     };
 
-    public static string Plural(int count, string unit) => count == 1 ? $"1 {unit}" : $"{count} {unit}s";
+    public static string Plural(int count, string unit) => PortalText.Count(count, unit);
 
-    private static HtmlString Element(DateTime utc, string text, string format)
+    private static HtmlString Element(DateTime utc, string text, string? title = null)
     {
         var iso = utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var title = utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
-        return new HtmlString($"<time datetime=\"{iso}\" title=\"{title}\" data-format=\"{format}\">{System.Net.WebUtility.HtmlEncode(text)}</time>");
+        var hover = title is null ? "" : $" title=\"{WebUtility.HtmlEncode(title)}\"";
+        return new HtmlString($"<time datetime=\"{iso}\"{hover}>{WebUtility.HtmlEncode(text)}</time>");
     }
 }

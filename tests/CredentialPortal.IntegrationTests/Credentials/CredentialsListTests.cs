@@ -39,15 +39,17 @@ public sealed class CredentialsListTests(AdministratorSession session) : IClassF
     }
 
     [Fact]
-    public async Task The_create_button_says_how_many_secrets_are_left_and_the_limit_reached_says_1_secret()
+    public async Task Each_create_button_counts_its_own_kind_against_what_the_limit_leaves_it_and_the_limit_reached_says_1_secret()
     {
         var application = await CreateApplicationAsync(Portal);
         await AddSecretAsync(Portal, application);
         await SetLimitAsync(application.Id, 3);
         var credentials = new CredentialsPages(session.Admin, application.Id);
 
+        // Issue 29 item 15: the shared limit (3) less the other kind's credentials is each kind's own limit.
         var page = await credentials.ListAsync(search: application.Name);
-        Assert.Contains("(2 of 3 left)", credentials.CreateSecretButton(page)!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("(1 of at most 3 secrets)", credentials.CreateSecretButton(page)!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("(0 of at most 2 keys)", credentials.AddKeyButton(page)!.TextContent, StringComparison.Ordinal);
 
         await SetLimitAsync(application.Id, 1);
         Assert.Contains("Credential limit reached (1)", credentials.Section(await credentials.ListAsync(search: application.Name))!.TextContent, StringComparison.Ordinal);

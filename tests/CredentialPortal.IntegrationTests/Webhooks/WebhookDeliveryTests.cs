@@ -138,7 +138,7 @@ public sealed class WebhookDeliveryTests
         // A webhook given up is audited as a webhook, not as a failed email: the dashboard's failed-email count stays 0.
         var failed = webhookRows.Single(e => e.Status == OutboxStatus.Failed);
         var audited = await db2.AuditEvents.SingleAsync(e => e.EventType == AuditEventTypes.WebhookFailed);
-        Assert.Equal($"Webhook {failed.WebhookMessageId} \"credential.created\" to endpoint {endpointId} was not delivered after 1 attempt(s): "
+        Assert.Equal($"Webhook {failed.WebhookMessageId} \"credential.created\" to endpoint {endpointId} was not delivered after 1 attempt: "
             + "HTTP 410 Gone: the receiver asked for no more messages", audited.Details);
         Assert.Equal((application.Id, failed.CredentialId), (audited.ApplicationId, audited.CredentialId));
         Assert.False(await db2.AuditEvents.AnyAsync(e => e.EventType == AuditEventTypes.EmailFailed));

@@ -144,11 +144,18 @@ public sealed class CredentialsPages(PortalClient client, int applicationId)
     public Task<HtmlPage> PostNewSecretWithoutTokenAsync() =>
         client.PostAsync(NewSecretPath, [new("Input.Name", "x"), new("Input.ExpiresOn", "2027-01-01")]);
 
-    /// <summary>This application's "Create new secret" button on the list (with how many are left), or <c>null</c>.</summary>
+    /// <summary>This application's "Create new secret" button on the list (with how many it holds of how many), or <c>null</c>.</summary>
     public IElement? CreateSecretButton(HtmlPage list)
     {
         ArgumentNullException.ThrowIfNull(list);
         return list.Document.QuerySelector($"a[href='{NewSecretPath}']");
+    }
+
+    /// <summary>This application's "Add a public key" button on the list (with how many it holds of how many), or <c>null</c>.</summary>
+    public IElement? AddKeyButton(HtmlPage list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        return list.Document.QuerySelector($"a[href='{NewKeyPath}']");
     }
 
     /// <summary>This application's section of the list, or <c>null</c> when the list does not show it.</summary>

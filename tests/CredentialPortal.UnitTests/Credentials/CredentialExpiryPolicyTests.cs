@@ -88,4 +88,21 @@ public sealed class CredentialExpiryPolicyTests
         Assert.Equal(CredentialStatus.Disabled, secret.StatusAt(Now));
         Assert.False(secret.IsUsableAt(Now));
     }
+
+    [Fact]
+    public void The_presets_are_30_90_and_365_days_and_none_beyond_the_maximum()
+    {
+        Assert.Equal([(30, new DateOnly(2026, 12, 23)), (90, new DateOnly(2027, 2, 21)), (365, new DateOnly(2027, 11, 23))], CredentialExpiryPolicy.Presets(Now));
+        Assert.All(CredentialExpiryPolicy.Presets(Now), p => Assert.Null(CredentialExpiryPolicy.Validate(CredentialKind.Secret, p.Date, Now)));
+    }
+
+    [Fact]
+    public void Each_kind_may_hold_what_the_shared_limit_leaves_beside_the_other_kinds()
+    {
+        var held = new Dictionary<CredentialKind, int> { [CredentialKind.Secret] = 2, [CredentialKind.Key] = 1 };
+
+        Assert.Equal(9, CredentialRules.LimitFor(10, held, CredentialKind.Secret));
+        Assert.Equal(8, CredentialRules.LimitFor(10, held, CredentialKind.Key));
+        Assert.Equal(10, CredentialRules.LimitFor(10, new Dictionary<CredentialKind, int>(), CredentialKind.Key));
+    }
 }

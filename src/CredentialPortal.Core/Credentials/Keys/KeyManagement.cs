@@ -51,7 +51,7 @@ public sealed class KeyManagement(CredentialPortalDbContext db, CredentialLifecy
         if (key.CertificateNotAfter is { } notAfter && expiry > notAfter)
         {
             return FieldResult.Refused<ClientKey>(ExpiryField,
-                $"The certificate is valid until {notAfter:yyyy-MM-dd HH:mm} UTC: the key cannot be valid longer. Choose {DateOnly.FromDateTime(notAfter):yyyy-MM-dd} or earlier.");
+                $"The certificate is valid until {PortalText.Time(notAfter)}: the key cannot be valid longer. Choose {DateOnly.FromDateTime(notAfter):yyyy-MM-dd} or earlier.");
         }
 
         if (CredentialExpiryPolicy.Validate(CredentialKind.Key, expiry, now) is { } expiryError)

@@ -19,7 +19,7 @@ public static partial class PublicKeyParser
             var notAfter = certificate.NotAfter.ToUniversalTime();
             if (notAfter <= now)
             {
-                return (null, $"The certificate expired on {notAfter:yyyy-MM-dd}: upload a current one.");
+                return (null, $"The certificate expired on {PortalText.Time(notAfter)}: upload a current one.");
             }
 
             var subject = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);

@@ -11,9 +11,11 @@ namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>
 /// Base of the confirm-then-act pages for one secret or key (route segment <c>secrets</c> or <c>keys</c>): loads the
-/// application the user manages and the credential of that application, or answers 404 (an id of another application,
-/// or of the other kind, is simply not found). Removing the application's last active credential needs a second,
-/// explicit confirmation (<see cref="ConfirmLastCredential"/>): <see cref="CredentialLifecycle"/> refuses it otherwise.
+/// application the user manages and the credential of that application, or answers 404 for an application the user does
+/// not manage. A credential that is not (or no longer) the application's leads to <see cref="CredentialGoneModel"/>, which
+/// says when and by whom it was deleted: a page opened before the deletion (a second tab, the back button) is stale, not
+/// wrong. Removing the application's last active credential needs a second, explicit confirmation
+/// (<see cref="ConfirmLastCredential"/>): <see cref="CredentialLifecycle"/> refuses it otherwise.
 /// </summary>
 public abstract class CredentialActionModel(CredentialPortalDbContext db, ManagedApplications access, CredentialLifecycle lifecycle, TimeProvider time)
     : PageModel
@@ -48,42 +50,46 @@ public abstract class CredentialActionModel(CredentialPortalDbContext db, Manage
 
     protected CredentialLifecycle Lifecycle => lifecycle;
 
-    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>The route's kind segment: <c>secrets</c> or <c>keys</c> (the route admits no other).</summary>
+    public static CredentialKind KindOf(string segment) => segment == "keys" ? CredentialKind.Key : CredentialKind.Secret;
+
+    /// <summary>Loads the application and the credential; null when loaded, else the answer: 404, or the "gone" page.</summary>
+    private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
         if (await access.FindAsync(User, ApplicationId, cancellationToken) is not { } application)
         {
-            return false;
+            return NotFound();
         }
 
-        CredentialKind? kind = Kind switch { "secrets" => CredentialKind.Secret, "keys" => CredentialKind.Key, _ => null };
-        var credential = kind is null ? null : await db.ClientCredentials
+        var kind = KindOf(Kind);
+        var credential = await db.ClientCredentials
             .SingleOrDefaultAsync(c => c.Id == CredentialId && c.ApplicationId == application.Id && c.Kind == kind, cancellationToken);
         if (credential is null)
         {
-            return false;
+            return RedirectToPage("/Credentials/CredentialGone", new { ApplicationId, Kind, CredentialId });
         }
 
         Application = application;
         Credential = credential;
         IsLastActiveCredential = await lifecycle.IsLastActiveCredentialAsync(application, credential, cancellationToken);
-        return true;
+        return null;
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ? Page() : NotFound();
+        await LoadAsync(cancellationToken) ?? Page();
 
     /// <summary>
-    /// Loads the credential (404 when it is not the user's to manage), applies <paramref name="change"/> as the signed-in
-    /// user, then <see cref="After"/> with <paramref name="message"/>.
+    /// Loads the credential (404 when it is not the user's to manage, the "gone" page when it no longer exists), applies
+    /// <paramref name="change"/> as the signed-in user, then <see cref="After"/> with <paramref name="message"/>.
     /// </summary>
     protected async Task<IActionResult> ChangeAsync(Func<AuditActor, Task<CredentialChangeOutcome>> change, Func<string> message,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(message);
-        if (!await LoadAsync(cancellationToken))
+        if (await LoadAsync(cancellationToken) is { } notLoaded)
         {
-            return NotFound();
+            return notLoaded;
         }
 
         return After(await change(AuditActors.Current(HttpContext)), message());

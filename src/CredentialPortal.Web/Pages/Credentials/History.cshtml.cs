@@ -1,7 +1,7 @@
 using CredentialPortal.Core.Applications;
-using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Web.Account;
+using CredentialPortal.Web.Credentials;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +17,11 @@ public sealed class HistoryModel(CredentialPortalDbContext db, ManagedApplicatio
     public int ApplicationId { get; set; }
 
     public Application Application { get; private set; } = null!;
-    public IReadOnlyList<AuditEvent> Events { get; private set; } = [];
+    /// <summary>Newest first; a credential change's email is a detail of the change's row (<see cref="CredentialHistory"/>).</summary>
+    public IReadOnlyList<HistoryEntry> Entries { get; private set; } = [];
+
+    /// <summary>Names for the actors that are client IDs (<see cref="ActorNames"/>).</summary>
+    public IReadOnlyDictionary<string, string> ActorNames { get; private set; } = new Dictionary<string, string>();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -27,11 +31,12 @@ public sealed class HistoryModel(CredentialPortalDbContext db, ManagedApplicatio
         }
 
         Application = application;
-        Events = await db.AuditEvents.AsNoTracking()
+        Entries = CredentialHistory.Group(await db.AuditEvents.AsNoTracking()
             .Where(e => e.ApplicationId == application.Id)
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Take(MaxEvents)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken));
+        ActorNames = await Core.Audit.ActorNames.OfClientsAsync(db, Entries.Select(e => e.Event.Actor), cancellationToken);
         return Page();
     }
 }

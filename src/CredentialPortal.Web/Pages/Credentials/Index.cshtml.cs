@@ -1,5 +1,6 @@
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
@@ -22,14 +23,26 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     public sealed record CredentialRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
         DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null);
 
+    /// <summary>A credential manager of an application, as the other managers see them.</summary>
+    public sealed record Manager(string Name, string Email, bool IsYou);
+
     public sealed record ApplicationView(int Id, string Name, string ClientId, string Organisation, bool IsSandboxOnly, bool IsActive,
         int CredentialLimit, IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<CredentialRow> Secrets)
     {
         public IReadOnlyList<CredentialRow> Keys { get; init; } = [];
         public AuthenticationPolicy Policy { get; init; }
 
+        /// <summary>Everyone who manages the application (enabled accounts), the signed-in user included (<see cref="Manager.IsYou"/>).</summary>
+        public IReadOnlyList<Manager> Managers { get; init; } = [];
+
         /// <summary>How many more credentials the limit allows (secrets and keys, disabled and expired ones too).</summary>
         public int CredentialsLeft => Math.Max(0, CredentialLimit - Secrets.Count - Keys.Count);
+
+        public int Held(CredentialKind kind) => kind == CredentialKind.Key ? Keys.Count : Secrets.Count;
+
+        /// <summary>The most credentials of this kind the application may hold, beside the other kinds' (<see cref="CredentialRules.LimitFor"/>).</summary>
+        public int LimitFor(CredentialKind kind) =>
+            CredentialRules.LimitFor(CredentialLimit, CredentialKinds.All.ToDictionary(k => k, Held), kind);
     }
 
     /// <summary>One table of the list: the secrets or the keys of an application.</summary>
@@ -75,15 +88,16 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 query = query.Where(a => a.Name.Contains(term) || a.ClientId == term);
             }
 
-            Organisations = await db.Organisations.OrderBy(o => o.Name)
+            Organisations = (await db.Organisations.Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken))
+                .OrderByName(o => o.Name)
                 .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-                .ToListAsync(cancellationToken);
+                .ToList();
         }
 
         Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
         PageNumber = Paging.Number;
         var applications = await query
-            .OrderBy(a => a.Name)
+            .OrderByName()
             .Page(Paging)
             .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.CredentialLimit, a.AuthenticationPolicy })
             .ToListAsync(cancellationToken);
@@ -99,13 +113,22 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                         s is ClientKey ? ((ClientKey)s).KeyDescription : null),
                 })
                 .ToListAsync(cancellationToken))
-            .ToLookup(s => (s.ApplicationId, s.Row.Kind), s => s.Row);
+            .ToList();
+        var creators = await ActorNames.OfClientsAsync(db, credentials.Select(c => c.Row.CreatedBy), cancellationToken);
+        var rows = credentials.ToLookup(s => (s.ApplicationId, s.Row.Kind), s => s.Row with { CreatedBy = creators.Display(s.Row.CreatedBy) });
+        var managers = (await db.CredentialManagers
+                .Where(m => ids.Contains(m.ApplicationId) && !m.User.IsDisabled)
+                .Select(m => new { m.ApplicationId, m.UserId, m.User.DisplayName, m.User.Email })
+                .ToListAsync(cancellationToken))
+            .OrderByName(m => m.DisplayName)
+            .ToLookup(m => m.ApplicationId, m => new Manager(m.DisplayName, m.Email ?? "", m.UserId == ManagedApplications.UserId(User)));
         Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive, a.CredentialLimit,
             permissions[a.Id].OrderBy(p => p.Environment).ThenBy(p => p.Api, StringComparer.Ordinal).ToList(),
-            credentials[(a.Id, CredentialKind.Secret)].ToList())
+            rows[(a.Id, CredentialKind.Secret)].ToList())
         {
-            Keys = credentials[(a.Id, CredentialKind.Key)].ToList(),
+            Keys = rows[(a.Id, CredentialKind.Key)].ToList(),
             Policy = a.AuthenticationPolicy,
+            Managers = managers[a.Id].ToList(),
         }).ToList();
 
         if (Total == 0 && !IsAdministrator)

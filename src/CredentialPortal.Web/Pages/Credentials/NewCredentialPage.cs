@@ -19,6 +19,7 @@ public abstract class NewCredentialPage(ManagedApplications access, TimeProvider
     public Application Application { get; private set; } = null!;
     public DateOnly EarliestExpiry => CredentialExpiryPolicy.EarliestExpiryDate(Now);
     public DateOnly LatestExpiry => CredentialExpiryPolicy.LatestExpiryDate(Now);
+    public IReadOnlyList<(int Days, DateOnly Date)> ExpiryPresets => CredentialExpiryPolicy.Presets(Now);
 
     /// <summary>"Secret by Ann Example": a name that says who made it, for users who do not choose one.</summary>
     public string SuggestedName => $"{kind.Words().Label} by {User.FindFirstValue("name") ?? User.Identity?.Name}";

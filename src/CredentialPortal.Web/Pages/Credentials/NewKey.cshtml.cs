@@ -82,7 +82,7 @@ public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, 
         }
 
         StatusMessage = $"Key “{added.Name}” ({added.KeyDescription}) is added to {Application.Name}, valid until " +
-            $"{added.ExpiresAt:yyyy-MM-dd}. Its thumbprint {added.Hint} is the kid your assertions may name.";
+            $"{PortalText.Time(added.ExpiresAt)}. Its thumbprint {added.Hint} is the kid your assertions may name.";
         return Redirect("/manage-api-credentials");
     }
 

@@ -26,19 +26,6 @@
         setTimeout(() => { button.firstChild.textContent = label; }, 2000);
     });
 
-    // Dates: the server renders UTC (with UTC on hover); show them in the reader's locale.
-    const formats = {
-        date: { dateStyle: 'medium' },
-        datetime: { dateStyle: 'medium', timeStyle: 'short' },
-    };
-    for (const time of document.querySelectorAll('time[data-format]')) {
-        const format = formats[time.dataset.format];
-        const instant = new Date(time.getAttribute('datetime'));
-        if (format && !Number.isNaN(instant.getTime())) {
-            time.textContent = new Intl.DateTimeFormat(undefined, format).format(instant);
-        }
-    }
-
     // Lists shown as cards on narrow screens (table.stack): each cell is labelled with its column's heading.
     for (const table of document.querySelectorAll('table.stack')) {
         const headings = [...table.querySelectorAll('thead th')].map(th => th.querySelector('.visually-hidden') ? '' : th.textContent.trim());
