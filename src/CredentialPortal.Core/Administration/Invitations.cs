@@ -85,7 +85,7 @@ public sealed class Invitations(CredentialPortalDbContext db, UserManager<Portal
 
         audit.Add(AuditEventTypes.InvitationSent, actor, user.Email, organisationId: organisation.Id);
         var managed = alreadyManaged.Union(wanted).ToList();
-        var applicationNames = await db.Applications.Where(a => managed.Contains(a.Id)).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(cancellationToken);
+        var applicationNames = await db.Applications.Where(a => managed.Contains(a.Id)).OrderByName().Select(a => a.Name).ToListAsync(cancellationToken);
         await emails.QueueInvitationAsync(user, organisation.Name, actor.Name, applicationNames);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

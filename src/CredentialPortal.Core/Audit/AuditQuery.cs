@@ -86,9 +86,9 @@ public sealed class AuditQuery(CredentialPortalDbContext db)
         FilterChoicesAsync(AuditFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var organisations = await db.Organisations.OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken);
+        var organisations = (await db.Organisations.Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken)).OrderByName(o => o.Name).ToList();
         var applications = filter.OrganisationId is null && filter.ApplicationId is null ? [] : await db.Applications
-            .Where(a => a.OrganisationId == filter.OrganisationId || a.Id == filter.ApplicationId).OrderBy(a => a.Name)
+            .Where(a => a.OrganisationId == filter.OrganisationId || a.Id == filter.ApplicationId).OrderByName()
             .Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken);
         return (organisations.Select(o => (o.Id, o.Name)).ToList(), applications.Select(a => (a.Id, a.Name)).ToList());
     }

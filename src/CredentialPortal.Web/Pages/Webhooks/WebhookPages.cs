@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using System.Security.Claims;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Webhooks;
@@ -65,11 +66,11 @@ public sealed class WebhookAccess(CredentialPortalDbContext db, ManagedApplicati
         var targets = new List<(string, string)>();
         if (ManagedApplications.IsAdministrator(user))
         {
-            var organisations = await db.Organisations.OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken);
+            var organisations = (await db.Organisations.Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken)).OrderByName(o => o.Name);
             targets.AddRange(organisations.Select(o => ($"org:{o.Id}", $"Organisation {o.Name} (all its applications)")));
         }
 
-        var apps = await applications.QueryManagedApplications(user).OrderBy(a => a.Name).Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken);
+        var apps = await applications.QueryManagedApplications(user).OrderByName().Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken);
         targets.AddRange(apps.Select(a => ($"app:{a.Id}", $"Application {a.Name}")));
         return targets;
     }

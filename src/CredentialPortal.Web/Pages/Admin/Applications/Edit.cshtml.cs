@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Web.Account;
@@ -185,8 +186,8 @@ public sealed class EditModel(CredentialPortalDbContext db, ApplicationManagemen
 
     private async Task LoadChoicesAsync(CancellationToken cancellationToken)
     {
-        var organisations = await db.Organisations.Where(o => o.IsActive || o.Id == Input.OrganisationId).OrderBy(o => o.Name)
-            .Select(o => new { o.Id, o.Name, o.CountryCode }).ToListAsync(cancellationToken);
+        var organisations = (await db.Organisations.Where(o => o.IsActive || o.Id == Input.OrganisationId)
+            .Select(o => new { o.Id, o.Name, o.CountryCode }).ToListAsync(cancellationToken)).OrderByName(o => o.Name).ToList();
         Organisations = organisations.Select(o => new SelectListItem($"{o.Name} ({o.CountryCode})", o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
         NameParts = organisations.ToDictionary(o => o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             o => $"{o.CountryCode}-{ApplicationName.NamePart(o.Name)}");

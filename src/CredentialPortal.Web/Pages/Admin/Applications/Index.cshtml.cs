@@ -57,10 +57,10 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         var query = Filtered(Now);
         Paging = Paging.Of(PageNumber, PageSize, await query.CountAsync(cancellationToken));
         PageNumber = Paging.Number;
-        Applications = await RowsAsync(query.OrderBy(a => a.Name).Page(Paging), Now, cancellationToken);
-        Organisations = await db.Organisations.OrderBy(o => o.Name)
-            .Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture)))
-            .ToListAsync(cancellationToken);
+        Applications = await RowsAsync(query.OrderByName().Page(Paging), Now, cancellationToken);
+        Organisations = (await db.Organisations.Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken))
+            .OrderByName(o => o.Name).Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture)))
+            .ToList();
     }
 
     /// <summary>Every application the filters select (not only this page's), as CSV for a spreadsheet.</summary>
@@ -74,7 +74,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
         var now = time.GetUtcNow().UtcDateTime;
         var csv = new StringBuilder(CsvText.Line("name", "client_id", "organisation", "api", "sandbox_only", "status", "credential_managers",
             "active_credentials", "next_expiry_utc"));
-        foreach (var row in await RowsAsync(Filtered(now).OrderBy(a => a.Name), now, cancellationToken))
+        foreach (var row in await RowsAsync(Filtered(now).OrderByName(), now, cancellationToken))
         {
             csv.Append(CsvText.Line(row.Name, row.ClientId, row.Organisation, row.ApiCode, row.IsSandboxOnly ? "yes" : "no", row.Status,
                 row.Managers.ToString(CultureInfo.InvariantCulture), row.ActiveCredentials.ToString(CultureInfo.InvariantCulture),

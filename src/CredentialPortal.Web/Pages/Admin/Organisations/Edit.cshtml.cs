@@ -49,7 +49,7 @@ public sealed class EditModel(CredentialPortalDbContext db, OrganisationAdminist
     public bool IsNew => Id is null;
 
     public IEnumerable<SelectListItem> Countries =>
-        CountryCodes.Names.OrderBy(c => c.Value, StringComparer.Ordinal)
+        CountryCodes.Names.OrderByName(c => c.Value)
             .Select(c => new SelectListItem($"{c.Value} ({c.Key})", c.Key));
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using CredentialPortal.Core;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Organisations;
 using CredentialPortal.Web.Hosting;
@@ -23,9 +24,8 @@ public sealed class IndexModel(CredentialPortalDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Organisations = await db.Organisations
-            .OrderBy(o => o.Name)
+        Organisations = (await db.Organisations
             .Select(o => new Row(o.Id, o.Name, o.CountryCode, o.IsActive, o.IsOperator, o.Applications.Count, db.Users.Count(u => u.OrganisationId == o.Id)))
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken)).OrderByName(o => o.Name).ToList();
     }
 }

@@ -62,9 +62,9 @@ public sealed class IndexModel(CredentialPortalDbContext db, UserAdministration 
         var listed = Users.Select(u => u.Id).ToList();
         PasskeyCounts = await db.UserPasskeys.Where(p => listed.Contains(p.UserId)).GroupBy(p => p.UserId)
             .ToDictionaryAsync(g => g.Key, g => g.Count(), cancellationToken);
-        Organisations = await db.Organisations.OrderBy(o => o.Name)
-            .Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture)))
-            .ToListAsync(cancellationToken);
+        Organisations = (await db.Organisations.Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken))
+            .OrderByName(o => o.Name).Select(o => new SelectListItem(o.Name, o.Id.ToString(CultureInfo.InvariantCulture)))
+            .ToList();
     }
 
     /// <summary>The users the filters select.</summary>

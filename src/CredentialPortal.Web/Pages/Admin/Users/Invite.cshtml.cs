@@ -80,9 +80,9 @@ public sealed class InviteModel(CredentialPortalDbContext db, Invitations invita
 
     private async Task LoadListsAsync()
     {
-        Organisations = await db.Organisations.Where(o => o.IsActive).OrderBy(o => o.Name)
-            .Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .ToListAsync();
+        Organisations = (await db.Organisations.Where(o => o.IsActive).Select(o => new { o.Id, o.Name }).ToListAsync())
+            .OrderByName(o => o.Name).Select(o => new SelectListItem(o.Name, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
         var organisationId = Input.OrganisationId;
         foreach (var item in Organisations)
         {
@@ -91,7 +91,7 @@ public sealed class InviteModel(CredentialPortalDbContext db, Invitations invita
 
         Applications = organisationId == 0
             ? []
-            : (await db.Applications.Where(a => a.OrganisationId == organisationId).OrderBy(a => a.Name)
+            : (await db.Applications.Where(a => a.OrganisationId == organisationId).OrderByName()
                 .Select(a => new { a.Id, a.Name }).ToListAsync()).Select(a => (a.Id, a.Name)).ToList();
     }
 }
