@@ -31,6 +31,16 @@ public static class Browser
         return (playwright, browser);
     }
 
+    /// <summary>
+    /// Waits for the page a finished sign-in lands on: the dashboard (administrators) or the credentials (managers); an
+    /// administrator who must use a passkey is sent on from the dashboard to set one up or confirm with it.
+    /// </summary>
+    public static Task WaitForSignedInAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.WaitForURLAsync(url => new Uri(url).AbsolutePath is "/admin" or "/manage-api-credentials" or "/Account/Passkeys" or "/Account/ConfirmPasskey");
+    }
+
     public static Task ScreenshotAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);

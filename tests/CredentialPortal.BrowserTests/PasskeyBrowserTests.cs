@@ -33,14 +33,14 @@ public sealed class PasskeyBrowserTests
         await page.WaitForURLAsync("**/Account/LoginWithCode**");
         await session.ScreenshotBothWidthsAsync("passkeys-second-factor");
         await page.ClickAsync("text=Use your passkey");
-        await page.WaitForSelectorAsync("text=Signed in as");
+        await Browser.WaitForSignedInAsync(page);
 
         // Passwordless from the sign-in page.
         await session.SignOutAsync();
         await session.GotoAsync("/Account/Login");
         await session.ScreenshotBothWidthsAsync("passkeys-login");
         await page.ClickAsync("text=Sign in with a passkey");
-        await page.WaitForSelectorAsync("text=Signed in as");
+        await Browser.WaitForSignedInAsync(page);
 
         // Removed: the device still holds it, the portal no longer accepts it.
         await session.GotoAsync("/Account/Passkeys");
@@ -189,7 +189,7 @@ internal sealed class PasskeyBrowser : IAsyncDisposable
             await Page.ClickAsync("main form[method=post] button[type=submit]");
         }
 
-        await Page.WaitForSelectorAsync("text=Signed in as");
+        await Browser.WaitForSignedInAsync(Page);
     }
 
     public async Task RegisterAsync(string name, string waitFor = "**/Account/Passkeys**")

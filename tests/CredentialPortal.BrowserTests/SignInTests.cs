@@ -54,7 +54,7 @@ public sealed class SignInTests
         // The recovery-code page has a Sign out button of its own: wait for the page "continue" leads to, or the click
         // can land on the page being left while its navigation is still under way.
         await page.ClickAsync("text=I have saved them: continue");
-        await page.WaitForSelectorAsync("text=Signed in as");
+        await Browser.WaitForSignedInAsync(page);
         await page.ClickAsync("header button:has-text('Sign out')");
         await page.WaitForURLAsync("**/Account/Login**");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == IdentitySetup.SessionCookieName);
@@ -65,7 +65,7 @@ public sealed class SignInTests
         await page.WaitForURLAsync("**/Account/LoginWithCode**");
         await page.FillAsync("#Code", app.NextCode());
         await page.ClickAsync("main form[method=post] button[type=submit]");
-        await page.WaitForSelectorAsync("text=Signed in as");
+        await Browser.WaitForSignedInAsync(page);
         await Browser.ScreenshotAsync(page, "signin-signed-in");
 
         await page.GotoAsync(new Uri(portal.ServerAddress, "/Account").ToString());
