@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Outbox;
 using static Microsoft.Playwright.Assertions;
 
 namespace CredentialPortal.BrowserTests;
@@ -58,5 +59,33 @@ public sealed class AdminPagesBrowserTests
 
         await admin.Page.ClickAsync("main form button[type=submit]:has-text('Create')");
         await Expect(admin.Page.Locator("h1")).ToHaveTextAsync("PartnerAlternative-NL-Operator-SMC");
+    }
+
+    // Issue 29 items 3 and 9: a change to someone's account asks first, and the email it sends reads well on a phone.
+    [Fact]
+    public async Task Disabling_a_user_asks_first_and_the_email_they_get_fits_a_phone_screen()
+    {
+        await using var admin = await AdminBrowser.StartAsync();
+        var page = admin.Page;
+        await admin.GotoAsync("/admin/users?Search=pending%40");
+        string? asked = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            asked = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        await page.ClickAsync("main form button:has-text('Disable')");
+        await Expect(page.Locator(".status")).ToContainTextAsync("is disabled");
+        Assert.StartsWith("Disable pending@registratiecentrum-europdonor.example?", asked, StringComparison.Ordinal);
+
+        await admin.Portal.RunNextPassAsync<OutboxSender>();
+        var email = admin.Portal.Mail.All().Single(m => m.Subject == "Your Manage API Credentials account was disabled");
+        // A page of its own, as a mail client shows the message: the portal's page would apply the portal's CSP to it.
+        var reader = await page.Context.NewPageAsync();
+        await reader.SetViewportSizeAsync(390, 844);
+        await reader.SetContentAsync(email.HtmlBody);
+        await Browser.ScreenshotAsync(reader, "email-account-disabled-390");
+        Assert.True(await reader.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "The email scrolls sideways at 390 px.");
+        await Expect(reader.Locator("body")).ToContainTextAsync("admin@operator.example");
     }
 }
