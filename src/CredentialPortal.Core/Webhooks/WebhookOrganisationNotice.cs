@@ -69,7 +69,7 @@ public sealed class WebhookOrganisationNotice(CredentialPortalDbContext db, Audi
         outbox.Add(new EmailMessage(recipients, subject, text, html, $"webhook-organisation-endpoint/{Guid.NewGuid():N}"),
             EmailKind.SecurityNotification, organisationId);
         audit.Add(AuditEventTypes.NotificationQueued, actor,
-            $"\"{subject}\" for {recipients.Count} user(s) of the organisation: an endpoint to {new Uri(endpoint.Url).Host}",
+            $"\"{subject}\" for {PortalText.Count(recipients.Count, "user")} of the organisation: an endpoint to {new Uri(endpoint.Url).Host}",
             organisationId: organisationId);
     }
 }
