@@ -128,8 +128,8 @@ static async Task FillAsync(string connectionString, int secrets, int perApplica
 
     await using var secret = connection.CreateCommand();
     secret.CommandText = """
-        INSERT INTO "ClientCredentials" ("ApplicationId", "Name", "Hash", "Hint", "CreatedAt", "CreatedBy", "ExpiresAt", "DisabledAt")
-        VALUES ($applicationId, 'Production', $hash, 'abc', $now, 'bench', $expiresAt, $disabledAt)
+        INSERT INTO "ClientCredentials" ("ApplicationId", "Kind", "Name", "Hash", "Hint", "CreatedAt", "CreatedBy", "ExpiresAt", "DisabledAt")
+        VALUES ($applicationId, 0, 'Production', $hash, 'abc', $now, 'bench', $expiresAt, $disabledAt)
         """;
     var applicationId = secret.Parameters.Add("$applicationId", SqliteType.Integer);
     secret.Parameters.AddWithValue("$hash", new byte[32]);
