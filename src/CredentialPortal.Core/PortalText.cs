@@ -19,9 +19,13 @@ public static class PortalText
     public static string Time(DateTimeOffset instant) => Time(instant.UtcDateTime);
 
     /// <summary>"1 secret", "3 secrets"; <paramref name="plural"/> for the irregular ones ("1 person", "2 people").</summary>
-    public static string Count(int count, string singular, string? plural = null)
+    public static string Count(int count, string singular, string? plural = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {Noun(count, singular, plural)}");
+
+    /// <summary>The noun alone, for a count shown apart from it (a dashboard tile's large number): "secret", "secrets".</summary>
+    public static string Noun(int count, string singular, string? plural = null)
     {
         ArgumentNullException.ThrowIfNull(singular);
-        return count == 1 ? $"1 {singular}" : string.Create(CultureInfo.InvariantCulture, $"{count} {plural ?? singular + "s"}");
+        return count == 1 ? singular : plural ?? singular + "s";
     }
 }

@@ -20,13 +20,11 @@ public static class Dates
     public static string Ago(TimeSpan elapsed) => elapsed switch
     {
         { TotalMinutes: < 1 } => "just now",
-        { TotalMinutes: < 60 } => Plural((int)elapsed.TotalMinutes, "minute") + " ago",
-        { TotalHours: < 24 } => Plural((int)elapsed.TotalHours, "hour") + " ago",
-        { TotalDays: < 60 } => Plural((int)elapsed.TotalDays, "day") + " ago",
-        _ => Plural((int)(elapsed.TotalDays / 30), "month") + " ago",
+        { TotalMinutes: < 60 } => PortalText.Count((int)elapsed.TotalMinutes, "minute") + " ago",
+        { TotalHours: < 24 } => PortalText.Count((int)elapsed.TotalHours, "hour") + " ago",
+        { TotalDays: < 60 } => PortalText.Count((int)elapsed.TotalDays, "day") + " ago",
+        _ => PortalText.Count((int)(elapsed.TotalDays / 30), "month") + " ago",
     };
-
-    public static string Plural(int count, string unit) => PortalText.Count(count, unit);
 
     private static HtmlString Element(DateTime utc, string text, string? title = null)
     {
