@@ -10,10 +10,13 @@ using Microsoft.Extensions.Logging;
 
 // Usage: dotnet run -c Release --project bench/CredentialPortal.Benchmarks.Reminders [-- secrets]
 // Fills a fresh SQLite database (real migrations) with N secrets (default 1,000,000; 10 per application, expiries
-// spread over -30 … +365 days, 5 % disabled), then times
-//   1. the due-window query of a first pass (nothing claimed yet): ReminderPass.FindDueAsync, cold and warm;
-//   2. a steady-state pass (every due slot already delivered): ReminderPass.RunAsync, which finds nothing to do.
-// Target (docs/development.md, Benchmarks): the query part <= 5 s, constant memory.
+// spread over -30 … +365 days, 5 % disabled), each with the NextReminderAt a new row gets (the column's default: the
+// next pass looks at it, as at every credential after the upgrade that added the column), then times
+//   1. the first pass: its query part (ReminderPass.FindDueAsync, cold and warm), then, with its due slots marked
+//      delivered, the rest of it (ReminderPass.RunAsync: nothing left to claim, each credential moved on to its next slot);
+//   2. a steady-state pass (ReminderPass.RunAsync with nothing due), what every pass but the first after midnight does.
+// Targets (docs/development.md, Benchmarks): steady-state pass <= 0.5 s; first pass's query part <= 5 s per 200,000
+// credentials looked at; constant memory.
 // "seed-reminders {provider} {connection string} {count}" instead seeds due reminders for bench/outbox-crash.sh.
 if (args is ["seed-reminders", var seedProvider, var seedConnection, var seedCount])
 {
@@ -50,17 +53,19 @@ try
     Console.WriteLine($"filled {secrets:N0} secrets in {secrets / SecretsPerApplication:N0} applications in {fill.Elapsed.TotalSeconds:F1} s " +
         $"({new FileInfo(Path.Combine(folder, "bench.db")).Length / 1024 / 1024} MiB)");
 
-    var (due, cold) = await MeasureAsync("first pass, due-window query (cold)", () => CountDueAsync(pass, now));
-    await MeasureAsync("first pass, due-window query (warm)", () => CountDueAsync(pass, now));
+    var (due, cold) = await MeasureAsync("first pass, due query (cold)", () => CountDueAsync(pass, now));
+    await MeasureAsync("first pass, due query (warm)", () => CountDueAsync(pass, now));
     Console.WriteLine($"  {due:N0} slots due");
 
-    // Steady state: every due slot delivered earlier, as after the first pass.
+    // Every due slot delivered, as by the first pass's claims; its remaining work is moving each credential on.
     await MarkDueAsDeliveredAsync(pass, connectionString, now);
-    await MeasureAsync("steady-state pass (query + send phase, nothing to do)", async () => await pass.RunAsync());
+    await MeasureAsync("first pass, the rest (nothing left to claim; every credential moved on to its next slot)", async () => await pass.RunAsync());
+    var (_, steady) = await MeasureAsync("steady-state pass (query + send phase, nothing due)", async () => await pass.RunAsync());
     await MeasureAsync("steady-state pass again", async () => await pass.RunAsync());
     using var process = Process.GetCurrentProcess();
     Console.WriteLine($"process peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB (includes SQLite's page cache and the bulk fill)");
-    Console.WriteLine($"target: query part <= 5 s; first-pass query took {cold.TotalSeconds:F2} s");
+    Console.WriteLine($"target: steady-state pass <= 0.5 s; it took {steady.TotalSeconds:F2} s");
+    Console.WriteLine($"target: first pass's query part <= 5 s per 200,000 credentials; it took {cold.TotalSeconds:F2} s for {secrets:N0}");
 }
 finally
 {
@@ -126,6 +131,7 @@ static async Task FillAsync(string connectionString, int secrets, int perApplica
     var version = application.Parameters.Add("$version", SqliteType.Text);
     application.Prepare();
 
+    // NextReminderAt is left to the column's default, as for every new credential.
     await using var secret = connection.CreateCommand();
     secret.CommandText = """
         INSERT INTO "ClientCredentials" ("ApplicationId", "Kind", "Name", "Hash", "Hint", "CreatedAt", "CreatedBy", "ExpiresAt", "DisabledAt")

@@ -13,12 +13,21 @@ namespace CredentialPortal.Reminders;
 public readonly record struct DueReminder(int CredentialId, ReminderSlot Slot, bool Replaced);
 
 /// <summary>
-/// One reminder pass: read the credentials (secrets and keys) whose expiry lies in the due window (through the <c>ExpiresAt</c> index, page by
-/// page, so memory stays constant) and queue one reminder email per newly due slot in the email outbox. The outbox's
-/// unique identity key <c>reminder/{credential}/{slot}</c> makes the insert the claim, so a slot is claimed exactly once by
-/// however many instances; the outbox sender then delivers it (leases, retries, back-off, failures audited) and drops
-/// it unsent if it is no longer due when its turn comes (<see cref="ReminderStillDue"/>).
+/// One reminder pass: read the credentials (secrets and keys) whose <see cref="ClientCredential.NextReminderAt"/> has
+/// come (through its index, page by page, so memory stays constant and a pass with nothing due reads next to nothing),
+/// queue one reminder email per newly due slot in the email outbox, then move each credential's NextReminderAt on to
+/// the start of its next slot (<see cref="ReminderSchedule.NextSlotStart"/>). The outbox's unique identity key
+/// <c>reminder/{credential}/{slot}</c> makes the insert the claim, so a slot is claimed exactly once by however many
+/// instances; the outbox sender then delivers it (leases, retries, back-off, failures audited) and drops it unsent if
+/// it is no longer due when its turn comes (<see cref="ReminderStillDue"/>).
 /// </summary>
+/// <remarks>
+/// The next slot's start depends on the expiry alone, not on whether the credential is disabled, replaced or of an
+/// inactive application, so the pass looks at every credential at each of its slots and a change of those is noticed at
+/// the next slot at the latest. The changes that can make a reminder due sooner — a credential enabled, a replacement
+/// disabled or deleted, an application activated — set NextReminderAt to now, so the next pass looks at once
+/// (<see cref="CredentialLifecycle.RemindAgainAsync"/>).
+/// </remarks>
 public sealed class ReminderPass(
     IDbContextFactory<CredentialPortalDbContext> contexts,
     TimeProvider time,
@@ -33,61 +42,63 @@ public sealed class ReminderPass(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var claimed = 0;
-        var batch = new List<DueReminder>(_options.BatchSize);
-        await foreach (var due in FindDueAsync(now, cancellationToken))
+        await foreach (var page in PagesAsync(now, cancellationToken))
         {
-            batch.Add(due);
-            if (batch.Count == _options.BatchSize)
-            {
-                claimed += await InsertClaimsAsync(batch, now, cancellationToken);
-                batch.Clear();
-            }
+            // Claimed before moved on: a pass that dies in between finds the claims next time and moves on then.
+            claimed += await InsertClaimsAsync(await DueAsync(page, now, cancellationToken), now, cancellationToken);
+            await MoveOnAsync(page, now, cancellationToken);
         }
 
-        return claimed + await InsertClaimsAsync(batch, now, cancellationToken);
+        return claimed;
     }
 
     /// <summary>
-    /// The slots due at <paramref name="now"/> that are not claimed yet, in expiry order. Reads only credentials whose
-    /// expiry lies in the window (<see cref="ReminderSchedule.WindowStart"/> to <see cref="ReminderSchedule.WindowEnd"/>),
-    /// one page of <see cref="ReminderOptions.BatchSize"/> per query (keyset pagination on ExpiresAt, Id), so no
-    /// connection stays busy between pages and memory does not grow with the number of credentials.
+    /// The slots due at <paramref name="now"/> that are not claimed yet, reading what a pass reads but claiming nothing
+    /// and moving nothing on.
     /// </summary>
     public async IAsyncEnumerable<DueReminder> FindDueAsync(DateTime now, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var windowStart = ReminderSchedule.WindowStart(now);
-        var windowEnd = ReminderSchedule.WindowEnd(now);
-        (DateTime ExpiresAt, int Id)? after = null;
+        await foreach (var page in PagesAsync(now, cancellationToken))
+        {
+            foreach (var due in await DueAsync(page, now, cancellationToken))
+            {
+                yield return due;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The credentials whose NextReminderAt has come, one page of <see cref="ReminderOptions.BatchSize"/> per query (keyset
+    /// pagination on NextReminderAt, Id), so no connection stays busy between pages.
+    /// </summary>
+    private async IAsyncEnumerable<List<Looked>> PagesAsync(DateTime now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        (DateTime At, int Id)? after = null;
         while (true)
         {
-            var page = new List<Candidate>(_options.BatchSize);
+            var page = new List<Looked>(_options.BatchSize);
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
-                // Keyset pagination on (ExpiresAt, Id) in two exact index seeks: first the rest of the last page's
-                // expiry instant (portal expiries are midnights, so thousands of credentials share one), then what follows.
-                // One OR-ed condition instead would make every page rescan its whole group of equal expiries.
-                if (after is var (afterExpiry, afterId))
+                // Two exact index seeks: first the rest of the last page's instant (new credentials share one, and a
+                // slot's start is a midnight many share), then what follows. One OR-ed condition instead would make every
+                // page rescan its whole group of equal instants.
+                var credentials = db.ClientCredentials.Where(c => c.NextReminderAt <= now);
+                if (after is var (afterAt, afterId))
                 {
-                    page.AddRange(await CandidatesAsync(db, db.ClientCredentials.Where(s => s.ExpiresAt == afterExpiry && s.Id > afterId),
+                    page.AddRange(await ReadAsync(db.ClientCredentials.Where(c => c.NextReminderAt == afterAt && c.Id > afterId),
                         _options.BatchSize, cancellationToken));
+                    credentials = credentials.Where(c => c.NextReminderAt > afterAt);
                 }
 
-                var from = after?.ExpiresAt ?? windowStart;
                 if (page.Count < _options.BatchSize)
                 {
-                    page.AddRange(await CandidatesAsync(db, db.ClientCredentials.Where(s => s.ExpiresAt > from && s.ExpiresAt < windowEnd),
-                        _options.BatchSize - page.Count, cancellationToken));
+                    page.AddRange(await ReadAsync(credentials, _options.BatchSize - page.Count, cancellationToken));
                 }
             }
 
-            foreach (var candidate in page)
+            if (page.Count > 0)
             {
-                var (credential, latestClaimKey) = (candidate.Credential, candidate.LatestClaimKey);
-                var due = ReminderSchedule.DueSlot(credential.ExpiresAt, now, credential.Replaced);
-                if (due is { } slot && !(ReminderEmail.TryParseIdentityKey(latestClaimKey, out _, out var claimed) && !slot.IsLaterThan(claimed)))
-                {
-                    yield return new DueReminder(credential.Id, slot, credential.Replaced);
-                }
+                yield return page;
             }
 
             if (page.Count < _options.BatchSize)
@@ -95,13 +106,23 @@ public sealed class ReminderPass(
                 yield break;
             }
 
-            after = (page[^1].Credential.ExpiresAt, page[^1].Credential.Id);
+            after = (page[^1].NextReminderAt, page[^1].Id);
         }
     }
 
-    private static Task<List<Candidate>> CandidatesAsync(
-        CredentialPortalDbContext db, IQueryable<ClientCredential> credentials, int count, CancellationToken cancellationToken) =>
-        CredentialQueries.ReminderCandidates(db, credentials)
+    private static Task<List<Looked>> ReadAsync(IQueryable<ClientCredential> credentials, int count, CancellationToken cancellationToken) =>
+        credentials
+            .OrderBy(c => c.NextReminderAt).ThenBy(c => c.Id)
+            .Take(count)
+            .Select(c => new Looked(c.Id, c.ExpiresAt, c.NextReminderAt!.Value))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>The page's slots due and not claimed yet, in expiry order (disabled credentials and those of inactive applications have none).</summary>
+    private async Task<List<DueReminder>> DueAsync(List<Looked> page, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = page.Select(l => l.Id).ToList();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var candidates = await CredentialQueries.ReminderCandidates(db, db.ClientCredentials.Where(c => ids.Contains(c.Id)))
             .OrderBy(c => c.ExpiresAt).ThenBy(c => c.Id)
             .Select(c => new Candidate(
                 c,
@@ -110,9 +131,40 @@ public sealed class ReminderPass(
                     .OrderByDescending(e => e.Id)
                     .Select(e => e.IdentityKey)
                     .FirstOrDefault()))
-            .Take(count)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
+        var due = new List<DueReminder>();
+        foreach (var (credential, latestClaimKey) in candidates)
+        {
+            if (ReminderSchedule.DueSlot(credential.ExpiresAt, now, credential.Replaced) is { } slot
+                && !(ReminderEmail.TryParseIdentityKey(latestClaimKey, out _, out var claimed) && !slot.IsLaterThan(claimed)))
+            {
+                due.Add(new DueReminder(credential.Id, slot, credential.Replaced));
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>
+    /// Sets each of the page's credentials to be looked at again at its next slot's start (null when none follows), in
+    /// one statement per (old, new) instant, which portal expiries, midnights, keep few. Only where NextReminderAt is still
+    /// what the page read: a change that set it to now meanwhile (see the remarks) wins, and the next pass looks.
+    /// </summary>
+    private async Task MoveOnAsync(List<Looked> page, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var group in page.GroupBy(l => (From: l.NextReminderAt, To: ReminderSchedule.NextSlotStart(l.ExpiresAt, now))))
+        {
+            var ids = group.Select(l => l.Id).ToList();
+            var (from, to) = group.Key;
+            await db.ClientCredentials.Where(c => ids.Contains(c.Id) && c.NextReminderAt == from)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.NextReminderAt, to), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     /// <summary>
     /// The claim: the batch's reminder emails queued in one SaveChanges. The unique identity key settles a race with
@@ -199,6 +251,9 @@ public sealed class ReminderPass(
                 application, credential, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(credential.Id, due.Slot.Name), cancellationToken);
         }
     }
+
+    /// <summary>A credential as a page read it.</summary>
+    private readonly record struct Looked(int Id, DateTime ExpiresAt, DateTime NextReminderAt);
 
     private sealed record Candidate(ReminderCandidate Credential, string? LatestClaimKey);
 }

@@ -110,9 +110,30 @@ public static class ReminderSchedule
         };
     }
 
-    /// <summary>The earliest expiry a pass must look at: older secrets can have no due slot.</summary>
-    public static DateTime WindowStart(DateTime now) => now - FinalNoticePeriod;
+    /// <summary>
+    /// The start of the first slot after <paramref name="now"/>: the earliest instant at which <see cref="DueSlot"/> can
+    /// name a later slot than at <paramref name="now"/>, whether or not the secret is replaced (a replaced secret's slots
+    /// start at some of these instants: 42d, 21d and 7d alike, its daily ones and final notice never). The reminder pass
+    /// looks at the secret again then. Null from the expiry instant on: the final notice is the last slot.
+    /// </summary>
+    public static DateTime? NextSlotStart(DateTime expiresAt, DateTime now)
+    {
+        if (now >= expiresAt)
+        {
+            return null;
+        }
 
-    /// <summary>The expiry instants a pass must look at end before this: the start of the 43rd day from today.</summary>
-    public static DateTime WindowEnd(DateTime now) => now.Date.AddDays(FirstReminderDays + 1);
+        var expiryDate = expiresAt.Date;
+        return CredentialExpiryPolicy.DaysLeft(expiresAt, now) switch
+        {
+            > FirstReminderDays => expiryDate.AddDays(-FirstReminderDays),
+            > SecondReminderDays => expiryDate.AddDays(-SecondReminderDays),
+            > LastWeeklyReminderDays => expiryDate.AddDays(-LastWeeklyReminderDays),
+            // Daily from 7 days left: tomorrow's slot, which on the last usable day is the expiry date's 0d slot, or
+            // the final notice of a secret expiring at midnight.
+            > 0 => now.Date.AddDays(1),
+            // The expiry date itself, before a secret expiring later that day expires: the final notice.
+            _ => expiresAt,
+        };
+    }
 }

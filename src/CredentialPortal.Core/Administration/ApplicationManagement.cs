@@ -115,6 +115,12 @@ public sealed class ApplicationManagement(
 
         application.Name = form.Name!;
         var deactivated = existing is not null && application.IsActive && !form.IsActive;
+        if (existing is not null && !application.IsActive && form.IsActive)
+        {
+            // Its credentials' reminders are due again, not only from their next slot on.
+            await credentials.RemindAgainAsync(application.Id, now, cancellationToken);
+        }
+
         application.IsActive = form.IsActive;
         application.CredentialLimit = form.CredentialLimit;
         application.AllowSelfRotation = form.AllowSelfRotation;

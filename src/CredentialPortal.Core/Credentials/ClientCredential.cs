@@ -44,6 +44,23 @@ public abstract class ClientCredential
     /// <summary>The last time a token was issued with this credential (flushed in batches).</summary>
     public DateTime? LastUsedAt { get; set; }
 
+    /// <summary>
+    /// From when the reminder pass looks at this credential again (UTC), or null once no reminder can follow (it has
+    /// expired). The pass reads only the credentials whose instant has come, through an index, queues what is due and
+    /// moves the instant on to the start of the next reminder slot (<c>ReminderSchedule.NextSlotStart</c>). A new row
+    /// starts at <see cref="FirstReminderCheck"/>, the column's default; a change that can make a reminder due before
+    /// that slot sets it to now (<see cref="CredentialLifecycle.RemindAgainAsync"/>).
+    /// </summary>
+    public DateTime? NextReminderAt { get; set; }
+
+    /// <summary>
+    /// <see cref="NextReminderAt"/> of a new credential: a past instant, so the next reminder pass looks at it and sets
+    /// its first slot. A database default rather than a value each creator computes, so that every writer gets it — the
+    /// previous release too while an upgrade rolls out, and the rows there were before the column, which the migration
+    /// fills with it.
+    /// </summary>
+    public static readonly DateTime FirstReminderCheck = DateTime.UnixEpoch;
+
     public bool IsDisabled => DisabledAt is not null;
 
     public CredentialStatus StatusAt(DateTime now) => StatusOf(DisabledAt, ExpiresAt, now);

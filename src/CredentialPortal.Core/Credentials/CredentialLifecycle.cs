@@ -144,6 +144,13 @@ public sealed class CredentialLifecycle(
         }
 
         db.RecordCredentialChange(application.Id, now);
+        if (change != CredentialChangeType.Created)
+        {
+            // Enabled, it may have missed a reminder; disabled or deleted, it may have replaced another, whose daily
+            // reminders and final notice are due again. A new one only replaces: fewer reminders, nothing sooner.
+            await RemindAgainAsync(application.Id, now, cancellationToken);
+        }
+
         var eventType = credential.Kind.Words().Events.For(change);
         audit.Add(eventType, actor, $"{credential.Noun} '{credential.Name}' ({credential.DisplayHint})",
             organisationId: application.OrganisationId, applicationId: application.Id, credentialId: credential.Id);
@@ -157,6 +164,19 @@ public sealed class CredentialLifecycle(
         }
 
         AfterCommit(application.Id);
+    }
+
+    /// <summary>
+    /// Has the next reminder pass look at every credential of the application (<see cref="ClientCredential.NextReminderAt"/>
+    /// set to <paramref name="now"/>; saved with the caller's change): for a change that can make a reminder due before the
+    /// slot the pass would next look at it — a credential enabled, one disabled or deleted, the application activated.
+    /// </summary>
+    public async Task RemindAgainAsync(int applicationId, DateTime now, CancellationToken cancellationToken = default)
+    {
+        foreach (var credential in await db.ClientCredentials.Where(c => c.ApplicationId == applicationId).ToListAsync(cancellationToken))
+        {
+            credential.NextReminderAt = now;
+        }
     }
 
     /// <summary>

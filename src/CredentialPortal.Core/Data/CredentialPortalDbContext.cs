@@ -69,7 +69,11 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             c.HasDiscriminator(x => x.Kind).HasValue<ClientSecret>(CredentialKind.Secret).HasValue<ClientKey>(CredentialKind.Key);
             c.Property(x => x.Name).HasMaxLength(ClientCredential.MaxNameLength);
             c.Property(x => x.Hint).HasMaxLength(ClientCredential.MaxHintLength);
-            // The reminder pass reads only credentials whose expiry falls in its window.
+            // The reminder pass reads only the credentials whose NextReminderAt has come, page by page in this order.
+            c.Property(x => x.NextReminderAt).HasDefaultValue(ClientCredential.FirstReminderCheck);
+            c.HasIndex(x => new { x.NextReminderAt, x.Id });
+            // What the previous release's reminder pass reads (the credentials whose expiry falls in its window), kept while
+            // it may still run against an upgraded database; nothing else reads it, so a later release drops it.
             c.HasIndex(x => x.ExpiresAt);
             // "Has this application an active credential of a kind its policy allows" (CredentialQueries) for every application of a list or the
             // dashboard, answered from the index alone (a navigation's query filters on Kind); also the foreign key's index.

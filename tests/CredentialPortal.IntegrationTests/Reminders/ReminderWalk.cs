@@ -1,4 +1,6 @@
+using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Organisations;
@@ -6,6 +8,7 @@ using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Reminders;
 using CredentialPortal.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -106,6 +109,34 @@ public sealed class ReminderWalk : IAsyncDisposable
         db.ClientSecrets.Add(secret);
         await db.SaveChangesAsync();
         return secret;
+    }
+
+    /// <summary>A change of the credential through <see cref="CredentialLifecycle"/>, as the pages and the management API make it.</summary>
+    public async Task ChangeAsync(ClientSecret secret, Func<CredentialLifecycle, Application, ClientCredential, Task> change)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(change);
+        using var scope = Portal.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+        var stored = await db.ClientCredentials.SingleAsync(c => c.Id == secret.Id);
+        var application = await db.Applications.SingleAsync(a => a.Id == stored.ApplicationId);
+        await change(scope.ServiceProvider.GetRequiredService<CredentialLifecycle>(), application, stored);
+    }
+
+    /// <summary>Activates or deactivates the application through <see cref="ApplicationManagement"/>, as an administrator's edit does.</summary>
+    public async Task SetActiveAsync(Application application, bool active)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        using var scope = Portal.Services.CreateScope();
+        var management = scope.ServiceProvider.GetRequiredService<ApplicationManagement>();
+        var stored = await management.FindAsync(application.Id) ?? throw new InvalidOperationException("no such application");
+        var form = ApplicationForm.Of(stored);
+        form.IsActive = active;
+        var plan = await management.CheckAsync(stored, form);
+        // The walk's application names do not follow the portal's pattern; nothing else may be wrong with the form.
+        Assert.All(plan.Errors, e => Assert.Equal(nameof(ApplicationForm.Name), e.Key));
+        var saved = await management.SaveAsync(stored, form, plan with { Errors = [] }, new AuditActor(PortalFactory.AdminEmail));
+        Assert.NotNull(saved.Application);
     }
 
     public async Task DisableAsync(ClientSecret secret)

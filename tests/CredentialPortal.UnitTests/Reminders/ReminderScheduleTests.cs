@@ -67,16 +67,61 @@ public sealed class ReminderScheduleTests
         Assert.False(ReminderSlot.TryParse(null, out _));
     }
 
-    [Fact]
-    public void The_window_covers_every_expiry_that_can_have_a_due_slot()
+    [Theory]
+    [InlineData("2026-06-01T09:30:00", "2026-11-29T00:00:00")]
+    [InlineData("2026-11-28T23:59:59", "2026-11-29T00:00:00")]
+    [InlineData("2026-11-29T00:00:00", "2026-12-20T00:00:00")]
+    [InlineData("2026-12-19T23:59:59", "2026-12-20T00:00:00")]
+    [InlineData("2026-12-20T00:00:00", "2027-01-03T00:00:00")]
+    [InlineData("2027-01-03T00:00:00", "2027-01-04T00:00:00")]
+    [InlineData("2027-01-08T12:00:00", "2027-01-09T00:00:00")]
+    [InlineData("2027-01-09T23:59:59", "2027-01-10T00:00:00")]
+    [InlineData("2027-01-10T00:00:00", null)]
+    [InlineData("2027-03-01T00:00:00", null)]
+    public void The_next_slot_starts_at_the_next_reminder_day_and_none_follows_the_expiry(string now, string? expected)
     {
-        var now = Utc("2026-11-29T09:30:00");
+        Assert.Equal(expected is null ? null : Utc(expected), ReminderSchedule.NextSlotStart(Expiry, Utc(now)));
+    }
 
-        Assert.Equal(Utc("2026-11-22T09:30:00"), ReminderSchedule.WindowStart(now));
-        Assert.Equal(Utc("2027-01-11T00:00:00"), ReminderSchedule.WindowEnd(now));
-        Assert.NotNull(ReminderSchedule.DueSlot(ReminderSchedule.WindowEnd(now).AddTicks(-1), now, replaced: false));
-        Assert.Null(ReminderSchedule.DueSlot(ReminderSchedule.WindowEnd(now), now, replaced: false));
-        Assert.Null(ReminderSchedule.DueSlot(ReminderSchedule.WindowStart(now), now, replaced: false));
+    [Fact]
+    public void A_secret_expiring_during_the_day_has_its_0d_slot_next_then_the_final_notice()
+    {
+        var expiry = new DateTime(2027, 1, 10, 15, 0, 0, DateTimeKind.Utc);
+
+        Assert.Equal(Utc("2027-01-10T00:00:00"), ReminderSchedule.NextSlotStart(expiry, Utc("2027-01-09T16:00:00")));
+        Assert.Equal(expiry, ReminderSchedule.NextSlotStart(expiry, Utc("2027-01-10T09:00:00")));
+        Assert.Null(ReminderSchedule.NextSlotStart(expiry, expiry));
+    }
+
+    /// <summary>
+    /// What the reminder pass relies on: between two looks at a secret, at a slot's start and at the next one, the due
+    /// slot does not change, replaced or not; at the next start it does (unless replaced); after the last, no later slot comes.
+    /// </summary>
+    [Theory]
+    [InlineData("2027-01-10T00:00:00")]
+    [InlineData("2027-01-10T15:00:00")]
+    public void The_due_slot_changes_only_at_a_next_slot_start(string expiresAt)
+    {
+        var expiry = Utc(expiresAt);
+        for (var now = expiry.AddDays(-60); now < expiry.AddDays(9); now = now.AddHours(1))
+        {
+            var next = ReminderSchedule.NextSlotStart(expiry, now);
+            Assert.True(next is null || next > now);
+            foreach (var replaced in new[] { false, true })
+            {
+                var due = ReminderSchedule.DueSlot(expiry, now, replaced);
+                for (var later = now.AddHours(1); later < (next ?? expiry.AddDays(9)); later = later.AddHours(1))
+                {
+                    var then = ReminderSchedule.DueSlot(expiry, later, replaced);
+                    Assert.True(then == due || (next is null && then is null), $"{now:o} -> {later:o}: {due} became {then}");
+                }
+            }
+
+            if (next is { } start)
+            {
+                Assert.NotEqual(ReminderSchedule.DueSlot(expiry, now, replaced: false), ReminderSchedule.DueSlot(expiry, start, replaced: false));
+            }
+        }
     }
 
     [Theory]
