@@ -68,31 +68,41 @@ public sealed class ReminderPass(
     }
 
     /// <summary>
-    /// The credentials whose NextReminderAt has come, one page of <see cref="ReminderOptions.BatchSize"/> per query (keyset
-    /// pagination on NextReminderAt, Id), so no connection stays busy between pages.
+    /// The credentials whose NextReminderAt has come, one page of <see cref="ReminderOptions.BatchSize"/> per query, in the
+    /// order of the (NextReminderAt, ExpiresAt, Id) index (keyset pagination), so no connection stays busy between pages.
+    /// Ordered by expiry within an instant, a page holds few expiry dates even when every credential shares one instant
+    /// (after the upgrade, or a bulk import), so that moving them on takes few statements (<see cref="MoveOnAsync"/>).
     /// </summary>
     private async IAsyncEnumerable<List<Looked>> PagesAsync(DateTime now, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        (DateTime At, int Id)? after = null;
+        Looked? last = null;
         while (true)
         {
             var page = new List<Looked>(_options.BatchSize);
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
-                // Two exact index seeks: first the rest of the last page's instant (new credentials share one, and a
-                // slot's start is a midnight many share), then what follows. One OR-ed condition instead would make every
-                // page rescan its whole group of equal instants.
-                var credentials = db.ClientCredentials.Where(c => c.NextReminderAt <= now);
-                if (after is var (afterAt, afterId))
+                // Exact index seeks, one after the other while the page is not full: the rest of the last page's expiry
+                // at its instant (portal expiries are midnights, so thousands share one), the rest of its instant, then
+                // the instants that follow. One OR-ed condition instead would rescan the groups of equal values each page.
+                IQueryable<ClientCredential>[] seeks = last is { } l
+                    ? [
+                        db.ClientCredentials.Where(c => c.NextReminderAt == l.NextReminderAt && c.ExpiresAt == l.ExpiresAt && c.Id > l.Id),
+                        db.ClientCredentials.Where(c => c.NextReminderAt == l.NextReminderAt && c.ExpiresAt > l.ExpiresAt),
+                        db.ClientCredentials.Where(c => c.NextReminderAt > l.NextReminderAt && c.NextReminderAt <= now),
+                    ]
+                    : [db.ClientCredentials.Where(c => c.NextReminderAt <= now)];
+                foreach (var seek in seeks)
                 {
-                    page.AddRange(await ReadAsync(db.ClientCredentials.Where(c => c.NextReminderAt == afterAt && c.Id > afterId),
-                        _options.BatchSize, cancellationToken));
-                    credentials = credentials.Where(c => c.NextReminderAt > afterAt);
-                }
+                    if (page.Count == _options.BatchSize)
+                    {
+                        break;
+                    }
 
-                if (page.Count < _options.BatchSize)
-                {
-                    page.AddRange(await ReadAsync(credentials, _options.BatchSize - page.Count, cancellationToken));
+                    page.AddRange(await seek
+                        .OrderBy(c => c.NextReminderAt).ThenBy(c => c.ExpiresAt).ThenBy(c => c.Id)
+                        .Take(_options.BatchSize - page.Count)
+                        .Select(c => new Looked(c.Id, c.ExpiresAt, c.NextReminderAt!.Value))
+                        .ToListAsync(cancellationToken));
                 }
             }
 
@@ -106,21 +116,24 @@ public sealed class ReminderPass(
                 yield break;
             }
 
-            after = (page[^1].NextReminderAt, page[^1].Id);
+            last = page[^1];
         }
     }
 
-    private static Task<List<Looked>> ReadAsync(IQueryable<ClientCredential> credentials, int count, CancellationToken cancellationToken) =>
-        credentials
-            .OrderBy(c => c.NextReminderAt).ThenBy(c => c.Id)
-            .Take(count)
-            .Select(c => new Looked(c.Id, c.ExpiresAt, c.NextReminderAt!.Value))
-            .ToListAsync(cancellationToken);
-
-    /// <summary>The page's slots due and not claimed yet, in expiry order (disabled credentials and those of inactive applications have none).</summary>
+    /// <summary>
+    /// The page's slots due and not claimed yet, in expiry order (disabled credentials and those of inactive applications
+    /// have none). Only credentials with a slot due by their expiry alone are asked about further: most of those the first
+    /// pass after the upgrade looks at are months from their first slot.
+    /// </summary>
     private async Task<List<DueReminder>> DueAsync(List<Looked> page, DateTime now, CancellationToken cancellationToken)
     {
-        var ids = page.Select(l => l.Id).ToList();
+        // Unreplaced is the most a credential can have due: a replaced one has a subset of its slots.
+        var ids = page.Where(l => ReminderSchedule.DueSlot(l.ExpiresAt, now, replaced: false) is not null).Select(l => l.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var candidates = await CredentialQueries.ReminderCandidates(db, db.ClientCredentials.Where(c => ids.Contains(c.Id)))
             .OrderBy(c => c.ExpiresAt).ThenBy(c => c.Id)
@@ -148,8 +161,8 @@ public sealed class ReminderPass(
 
     /// <summary>
     /// Sets each of the page's credentials to be looked at again at its next slot's start (null when none follows), in
-    /// one statement per (old, new) instant, which portal expiries, midnights, keep few. Only where NextReminderAt is still
-    /// what the page read: a change that set it to now meanwhile (see the remarks) wins, and the next pass looks.
+    /// one statement per (old, new) instant: a page's few expiry dates make few. Only where NextReminderAt is still what
+    /// the page read: a change that set it to now meanwhile (see the remarks) wins, and the next pass looks.
     /// </summary>
     private async Task MoveOnAsync(List<Looked> page, DateTime now, CancellationToken cancellationToken)
     {
@@ -159,7 +172,11 @@ public sealed class ReminderPass(
         {
             var ids = group.Select(l => l.Id).ToList();
             var (from, to) = group.Key;
-            await db.ClientCredentials.Where(c => ids.Contains(c.Id) && c.NextReminderAt == from)
+            var (earliest, latest) = (group.Min(l => l.ExpiresAt), group.Max(l => l.ExpiresAt));
+            // The expiry range has the (NextReminderAt, ExpiresAt, Id) index find the rows: without it, SQLite would pick
+            // that index for NextReminderAt alone and scan every credential at that instant (all of them after the upgrade).
+            await db.ClientCredentials
+                .Where(c => c.NextReminderAt == from && c.ExpiresAt >= earliest && c.ExpiresAt <= latest && ids.Contains(c.Id))
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.NextReminderAt, to), cancellationToken);
         }
 

@@ -71,7 +71,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             c.Property(x => x.Hint).HasMaxLength(ClientCredential.MaxHintLength);
             // The reminder pass reads only the credentials whose NextReminderAt has come, page by page in this order.
             c.Property(x => x.NextReminderAt).HasDefaultValue(ClientCredential.FirstReminderCheck);
-            c.HasIndex(x => new { x.NextReminderAt, x.Id });
+            c.HasIndex(x => new { x.NextReminderAt, x.ExpiresAt, x.Id });
             // What the previous release's reminder pass reads (the credentials whose expiry falls in its window), kept while
             // it may still run against an upgraded database; nothing else reads it, so a later release drops it.
             c.HasIndex(x => x.ExpiresAt);

@@ -275,7 +275,7 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("NextReminderAt", "Id");
+                    b.HasIndex("NextReminderAt", "ExpiresAt", "Id");
 
                     b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
 

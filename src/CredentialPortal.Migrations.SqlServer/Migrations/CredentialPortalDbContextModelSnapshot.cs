@@ -274,7 +274,7 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("NextReminderAt", "Id");
+                    b.HasIndex("NextReminderAt", "ExpiresAt", "Id");
 
                     b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
 

@@ -259,7 +259,7 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("NextReminderAt", "Id");
+                    b.HasIndex("NextReminderAt", "ExpiresAt", "Id");
 
                     b.HasIndex("ApplicationId", "Kind", "DisabledAt", "ExpiresAt");
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace CredentialPortal.Migrations.Sqlite.Migrations
+namespace CredentialPortal.Migrations.PostgreSql.Migrations
 {
     /// <inheritdoc />
     public partial class NextReminderAt : Migration
@@ -16,21 +16,21 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<DateTime>(
                 name: "NextReminderAt",
                 table: "ClientCredentials",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true,
                 defaultValue: new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
             migrationBuilder.CreateIndex(
-                name: "IX_ClientCredentials_NextReminderAt_Id",
+                name: "IX_ClientCredentials_NextReminderAt_ExpiresAt_Id",
                 table: "ClientCredentials",
-                columns: new[] { "NextReminderAt", "Id" });
+                columns: new[] { "NextReminderAt", "ExpiresAt", "Id" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_ClientCredentials_NextReminderAt_Id",
+                name: "IX_ClientCredentials_NextReminderAt_ExpiresAt_Id",
                 table: "ClientCredentials");
 
             migrationBuilder.DropColumn(

@@ -23,16 +23,16 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
             migrationBuilder.Sql("UPDATE [ClientCredentials] SET [NextReminderAt] = '1970-01-01T00:00:00' WHERE [NextReminderAt] IS NULL;");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ClientCredentials_NextReminderAt_Id",
+                name: "IX_ClientCredentials_NextReminderAt_ExpiresAt_Id",
                 table: "ClientCredentials",
-                columns: new[] { "NextReminderAt", "Id" });
+                columns: new[] { "NextReminderAt", "ExpiresAt", "Id" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_ClientCredentials_NextReminderAt_Id",
+                name: "IX_ClientCredentials_NextReminderAt_ExpiresAt_Id",
                 table: "ClientCredentials");
 
             migrationBuilder.DropColumn(
