@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of CredentialPortal on a fresh Debian 12 machine or a developer's:
-#  1. installs what is missing (PostgreSQL, Chromium, oathtool, Node.js, authlib) with apt-get, and the interop tests' npm packages,
+#  1. installs what is missing (PostgreSQL, Chromium, oathtool, Node.js, authlib, wrk) with apt-get, and the interop tests' npm packages,
 #  2. restores the solution and the local dotnet tools, builds with warnings as errors and checks that every
 #     provider's migrations match the model,
 #  3. starts a throw-away PostgreSQL cluster on a free loopback port (removed on exit, also on failure or Ctrl-C),
 #  4. runs every test project (provider-dependent tests on SQLite and on that PostgreSQL),
-#  5. ends with one summary line: "Tests: N passed, N failed, N skipped".
+#  5. runs every benchmark script in bench/ once at a small size, so that none rots unnoticed (its figures mean nothing),
+#  6. ends with the summary lines "Tests: N passed, N failed, N skipped" and "Benchmark scripts: N ran, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -20,6 +21,7 @@ missing=()
 [ -x /usr/bin/oathtool ] || missing+=(oathtool)
 command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 /usr/bin/python3 -c 'import authlib, requests' 2>/dev/null || missing+=(python3-authlib python3-requests)
+command -v wrk >/dev/null || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   as_root apt-get update -qq
@@ -86,7 +88,38 @@ for project in tests/*.UnitTests tests/*.IntegrationTests tests/*.BrowserTests; 
   passed=$((passed + $(count Passed))) failed=$((failed + $(count Failed))) skipped=$((skipped + $(count Skipped)))
 done
 
-[ "$failed" -eq 0 ] || status=1
+echo "== benchmark scripts run (small size): each must finish and print its result line"
+# Built above (Release), so the scripts skip their own build; PostgreSQL is the throw-away cluster.
+export SKIP_BUILD=1 CREDENTIALPORTAL_BENCH_POSTGRES="$CREDENTIALPORTAL_TEST_POSTGRES"
+bench_ran=0 bench_failed=0 bench_started=$(date +%s)
+# bench_run <result line (extended regex)> <command...>: runs the script, its output in TestResults/bench-<script>.log.
+bench_run() {
+  local result=$1 script started log
+  shift
+  script=$(basename "$(printf '%s\n' "$@" | grep -m1 '^bench/')" .sh)
+  log="$results/bench-$script.log" started=$(date +%s)
+  bench_ran=$((bench_ran + 1))
+  if "$@" > "$log" 2>&1 && grep -Eq "$result" "$log"; then
+    echo "   $script: ok ($(( $(date +%s) - started )) s)"
+  else
+    bench_failed=$((bench_failed + 1))
+    echo "   $script: FAILED ($(( $(date +%s) - started )) s; the last lines of $log:)"
+    tail -n 15 "$log" | sed 's/^/     /'
+  fi
+}
+# One signing algorithm: the other runs the same lines of the script.
+bench_run '^RS256 p99 at half the maximum rate' env ALGORITHMS=RS256 WARMUP=1 SIGNING_SECONDS=1 bench/token-endpoint.sh 1
+bench_run '^legitimate p50/p99' env WARMUP=1 bench/unauthenticated-load.sh 1
+bench_run '^worst p95' env APPLICATIONS=30 REQUESTS=3 WARMUP_REQUESTS=3 bench/pages.sh
+bench_run '^target: steady-state pass' bench/reminders.sh 2000
+bench_run '"lost": 0,' bench/outbox-crash.sh 30
+# A script added to bench/ without a run here would rot unnoticed.
+for script in bench/*.sh; do
+  grep -q "^bench_run .* $script" "$root/test.sh" || { echo "   $script: not run here; add it to this section"; bench_failed=$((bench_failed + 1)); }
+done
+
+[ "$failed" -eq 0 ] && [ "$bench_failed" -eq 0 ] || status=1
 echo
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
+echo "Benchmark scripts: $bench_ran ran, $bench_failed failed ($(( $(date +%s) - bench_started )) s)"
 exit $status

@@ -1,6 +1,6 @@
 """Driver of bench/outbox-crash.sh (stdlib only): a tiny SMTP sink, three app instances on one PostgreSQL database,
 N due reminders, one instance killed with SIGKILL again and again; then duplicates and losses per (secret, slot)."""
-import argparse, email, email.policy, json, os, random, re, signal, socket, socketserver, subprocess, sys, threading, time
+import argparse, atexit, email, email.policy, json, os, random, re, signal, socket, socketserver, subprocess, sys, threading, time
 import urllib.request
 
 SUBJECT = re.compile(r'Client secret "(bench-\d+)" of .* (?:expires (?:in (\d+) days?|today)|has expired)')
@@ -61,7 +61,8 @@ class Instance:
         self.env = dict(os.environ,
             Urls=f"http://127.0.0.1:{self.port}", Database__Provider="PostgreSql",
             ConnectionStrings__CredentialPortal=args.connection, Database__DataDirectory=f"{args.work}/instance{number}",
-            TokenService__Issuer="http://127.0.0.1", Bootstrap__AdminPassword="bench admin password 4 outbox",
+            TokenService__Issuer="http://127.0.0.1", Bootstrap__AdminEmail="admin@bench.example",
+            Bootstrap__AdminPassword="bench admin password 4 outbox",
             Email__Smtp__Host="127.0.0.1", Email__Smtp__Port=str(smtp_port), Email__Smtp__Security="None",
             Email__Smtp__TimeoutMilliseconds="5000", Email__Outbox__ClaimLease="00:00:10", Email__Outbox__PollInterval="00:00:01",
             Reminders__Interval="00:00:05", DataProtection__AllowUnprotectedKeys="true", Portal__BaseUrl=f"http://127.0.0.1:{self.port}", DOTNET_USE_POLLING_FILE_WATCHER="true", DOTNET_hostBuilder__reloadConfigOnChange="false")
@@ -74,13 +75,16 @@ class Instance:
     def wait_ready(self, seconds=120):
         deadline = time.time() + seconds
         while time.time() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz/ready", timeout=2) as answer:
                     if answer.status == 200:
                         return
             except OSError:
                 time.sleep(0.5)
-        sys.exit(f"instance {self.number} did not become ready; see {self.args.work}/instance{self.number}.log")
+        sys.exit(f"instance {self.number} did not become ready ({'exited' if self.process.poll() is not None else 'timed out'}); "
+                 f"see {self.args.work}/instance{self.number}.log")
 
     def kill(self):
         self.process.send_signal(signal.SIGKILL); self.process.wait()
@@ -103,8 +107,13 @@ def main():
     sink = Sink(args.accept_delay)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     instances = [Instance(n, args, sink.server_address[1]) for n in (1, 2, 3)]
-    for instance in instances:  # one after the other: the first one migrates the empty database
-        instance.start(); instance.wait_ready()
+    # No instance outlives the run, also when it ends early (an instance that does not become ready).
+    atexit.register(lambda: [i.process.kill() for i in instances if i.process and i.process.poll() is None])
+    instances[0].start(); instances[0].wait_ready()  # the first one migrates the empty database
+    for instance in instances[1:]:
+        instance.start()
+    for instance in instances[1:]:
+        instance.wait_ready()
 
     subprocess.run(["dotnet", args.seed_dll, "seed-reminders", "PostgreSql", args.connection, str(args.reminders)], check=True)
     started, kills, victim = time.time(), 0, instances[0]

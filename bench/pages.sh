@@ -7,7 +7,9 @@
 # times 30 sequential requests per list page and prints p50/p95 per page, user and provider, and the worst p95.
 # Usage: bench/pages.sh [providers, default "Sqlite PostgreSql"]; PostgreSQL comes from CREDENTIALPORTAL_BENCH_POSTGRES
 # (or CREDENTIALPORTAL_TEST_POSTGRES), a server connection string whose database "credentialportal_pages" is replaced.
-# APPLICATIONS (default 10000; secrets x10, audit events x50) and REQUESTS (default 30) scale the run.
+# APPLICATIONS (default 10000; secrets x10, audit events x50), REQUESTS (default 30) and WARMUP_REQUESTS (per page
+# before the timing, default 40) scale the run; SKIP_BUILD=1 runs what an earlier Release build left. A page that
+# fails to load fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,9 +18,11 @@ applications=${APPLICATIONS:-10000}
 requests=${REQUESTS:-30}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-echo "== build (Release)"
-dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
-dotnet build bench/CredentialPortal.Benchmarks.Pages -c Release -nologo -v quiet >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== build (Release)"
+  dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
+  dotnet build bench/CredentialPortal.Benchmarks.Pages -c Release -nologo -v quiet >/dev/null
+fi
 dll="$root/src/CredentialPortal.Web/bin/Release/net10.0/CredentialPortal.Web.dll"
 bench() { dotnet "$root/bench/CredentialPortal.Benchmarks.Pages/bin/Release/net10.0/CredentialPortal.Benchmarks.Pages.dll" "$@"; }
 
@@ -60,10 +64,11 @@ for provider in $providers; do
   for _ in $(seq 1 600); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   curl -fs "$url/healthz" >/dev/null || { cat "$work/app-$provider.log"; exit 1; }
   echo "   load average before timing: $(cut -d' ' -f1-3 /proc/loadavg)"
-  bench measure "$url" "$provider" "$requests" | grep '^RESULT' | tee -a "$results" | sed 's/^RESULT /   /'
+  bench measure "$url" "$provider" "$requests" ${WARMUP_REQUESTS:+"$WARMUP_REQUESTS"} | grep '^RESULT' | tee -a "$results" | sed 's/^RESULT /   /'
   stop_app
 done
 
+[ -s "$results" ] || { echo "no page was timed" >&2; exit 1; }
 echo
 printf '%-11s %-14s %-24s %8s %8s\n' provider user page p50_ms p95_ms
 awk '{ printf "%-11s %-14s %-24s %8s %8s\n", $2, $3, $4, $5, $6 }' "$results"

@@ -5,7 +5,10 @@
 # ratios of issue 15 against .NET's own 2-thread signing rate measured in the same run (the way the endpoint signs:
 # bench/CredentialPortal.Benchmarks.Tokens signing-rate); then the same maximum load authenticated with private_key_jwt
 # (RS256 and ES256 client assertions, each used once) and the CPU an assertion check adds per token.
-# Usage: bench/token-endpoint.sh [seconds per run, default 15]
+# Usage: bench/token-endpoint.sh [seconds per run, default 15]; ALGORITHMS (the token signing algorithms, default
+# "RS256 ES256"), WARMUP (seconds, default 3, and 2 for the assertion runs) and SIGNING_SECONDS (default 5) shorten the
+# rest; SKIP_BUILD=1 runs what an earlier Release build left.
+# Exits 1 when a request failed (a non-2xx answer or a connection error).
 # PROFILE=1 also records the app with perf(1) during the max-load and /healthz runs and prints, per request, where the
 # CPU went (kernel, OpenSSL, runtime/GC, Kestrel, EF Core, IdentityModel, our code: bench/perf-breakdown.py); it needs
 # `apt-get install -y linux-perf` and runs the app without ReadyToRun code so that every method has a symbol.
@@ -16,6 +19,7 @@ duration=${1:-15}
 connections=${CONNECTIONS:-32}
 # More connections for the paced run: wrk's delay is whole milliseconds, so more connections give a finer rate.
 paced_connections=${PACED_CONNECTIONS:-64}
+algorithms=${ALGORITHMS:-RS256 ES256}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -27,11 +31,13 @@ if [ "$profile" = 1 ]; then
   profile_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0)
 fi
 
-echo "== build (Release)"
-dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
-dotnet build bench/CredentialPortal.Benchmarks.Tokens -c Release -nologo -v quiet >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== build (Release)"
+  dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
+  dotnet build bench/CredentialPortal.Benchmarks.Tokens -c Release -nologo -v quiet >/dev/null
+fi
 dll="$root/src/CredentialPortal.Web/bin/Release/net10.0/CredentialPortal.Web.dll"
-signing_rate() { dotnet "$root/bench/CredentialPortal.Benchmarks.Tokens/bin/Release/net10.0/CredentialPortal.Benchmarks.Tokens.dll" signing-rate "$1" 2 5; }
+signing_rate() { dotnet "$root/bench/CredentialPortal.Benchmarks.Tokens/bin/Release/net10.0/CredentialPortal.Benchmarks.Tokens.dll" signing-rate "$1" 2 "${SIGNING_SECONDS:-5}"; }
 # The app's user + system CPU time so far, in microseconds (clock ticks of /proc/PID/stat).
 cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1e6 / hz }' "/proc/$app_pid/stat"; }
 # The whole machine's CPU time so far, in microseconds: "busy idle" (all cores; idle includes iowait, busy excludes steal).
@@ -64,7 +70,7 @@ start_app() {
   app_pid=$!
   local started line
   started=$(date +%s.%N)
-  for _ in $(seq 1 500); do
+  for _ in $(seq 1 3000); do
     line=$(grep -m1 "demo credential: application=Partner-NL" "$work/$algorithm/app.log" 2>/dev/null) && break
     sleep 0.01
   done
@@ -124,18 +130,19 @@ run_wrk() {
   rate=$(echo "$out" | sed -E 's/.*rate=([0-9.]+).*/\1/')
   p50=$(echo "$out" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/')
   p99=$(echo "$out" | sed -E 's/.*p99_ms=([0-9.]+).*/\1/')
-  if ! echo "$out" | grep -q 'non2xx=0 errors=0'; then echo "   (some requests failed)"; fi
+  if ! echo "$out" | grep -q 'non2xx=0 errors=0'; then echo "   (some requests failed)"; failed=1; fi
 }
 
+failed=0
 declare -A max_rate max_p50 max_p99 max_cpu max_cores half_rate half_p50 half_p99 sign_rate healthz_cpu jwt_rate jwt_p99 jwt_cpu
-for algorithm in RS256 ES256; do
+for algorithm in $algorithms; do
   echo "== $algorithm"
   # Measured right before the load on the same machine, so the ratio compares like with like.
   sign_rate[$algorithm]=$(signing_rate "$algorithm")
   echo "   .NET $algorithm signatures/s, 2 threads, one shared key (in-process): ${sign_rate[$algorithm]}"
   start_app "$algorithm"
   # Warm-up (JIT, pools); longer when profiling, where every method starts without ReadyToRun code.
-  wrk -t2 -c"$connections" -d"$([ "$profile" = 1 ] && echo 20 || echo 3)s" -s bench/token-endpoint.lua "$url/connect/token" >/dev/null
+  wrk -t2 -c"$connections" -d"$([ "$profile" = 1 ] && echo 20 || echo "${WARMUP:-3}")s" -s bench/token-endpoint.lua "$url/connect/token" >/dev/null
   run_wrk "max load ($connections connections)" 0 "$connections" "" "$algorithm-token"
   max_rate[$algorithm]=$rate max_p50[$algorithm]=$p50 max_p99[$algorithm]=$p99 max_cpu[$algorithm]=$cpu max_cores[$algorithm]=$cores
   # About half the maximum rate: each connection waits a fixed delay before each request (the paced rate is printed).
@@ -146,6 +153,7 @@ for algorithm in RS256 ES256; do
   before=$(cpu_us)
   start_perf "$algorithm-healthz"
   healthz_out=$(wrk -t2 -c"$connections" -d"${duration}s" "$url/healthz")
+  if echo "$healthz_out" | grep -q 'Non-2xx'; then echo "   (some /healthz requests failed)"; failed=1; fi
   healthz_requests=$(echo "$healthz_out" | awk '/requests in/ { print $1 }')
   stop_perf "$healthz_requests"
   healthz_cpu[$algorithm]=$(awk -v a="$before" -v b="$(cpu_us)" -v n="$healthz_requests" 'BEGIN { printf "%.0f", (b - a) / n }')
@@ -155,11 +163,13 @@ for algorithm in RS256 ES256; do
     # Enough assertions for the client_secret rate (an upper bound): a run that ran out would replay one, be refused,
     # and trip the failed-authentication throttle for the runs after it.
     count=$(awk -v r="${max_rate[$algorithm]}" -v d="$duration" 'BEGIN { printf "%d", r * d * 1.3 + 2000 }')
-    warm_up_count=$(awk -v r="${max_rate[$algorithm]}" 'BEGIN { printf "%d", r * 2 * 1.3 + 2000 }')
-    write_assertions "$assertion_algorithm" "$warm_up_count" "$work/$algorithm/$assertion_algorithm-warm-up.jwt"
-    write_assertions "$assertion_algorithm" "$count" "$work/$algorithm/$assertion_algorithm.jwt"
+    warm_up_count=$(awk -v r="${max_rate[$algorithm]}" -v w="${WARMUP:-2}" 'BEGIN { printf "%d", r * w * 1.3 + 2000 }')
+    # One key and one file for both, split: the warm-up's assertions, then the run's.
+    write_assertions "$assertion_algorithm" $((warm_up_count + count)) "$work/$algorithm/$assertion_algorithm-all.jwt"
+    head -n "$warm_up_count" "$work/$algorithm/$assertion_algorithm-all.jwt" > "$work/$algorithm/$assertion_algorithm-warm-up.jwt"
+    tail -n +"$((warm_up_count + 1))" "$work/$algorithm/$assertion_algorithm-all.jwt" > "$work/$algorithm/$assertion_algorithm.jwt"
     # Warm-up (JIT of the assertion path) with assertions of its own: each one is accepted once.
-    ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm-warm-up.jwt" wrk -t2 -c"$connections" -d2s -s bench/token-endpoint-jwt.lua "$url/connect/token" >/dev/null
+    ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm-warm-up.jwt" wrk -t2 -c"$connections" -d"${WARMUP:-2}s" -s bench/token-endpoint-jwt.lua "$url/connect/token" >/dev/null
     ASSERTIONS_FILE="$work/$algorithm/$assertion_algorithm.jwt" run_wrk "private_key_jwt $assertion_algorithm assertions, max load" 0 "$connections" bench/token-endpoint-jwt.lua
     jwt_rate[$algorithm/$assertion_algorithm]=$rate jwt_p99[$algorithm/$assertion_algorithm]=$p99 jwt_cpu[$algorithm/$assertion_algorithm]=$cpu
   done
@@ -168,13 +178,13 @@ done
 
 echo
 printf '%-6s %10s %8s %8s %8s | %11s %8s %8s\n' alg tokens/s p50_ms p99_ms cpu_us "paced tok/s" p50_ms p99_ms
-for algorithm in RS256 ES256; do
+for algorithm in $algorithms; do
   printf '%-6s %10s %8s %8s %8s | %11s %8s %8s\n' "$algorithm" "${max_rate[$algorithm]}" "${max_p50[$algorithm]}" "${max_p99[$algorithm]}" \
     "${max_cpu[$algorithm]}" "${half_rate[$algorithm]}" "${half_p50[$algorithm]}" "${half_p99[$algorithm]}"
 done
 echo
 printf '%-6s %-22s %10s %8s %8s %22s\n' alg client_auth tokens/s p99_ms cpu_us "cpu_us vs secret"
-for algorithm in RS256 ES256; do
+for algorithm in $algorithms; do
   printf '%-6s %-22s %10s %8s %8s %22s\n' "$algorithm" client_secret_basic "${max_rate[$algorithm]}" "${max_p99[$algorithm]}" "${max_cpu[$algorithm]}" "-"
   for assertion_algorithm in RS256 ES256; do
     k="$algorithm/$assertion_algorithm"
@@ -183,20 +193,20 @@ for algorithm in RS256 ES256; do
   done
 done
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v t="${max_rate[RS256]}" -v s="${sign_rate[RS256]}" -v cores="${max_cores[RS256]}" 'BEGIN {
+[ -z "${max_rate[RS256]:-}" ] || awk -v t="${max_rate[RS256]}" -v s="${sign_rate[RS256]}" -v cores="${max_cores[RS256]}" 'BEGIN {
   split(cores, c, " ")
   printf "RS256 tokens/s / .NET RSA-2048 signatures/s (2 threads) = %.2f (target >= 0.85)\n", t / s
   # The 2-thread rate assumes two whole cores for signing; the app had only what wrk and the rest left it.
   printf "   the app had %.2f of 2 cores (wrk and the rest %.2f, idle %.2f): per core it had, tokens/s / signatures/s = %.2f\n",
     c[1], c[2], c[3], (t / c[1]) / (s / 2) }'
-for algorithm in RS256 ES256; do
+for algorithm in $algorithms; do
   # A signature costs 2 threads x 1 s / (signatures/s) of CPU; what a token costs beyond that is ours and HTTP's.
   awk -v alg="$algorithm" -v c="${max_cpu[$algorithm]}" -v s="${sign_rate[$algorithm]}" -v h="${healthz_cpu[$algorithm]}" 'BEGIN {
     sign = 2e6 / s; rest = c - sign
     printf "%s: %.0f CPU-us per token = %.0f signing + %.0f the rest; /healthz %.0f CPU-us; rest / healthz = %.2f (target <= 1.5)\n",
       alg, c, sign, rest, h, rest / h }'
 done
-for algorithm in RS256 ES256; do
+for algorithm in $algorithms; do
   awk -v alg="$algorithm" -v p="${half_p99[$algorithm]}" 'BEGIN { printf "%s p99 at half the maximum rate: %s ms (target <= 10)\n", alg, p }'
 done
 if [ "$profile" = 1 ]; then
@@ -204,3 +214,4 @@ if [ "$profile" = 1 ]; then
   echo "== where the app's CPU went per request (perf samples; the JIT line is warm-up, not a per-request cost)"
   cat "$work"/profile-*.txt
 fi
+[ "$failed" = 0 ] || { echo "some requests failed (see above)" >&2; exit 1; }

@@ -3,7 +3,9 @@
 # clients on a loopback port, and measures a legitimate client (one keep-alive connection from 127.0.0.2, a token
 # every 10 ms) first alone, then while wrk sends made-up client_ids from 127.0.0.1 (bounded: SECONDS and
 # MAX_REQUESTS per wrk thread). Prints the server's RSS before and after and the legitimate client's p50/p99 in both
-# phases. Usage: bench/unauthenticated-load.sh [seconds per phase, default 20]; IDS=guid|random picks the ids.
+# phases. Usage: bench/unauthenticated-load.sh [seconds per phase, default 20]; IDS=guid|random picks the ids, WARMUP
+# (seconds, default 3) the legitimate client's warm-up; SKIP_BUILD=1 runs what an earlier Release build left. Exits 1
+# when a legitimate request failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,8 +16,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-echo "== build (Release)"
-dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== build (Release)"
+  dotnet build src/CredentialPortal.Web -c Release -nologo -v quiet >/dev/null
+fi
 dll="$root/src/CredentialPortal.Web/bin/Release/net10.0/CredentialPortal.Web.dll"
 
 work=$(mktemp -d /tmp/credentialportal-unauth.XXXXXX)
@@ -72,7 +76,7 @@ PY
 }
 
 echo "== warm-up and baseline (legitimate client alone, ${duration} s)"
-legitimate 3 >/dev/null
+legitimate "${WARMUP:-3}" >/dev/null
 rss_before=$(rss_mb)
 read -r base_p50 base_p99 base_n base_failed < <(legitimate "$duration")
 echo "   legitimate client: p50 ${base_p50} ms, p99 ${base_p99} ms (${base_n} requests, ${base_failed} failed); server RSS ${rss_before} MB"
@@ -90,3 +94,7 @@ echo "   legitimate client: p50 ${load_p50} ms, p99 ${load_p99} ms (${load_n} re
 echo
 echo "server RSS: ${rss_before} MB before, ${rss_after} MB after (peak ${peak} MB)"
 echo "legitimate p50/p99: ${base_p50}/${base_p99} ms alone, ${load_p50}/${load_p99} ms under attack; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$base_failed" != 0 ] || [ "$load_failed" != 0 ]; then
+  echo "the legitimate client's requests failed: ${base_failed} alone, ${load_failed} under attack" >&2
+  exit 1
+fi

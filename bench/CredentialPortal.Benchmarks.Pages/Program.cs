@@ -3,7 +3,7 @@ using CredentialPortal.Core.Data;
 
 // Used by bench/pages.sh:
 //   seed {provider} {connection string} [applications]   fills an empty database (see PageSeed)
-//   measure {base url} {label} [requests]                 signs in as both users and times each list page
+//   measure {base url} {label} [requests] [warm-up]       signs in as both users and times each list page
 // "measure" prints one line per page and user: RESULT label user page p50_ms p95_ms.
 switch (args)
 {
@@ -14,6 +14,7 @@ switch (args)
         return 0;
     case ["measure", var baseUrl, var label, ..]:
         var requests = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 30;
+        var warmUp = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : PageTimer.WarmUpRequests;
         string[] adminPages = ["/manage-api-credentials", "/admin", "/admin/organisations", "/admin/audit", "/admin/audit?page=200",
             "/admin/applications", "/admin/users"];
         string[] managerPages = ["/manage-api-credentials"];
@@ -33,7 +34,7 @@ switch (args)
         {
             foreach (var page in pages)
             {
-                await timer.TimeAsync(page, PageTimer.WarmUpRequests, warmUp: 0);
+                await timer.TimeAsync(page, warmUp, warmUp: 0);
             }
         }
 
@@ -50,6 +51,6 @@ switch (args)
 
         return 0;
     default:
-        Console.Error.WriteLine("usage: seed {Sqlite|PostgreSql} {connection string} [applications] | measure {base url} {label} [requests]");
+        Console.Error.WriteLine("usage: seed {Sqlite|PostgreSql} {connection string} [applications] | measure {base url} {label} [requests] [warm-up]");
         return 2;
 }
