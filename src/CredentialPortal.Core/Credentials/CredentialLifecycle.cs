@@ -126,7 +126,8 @@ public sealed class CredentialLifecycle(
     /// <summary>
     /// The one commit step of every credential change: its four effects — change-log row, audit event, email to the
     /// credential managers and webhook messages — with the change, in one transaction (a new credential is saved first
-    /// for its id, in the same transaction), then the local eviction.
+    /// for its id, in the same transaction), then the local eviction. Other than a creation, a change also has the next
+    /// reminder pass look at the application's credentials (<see cref="RemindAgainAsync"/>).
     /// </summary>
     private async Task CommitAsync(Application application, ClientCredential credential, CredentialChangeType change, AuditActor actor,
         CancellationToken cancellationToken = default)
