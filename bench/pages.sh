@@ -7,9 +7,10 @@
 # times 30 sequential requests per list page and prints p50/p95 per page, user and provider, and the worst p95.
 # Usage: bench/pages.sh [providers, default "Sqlite PostgreSql"]; PostgreSQL comes from CREDENTIALPORTAL_BENCH_POSTGRES
 # (or CREDENTIALPORTAL_TEST_POSTGRES), a server connection string whose database "credentialportal_pages" is replaced.
-# APPLICATIONS (default 10000; secrets x10, audit events x50), REQUESTS (default 30) and WARMUP_REQUESTS (per page
-# before the timing, default 40) scale the run; SKIP_BUILD=1 runs what an earlier Release build left. A page that
-# fails to load fails the run.
+# APPLICATIONS (default 10000; secrets x10, audit events x50) and REQUESTS (default 30) scale the run. The timing starts
+# with the first requests after the app starts (nothing warmed, no manual ANALYZE on SQLite); WARM_UP=40 first sends
+# 40 untimed requests per page, the steady state of a portal that has run for a while. SKIP_BUILD=1 runs what an
+# earlier Release build left. A page that fails to load fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -64,7 +65,7 @@ for provider in $providers; do
   for _ in $(seq 1 600); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   curl -fs "$url/healthz" >/dev/null || { cat "$work/app-$provider.log"; exit 1; }
   echo "   load average before timing: $(cut -d' ' -f1-3 /proc/loadavg)"
-  bench measure "$url" "$provider" "$requests" ${WARMUP_REQUESTS:+"$WARMUP_REQUESTS"} | grep '^RESULT' | tee -a "$results" | sed 's/^RESULT /   /'
+  bench measure "$url" "$provider" "$requests" "${WARM_UP:-0}" | grep '^RESULT' | tee -a "$results" | sed 's/^RESULT /   /'
   stop_app
 done
 

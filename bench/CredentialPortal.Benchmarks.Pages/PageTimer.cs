@@ -35,11 +35,8 @@ internal sealed class PageTimer : IDisposable
         }
     }
 
-    /// <summary>Requests per page before the timing starts: past the runtime's 30 calls to promote a method to tier 1.</summary>
-    public const int WarmUpRequests = 40;
-
-    /// <summary>Milliseconds per request, <paramref name="count"/> sequential requests after a few warm-up ones.</summary>
-    public async Task<double[]> TimeAsync(string path, int count, int warmUp = 3)
+    /// <summary>Milliseconds per request, <paramref name="count"/> sequential requests after <paramref name="warmUp"/> untimed ones.</summary>
+    public async Task<double[]> TimeAsync(string path, int count, int warmUp)
     {
         for (var i = 0; i < warmUp; i++)
         {

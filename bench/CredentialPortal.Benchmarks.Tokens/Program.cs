@@ -6,13 +6,15 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CredentialPortal.Benchmarks.Tokens;
 // Usage: dotnet run -c Release --project bench/CredentialPortal.Benchmarks.Tokens [-- BenchmarkDotNet arguments]
 //        ... -- signing-rate RS256|ES256 THREADS SECONDS   (prints signatures/s; bench/token-endpoint.sh uses it)
+//        ... -- verify-rate RS256|ES256 THREADS SECONDS    (prints signature checks/s, as for a client assertion)
 //        ... -- assertions DB_FILE CLIENT_ID RS256|ES256 COUNT AUDIENCE OUT_FILE   (adds a key, writes client assertions)
+//        ... -- clients DB_FILE COUNT SECRET OUT_FILE   (adds applications with that secret, writes their client_ids)
 // In process (the host is a test host: SQLite in a temporary folder, no HTTP server), so allocations per token are
 // exact and a regression shows in bytes, not only in noisy microseconds.
-if (args is ["signing-rate", var algorithm, var threads, var seconds])
+if (args is [var mode and ("signing-rate" or "verify-rate"), var algorithm, var threads, var seconds])
 {
     var rate = SigningRate.Measure(algorithm, int.Parse(threads, CultureInfo.InvariantCulture),
-        TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)));
+        TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)), verify: mode == "verify-rate");
     Console.WriteLine(rate.ToString("F1", CultureInfo.InvariantCulture));
     return;
 }
@@ -20,6 +22,12 @@ if (args is ["signing-rate", var algorithm, var threads, var seconds])
 if (args is ["assertions", var database, var clientId, var assertionAlgorithm, var count, var audience, var output])
 {
     await ClientAssertions.WriteAsync(database, clientId, assertionAlgorithm, int.Parse(count, CultureInfo.InvariantCulture), audience, output);
+    return;
+}
+
+if (args is ["clients", var clientsDatabase, var clientCount, var clientSecret, var clientsFile])
+{
+    await ManyClients.WriteAsync(clientsDatabase, int.Parse(clientCount, CultureInfo.InvariantCulture), clientSecret, clientsFile);
     return;
 }
 

@@ -50,6 +50,10 @@ public static class StoreRegistration
         builder.Services.AddScoped<KeyManagement>();
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            builder.Services.AddHostedService<SqliteStatistics>();
+        }
 
         // One key ring in the database: cookies, antiforgery tokens and protected signing keys made by one
         // instance are readable by every other instance; encrypted with a certificate where one is configured.

@@ -35,14 +35,9 @@ public static class LoggingSetup
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
-            if (json)
-            {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
-            }
+            logger.WriteTo.Async(console => _ = json
+                ? console.Console(new RenderedCompactJsonFormatter())
+                : console.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture));
         },
         // Each host its own logger: test hosts run side by side in one process, and the static bootstrap logger
         // stays as it is for Program's last words.

@@ -46,4 +46,50 @@ public sealed class AssertionReplayAcrossInstancesTests
             answer.Dispose();
         }
     }
+
+    /// <summary>
+    /// Uses that arrive together are written in one transaction (group commit): each fresh assertion still gets exactly
+    /// one token, whether its copies land in one batch, in two batches of one instance or on two instances.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Assertions_used_together_are_each_accepted_once(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        // 90 requests of one client in a moment, 60 of them replays: neither limit may answer for the replay check.
+        var unlimited = new Dictionary<string, string?>
+        {
+            ["TokenService:RateLimit:PermitsPerSecond"] = "0",
+            ["TokenService:FailedAuthentication:MaxFailures"] = "1000",
+            ["TokenService:FailedAuthentication:MaxFailuresPerAddress"] = "1000",
+        };
+        await using var first = await PortalFactory.StartAsync(provider, settings: unlimited);
+        await using var second = await PortalFactory.StartAsync(provider, settings: new Dictionary<string, string?>(unlimited)
+        {
+            ["ConnectionStrings:CredentialPortal"] = first.Database.ConnectionString,
+        }, time: first.Time);
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
+        var app = await CreateApplicationAsync(first);
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = await AddKeyAsync(first, app, PublicPem(ec));
+
+        // 30 assertions, each sent three times at once: twice to the first instance, once to the second.
+        var assertions = Enumerable.Range(0, 30).Select(_ => Assertion(first, app.ClientId, Signing(ec, key.Hint))).ToList();
+        var answers = await Task.WhenAll(assertions.SelectMany(a => new[]
+        {
+            RequestWithAssertionAsync(one, a), RequestWithAssertionAsync(one, a), RequestWithAssertionAsync(two, a),
+        }));
+
+        var byAssertion = answers.Chunk(3).ToList();
+        Assert.All(byAssertion, copies =>
+        {
+            Assert.Single(copies, c => c.StatusCode == HttpStatusCode.OK);
+            Assert.Equal(2, copies.Count(c => c.StatusCode == HttpStatusCode.Unauthorized));
+        });
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
 }
