@@ -7,7 +7,8 @@
 # Prints each time, the median and the minimum. NO_READY_TO_RUN=1 publishes without ReadyToRun (the figure without it).
 # PROFILE=1 also records the fresh starts with perf(1) and prints where the CPU went (bench/perf-breakdown.py; needs
 # `apt-get install -y linux-perf`).
-# Usage: bench/cold-start.sh [runs, default 5]
+# Usage: bench/cold-start.sh [runs, default 5]; SKIP_BUILD=1 times what an earlier Release build left instead of
+# publishing (no ReadyToRun: a check that the script runs, not a figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,8 +23,13 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 
 ready_to_run=true
 [ "${NO_READY_TO_RUN:-0}" = 1 ] && ready_to_run=false
-echo "== publish (Release, ReadyToRun=$ready_to_run)"
-dotnet publish src/CredentialPortal.Web -c Release -o "$work/publish" -p:PublishReadyToRun=$ready_to_run -nologo -v quiet >/dev/null
+if [ "${SKIP_BUILD:-0}" = 1 ]; then
+  app="$root/src/CredentialPortal.Web/bin/Release/net10.0"
+else
+  echo "== publish (Release, ReadyToRun=$ready_to_run)"
+  dotnet publish src/CredentialPortal.Web -c Release -o "$work/publish" -p:PublishReadyToRun=$ready_to_run -nologo -v quiet >/dev/null
+  app="$work/publish"
+fi
 profile_env=()
 if [ "${PROFILE:-0}" = 1 ]; then
   command -v perf >/dev/null || { echo "perf is missing: apt-get install -y linux-perf" >&2; exit 1; }
@@ -39,11 +45,11 @@ time_start() {
   started=$(date +%s.%N)
   if [ -n "${2:-}" ]; then
     env "${profile_env[@]}" ASPNETCORE_ENVIRONMENT=Production perf record -F 999 -g -o "$2" -- \
-      dotnet "$work/publish/CredentialPortal.Web.dll" --seed-demo --urls "$url" --Bootstrap:AdminEmail=admin@bench.example \
+      dotnet "$app/CredentialPortal.Web.dll" --seed-demo --urls "$url" --Bootstrap:AdminEmail=admin@bench.example \
       --Database:DataDirectory="$data" --TokenService:Issuer="$url" --Portal:BaseUrl="$url" --DataProtection:AllowUnprotectedKeys=true \
       > "$data/app.log" 2>&1 &
   else
-    ASPNETCORE_ENVIRONMENT=Production dotnet "$work/publish/CredentialPortal.Web.dll" --seed-demo --urls "$url" \
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$app/CredentialPortal.Web.dll" --seed-demo --urls "$url" \
       --Bootstrap:AdminEmail=admin@bench.example --Database:DataDirectory="$data" --TokenService:Issuer="$url" \
       --Portal:BaseUrl="$url" --DataProtection:AllowUnprotectedKeys=true > "$data/app.log" 2>&1 &
   fi
