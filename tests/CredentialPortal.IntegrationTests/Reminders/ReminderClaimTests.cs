@@ -26,6 +26,14 @@ public sealed class ReminderClaimTests
             }
         }
 
+        // A third at another instant, as after a change had the next pass look at them: the pages cross to a second
+        // instant, besides crossing from one expiry to the next within an instant.
+        await using (var db = walk.Portal.CreateDbContext())
+        {
+            var earlier = walk.Now.AddHours(-1);
+            await db.ClientCredentials.Where(c => c.Id % 3 == 0).ExecuteUpdateAsync(u => u.SetProperty(c => c.NextReminderAt, earlier), Token);
+        }
+
         var found = new List<int>();
         await foreach (var due in walk.Pass.FindDueAsync(walk.Now, Token))
         {
