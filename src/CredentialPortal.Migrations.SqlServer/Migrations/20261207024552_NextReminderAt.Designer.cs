@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CredentialPortal.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(CredentialPortalDbContext))]
-    [Migration("20261207014505_NextReminderAt")]
+    [Migration("20261207024552_NextReminderAt")]
     partial class NextReminderAt
     {
         /// <inheritdoc />
