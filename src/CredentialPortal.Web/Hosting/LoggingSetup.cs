@@ -1,7 +1,10 @@
 using System.Globalization;
+using CredentialPortal.Core;
 using CredentialPortal.TokenService;
+using CredentialPortal.TokenService.Endpoints;
 using Microsoft.AspNetCore.StaticAssets;
 using Serilog;
+using Serilog.AspNetCore;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -45,18 +48,34 @@ public static class LoggingSetup
         return builder;
     }
 
+    /// <summary>Setting: the level of a successful token request's line (default Debug, below the default level).</summary>
+    public const string SuccessfulTokenRequestsSetting = "Logging:SuccessfulTokenRequests";
+
     /// <summary>
     /// One line per request: method, path without the query string, status, elapsed time and, when known, the calling
     /// client (bearer token's client_id, or the client the token endpoint authenticated). Headers, forms and query
-    /// strings are never logged. Health probes log at Verbose, below the default level.
+    /// strings are never logged. Health probes log at Verbose, below the default level. Successful token requests log
+    /// at <see cref="SuccessfulTokenRequestsSetting"/> (Debug unless set): at thousands of tokens a second their lines
+    /// cost as much CPU as issuing the tokens (bench/token-endpoint.sh), and the token metrics and each credential's
+    /// "last used" already count them; refused token requests are always logged.
     /// </summary>
-    public static IApplicationBuilder UsePortalRequestLogging(this IApplicationBuilder app) => app.UseSerilogRequestLogging(options =>
+    public static IApplicationBuilder UsePortalRequestLogging(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // Read here, not in the options callback, so that a bad value stops the start instead of the first request.
+        var tokenSuccess = SuccessfulTokenRequestsLevel(app.ApplicationServices.GetRequiredService<IConfiguration>());
+        return app.UseSerilogRequestLogging(options => Configure(options, app.ApplicationServices, tokenSuccess));
+    }
+
+    private static void Configure(RequestLoggingOptions options, IServiceProvider services, LogEventLevel tokenSuccess)
     {
         // The host's logger: the static one is only the bootstrap logger (see AddPortalLogging).
-        options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+        options.Logger = services.GetRequiredService<Serilog.ILogger>();
         options.IncludeQueryInRequestPath = false;
         options.GetLevel = (context, _, exception) =>
             exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+            : context.Response.StatusCode < StatusCodes.Status400BadRequest
+                && context.Request.Path.StartsWithSegments(TokenEndpoint.Path, StringComparison.OrdinalIgnoreCase) ? tokenSuccess
             : context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose
             // Stylesheets and scripts: content-hashed and cached for a year, so a line each says nothing an operator needs.
             : context.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null ? LogEventLevel.Verbose
@@ -68,5 +87,11 @@ public static class LoggingSetup
                 diagnostic.Set("ClientId", clientId);
             }
         };
-    });
+    }
+
+    private static LogEventLevel SuccessfulTokenRequestsLevel(IConfiguration configuration) =>
+        configuration[SuccessfulTokenRequestsSetting] is not { Length: > 0 } value ? LogEventLevel.Debug
+        : Enum.TryParse<LogEventLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level) ? level
+        : throw new ConfigurationException(SuccessfulTokenRequestsSetting,
+            $"'{value}' is not a log level; use Verbose, Debug, Information, Warning, Error or Fatal.");
 }

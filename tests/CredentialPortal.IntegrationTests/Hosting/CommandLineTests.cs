@@ -57,6 +57,16 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_log_level_that_is_not_one_stops_the_start_naming_the_setting()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "--Logging:SuccessfulTokenRequests=Loud");
+
+        Assert.Equal(78, await app.WaitForExitAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Logging:SuccessfulTokenRequests", app.StandardError, StringComparison.Ordinal);
+        Assert.Contains("'Loud' is not a log level", app.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_production_start_with_nothing_set_names_every_missing_setting_with_its_fix_at_once()
     {
         await using var app = AppProcess.Start(_scratch.Directory, new Dictionary<string, string?>

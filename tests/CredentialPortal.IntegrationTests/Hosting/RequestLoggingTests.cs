@@ -18,7 +18,11 @@ public sealed class RequestLoggingTests
     [Fact]
     public async Task One_line_per_request_with_method_path_status_elapsed_and_client_but_nothing_the_caller_sent()
     {
-        await using var portal = await PortalFactory.StartAsync();
+        // Successful token requests opted in (they log at Debug by default: see the next test).
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Logging:SuccessfulTokenRequests"] = "Information",
+        });
         var sink = new CapturingSink();
         // ReadFrom.Services adds sinks registered in the container: the host's own logger writes to this one.
         await using var host = portal.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
@@ -61,6 +65,33 @@ public sealed class RequestLoggingTests
         {
             Assert.DoesNotContain(never, all.ToString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Successful_token_requests_log_below_the_default_level_and_refused_ones_at_it()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        var sink = new CapturingSink();
+        await using var host = portal.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
+        using var http = host.CreateClient();
+        var (self, secret, _) = await CallerAsync(portal);
+
+        using var issued = await http.PostAsync("/connect/token", Form(self.ClientId, secret));
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        using var refused = await http.PostAsync("/connect/token", Form(self.ClientId, secret + "x"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        // The issued token's line is written at Debug, which the default level (Information) leaves out.
+        var line = Assert.Single(sink.Events, e => CapturingSink.Source(e) == RequestLog);
+        Assert.Equal((LogEventLevel.Information, 401), (line.Level, Status(line)));
+
+        static FormUrlEncodedContent Form(string clientId, string clientSecret) => new(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+        });
+        static object? Status(LogEvent line) => ((ScalarValue)line.Properties["StatusCode"]).Value;
     }
 
     private static void AssertLine(LogEvent line, string method, string path, int status, string? clientId)
