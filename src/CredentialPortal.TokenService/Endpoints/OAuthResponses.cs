@@ -24,7 +24,13 @@ public static class OAuthResponses
 {
     public static Task WriteErrorAsync(HttpContext context, Requests.OAuthError error)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(error);
+        if (error.DpopNonce is { } nonce)
+        {
+            context.Response.Headers[Dpop.DpopProofValidator.NonceHeaderName] = nonce;
+        }
+
         return WriteErrorAsync(context, error.Status, error.Code, error.Description, error.BasicChallenge, error.RetryAfter);
     }
 
