@@ -86,6 +86,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Property<int>("OrganisationId")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("RequireDpop")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");

@@ -85,6 +85,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Property<int>("OrganisationId")
                         .HasColumnType("int");
 
+                    b.Property<bool>("RequireDpop")
+                        .HasColumnType("bit");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");

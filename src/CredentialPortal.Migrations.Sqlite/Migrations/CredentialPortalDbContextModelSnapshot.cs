@@ -78,6 +78,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Property<int>("OrganisationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RequireDpop")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");

@@ -76,6 +76,11 @@ public sealed class DpopBinding(DpopProofValidator proofs, DpopNonces nonces, IO
         {
             context.Items[Refusal] = failure;
         }
+        else if (bound is not null && nonces.Required)
+        {
+            // RFC 9449 §9: the next nonce with every answer, so that an active client never needs the retry.
+            context.Response.Headers[DpopProofValidator.NonceHeaderName] = nonces.Current();
+        }
 
         return failure;
     }

@@ -35,8 +35,10 @@ public sealed class DpopOptions
 
     /// <summary>
     /// How long a nonce is handed out; it is accepted for up to twice as long (the window it was issued in and the next),
-    /// by every instance, since it is a MAC under the shared Data Protection keys.
+    /// by every instance, since it is a MAC under the shared Data Protection keys. With nonces required this bounds, on
+    /// the server's clock, how long a captured proof could be replayed on another instance. Every answer to a DPoP
+    /// request carries the current nonce, so a client that keeps calling never has to retry.
     /// </summary>
-    [Range(10, 3600)]
-    public int NonceLifetimeSeconds { get; set; } = 300;
+    [Range(5, 3600)]
+    public int NonceLifetimeSeconds { get; set; } = 30;
 }
