@@ -109,6 +109,7 @@ bench_run() {
 }
 # One algorithm, ES256 (it has the logging-off run too): RS256 runs the same lines of the script.
 bench_run '^ES256 p99 at half the maximum rate' env ALGORITHMS=ES256 WARMUP=1 SIGNING_SECONDS=1 bench/token-endpoint.sh 1
+bench_run '^DPoP tokens/s .* ratio' env WARMUP=1 VERIFY_SECONDS=1 bench/dpop.sh 1
 bench_run '^RESULT fresh' bench/cold-start.sh 1
 bench_run '^RESULT with .* applications in the client cache' env MINUTES=1 STEP_SECONDS=1 SETTLE_SECONDS=1 CLIENTS=100 bench/memory.sh
 bench_run '^legitimate p50/p99' env WARMUP=1 bench/unauthenticated-load.sh 1

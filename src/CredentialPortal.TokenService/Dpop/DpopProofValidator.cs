@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -39,12 +40,17 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
 
     public const int MaxJtiLength = 256;
 
-    // Each proof brings a key of its own: caching a signature provider per key object would only fill the cache.
-    private static readonly CryptoProviderFactory Uncached = new() { CacheSignatureProviders = false };
+    /// <summary>
+    /// Keys are kept by thumbprint, as many as this: importing a public key costs several times its signature check, and
+    /// a client signs all its proofs with one key. A full cache starts over (an attacker's fresh keys cost us no more
+    /// than they would without it).
+    /// </summary>
+    public const int MaxCachedKeys = 10_000;
 
     private readonly DpopOptions _options = options.Value.Dpop;
     private readonly HashSet<string> _algorithms = [.. options.Value.Dpop.AlgorithmList];
     private readonly JsonWebTokenHandler _handler = new();
+    private readonly ConcurrentDictionary<string, SecurityKey> _keys = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Algorithms => _options.AlgorithmList;
 
@@ -81,10 +87,12 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
             return Fail($"the DPoP proof must be signed with one of {string.Join(", ", Algorithms)}");
         }
 
-        if (PublicKey(proof) is not { } jwk || !JsonWebKeyConverter.TryConvertToSecurityKey(jwk, out var key))
+        if (PublicKey(proof) is not { } jwk || KeyOf(jwk) is not { } found)
         {
             return Fail("the DPoP proof's header needs the public RSA or EC key that signed it as jwk, without private members");
         }
+
+        var (thumbprint, key) = found;
 
         // The nonce comes before the signature: a client's first request without one costs no signature check.
         var nonce = proof.TryGetPayloadValue<string>("nonce", out var sent) ? sent : null;
@@ -94,7 +102,6 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
                 nonce is null ? "a DPoP nonce is required: retry with the DPoP-Nonce of this answer" : "the DPoP nonce has expired: retry with the DPoP-Nonce of this answer"));
         }
 
-        key.CryptoProviderFactory = Uncached;
         var result = await _handler.ValidateTokenAsync(proof, new TokenValidationParameters
         {
             IssuerSigningKey = key,
@@ -122,7 +129,6 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
         }
 
         // Last, once everything else holds: a refused proof must not use up its jti.
-        var thumbprint = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
         return replays.TryUse(thumbprint, jti)
             ? (new DpopProof(thumbprint), null)
             : Fail("the DPoP proof was used before: every request needs a new proof with a new jti");
@@ -200,6 +206,29 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
         {
             return null;
         }
+    }
+
+    /// <summary>The key's RFC 7638 thumbprint and the key to check signatures with, imported once per thumbprint.</summary>
+    private (string Thumbprint, SecurityKey Key)? KeyOf(JsonWebKey jwk)
+    {
+        var thumbprint = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+        if (_keys.TryGetValue(thumbprint, out var cached))
+        {
+            return (thumbprint, cached);
+        }
+
+        if (!JsonWebKeyConverter.TryConvertToSecurityKey(jwk, out var key))
+        {
+            return null;
+        }
+
+        if (_keys.Count >= MaxCachedKeys)
+        {
+            _keys.Clear();
+        }
+
+        _keys[thumbprint] = key;
+        return (thumbprint, key);
     }
 
     private static (DpopProof?, DpopFailure?) Fail(string description) => (null, DpopFailure.Invalid(description));
