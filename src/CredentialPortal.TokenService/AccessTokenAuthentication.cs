@@ -158,7 +158,8 @@ public static class AccessTokenAuthentication
         string detail;
         if (context.AuthenticateFailure is null)
         {
-            detail = "An access token from POST /connect/token is required (Authorization: Bearer <token>, or DPoP <token> with a DPoP proof).";
+            detail = "A bearer access token from POST /connect/token is required (Authorization: Bearer <token>), " +
+                "or a DPoP-bound one with its proof (Authorization: DPoP <token> and a DPoP header).";
             context.Response.Headers.WWWAuthenticate = new(["Bearer", binding.Challenge(context.HttpContext, tokenRefused: false, detail)]);
         }
         else

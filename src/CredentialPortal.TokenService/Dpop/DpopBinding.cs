@@ -36,6 +36,9 @@ public sealed class DpopBinding(DpopProofValidator proofs, DpopNonces nonces, IO
         return value[SchemePrefix.Length..].Trim();
     }
 
+    /// <summary>Whether the request's token came as <c>Authorization: DPoP</c> (its challenges then use that scheme).</summary>
+    public static bool SentAsDpop(HttpContext context) => context?.Items.ContainsKey(UsedDpopScheme) == true;
+
     /// <summary>The key thumbprint a token is bound to (<c>cnf.jkt</c>), or null for a bearer token.</summary>
     public static string? BoundThumbprint(ClaimsPrincipal principal)
     {
@@ -62,7 +65,7 @@ public sealed class DpopBinding(DpopProofValidator proofs, DpopNonces nonces, IO
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(principal);
-        var usedDpop = context.Items.ContainsKey(UsedDpopScheme);
+        var usedDpop = SentAsDpop(context);
         var bound = BoundThumbprint(principal);
         var failure = (bound, usedDpop) switch
         {
@@ -108,7 +111,7 @@ public sealed class DpopBinding(DpopProofValidator proofs, DpopNonces nonces, IO
         }
 
         return !tokenRefused ? $"{Scheme} {algs}"
-            : context.Items.ContainsKey(UsedDpopScheme) ? $"{Scheme} error=\"invalid_token\", error_description=\"{description}\", {algs}"
+            : SentAsDpop(context) ? $"{Scheme} error=\"invalid_token\", error_description=\"{description}\", {algs}"
             : null;
     }
 

@@ -211,7 +211,16 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
     /// <summary>The key's RFC 7638 thumbprint and the key to check signatures with, imported once per thumbprint.</summary>
     private (string Thumbprint, SecurityKey Key)? KeyOf(JsonWebKey jwk)
     {
-        var thumbprint = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+        string thumbprint;
+        try
+        {
+            thumbprint = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+        }
+        catch (ArgumentException)
+        {
+            // A member the thumbprint needs (crv, x, y; n, e) is missing.
+            return null;
+        }
         if (_keys.TryGetValue(thumbprint, out var cached))
         {
             return (thumbprint, cached);

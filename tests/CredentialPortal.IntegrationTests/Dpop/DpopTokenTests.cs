@@ -103,7 +103,7 @@ public sealed class DpopTokenTests : IAsyncLifetime
     public static TheoryData<string> BrokenProofs() =>
     [
         "replayed", "another URL", "another method", "alg none", "HMAC", "typ JWT", "private key in jwk", "no jwk",
-        "another key's jwk", "iat too old", "iat in the future", "no jti", "two headers", "not a JWT", "nonce not ours",
+        "another key's jwk", "incomplete jwk", "iat too old", "iat in the future", "no jti", "two headers", "not a JWT", "nonce not ours",
     ];
 
     [Theory]
@@ -125,6 +125,7 @@ public sealed class DpopTokenTests : IAsyncLifetime
             "private key in jwk" => [key.Proof("POST", TokenUrl, now, tamperHeader: h => h["jwk"] = new Dictionary<string, object>(key.PublicJwk) { ["d"] = "AAAA" })],
             "no jwk" => [key.Proof("POST", TokenUrl, now, tamperHeader: h => h.Remove("jwk"))],
             "another key's jwk" => [key.Proof("POST", TokenUrl, now, tamperHeader: h => h["jwk"] = other.PublicJwk)],
+            "incomplete jwk" => [key.Proof("POST", TokenUrl, now, tamperHeader: h => h["jwk"] = new Dictionary<string, object> { ["kty"] = "EC", ["crv"] = "P-256" })],
             "iat too old" => [key.Proof("POST", TokenUrl, now.AddSeconds(-61))],
             "iat in the future" => [key.Proof("POST", TokenUrl, now.AddSeconds(31))],
             "no jti" => [key.Proof("POST", TokenUrl, now, tamperPayload: p => p.Remove("jti"))],
