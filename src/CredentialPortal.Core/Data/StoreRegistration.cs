@@ -56,6 +56,7 @@ public static class StoreRegistration
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             builder.Services.AddHostedService<SqliteStatistics>();
+            builder.Services.AddSingleton<SqliteBackup>();
         }
 
         // One key ring in the database: cookies, antiforgery tokens and protected signing keys made by one
