@@ -86,7 +86,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     b.Property<bool>("RequireDpop")
-                        .HasColumnType("bit");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bit")
+                        .HasDefaultValue(false);
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
