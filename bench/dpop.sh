@@ -83,6 +83,11 @@ token_type=$(curl -fs -u "$CLIENT_ID:$CLIENT_SECRET" -H "DPoP: $(tail -n1 "$work
 PROOFS_FILE="$work/warm-up.jwt" wrk -t2 -c"$connections" -d"${warmup}s" -s bench/token-endpoint-dpop.lua "$url/connect/token" >/dev/null
 PROOFS_FILE="$work/run.jwt" run_wrk "max load ($connections connections)" bench/token-endpoint-dpop.lua "$duration"
 dpop_rate=$rate dpop_p50=$p50 dpop_p99=$p99 dpop_cpu=$cpu
+# The load carried the proofs: the run's third line (wrk calls request() once per thread before sending, so the first
+# thread's first request sends line 3) is spent now and refused when sent again.
+replay=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -H "DPoP: $(sed -n 3p "$work/run.jwt")" -d grant_type=client_credentials "$url/connect/token")
+echo "$replay" | grep -q '"invalid_dpop_proof"' || { echo "a proof of the run was not spent: $replay" >&2; exit 1; }
+echo "   a proof of the run, sent again: refused ($(echo "$replay" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["error_description"])'))"
 
 verify_rate=$(tool verify-rate ES256 1 "${VERIFY_SECONDS:-2}")
 echo "   .NET ES256 signature checks/s, 1 thread (in-process): $verify_rate"
