@@ -78,7 +78,8 @@ public sealed class KeyApiTests
     [Fact]
     public async Task A_key_gets_the_six_three_and_one_week_reminders_through_the_outbox()
     {
-        await using var portal = await PortalFactory.StartAsync();
+        // 35 days pass: kept longer than the default 30, every reminder's outbox row is still there to be counted.
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?> { ["Retention:SentMessages"] = "365.00:00:00" });
         var app = await ManagedApplicationAsync(portal, ["kim@demoorg.example"]);
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var now = portal.Time.GetUtcNow().UtcDateTime;
