@@ -48,6 +48,9 @@ public static class StoreRegistration
         builder.Services.AddScoped<CredentialLifecycle>();
         builder.Services.AddScoped<CredentialNotification>();
         builder.Services.AddScoped<KeyManagement>();
+        builder.Services.AddScoped<SecretLeaks>();
+        builder.Services.AddValidatedOptions<SecretOptions, SecretOptionsValidator>(SecretOptions.SectionName);
+        builder.Services.AddValidatedOptions<SecretScanningOptions, SecretScanningOptionsValidator>(SecretScanningOptions.SectionName);
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
         if (database.Provider == DatabaseProvider.Sqlite)

@@ -17,6 +17,8 @@ public static partial class EventText
         ["malformed_client_id"] = "the client ID was not a valid client ID",
         ["unknown_client"] = "no application has this client ID",
         ["wrong_secret"] = "the secret was wrong",
+        ["wrong_checksum"] = "the secret's checksum did not match (mistyped or cut short)",
+        ["leaked_secret"] = "the secret was disabled because it was found in public",
         ["disabled_secret"] = "the secret is disabled",
         ["expired_secret"] = "the secret has expired",
         ["inactive_application"] = "the application is inactive",
