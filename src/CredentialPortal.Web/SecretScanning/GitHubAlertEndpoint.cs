@@ -124,7 +124,7 @@ public sealed partial class GitHubAlertEndpoint : IDisposable
         }
 
         var location = alert.Url is { Length: > 0 } url ? url : $"GitHub ({alert.Source ?? "unknown"})";
-        await leaks.ReportAsync(secret, location, Actor, cancellationToken);
+        await leaks.ReportAsync(secret.Application, secret, location, Actor, cancellationToken);
         return "true_positive";
     }
 

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
@@ -30,7 +31,7 @@ public sealed class RotationWalkthroughTests
         // 2. The current secret's id: the active secret whose hint is the first three characters of the value.
         var current = await OkJsonAsync(await GetAsync(http, $"/api/v1/applications/{clientId}", token));
         var oldId = current.GetProperty("secrets").EnumerateArray()
-            .Single(s => s.GetProperty("hint").GetString() == clientSecret[..3] && s.GetProperty("status").GetString() == "active")
+            .Single(s => s.GetProperty("hint").GetString() == SecretFormat.HintOf(clientSecret) && s.GetProperty("status").GetString() == "active")
             .GetProperty("id").GetInt32();
 
         // 3. A new secret, valid for 90 days (date -u -d '+90 days' +%F).

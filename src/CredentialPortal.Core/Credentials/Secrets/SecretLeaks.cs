@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
@@ -42,9 +43,11 @@ public sealed partial class SecretLeaks(
         return db.ClientSecrets.Include(s => s.Application).FirstOrDefaultAsync(s => s.Hash == hash, cancellationToken);
     }
 
-    public async Task<LeakOutcome> ReportAsync(ClientSecret secret, string location, AuditActor actor, CancellationToken cancellationToken = default)
+    public async Task<LeakOutcome> ReportAsync(Application application, ClientSecret secret, string location, AuditActor actor,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(actor);
         location = location.Length > ClientSecret.MaxLeakLocationLength ? location[..ClientSecret.MaxLeakLocationLength] : location;
         if (secret.IsLeaked || !secret.IsUsableAt(time.GetUtcNow().UtcDateTime))
@@ -54,7 +57,7 @@ public sealed partial class SecretLeaks(
         }
 
         var disable = options.Value.OnLeak == LeakResponse.Disable;
-        await lifecycle.RecordLeakAsync(secret.Application, secret, location, disable, actor, cancellationToken);
+        await lifecycle.RecordLeakAsync(application, secret, location, disable, actor, cancellationToken);
         LogLeaked(logger, secret.Id, secret.ApplicationId, location, disable ? "disabled" : "left enabled");
         return disable ? LeakOutcome.Disabled : LeakOutcome.Notified;
     }
