@@ -414,6 +414,7 @@ public sealed class ManagementApiTests
             "POST /api/v1/applications/{clientId}/secrets",
             "POST /api/v1/applications/{clientId}/secrets/{id}/disable",
             "POST /api/v1/applications/{clientId}/secrets/{id}/enable",
+            "POST /api/v1/applications/{clientId}/secrets/{id}/leaked",
         ], operations);
         foreach (var path in paths.EnumerateObject())
         {

@@ -78,7 +78,7 @@ public sealed class RotationWalkthroughTests
         foreach (var step in new[]
         {
             "-d grant_type=client_credentials -d scope=credentials.self",
-            "jq --arg hint \"${CLIENT_SECRET:0:3}\" '.secrets[] | select(.hint == $hint and .status == \"active\") | .id'",
+            "jq --arg hint \"${CLIENT_SECRET::-46}\" '.secrets[] | select(.hint == $hint and .status == \"active\") | .id'",
             "\"$BASE/api/v1/applications/$CLIENT_ID/secrets\" | jq -r .value",
             "$(date -u -d '+90 days' +%F)",
             "curl -s -H \"Authorization: Bearer $NEW_TOKEN\" \"$BASE/connectivity\"",
