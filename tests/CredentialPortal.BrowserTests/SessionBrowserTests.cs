@@ -37,9 +37,11 @@ public sealed class SessionBrowserTests
         await Expect(warning).ToBeVisibleAsync();
 
         // Ignored to the end: the page goes to the sign-in page, which says why and leads back afterwards.
+        // The wait starts before the clock moves: started after, it could miss a navigation that commits while it checks the URL.
         admin.Portal.Time.Advance(TimeSpan.FromMinutes(2));
+        var signedOut = page.WaitForURLAsync(url => url.Contains("/Account/Login", StringComparison.Ordinal));
         await page.Clock.FastForwardAsync("02:00");
-        await page.WaitForURLAsync(url => url.Contains("/Account/Login", StringComparison.Ordinal));
+        await signedOut;
         await Expect(page.Locator("#session-ended")).ToContainTextAsync("Your session ended after 20 minutes without activity");
         await Expect(page.Locator("#session-ended")).ToContainTextAsync("to go back to the page you were on");
         Assert.Contains("returnUrl=%2Fadmin%2Forganisations%2Fcreate", page.Url, StringComparison.Ordinal);

@@ -69,7 +69,8 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>
     /// Starts the portal; with <c>realServer</c> on Kestrel at <c>serverPort</c> (0: any free port), over HTTPS with
     /// <paramref name="httpsCertificate"/> when one is given. <paramref name="services"/> adds test services to the
-    /// host itself, e.g. a log sink that sees what the background services log.
+    /// host itself, e.g. a log sink that sees what the background services log. <paramref name="database"/>: a database
+    /// prepared beforehand (e.g. restored from a backup), which the portal then owns and drops; by default a new one.
     /// </summary>
     public static async Task<PortalFactory> StartAsync(
         DatabaseProvider provider = DatabaseProvider.Sqlite,
@@ -79,9 +80,10 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         bool databaseProxy = false,
         int serverPort = 0,
         X509Certificate2? httpsCertificate = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        TestDatabase? database = null)
     {
-        var database = await TestDatabase.CreateAsync(provider);
+        database ??= await TestDatabase.CreateAsync(provider);
         TcpFaultProxy? proxy = null;
         if (databaseProxy)
         {

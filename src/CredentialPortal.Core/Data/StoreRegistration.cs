@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using CredentialPortal.Core.Email;
 using CredentialPortal.Core.Outbox;
+using CredentialPortal.Core.Retention;
 using CredentialPortal.Core.Webhooks;
 using CredentialPortal.Core.Credentials;
 using Microsoft.Data.SqlClient;
@@ -53,9 +54,12 @@ public static class StoreRegistration
         builder.Services.AddValidatedOptions<SecretScanningOptions, SecretScanningOptionsValidator>(SecretScanningOptions.SectionName);
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
+        builder.Services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);
+        builder.Services.AddHostedService<RetentionPass>();
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             builder.Services.AddHostedService<SqliteStatistics>();
+            builder.Services.AddSingleton<SqliteBackup>();
         }
 
         // One key ring in the database: cookies, antiforgery tokens and protected signing keys made by one

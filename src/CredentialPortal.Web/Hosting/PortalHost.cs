@@ -57,10 +57,34 @@ public static class PortalHost
                 }
 
                 return 0;
+            case StartupAction.Backup:
+                return await BackupAsync(app, command.BackupFile!);
             default:
                 app.MapCredentialPortal();
                 await app.RunAsync();
                 return 0;
+        }
+    }
+
+    private static async Task<int> BackupAsync(WebApplication app, string file)
+    {
+        if (app.Services.GetRequiredService<DatabaseOptions>().Provider != DatabaseProvider.Sqlite)
+        {
+            await Console.Error.WriteLineAsync("backup copies the embedded SQLite database; back up PostgreSQL with pg_dump --format=custom "
+                + "and SQL Server with BACKUP DATABASE (docs/operations.md, Backups).");
+            return 64;
+        }
+
+        try
+        {
+            var bytes = await app.Services.GetRequiredService<SqliteBackup>().BackupAsync(file);
+            Console.WriteLine($"Backed up to {Path.GetFullPath(file)} ({bytes:N0} bytes).");
+            return 0;
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"backup failed: {ex.Message}");
+            return 74;
         }
     }
 

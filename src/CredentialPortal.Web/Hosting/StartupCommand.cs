@@ -10,19 +10,26 @@ public enum StartupAction
 
     /// <summary>Print the schema the EF model describes, as SQL for the configured provider, and exit.</summary>
     SchemaScript,
+
+    /// <summary>Copy the SQLite database, consistently and while the product runs, to <see cref="StartupCommand.BackupFile"/>, and exit.</summary>
+    Backup,
 }
 
 /// <summary>The command line: an optional verb, <c>--seed-demo</c>, and the usual host arguments.</summary>
 public sealed record StartupCommand(StartupAction Action, bool SeedDemo, string[] HostArgs, string? Error = null)
 {
     public const string Usage =
-        "usage: CredentialPortal.Web [migrate | schema-script] [--seed-demo] [--Section:Key=value ...]";
+        "usage: CredentialPortal.Web [migrate | schema-script | backup <file>] [--seed-demo] [--Section:Key=value ...]";
+
+    /// <summary>Where <c>backup</c> writes the copy.</summary>
+    public string? BackupFile { get; init; }
 
     public static StartupCommand Parse(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         var action = StartupAction.Serve;
         var seedDemo = false;
+        string? backupFile = null;
         var hostArgs = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -34,6 +41,12 @@ public sealed record StartupCommand(StartupAction Action, bool SeedDemo, string[
                 case "schema-script":
                     action = StartupAction.SchemaScript;
                     break;
+                case "backup" when i + 1 < args.Length && !args[i + 1].StartsWith('-'):
+                    action = StartupAction.Backup;
+                    backupFile = args[++i];
+                    break;
+                case "backup":
+                    return new StartupCommand(action, seedDemo, [], "backup needs the file to write, e.g. backup /var/backups/credentialportal.db");
                 case "--seed-demo":
                     seedDemo = true;
                     break;
@@ -52,6 +65,6 @@ public sealed record StartupCommand(StartupAction Action, bool SeedDemo, string[
             }
         }
 
-        return new StartupCommand(action, seedDemo, [.. hostArgs]);
+        return new StartupCommand(action, seedDemo, [.. hostArgs]) { BackupFile = backupFile };
     }
 }

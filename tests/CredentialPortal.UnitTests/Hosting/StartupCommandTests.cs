@@ -29,4 +29,15 @@ public sealed class StartupCommandTests
     {
         Assert.Equal("unknown command 'migrat'", StartupCommand.Parse(["migrat"]).Error);
     }
+
+    [Fact]
+    public void Backup_takes_the_file_to_write()
+    {
+        var command = StartupCommand.Parse(["backup", "/var/backups/cp.db", "--Database:DataDirectory=/srv/cp"]);
+
+        Assert.Equal(StartupAction.Backup, command.Action);
+        Assert.Equal("/var/backups/cp.db", command.BackupFile);
+        Assert.Equal(["--Database:DataDirectory=/srv/cp"], command.HostArgs);
+        Assert.Equal("backup needs the file to write, e.g. backup /var/backups/credentialportal.db", StartupCommand.Parse(["backup", "--urls", "x"]).Error);
+    }
 }
