@@ -28,8 +28,8 @@ public sealed class EventTextTests
 
     [Fact]
     public void A_recognisable_secrets_hint_is_set_in_code_with_its_prefix() =>
-        Assert.Equal("secret 'x' (<code>cpsk_7Hq…</code>) found in public at https://github.com/o/r",
-            EventText.WithCodes("secret 'x' (cpsk_7Hq…) found in public at https://github.com/o/r").ToString());
+        Assert.Equal("Secret x (<code>cpsk_7Hq…</code>) found in public at https://github.com/o/r",
+            EventText.WithCodes("Secret x (cpsk_7Hq…) found in public at https://github.com/o/r").ToString());
 
     [Theory]
     [InlineData("secret.created", "Secret created")]
