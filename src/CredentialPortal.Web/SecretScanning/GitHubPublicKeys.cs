@@ -37,10 +37,11 @@ public sealed class GitHubPublicKeys(WebhookHttp http, IOptions<SecretScanningOp
         await _fetching.WaitAsync(cancellationToken);
         try
         {
-            // Another request may have fetched them while this one waited.
+            // Another request may have fetched them while this one waited. Stale keys are fetched again even for a known
+            // id, so that a key GitHub withdrew stops verifying within the cache duration.
             var now = time.GetUtcNow();
-            var mayRefresh = _fetchedAt is not { } last || IsStale() || now - last >= _options.UnknownKeyRefreshInterval;
-            if (!_keys.ContainsKey(keyIdentifier) && mayRefresh)
+            var unknownMayRefresh = _fetchedAt is not { } last || now - last >= _options.UnknownKeyRefreshInterval;
+            if (IsStale() || (!_keys.ContainsKey(keyIdentifier) && unknownMayRefresh))
             {
                 // The replaced keys are left to the finaliser: a request may be verifying with one right now.
                 (_keys, _fetchedAt) = (await FetchAsync(cancellationToken), now);

@@ -102,7 +102,7 @@ public sealed class GitHubAlertTests
     }
 
     [Fact]
-    public async Task An_unknown_key_id_is_refused_and_fetches_the_keys_again_at_most_once_a_minute()
+    public async Task An_unknown_key_id_is_refused_and_fetches_the_keys_again_at_most_once_a_minute_and_stale_keys_are_refreshed()
     {
         using var key = new GitHubTestKey();
         using var rotated = new GitHubTestKey();
@@ -127,6 +127,12 @@ public sealed class GitHubAlertTests
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(2, keys.Received.Count);
         Assert.NotNull((await SecretAsync(portal, secretId)).LeakedAt);
+
+        // A key GitHub withdraws stops verifying once the fetched keys are older than the cache duration (an hour).
+        Publish(keys, rotated);
+        portal.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(client, key, Body("ghp_notours"))).StatusCode);
+        Assert.Equal(3, keys.Received.Count);
     }
 
     [Fact]
