@@ -109,12 +109,14 @@ bench_run() {
 }
 # One algorithm, ES256 (it has the logging-off run too): RS256 runs the same lines of the script.
 bench_run '^ES256 p99 at half the maximum rate' env ALGORITHMS=ES256 WARMUP=1 SIGNING_SECONDS=1 bench/token-endpoint.sh 1
+bench_run '^DPoP tokens/s .* ratio' env WARMUP=1 VERIFY_SECONDS=1 bench/dpop.sh 1
 bench_run '^RESULT fresh' bench/cold-start.sh 1
 bench_run '^RESULT with .* applications in the client cache' env MINUTES=1 STEP_SECONDS=1 SETTLE_SECONDS=1 CLIENTS=100 bench/memory.sh
 bench_run '^legitimate p50/p99' env WARMUP=1 bench/unauthenticated-load.sh 1
 bench_run '^worst p95' env APPLICATIONS=30 REQUESTS=3 bench/pages.sh
 bench_run '^target: steady-state pass' bench/reminders.sh 2000
 bench_run '"lost": 0,' bench/outbox-crash.sh 30
+bench_run '"broken": \[\]' env BEFORE=4 GAP=1 AFTER=6 RECHECK=2 bench/failover.sh
 # A script added to bench/ without a run here would rot unnoticed.
 for script in bench/*.sh; do
   grep -q "^bench_run .* $script" "$root/test.sh" || { echo "   $script: not run here; add it to this section"; bench_failed=$((bench_failed + 1)); }

@@ -67,7 +67,7 @@ public class TokenIssuance
     public object? ResolveScope() => _scopes.Resolve(_client.Client, null, _request.Request).Grant;
 
     [Benchmark]
-    public Task<string> CreateToken() => _tokens.CreateAsync("https://bench.example", _client, _grant, CancellationToken.None);
+    public Task<string> CreateToken() => _tokens.CreateAsync("https://bench.example", _client, _grant, null, CancellationToken.None);
 
     private DefaultHttpContext NewRequest()
     {

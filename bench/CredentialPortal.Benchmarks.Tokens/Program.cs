@@ -9,6 +9,8 @@ using CredentialPortal.Benchmarks.Tokens;
 //        ... -- verify-rate RS256|ES256 THREADS SECONDS    (prints signature checks/s, as for a client assertion)
 //        ... -- assertions DB_FILE CLIENT_ID RS256|ES256 COUNT AUDIENCE OUT_FILE   (adds a key, writes client assertions)
 //        ... -- clients DB_FILE COUNT SECRET OUT_FILE   (adds applications with that secret, writes their client_ids)
+//        ... -- dpop-proofs COUNT TOKEN_ENDPOINT OUT_FILE   (writes ES256 DPoP proofs for the token endpoint, one per line)
+//        ... -- dpop-check-rate SECONDS   (prints DPoP proof checks/s, 1 thread, in process)
 // In process (the host is a test host: SQLite in a temporary folder, no HTTP server), so allocations per token are
 // exact and a regression shows in bytes, not only in noisy microseconds.
 if (args is [var mode and ("signing-rate" or "verify-rate"), var algorithm, var threads, var seconds])
@@ -28,6 +30,19 @@ if (args is ["assertions", var database, var clientId, var assertionAlgorithm, v
 if (args is ["clients", var clientsDatabase, var clientCount, var clientSecret, var clientsFile])
 {
     await ManyClients.WriteAsync(clientsDatabase, int.Parse(clientCount, CultureInfo.InvariantCulture), clientSecret, clientsFile);
+    return;
+}
+
+if (args is ["dpop-proofs", var proofCount, var tokenEndpoint, var proofsFile])
+{
+    await DpopProofs.WriteAsync(int.Parse(proofCount, CultureInfo.InvariantCulture), tokenEndpoint, proofsFile);
+    return;
+}
+
+if (args is ["dpop-check-rate", var checkSeconds])
+{
+    var checkRate = await DpopProofs.MeasureCheckRateAsync(TimeSpan.FromSeconds(double.Parse(checkSeconds, CultureInfo.InvariantCulture)));
+    Console.WriteLine(checkRate.ToString("F1", CultureInfo.InvariantCulture));
     return;
 }
 

@@ -2,11 +2,13 @@ using System.Security.Claims;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Clients;
+using CredentialPortal.TokenService.Dpop;
 using CredentialPortal.TokenService.Signing;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CredentialPortal.TokenService;
@@ -14,7 +16,8 @@ namespace CredentialPortal.TokenService;
 /// <summary>
 /// The bearer scheme for access tokens this service issued (<c>/connectivity</c>, the management API): JwtBearer with
 /// the signature checked against the keys <see cref="SigningKeyCache"/> publishes, <c>typ: at+jwt</c>, RS256/ES256
-/// only, our issuer and audiences, and the lifetime on the injected clock.
+/// only, our issuer and audiences, and the lifetime on the injected clock. DPoP-bound tokens come as
+/// <c>Authorization: DPoP</c> with a proof, which <see cref="DpopBinding"/> checks.
 /// </summary>
 public static class AccessTokenAuthentication
 {
@@ -44,6 +47,10 @@ public static class AccessTokenAuthentication
     internal static IServiceCollection AddAccessTokenAuthentication(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        services.AddSingleton<DpopNonces>();
+        services.AddSingleton<DpopReplayCache>();
+        services.AddSingleton<DpopProofValidator>();
+        services.AddSingleton<DpopBinding>();
         services.AddSingleton<SigningKeyConfiguration>();
         services.AddAuthentication().AddJwtBearer(Scheme, bearer =>
         {
@@ -54,13 +61,20 @@ public static class AccessTokenAuthentication
                 OnMessageReceived = context =>
                 {
                     context.Response.Headers.CacheControl = "no-store";
+                    context.Token ??= DpopBinding.TokenFromDpopScheme(context.HttpContext);
                     return Task.CompletedTask;
                 },
                 OnTokenValidated = async context =>
                 {
-                    if (await RefusalAsync(context.Principal!, context.HttpContext.RequestServices, context.HttpContext.RequestAborted) is { } refusal)
+                    var http = context.HttpContext;
+                    if (await RefusalAsync(context.Principal!, http.RequestServices, http.RequestAborted) is { } refusal)
                     {
                         context.Fail(refusal);
+                    }
+                    else if (await http.RequestServices.GetRequiredService<DpopBinding>().CheckAsync(
+                                 http, context.Principal!, ((JsonWebToken)context.SecurityToken).EncodedToken) is { } dpopRefusal)
+                    {
+                        context.Fail(dpopRefusal.Description);
                     }
                 },
                 OnChallenge = ChallengeAsync,
@@ -103,7 +117,7 @@ public static class AccessTokenAuthentication
 
     /// <summary>
     /// A token dies with what obtained it: refused once its credential is disabled, deleted or expired, or its
-    /// application or organisation is inactive. Read from the client cache, which every instance keeps in step with the
+    /// application or organisation is inactive; a bearer token also once its application requires DPoP. Read from the client cache, which every instance keeps in step with the
     /// change log within a second, so a valid call costs no database round trip.
     /// </summary>
     public static async Task<string?> RefusalAsync(ClaimsPrincipal principal, IServiceProvider services, CancellationToken cancellationToken)
@@ -128,23 +142,31 @@ public static class AccessTokenAuthentication
             : client.Credential(credentialId) is not { } credential || credential.StatusAt(now) is not CredentialStatus.Active
                 || !client.AuthenticationPolicy.Allows(credential.Kind)
                 ? "The credential that obtained the access token is disabled, deleted or expired."
-                : null;
+                : client.RequireDpop && DpopBinding.BoundThumbprint(principal) is null
+                    ? "The application requires DPoP: its bearer tokens are refused."
+                    : null;
     }
 
-    /// <summary>RFC 6750 §3.1: a bare challenge without a token, <c>invalid_token</c> with one; the body is problem details.</summary>
+    /// <summary>
+    /// RFC 6750 §3.1 and RFC 9449 §7.1: bare Bearer and DPoP challenges without a token; <c>invalid_token</c> (or a DPoP
+    /// error) in the scheme the token came with; the body is problem details.
+    /// </summary>
     private static Task ChallengeAsync(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
+        var binding = context.HttpContext.RequestServices.GetRequiredService<DpopBinding>();
         string detail;
         if (context.AuthenticateFailure is null)
         {
-            detail = "A bearer access token from POST /connect/token is required (Authorization: Bearer <token>).";
-            context.Response.Headers.WWWAuthenticate = "Bearer";
+            detail = "A bearer access token from POST /connect/token is required (Authorization: Bearer <token>), " +
+                "or a DPoP-bound one with its proof (Authorization: DPoP <token> and a DPoP header).";
+            context.Response.Headers.WWWAuthenticate = new(["Bearer", binding.Challenge(context.HttpContext, tokenRefused: false, detail)]);
         }
         else
         {
-            detail = "The access token is invalid, expired or not issued by this service.";
-            context.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{detail}\"";
+            detail = DpopBinding.RefusalOf(context.HttpContext)?.Description ?? "The access token is invalid, expired or not issued by this service.";
+            context.Response.Headers.WWWAuthenticate = binding.Challenge(context.HttpContext, tokenRefused: true, detail)
+                ?? $"Bearer error=\"invalid_token\", error_description=\"{detail}\"";
         }
 
         return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail)

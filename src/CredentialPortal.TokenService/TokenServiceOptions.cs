@@ -104,6 +104,9 @@ public sealed class TokenServiceOptions : IValidatableObject
     [ValidateObjectMembers]
     public ClientAssertionOptions ClientAssertion { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public Dpop.DpopOptions Dpop { get; set; } = new();
+
     /// <summary>
     /// Whether the host runs in Development, set at registration from the environment, never from configuration (the
     /// binder sets public properties only): the generated validator has no services to ask.

@@ -15,8 +15,9 @@ public static class TokenClient
     public static AuthenticationHeaderValue Basic(string clientId, string secret) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WebUtility.UrlEncode(clientId) + ":" + WebUtility.UrlEncode(secret))));
 
+    /// <summary>The request; with <paramref name="dpopProof"/> in a <c>DPoP</c> header (RFC 9449 §5).</summary>
     public static async Task<HttpResponseMessage> RequestTokenAsync(HttpClient client, string clientId, string secret,
-        bool basic = true, string? scope = null)
+        bool basic = true, string? scope = null, string? dpopProof = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         var fields = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
@@ -35,6 +36,11 @@ public static class TokenClient
         if (basic)
         {
             request.Headers.Authorization = Basic(clientId, secret);
+        }
+
+        if (dpopProof is not null)
+        {
+            request.Headers.Add("DPoP", dpopProof);
         }
 
         return await client.SendAsync(request);

@@ -42,6 +42,8 @@ public sealed class ApplicationForm
 
     public AuthenticationPolicy AuthenticationPolicy { get; set; }
 
+    public bool RequireDpop { get; set; }
+
     /// <summary>The policy's warning was shown and the administrator saves anyway.</summary>
     public bool ConfirmPolicyChange { get; set; }
 
@@ -80,6 +82,7 @@ public sealed class ApplicationForm
             IsResourceServer = application.IsResourceServer,
             IntrospectionAudiences = string.Join('\n', application.IntrospectionAudiences),
             AuthenticationPolicy = application.AuthenticationPolicy,
+            RequireDpop = application.RequireDpop,
             NotificationEmails = string.Join('\n', application.NotificationEmails),
             Version = application.Version,
         };

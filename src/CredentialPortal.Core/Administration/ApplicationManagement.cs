@@ -128,6 +128,7 @@ public sealed class ApplicationManagement(
         application.IsResourceServer = form.IsResourceServer;
         application.IntrospectionAudiences = [.. plan.IntrospectionAudiences];
         application.AuthenticationPolicy = form.AuthenticationPolicy;
+        application.RequireDpop = form.RequireDpop;
         application.NotificationEmails = [.. plan.NotificationEmails];
         application.Version = Guid.NewGuid();
         SetPermissions(application, plan.Permissions);
@@ -235,7 +236,8 @@ public sealed class ApplicationManagement(
         $"scopes {string.Join(" ", application.Permissions.Select(p => p.Scope).Order(StringComparer.Ordinal))}, " +
         $"credential limit {application.CredentialLimit}, self-rotation {OnOff(application.AllowSelfRotation)}, " +
         $"admin automation {OnOff(application.IsAdminAutomationClient)}, resource server {ResourceServer(application)}, " +
-        $"authentication {application.AuthenticationPolicy.Describe().ToLowerInvariant()}";
+        $"authentication {application.AuthenticationPolicy.Describe().ToLowerInvariant()}, " +
+        $"DPoP {(application.RequireDpop ? "required" : "optional")}";
 
     private static string OnOff(bool value) => value ? "on" : "off";
 

@@ -68,6 +68,12 @@ public sealed class Application
     /// </summary>
     public List<string> IntrospectionAudiences { get; set; } = [];
 
+    /// <summary>
+    /// Tokens only with a DPoP proof (RFC 9449): every token is bound to a key the application holds, so a copied token
+    /// is useless without it. Off: a proof is optional and a request without one gets a bearer token.
+    /// </summary>
+    public bool RequireDpop { get; set; }
+
     /// <summary>Which credentials obtain tokens: secrets and keys (default), keys only or secrets only.</summary>
     public AuthenticationPolicy AuthenticationPolicy { get; set; }
 

@@ -100,6 +100,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             a.Property(x => x.ApiCode).HasMaxLength(Application.MaxApiCodeLength);
             a.Property(x => x.NotificationEmails).HasMaxLength(Application.MaxNotificationEmailsLength);
             a.Property(x => x.IntrospectionAudiences).HasMaxLength(Application.MaxIntrospectionAudiencesLength);
+            // A default in the database too: the previous release inserts applications without the column.
+            a.Property(x => x.RequireDpop).HasDefaultValue(false);
             a.Property(x => x.Version).IsConcurrencyToken();
             a.HasIndex(x => x.ClientId).IsUnique();
             a.HasIndex(x => x.Name).IsUnique();

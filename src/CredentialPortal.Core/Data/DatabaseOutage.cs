@@ -45,9 +45,11 @@ public static class DatabaseOutage
                     return postgres.IsTransient || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
                         || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
                             or PostgresErrorCodes.CannotConnectNow;
-                case NpgsqlException npgsql:
-                    // Socket, stream and timeout failures (Npgsql looks at its own inner exception).
-                    return npgsql.IsTransient;
+                case NpgsqlException:
+                    // Raised by Npgsql itself, not by the server (that is PostgresException, above): the connection could
+                    // not be made, broke or timed out — or, on a multi-host connection string during a failover, no host
+                    // is the primary yet ("No suitable host was found", which Npgsql does not call transient).
+                    return true;
                 case SqliteException sqlite:
                     return SqliteOutageCodes.Contains(sqlite.SqliteErrorCode);
                 case SqlException sql:

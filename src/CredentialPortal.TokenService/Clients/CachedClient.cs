@@ -29,6 +29,9 @@ public sealed record CachedClient(
 
     public AuthenticationPolicy AuthenticationPolicy { get; init; }
 
+    /// <summary><see cref="Application.RequireDpop"/>: tokens only with a DPoP proof, and bearer tokens refused everywhere.</summary>
+    public bool RequireDpop { get; init; }
+
     /// <summary>A resource server's own audiences (<see cref="Application.IntrospectionAudiences"/>); empty for the partner APIs'.</summary>
     public IReadOnlyList<string> IntrospectionAudiences { get; init; } = [];
 

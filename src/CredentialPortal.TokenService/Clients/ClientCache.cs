@@ -142,6 +142,7 @@ public sealed partial class ClientCache(
                 a.IsResourceServer,
                 a.IntrospectionAudiences,
                 a.AuthenticationPolicy,
+                a.RequireDpop,
                 Permissions = a.Permissions.Select(p => new { p.Api, p.Environment }).ToList(),
                 Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt) { Leaked = s.LeakedAt != null }).ToList(),
                 Keys = a.Keys.Select(k => new { k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt }).ToList(),
@@ -188,6 +189,7 @@ public sealed partial class ClientCache(
         {
             Keys = [.. application.Keys.Select(k => CachedKey.From(k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt)).OfType<CachedKey>()],
             AuthenticationPolicy = application.AuthenticationPolicy,
+            RequireDpop = application.RequireDpop,
             IntrospectionAudiences = application.IntrospectionAudiences,
         };
         if (stillCurrent)

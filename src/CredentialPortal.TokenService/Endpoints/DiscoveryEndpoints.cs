@@ -12,6 +12,7 @@ namespace CredentialPortal.TokenService.Endpoints;
 public sealed class DiscoveryEndpoints(
     ClientAuthentication.ClientCredentialReader credentials,
     ClientAuthentication.ClientAssertionValidator assertions,
+    Dpop.DpopProofValidator dpopProofs,
     SigningKeyCache keys,
     IOptions<TokenServiceOptions> options)
 {
@@ -38,6 +39,8 @@ public sealed class DiscoveryEndpoints(
             WriteArray(writer, "scopes_supported", TokenScopes.All);
             WriteArray(writer, "response_types_supported", []);
             WriteArray(writer, "access_token_signing_alg_values_supported", [options.Value.Algorithm]);
+            // RFC 9449 §5.1: the token endpoint binds tokens to a proof's key, and our resources check the proofs.
+            WriteArray(writer, "dpop_signing_alg_values_supported", dpopProofs.Algorithms);
             writer.WriteString("connectivity_endpoint", issuer + ConnectivityEndpoint.Path);
         }, cacheable: true);
     }

@@ -3,6 +3,7 @@ using CredentialPortal.TokenService.ClientAuthentication;
 using CredentialPortal.TokenService.Requests;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using CredentialPortal.TokenService.Clients;
+using CredentialPortal.TokenService.Dpop;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,9 @@ namespace CredentialPortal.TokenService.Endpoints;
 /// issuer, audience and lifetime, and a credential, application and organisation that are still active — so a disabled
 /// or deleted secret's tokens are inactive at once, read from the client cache. A resource server learns only about
 /// tokens meant for it: one of whose audiences it serves (<see cref="CachedClient.IntrospectionAudiences"/>, by default
-/// the partner APIs'), never a management-API token; and its calls, successful ones too, are rate-limited.
+/// the partner APIs'), never a management-API token; and its calls, successful ones too, are rate-limited. For a
+/// DPoP-bound token the answer says <c>token_type: DPoP</c> and carries <c>cnf.jkt</c> (RFC 9449 §6.2): the resource
+/// server then checks the request's proof against that key.
 /// </summary>
 public sealed class IntrospectionEndpoint(
     ClientCredentialReader requests,
@@ -71,7 +74,9 @@ public sealed class IntrospectionEndpoint(
             return OAuthError.InvalidRequest("token is required");
         }
 
-        var active = await ValidateAsync(context, token) is { } valid && Serves(caller.Client, valid, context.Request) ? valid : null;
+        var (active, principal) = await ValidateAsync(context, token) is { } valid && Serves(caller.Client, valid.Token, context.Request)
+            ? valid : default;
+        var boundThumbprint = principal is null ? null : DpopBinding.BoundThumbprint(principal);
         await OAuthResponses.WriteJsonAsync(context, writer =>
         {
             // RFC 7662 §2.2: an inactive token gets nothing but "active": false, whatever the reason.
@@ -83,7 +88,7 @@ public sealed class IntrospectionEndpoint(
 
             writer.WriteString("client_id", active.GetPayloadValue<string>(AccessTokenAuthentication.ClientIdClaim));
             writer.WriteString("scope", active.GetPayloadValue<string>(AccessTokenAuthentication.ScopeClaim));
-            writer.WriteString("token_type", "Bearer");
+            writer.WriteString("token_type", boundThumbprint is null ? "Bearer" : DpopBinding.Scheme);
             writer.WriteNumber("exp", active.GetPayloadValue<long>("exp"));
             writer.WriteNumber("iat", active.GetPayloadValue<long>("iat"));
             writer.WriteNumber("nbf", active.GetPayloadValue<long>("nbf"));
@@ -92,6 +97,12 @@ public sealed class IntrospectionEndpoint(
 
             writer.WriteString("iss", active.Issuer);
             writer.WriteString("jti", active.Id);
+            if (boundThumbprint is not null)
+            {
+                writer.WriteStartObject(DpopBinding.ConfirmationClaim);
+                writer.WriteString(DpopBinding.ThumbprintMember, boundThumbprint);
+                writer.WriteEndObject();
+            }
         });
         return null;
     }
@@ -116,7 +127,7 @@ public sealed class IntrospectionEndpoint(
     }
 
     /// <summary>The token when the bearer scheme would accept it now; otherwise null (expired, forged, unknown, revoked).</summary>
-    private async Task<JsonWebToken?> ValidateAsync(HttpContext context, string token)
+    private async Task<(JsonWebToken Token, ClaimsPrincipal Principal)?> ValidateAsync(HttpContext context, string token)
     {
         var bearer = bearerOptions.Get(AccessTokenAuthentication.Scheme);
         var configuration = await bearer.ConfigurationManager!.GetConfigurationAsync(context.RequestAborted);
@@ -128,8 +139,8 @@ public sealed class IntrospectionEndpoint(
             return null;
         }
 
-        var refusal = await AccessTokenAuthentication.RefusalAsync(
-            new ClaimsPrincipal(result.ClaimsIdentity), context.RequestServices, context.RequestAborted);
-        return refusal is null ? result.SecurityToken as JsonWebToken : null;
+        var principal = new ClaimsPrincipal(result.ClaimsIdentity);
+        var refusal = await AccessTokenAuthentication.RefusalAsync(principal, context.RequestServices, context.RequestAborted);
+        return refusal is null && result.SecurityToken is JsonWebToken valid ? (valid, principal) : null;
     }
 }

@@ -6,7 +6,8 @@ namespace CredentialPortal.TokenService.Endpoints;
 
 /// <summary>
 /// The error codes of RFC 6749 §5.2, plus <c>slow_down</c> (RFC 8628 §3.5) for throttling and
-/// <c>temporarily_unavailable</c> (RFC 6749 §4.1.2.1) when the store cannot be reached.
+/// <c>temporarily_unavailable</c> (RFC 6749 §4.1.2.1) when the store cannot be reached and <c>server_error</c>
+/// (RFC 6749 §4.1.2.1) for a failure of ours.
 /// </summary>
 public static class OAuthErrors
 {
@@ -15,6 +16,7 @@ public static class OAuthErrors
     public const string UnauthorizedClient = "unauthorized_client";
     public const string UnsupportedGrantType = "unsupported_grant_type";
     public const string InvalidScope = "invalid_scope";
+    public const string ServerError = "server_error";
     public const string SlowDown = "slow_down";
     public const string TemporarilyUnavailable = "temporarily_unavailable";
 }
@@ -24,7 +26,13 @@ public static class OAuthResponses
 {
     public static Task WriteErrorAsync(HttpContext context, Requests.OAuthError error)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(error);
+        if (error.DpopNonce is { } nonce)
+        {
+            context.Response.Headers[Dpop.DpopProofValidator.NonceHeaderName] = nonce;
+        }
+
         return WriteErrorAsync(context, error.Status, error.Code, error.Description, error.BasicChallenge, error.RetryAfter);
     }
 

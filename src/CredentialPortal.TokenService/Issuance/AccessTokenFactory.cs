@@ -11,7 +11,7 @@ namespace CredentialPortal.TokenService.Issuance;
 /// <summary>
 /// Builds and signs RFC 9068 JWT access tokens (<c>typ: at+jwt</c>) with the current signing key. Besides the
 /// registered claims a token carries <c>client_id</c>, <c>scope</c> and the private claim
-/// <see cref="AccessTokenAuthentication.CredentialIdClaim"/>.
+/// <see cref="AccessTokenAuthentication.CredentialIdClaim"/>; a DPoP-bound token also <c>cnf.jkt</c> (RFC 9449 §6.1).
 /// </summary>
 public sealed class AccessTokenFactory(SigningKeyCache keys, IOptions<TokenServiceOptions> options, TimeProvider time)
 {
@@ -22,16 +22,17 @@ public sealed class AccessTokenFactory(SigningKeyCache keys, IOptions<TokenServi
 
     public int LifetimeSeconds => _options.LifetimeSeconds;
 
-    public async Task<string> CreateAsync(string issuer, AuthenticatedClient authenticated, TokenGrant grant, CancellationToken cancellationToken)
+    public async Task<string> CreateAsync(string issuer, AuthenticatedClient authenticated, TokenGrant grant, string? boundKeyThumbprint,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authenticated);
         ArgumentNullException.ThrowIfNull(grant);
         var keySet = await keys.GetAsync(cancellationToken);
-        var payload = Payload(issuer, authenticated, grant, time.GetUtcNow().ToUnixTimeSeconds());
+        var payload = Payload(issuer, authenticated, grant, boundKeyThumbprint, time.GetUtcNow().ToUnixTimeSeconds());
         return _handler.CreateToken(payload, keySet.Signing, HeaderClaims);
     }
 
-    private string Payload(string issuer, AuthenticatedClient authenticated, TokenGrant grant, long issuedAt)
+    private string Payload(string issuer, AuthenticatedClient authenticated, TokenGrant grant, string? boundKeyThumbprint, long issuedAt)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -48,6 +49,13 @@ public sealed class AccessTokenFactory(SigningKeyCache keys, IOptions<TokenServi
             writer.WriteNumber("exp", issuedAt + _options.LifetimeSeconds);
             writer.WriteString("jti", Guid.NewGuid().ToString("N"));
             writer.WriteString(AccessTokenAuthentication.ScopeClaim, grant.Scope);
+            if (boundKeyThumbprint is not null)
+            {
+                writer.WriteStartObject(Dpop.DpopBinding.ConfirmationClaim);
+                writer.WriteString(Dpop.DpopBinding.ThumbprintMember, boundKeyThumbprint);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -18,6 +18,7 @@ public sealed record ApplicationResource(
     [property: Description("An inactive application gets no tokens.")] bool IsActive,
     [property: Description("May manage its own secrets with the scope credentials.self.")] bool AllowSelfRotation,
     [property: Description("A partner API that may introspect tokens at /connect/introspect.")] bool IsResourceServer,
+    [property: Description("Tokens only with a DPoP proof (RFC 9449): each is bound to a key the application holds.")] bool RequireDpop,
     [property: Description("The most secrets the application may hold.")] int CredentialLimit,
     [property: Description("The last time a token was issued to the application (UTC), if ever.")] DateTime? LastUsedAt,
     IReadOnlyList<PermissionResource> Permissions,
@@ -130,6 +131,7 @@ internal static class ApiResources
         application.IsActive,
         application.AllowSelfRotation,
         application.IsResourceServer,
+        application.RequireDpop,
         application.CredentialLimit,
         application.LastUsedAt,
         [.. application.Permissions

@@ -8,8 +8,10 @@ internal static class ApiProblems
 {
     public static IResult Forbidden(HttpContext context, string detail)
     {
+        // In the scheme the token came with: a DPoP-bound token's client expects a DPoP challenge (RFC 9449 §7.1).
+        var scheme = TokenService.Dpop.DpopBinding.SentAsDpop(context) ? TokenService.Dpop.DpopBinding.Scheme : "Bearer";
         context.Response.Headers.WWWAuthenticate =
-            $"Bearer error=\"insufficient_scope\", scope=\"{TokenScopes.CredentialsSelf} {TokenScopes.CredentialsAdmin}\"";
+            $"{scheme} error=\"insufficient_scope\", scope=\"{TokenScopes.CredentialsSelf} {TokenScopes.CredentialsAdmin}\"";
         return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
     }
 

@@ -114,7 +114,8 @@ public static class ManagementApi
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = $"An access token from POST /connect/token with the scope {TokenScopes.CredentialsSelf} or {TokenScopes.CredentialsAdmin}.",
+            Description = $"An access token from POST /connect/token with the scope {TokenScopes.CredentialsSelf} or {TokenScopes.CredentialsAdmin}. " +
+                "A DPoP-bound token (RFC 9449) comes as Authorization: DPoP <token> with a DPoP proof header instead.",
         };
         // The same token as OAuth 2.0 client credentials, so that tools (Swagger UI, Postman) fetch it themselves. The
         // token URL is absolute, the issuer's as discovery publishes it: configured, or the address this request came to.

@@ -36,6 +36,7 @@ public static class PortalHost
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseOutageHandler>();
+        builder.Services.AddExceptionHandler<MachineEndpointErrorHandler>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return builder;
     }
@@ -88,7 +89,8 @@ public static class PortalHost
         }
     }
 
-    private static bool IsMachineEndpoint(PathString path) =>
+    /// <summary>An endpoint for programs (token service, management API, discovery, health), not a portal page.</summary>
+    internal static bool IsMachineEndpoint(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/connect") || path.StartsWithSegments("/connectivity")
         || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/healthz")
         || path.StartsWithSegments("/secret-scanning");

@@ -147,7 +147,7 @@ public sealed class ManagementApiTests
 
         using var missing = await GetAsync(http, "/api/v1/applications", token: null);
         await AssertProblemAsync(missing, HttpStatusCode.Unauthorized, "bearer access token");
-        Assert.Equal("Bearer", missing.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(["Bearer", "DPoP"], missing.Headers.WwwAuthenticate.Select(c => c.Scheme));
         Assert.Contains("no-store", missing.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
 
         using var invalid = await GetAsync(http, "/api/v1/applications", "not.a.token");

@@ -25,9 +25,10 @@ namespace CredentialPortal.IntegrationTests.TokenService;
 /// authentication method they offer, over HTTPS (each refuses plain HTTP by default); our access tokens verify with
 /// jose (npm) and ASP.NET Core's JwtBearer. Node's and Python's libraries run as child processes, as a partner's system
 /// would, and trust the test's certificate through NODE_EXTRA_CA_CERTS and REQUESTS_CA_BUNDLE (tests/interop holds
-/// their scripts and the pinned npm packages, which test.sh installs). One portal for the class, an application per test.
+/// their scripts and the pinned npm packages, which test.sh installs). One portal for the class, an application per test;
+/// it requires DPoP nonces, so that the DPoP cases (ClientLibraryInteropTests.Dpop.cs) go through the nonce challenge.
 /// </summary>
-public sealed class ClientLibraryInteropTests : IAsyncLifetime
+public sealed partial class ClientLibraryInteropTests : IAsyncLifetime
 {
     private const string Scope = "data-manager";
     private const string Audience = "credential-portal-api";
@@ -46,7 +47,12 @@ public sealed class ClientLibraryInteropTests : IAsyncLifetime
         _portal = await PortalFactory.StartOnLocalhostAsync(origin =>
         {
             _issuer = origin.GetLeftPart(UriPartial.Authority);
-            return new Dictionary<string, string?> { ["TokenService:Issuer"] = _issuer, ["Portal:BaseUrl"] = _issuer };
+            return new Dictionary<string, string?>
+            {
+                ["TokenService:Issuer"] = _issuer,
+                ["Portal:BaseUrl"] = _issuer,
+                ["TokenService:Dpop:RequireNonce"] = "true",
+            };
         }, _certificate, new FakeTimeProvider(DateTimeOffset.UtcNow));
     }
 

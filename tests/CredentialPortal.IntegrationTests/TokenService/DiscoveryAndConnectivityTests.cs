@@ -91,7 +91,8 @@ public sealed class DiscoveryAndConnectivityTests
         using (var missing = await CallAsync(null))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
-            Assert.Equal("Bearer", Assert.Single(missing.Headers.WwwAuthenticate).Scheme);
+            // Both schemes are offered (RFC 9449 §7.1): a bearer token, or a DPoP-bound one with its proof.
+            Assert.Equal(["Bearer", "DPoP"], missing.Headers.WwwAuthenticate.Select(c => c.Scheme));
         }
 
         // Signed by our own key but not an access token (typ JWT), or for another issuer: both refused.

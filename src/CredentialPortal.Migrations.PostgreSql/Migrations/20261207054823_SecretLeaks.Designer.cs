@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CredentialPortal.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(CredentialPortalDbContext))]
-    [Migration("20261207042644_SecretLeaks")]
+    [Migration("20261207054823_SecretLeaks")]
     partial class SecretLeaks
     {
         /// <inheritdoc />
@@ -88,6 +88,11 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.Property<int>("OrganisationId")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("RequireDpop")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false);
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()

@@ -1,0 +1,232 @@
+"""Driver of bench/failover.sh (stdlib only): a PostgreSQL primary and a streaming-replication standby, two product
+instances on a multi-host connection string (Target Session Attributes=primary), token, API-write and readiness load;
+the primary stopped (immediate shutdown, as a crash), the standby promoted. Prints one JSON object with what each
+instance saw; exits 1 when a promise was broken."""
+import argparse, base64, email, email.policy, glob, json, os, subprocess, sys, threading, time, urllib.error, urllib.request
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--dll", required=True)
+parser.add_argument("--work", required=True)
+parser.add_argument("--before", type=float, default=10, help="seconds of load before the primary stops")
+parser.add_argument("--gap", type=float, default=3, help="seconds between the primary stopping and the promotion")
+parser.add_argument("--recheck", default="", help="Host Recheck Seconds in the connection string (Npgsql's default: 10)")
+parser.add_argument("--after", type=float, default=20, help="seconds of load after the promotion")
+args = parser.parse_args()
+PGBIN = "/usr/lib/postgresql/15/bin"
+AS_PG = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+started = time.monotonic()
+
+
+def now():
+    return round(time.monotonic() - started, 2)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg(*command):
+    subprocess.run(AS_PG + list(command), check=True, capture_output=True)
+
+
+def psql(port, sql):
+    return subprocess.run(["psql", f"postgresql://postgres@127.0.0.1:{port}/credentialportal", "-At", "-c", sql],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+# Two clusters: the standby is a base backup of the primary that follows it by streaming replication.
+primary, standby = free_port(), free_port()
+options = lambda port: f"-p {port} -k {args.work} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+pg(f"{PGBIN}/initdb", "-D", f"{args.work}/primary", "-A", "trust", "-U", "postgres", "--no-sync")
+with open(f"{args.work}/primary/pg_hba.conf", "a") as hba:
+    hba.write("host replication postgres 127.0.0.1/32 trust\n")
+pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/primary", "-l", f"{args.work}/primary.log", "-w", "-o", options(primary), "start")
+pg(f"{PGBIN}/pg_basebackup", "-h", "127.0.0.1", "-p", str(primary), "-U", "postgres", "-D", f"{args.work}/standby", "-R", "-X", "stream")
+pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/standby", "-l", f"{args.work}/standby.log", "-w", "-o", options(standby), "start")
+connection = (f"Host=127.0.0.1:{primary},127.0.0.1:{standby};Username=postgres;Database=credentialportal;"
+              "Target Session Attributes=primary" + (f";Host Recheck Seconds={args.recheck}" if args.recheck else ""))
+
+
+class Instance:
+    def __init__(self, number):
+        self.number, self.port = number, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data = f"{args.work}/instance{number}"
+        self.tokens, self.writes, self.ready = [], [], []  # (time, ok)
+        self.env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Urls=self.url, Database__Provider="PostgreSql",
+                        ConnectionStrings__CredentialPortal=connection, Database__DataDirectory=self.data,
+                        TokenService__Issuer="http://127.0.0.1", Portal__BaseUrl=self.url,
+                        Bootstrap__AdminEmail="admin@bench.example", DataProtection__AllowUnprotectedKeys="true",
+                        Email__Outbox__PollInterval="00:00:01")
+
+    def start(self, *extra):
+        log = open(f"{self.data}.log", "ab")
+        self.process = subprocess.Popen(["dotnet", args.dll, *extra], cwd=os.path.dirname(args.dll), env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while time.time() < deadline and self.process.poll() is None:
+            if call(f"{self.url}/healthz/ready")[0] == 200:
+                return
+            time.sleep(0.1)
+        sys.exit(f"instance {self.number} did not start; see {self.data}.log")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(30)
+
+
+def call(url, data=None, headers=None, method=None):
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError as error:
+        return 0, str(error).encode()
+
+
+def token(instance, client_id, secret, scope=None):
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    body = "grant_type=client_credentials" + (f"&scope={scope}" if scope else "")
+    return call(f"{instance.url}/connect/token", body.encode(), {"Authorization": f"Basic {basic}",
+                                                                "Content-Type": "application/x-www-form-urlencoded"})
+
+
+stop = threading.Event()
+
+
+def token_load(instance, client_id, secret):
+    while not stop.is_set():
+        status, _ = token(instance, client_id, secret)
+        instance.tokens.append((now(), status == 200, status))
+        time.sleep(0.1)  # 10 a second: under the per-client rate limit
+
+
+def write_load(instance, client_id, secret, created):
+    """Creates and deletes a secret through the management API, as a self-rotating partner system would."""
+    status, body = token(instance, client_id, secret, "credentials.self")
+    bearer = {"Authorization": "Bearer " + json.loads(body)["access_token"], "Content-Type": "application/json"}
+    api = f"{instance.url}/api/v1/applications/{client_id}/secrets"
+    expires = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
+    undeleted = []  # created, but the delete failed (an outage): deleted first next time, or the credential limit fills up
+    while not stop.is_set():
+        while undeleted and call(f"{api}/{undeleted[0]}", headers=bearer, method="DELETE")[0] in (204, 404):
+            undeleted.pop(0)
+        status, body = (503, b"") if undeleted else call(api, json.dumps(
+            {"name": f"failover {instance.number} {len(instance.writes)}", "expiresAt": expires}).encode(), bearer)
+        ok = status == 201
+        if ok:
+            secret_id = json.loads(body)["id"]
+            created.append(secret_id)
+            status, _ = call(f"{api}/{secret_id}", headers=bearer, method="DELETE")
+            ok = status == 204
+            if not ok:
+                undeleted.append(secret_id)
+        instance.writes.append((now(), ok, status))
+        if status in (400, 500):
+            print(f"instance {instance.number}: write {status} {body[:300]!r}", file=sys.stderr)
+        time.sleep(0.2)
+
+
+def readiness(instance):
+    while not stop.is_set():
+        instance.ready.append((now(), call(f"{instance.url}/healthz/ready")[0] == 200))
+        time.sleep(0.2)
+
+
+instances = [Instance(1), Instance(2)]
+for instance in instances:
+    os.makedirs(instance.data, exist_ok=True)
+instances[0].start("--seed-demo")
+instances[1].start()
+
+
+def demo_credential(application):
+    line = next(l for l in open(f"{instances[0].data}.log") if f"demo credential: application={application} " in l)
+    return line.split("client_id=")[1].split()[0], line.split("client_secret=")[1].split()[0]
+
+
+# The writes rotate secrets of the self-rotating demo application; tokens go to the other, whose cache entry no change
+# evicts (an evicted client is reloaded from the database, which it cannot be during the outage: 503 by design).
+client_id, secret = demo_credential("Partner-NL-DemoOrg-DM")
+token_client_id, token_secret = demo_credential("PartnerAlternative-NL-DemoOrg-SMC")
+created = []
+threads = [threading.Thread(target=f, args=a, daemon=True) for i in instances
+           for f, a in ((token_load, (i, token_client_id, token_secret)), (write_load, (i, client_id, secret, created)), (readiness, (i,)))]
+for thread in threads:
+    thread.start()
+time.sleep(args.before)
+stopped_at = now()
+pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/primary", "-m", "immediate", "stop")
+time.sleep(args.gap)
+promoted_at = now()
+pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/standby", "-w", "promote")
+time.sleep(args.after)
+stop.set()
+for thread in threads:
+    thread.join(15)
+
+# Let the outboxes drain, then compare what was queued with what was written out.
+deadline, quiet = time.time() + 60, 0
+while time.time() < deadline and quiet < 3:
+    quiet = quiet + 1 if psql(standby, 'SELECT count(*) FROM "OutboxMessages" WHERE "Status" = 0') == "0" else 0
+    time.sleep(1)
+for instance in instances:
+    instance.stop()
+files = [f for i in instances for f in glob.glob(f"{i.data}/mail/*.eml")]
+ids = [str(email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)["Message-ID"]) for f in files]
+queued = int(psql(standby, 'SELECT count(*) FROM "OutboxMessages" WHERE "Channel" = 0 AND "Status" = 1'))
+pending = int(psql(standby, 'SELECT count(*) FROM "OutboxMessages" WHERE "Status" = 0'))
+pending_rows = psql(standby, 'SELECT "Id", "EmailKind", "ClaimedBy", "Attempts", "LastError" FROM "OutboxMessages" WHERE "Status" = 0')
+audited = int(psql(standby, "SELECT count(*) FROM \"AuditEvents\" WHERE \"EventType\" = 'secret.created' AND \"Details\" LIKE '%failover %'"))
+
+
+def first(samples, after, ok=True):
+    return next((t for t, good, *_ in samples if t >= after and good == ok), None)
+
+
+def answered(samples, after):
+    """The first write after the promotion that the database answered: done, or refused as a conflict with the other
+    instance's concurrent change to the same application (412), but not 503."""
+    return next((t for t, good, status in samples if t >= after and (good or status not in (0, 503))), None)
+
+
+result = {"primary_stopped_at": stopped_at, "promoted_at": promoted_at, "instances": []}
+broken = []
+for instance in instances:
+    failed_tokens = [(t, s) for t, good, s in instance.tokens if not good]
+    write_back = answered(instance.writes, promoted_at)
+    outage = first(instance.ready, stopped_at, ok=False)
+    recovered = first(instance.ready, outage or stopped_at)
+    figures = {
+        "tokens": len(instance.tokens), "tokens_failed": len(failed_tokens), "token_failures": failed_tokens[:5],
+        "writes_ok": sum(1 for _, good, _ in instance.writes if good),
+        "writes_unavailable": sum(1 for _, good, status in instance.writes if status in (0, 503)),
+        "writes_conflicting": sum(1 for _, good, status in instance.writes if status == 412),
+        "write_other_statuses": sorted({s for _, good, s in instance.writes if not good and s not in (0, 412, 503)}),
+        "writes_resumed_after_promotion_s": None if write_back is None else round(write_back - promoted_at, 2),
+        "ready_reported_outage_at": outage, "ready_again_after_promotion_s": None if recovered is None else round(recovered - promoted_at, 2),
+    }
+    result["instances"].append(figures)
+    if failed_tokens:
+        broken.append(f"instance {instance.number}: {len(failed_tokens)} token requests of a cached client failed")
+    if write_back is None or write_back - promoted_at > 10:
+        broken.append(f"instance {instance.number}: writes did not resume within 10 s of the promotion")
+    if outage is None or recovered is None:
+        broken.append(f"instance {instance.number}: readiness did not report the outage and the recovery")
+result.update(pending_rows=pending_rows, secrets_created=len(created), secret_created_audited=audited, emails_sent_rows=queued, emails_pending=pending,
+              email_files=len(files), duplicate_emails=len(ids) - len(set(ids)))
+if audited < len(created):
+    broken.append(f"{len(created) - audited} secrets created (201) are not in the promoted database")
+# An email written out whose "sent" mark could not be committed because the database went away at that moment stays
+# pending under its sender's lease, and goes out once more when the lease ends: the documented at-least-once window
+# (docs/operations.md, Email delivery). Anything else pending, or fewer files than sent rows, is a loss.
+result["emails_in_duplicate_window"] = len(files) - queued
+if len(files) < queued or len(files) - queued != pending or len(ids) != len(set(ids)):
+    broken.append("emails: lost, stuck or sent twice")
+result["broken"] = broken
+print(json.dumps(result, indent=1))
+sys.exit(1 if broken else 0)
