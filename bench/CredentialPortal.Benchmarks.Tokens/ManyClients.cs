@@ -44,7 +44,7 @@ public static class ManyClients
                 {
                     Name = "bench",
                     Hash = hash,
-                    Hint = secret[..SecretGenerator.HintLength],
+                    Hint = SecretFormat.HintOf(secret),
                     CreatedAt = now,
                     CreatedBy = "bench",
                     ExpiresAt = now.AddDays(30),

@@ -12,7 +12,7 @@ public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictio
 
 /// <summary>
 /// A real HTTP server on a free loopback port (Kestrel) that records every request and answers with the status
-/// <see cref="Respond"/> chooses, for tests of what the product sends out (OTLP export, webhooks).
+/// <see cref="Respond"/> chooses, for tests of what the product sends out or fetches (OTLP export, webhooks, GitHub's keys).
 /// </summary>
 public sealed class HttpReceiver : IAsyncDisposable
 {
@@ -24,6 +24,9 @@ public sealed class HttpReceiver : IAsyncDisposable
 
     /// <summary>The status for each request (default 200); may inspect what arrived.</summary>
     public Func<ReceivedRequest, int> Respond { get; set; } = _ => StatusCodes.Status200OK;
+
+    /// <summary>The body of each answer (default a text the product must not store); e.g. a key set the product fetches.</summary>
+    public Func<ReceivedRequest, string> RespondBody { get; set; } = _ => "receiver body that must not be stored";
 
     public Uri Address { get; private set; } = null!;
 
@@ -66,7 +69,7 @@ public sealed class HttpReceiver : IAsyncDisposable
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body.ToArray());
         _received.Enqueue(request);
         context.Response.StatusCode = Respond(request);
-        await context.Response.WriteAsync("receiver body that must not be stored");
+        await context.Response.WriteAsync(RespondBody(request));
         Interlocked.Exchange(ref _arrived, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 

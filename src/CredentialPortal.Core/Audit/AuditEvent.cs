@@ -68,6 +68,7 @@ public static class AuditEventTypes
     public const string SecretDisabled = "secret.disabled";
     public const string SecretEnabled = "secret.enabled";
     public const string SecretDeleted = "secret.deleted";
+    public const string SecretLeaked = "secret.leaked";
     public const string KeyAdded = "key.added";
     public const string KeyDisabled = "key.disabled";
     public const string KeyEnabled = "key.enabled";

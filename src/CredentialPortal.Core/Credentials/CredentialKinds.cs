@@ -41,8 +41,12 @@ public sealed record CredentialWords(
     public string Count(int count) => count == 1 ? $"1 {Noun}" : $"{count} {Noun}s";
 
     /// <summary>How a change of this kind reads in a sentence: "created", "added", "disabled"…</summary>
-    public string PastTense(CredentialChangeType change) =>
-        change == CredentialChangeType.Created ? CreatedVerb : change.ToString().ToLowerInvariant();
+    public string PastTense(CredentialChangeType change) => change switch
+    {
+        CredentialChangeType.Created => CreatedVerb,
+        CredentialChangeType.Leaked => "found in public",
+        _ => change.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>The expiry rule's message for this kind, with the latest date a form may choose when there is one.</summary>
     public string AtMostOneYear(DateOnly? until = null) =>
@@ -56,16 +60,23 @@ public enum CredentialChangeType
     Disabled,
     Enabled,
     Deleted,
+
+    /// <summary>Reported as found in public (and, under <see cref="LeakResponse.Disable"/>, disabled with it).</summary>
+    Leaked,
 }
 
-/// <summary>The audit event types of one kind's changes.</summary>
-public sealed record CredentialEventTypes(string Created, string Disabled, string Enabled, string Deleted)
+/// <summary>
+/// The audit event types of one kind's changes; <paramref name="Leaked"/> only for a kind whose value we issue and
+/// scanners can find (secrets): a key's private half never passes through here.
+/// </summary>
+public sealed record CredentialEventTypes(string Created, string Disabled, string Enabled, string Deleted, string? Leaked = null)
 {
     public string For(CredentialChangeType change) => change switch
     {
         CredentialChangeType.Created => Created,
         CredentialChangeType.Disabled => Disabled,
         CredentialChangeType.Enabled => Enabled,
+        CredentialChangeType.Leaked => Leaked ?? throw new ArgumentOutOfRangeException(nameof(change), change, "This kind cannot leak from here."),
         _ => Deleted,
     };
 }
@@ -79,7 +90,8 @@ public static class CredentialKinds
 
     private static readonly CredentialWords SecretWords = new(
         "secret", "client secret", "created", "\u2026",
-        new(AuditEventTypes.SecretCreated, AuditEventTypes.SecretDisabled, AuditEventTypes.SecretEnabled, AuditEventTypes.SecretDeleted),
+        new(AuditEventTypes.SecretCreated, AuditEventTypes.SecretDisabled, AuditEventTypes.SecretEnabled, AuditEventTypes.SecretDeleted,
+            AuditEventTypes.SecretLeaked),
         "This application authenticates with keys only: an administrator set its policy so, and client secrets cannot be created for it. Add a public key instead.",
         new("Create a new secret for the application in the portal.", "Update your system to use the new secret.", "rotate the secret"));
 

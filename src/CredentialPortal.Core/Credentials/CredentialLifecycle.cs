@@ -75,7 +75,7 @@ public sealed class CredentialLifecycle(
 
         credential.DisabledAt = time.GetUtcNow().UtcDateTime;
         credential.DisabledBy = actor.Name;
-        await CommitAsync(application, credential, CredentialChangeType.Disabled, actor, cancellationToken);
+        await CommitAsync(application, credential, CredentialChangeType.Disabled, actor, cancellationToken: cancellationToken);
         return CredentialChangeOutcome.Changed;
     }
 
@@ -90,7 +90,7 @@ public sealed class CredentialLifecycle(
 
         credential.DisabledAt = null;
         credential.DisabledBy = null;
-        await CommitAsync(application, credential, CredentialChangeType.Enabled, actor, cancellationToken);
+        await CommitAsync(application, credential, CredentialChangeType.Enabled, actor, cancellationToken: cancellationToken);
         return CredentialChangeOutcome.Changed;
     }
 
@@ -105,8 +105,33 @@ public sealed class CredentialLifecycle(
         }
 
         db.ClientCredentials.Remove(credential);
-        await CommitAsync(application, credential, CredentialChangeType.Deleted, actor, cancellationToken);
+        await CommitAsync(application, credential, CredentialChangeType.Deleted, actor, cancellationToken: cancellationToken);
         return CredentialChangeOutcome.Changed;
+    }
+
+    /// <summary>
+    /// Records that the secret was found in public at <paramref name="location"/> and, with <paramref name="disable"/>,
+    /// disables it — the last active credential too: a secret anyone can read must stop working whatever it costs the
+    /// application. Committed like every change (change log, so every instance refuses it within a poll; audit
+    /// <c>secret.leaked</c>; the leak email; webhook <c>credential.leaked</c>). The caller decides whether it is one to
+    /// act on (<see cref="SecretLeaks"/>).
+    /// </summary>
+    public async Task RecordLeakAsync(Application application, ClientSecret secret, string location, bool disable, AuditActor actor,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(actor);
+        var now = time.GetUtcNow().UtcDateTime;
+        secret.LeakedAt = now;
+        secret.LeakLocation = location;
+        if (disable)
+        {
+            secret.DisabledAt = now;
+            secret.DisabledBy = actor.Name;
+        }
+
+        await CommitAsync(application, secret, CredentialChangeType.Leaked, actor,
+            $" found in public at {location}; {(disable ? "disabled" : "left enabled (SecretScanning:OnLeak is Notify)")}", cancellationToken);
     }
 
     /// <summary>
@@ -120,7 +145,7 @@ public sealed class CredentialLifecycle(
         ArgumentNullException.ThrowIfNull(credential);
         ClaimApplicationVersion(application);
         db.ClientCredentials.Add(credential);
-        await CommitAsync(application, credential, CredentialChangeType.Created, actor, cancellationToken);
+        await CommitAsync(application, credential, CredentialChangeType.Created, actor, cancellationToken: cancellationToken);
     }
 
     /// <summary>
@@ -130,7 +155,7 @@ public sealed class CredentialLifecycle(
     /// reminder pass look at the application's credentials (<see cref="RemindAgainAsync"/>).
     /// </summary>
     private async Task CommitAsync(Application application, ClientCredential credential, CredentialChangeType change, AuditActor actor,
-        CancellationToken cancellationToken = default)
+        string auditDetail = "", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(credential);
@@ -153,7 +178,7 @@ public sealed class CredentialLifecycle(
         }
 
         var eventType = credential.Kind.Words().Events.For(change);
-        audit.Add(eventType, actor, $"{credential.Noun} '{credential.Name}' ({credential.DisplayHint})",
+        audit.Add(eventType, actor, $"{credential.Noun} '{credential.Name}' ({credential.DisplayHint}){auditDetail}",
             organisationId: application.OrganisationId, applicationId: application.Id, credentialId: credential.Id);
         await notification.QueueAsync(application, credential, change, actor, now, cancellationToken);
         await Webhooks.WebhookOutbox.QueueAsync(db, now, Webhooks.WebhookEventTypes.FromAudit[eventType], application, credential,

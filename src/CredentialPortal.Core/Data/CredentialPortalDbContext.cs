@@ -81,7 +81,13 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             // The dashboard's "active and expiring soon" count: one range of the index, no table rows read.
             c.HasIndex(x => new { x.Kind, x.DisabledAt, x.ExpiresAt, x.ApplicationId });
         });
-        builder.Entity<ClientSecret>(s => s.Property(x => x.Hash).HasMaxLength(32));
+        builder.Entity<ClientSecret>(s =>
+        {
+            s.Property(x => x.Hash).HasMaxLength(32);
+            s.Property(x => x.LeakLocation).HasMaxLength(ClientSecret.MaxLeakLocationLength);
+            // A leak report names the secret by its value: found by hash, among every application's secrets.
+            s.HasIndex(x => x.Hash);
+        });
         builder.Entity<ClientKey>(k =>
         {
             k.Property(x => x.PublicJwk).HasMaxLength(ClientKey.MaxJwkLength);

@@ -49,6 +49,9 @@ public static class StoreRegistration
         builder.Services.AddScoped<CredentialLifecycle>();
         builder.Services.AddScoped<CredentialNotification>();
         builder.Services.AddScoped<KeyManagement>();
+        builder.Services.AddScoped<SecretLeaks>();
+        builder.Services.AddValidatedOptions<SecretOptions, SecretOptionsValidator>(SecretOptions.SectionName);
+        builder.Services.AddValidatedOptions<SecretScanningOptions, SecretScanningOptionsValidator>(SecretScanningOptions.SectionName);
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
         builder.Services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);

@@ -16,6 +16,9 @@ public static class WebhookEventTypes
     public const string CredentialEnabled = "credential.enabled";
     public const string CredentialDeleted = "credential.deleted";
 
+    /// <summary>A client secret was reported as found in public (a scanner's alert or a manager's report).</summary>
+    public const string CredentialLeaked = "credential.leaked";
+
     /// <summary>At each reminder slot before expiry (42, 21, 7 … 0 days), from the reminder pass.</summary>
     public const string CredentialExpiring = "credential.expiring";
 
@@ -35,6 +38,7 @@ public static class WebhookEventTypes
         (CredentialDisabled, "a client secret or key is disabled"),
         (CredentialEnabled, "a client secret or key is enabled again"),
         (CredentialDeleted, "a client secret or key is deleted"),
+        (CredentialLeaked, "a client secret is found in public (and disabled)"),
         (CredentialExpiring, "a client secret or key expires soon (6, 3 and 1 weeks before, then daily)"),
         (CredentialExpired, "a client secret or key expired and the application has no other"),
         (ApplicationDeactivated, "an administrator deactivated the application"),
@@ -70,6 +74,7 @@ public static class WebhookEventTypes
         [AuditEventTypes.SecretDisabled] = CredentialDisabled,
         [AuditEventTypes.SecretEnabled] = CredentialEnabled,
         [AuditEventTypes.SecretDeleted] = CredentialDeleted,
+        [AuditEventTypes.SecretLeaked] = CredentialLeaked,
         [AuditEventTypes.KeyAdded] = CredentialCreated,
         [AuditEventTypes.KeyDisabled] = CredentialDisabled,
         [AuditEventTypes.KeyEnabled] = CredentialEnabled,
@@ -79,8 +84,9 @@ public static class WebhookEventTypes
 
 /// <summary>
 /// A webhook message's body: <c>{"type", "id", "timestamp", "data": {application_name, client_id, credential_kind, credential_name,
-/// credential_hint, expires_at, days_before_expiry}}</c>. The hint is what the portal shows (a secret's first
-/// characters, a key's thumbprint); never a secret value.
+/// credential_hint, expires_at, days_before_expiry, found_at, disabled}}</c>. The hint is what the portal shows (a secret's first
+/// characters, a key's thumbprint); never a secret value. A secret found in public adds where (<c>found_at</c>) and
+/// whether it is disabled now (<c>disabled</c>), so a receiver can tell "rotate now" from "rotate soon".
 /// </summary>
 public static class WebhookPayload
 {
@@ -104,6 +110,11 @@ public static class WebhookPayload
                 json.WriteString("credential_name", credential.Name);
                 json.WriteString("credential_hint", credential.Hint);
                 json.WriteString("expires_at", Utc(credential.ExpiresAt));
+                if (credential is ClientSecret { IsLeaked: true } leaked)
+                {
+                    json.WriteString("found_at", leaked.LeakLocation);
+                    json.WriteBoolean("disabled", leaked.IsDisabled);
+                }
             }
 
             if (daysBeforeExpiry is { } days)

@@ -940,6 +940,15 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
 
+                    b.Property<string>("LeakLocation")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("LeakedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasIndex("Hash");
+
                     b.HasDiscriminator().HasValue(0);
                 });
 

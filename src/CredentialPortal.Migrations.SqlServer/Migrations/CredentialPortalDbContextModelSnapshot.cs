@@ -941,6 +941,15 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("varbinary(32)");
 
+                    b.Property<string>("LeakLocation")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime?>("LeakedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasIndex("Hash");
+
                     b.HasDiscriminator().HasValue(0);
                 });
 

@@ -910,6 +910,15 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("LeakLocation")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeakedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasIndex("Hash");
+
                     b.HasDiscriminator().HasValue(0);
                 });
 

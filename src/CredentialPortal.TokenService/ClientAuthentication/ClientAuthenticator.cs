@@ -42,7 +42,9 @@ public sealed class ClientAuthenticator(
         // cache would each cost a database round trip.
         var addressBlocked = throttle.AddressBlockedFor(addressKey);
         var wellFormed = SecretGenerator.IsWellFormedClientId(presented.ClientId);
-        var client = addressBlocked is null && wellFormed ? await clients.FindAsync(presented.ClientId, context.RequestAborted) : null;
+        // A recognisable secret whose checksum fails was mistyped, truncated or made up: no secret can match it.
+        var checksumFails = presented.Secret is { } secret && SecretFormat.IsRecognisable(secret) && !SecretFormat.ChecksumMatches(secret);
+        var client = addressBlocked is null && wellFormed && !checksumFails ? await clients.FindAsync(presented.ClientId, context.RequestAborted) : null;
         // A signature check costs CPU that anyone who knows a client_id can make us spend: none while the id is blocked.
         // (A secret is checked all the same: a hash comparison costs nothing, and the client's own requests get through.)
         var clientBlocked = client is not null && presented.Assertion is not null ? throttle.ClientIdBlockedFor(client.ClientId) : null;
@@ -67,10 +69,13 @@ public sealed class ClientAuthenticator(
         var (reason, description) =
             addressBlocked is not null ? ("blocked_address", GenericFailure)
             : !wellFormed ? ("malformed_client_id", GenericFailure)
+            : checksumFails ? ("wrong_checksum", "the client secret's checksum does not match: it was mistyped or cut short")
             : client is null ? ("unknown_client", GenericFailure)
             : clientBlocked is not null ? ("blocked_client", GenericFailure)
             : assertion is { Reason: { } assertionReason } ? (assertionReason, assertion.Description!)
             : matched is null ? ("wrong_secret", GenericFailure)
+            : status == CredentialStatus.Disabled && matched is CachedSecret { Leaked: true } ? ("leaked_secret",
+                "the client secret is disabled because it was found in public: create a new secret and delete this one")
             : status == CredentialStatus.Disabled ? ($"disabled_{words!.Noun}", $"the {noun} is disabled")
             : status == CredentialStatus.Expired ? ($"expired_{words!.Noun}", $"the {noun} has expired")
             : !client.AuthenticationPolicy.Allows(matched.Kind) ? ($"{words!.Noun}s_not_allowed",

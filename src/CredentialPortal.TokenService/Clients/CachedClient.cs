@@ -52,6 +52,9 @@ public abstract record CachedCredential(int Id, DateTime ExpiresAt, DateTime? Di
 public sealed record CachedSecret(int Id, byte[] Hash, DateTime ExpiresAt, DateTime? DisabledAt) : CachedCredential(Id, ExpiresAt, DisabledAt)
 {
     public override CredentialKind Kind => CredentialKind.Secret;
+
+    /// <summary>Reported as found in public: a refusal says so, so that its owners rotate rather than re-enable it.</summary>
+    public bool Leaked { get; init; }
 }
 
 /// <summary>

@@ -144,7 +144,7 @@ public sealed partial class ClientCache(
                 a.AuthenticationPolicy,
                 a.RequireDpop,
                 Permissions = a.Permissions.Select(p => new { p.Api, p.Environment }).ToList(),
-                Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt)).ToList(),
+                Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt) { Leaked = s.LeakedAt != null }).ToList(),
                 Keys = a.Keys.Select(k => new { k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt }).ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);

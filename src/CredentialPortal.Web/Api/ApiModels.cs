@@ -68,12 +68,29 @@ public record SecretResource(
     DateTime? DisabledAt,
     [property: Description("The last time a token was issued with this secret (UTC), if ever.")] DateTime? LastUsedAt)
 {
+    [Description("When the secret was reported as found in public (UTC), if it was: create a new one and delete this one.")]
+    public DateTime? LeakedAt { get; init; }
+
+    [Description("Where it was found: the address a scanner reported, or what the person who reported it wrote.")]
+    public string? LeakLocation { get; init; }
+
     public static SecretResource From(ClientSecret secret, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(secret);
         return new(secret.Id, secret.Name, secret.Hint, secret.CreatedAt, secret.CreatedBy, secret.ExpiresAt,
-            CredentialExpiryPolicy.DaysLeft(secret.ExpiresAt, now), CredentialStates.Of(secret, now), secret.DisabledAt, secret.LastUsedAt);
+            CredentialExpiryPolicy.DaysLeft(secret.ExpiresAt, now), CredentialStates.Of(secret, now), secret.DisabledAt, secret.LastUsedAt)
+        {
+            LeakedAt = secret.LeakedAt,
+            LeakLocation = secret.LeakLocation,
+        };
     }
+}
+
+/// <summary>Reports a secret as found in public. Unknown fields are refused.</summary>
+public sealed class ReportLeakRequest
+{
+    [Description("Where the secret was found: an address, or a few words (at most 1000 characters; never the secret itself).")]
+    public string? Location { get; init; }
 }
 
 /// <summary>The response that creates a secret: its metadata and, this one time only, its value.</summary>

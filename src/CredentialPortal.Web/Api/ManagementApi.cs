@@ -18,7 +18,7 @@ public static class ManagementApi
     public const string BearerScheme = "Bearer";
     public const string OAuth2Scheme = "OAuth2";
     private const string Prefix = "/api/v1";
-    private const string AnyContentType = "*/*";
+    internal const string AnyContentType = "*/*";
 
     public static IHostApplicationBuilder AddManagementApi(this IHostApplicationBuilder builder)
     {
@@ -82,6 +82,7 @@ public static class ManagementApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         ApiCredentialChanges.Map(api, "secrets", "Secret", application => application.Secrets,
             SecretResource.From, ApiProblems.SecretNotFound);
+        ApiSecretLeaks.Map(api);
         ManagementApiKeyHandlers.Map(api);
 
         // Any other path or method under /api/v1 lands here rather than on routing's bare 404/405, which would meet the

@@ -29,7 +29,8 @@ public static class CredentialHistory
 {
     private static readonly HashSet<string> CredentialChanges = CredentialKinds.All
         .Select(kind => kind.Words().Events)
-        .SelectMany(events => new[] { events.Created, events.Disabled, events.Enabled, events.Deleted })
+        .SelectMany(events => new[] { events.Created, events.Disabled, events.Enabled, events.Deleted, events.Leaked })
+        .OfType<string>()
         .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>

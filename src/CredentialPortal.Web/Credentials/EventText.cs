@@ -17,6 +17,8 @@ public static partial class EventText
         ["malformed_client_id"] = "the client ID was not a valid client ID",
         ["unknown_client"] = "no application has this client ID",
         ["wrong_secret"] = "the secret was wrong",
+        ["wrong_checksum"] = "the secret's checksum did not match (mistyped or cut short)",
+        ["leaked_secret"] = "the secret was disabled because it was found in public",
         ["disabled_secret"] = "the secret is disabled",
         ["expired_secret"] = "the secret has expired",
         ["inactive_application"] = "the application is inactive",
@@ -87,7 +89,7 @@ public static partial class EventText
     [GeneratedRegex(@"(?<key>[a-z_]+)=(?<value>\S+)")]
     private static partial Regex Pair();
 
-    // A hint is three characters of a secret's URL-safe alphabet before the ellipsis; a client ID is a UUID.
-    [GeneratedRegex(@"(?<![\w-])[A-Za-z0-9_-]{3}…|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")]
+    // A hint is three characters of a secret's alphabet before the ellipsis, after the prefix of a recognisable secret; a client ID is a UUID.
+    [GeneratedRegex(@"(?<![\w-])(?:[a-z][a-z0-9]{1,15}_)?[A-Za-z0-9_-]{3}…|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")]
     private static partial Regex Codes();
 }

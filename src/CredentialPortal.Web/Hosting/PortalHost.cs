@@ -3,6 +3,7 @@ using CredentialPortal.Reminders;
 using CredentialPortal.TokenService;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Api;
+using CredentialPortal.Web.SecretScanning;
 using CredentialPortal.Web.Setup;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,7 @@ public static class PortalHost
         builder.AddTokenService();
         builder.AddReminders();
         builder.AddManagementApi();
+        builder.Services.AddSecretScanning();
         builder.Services.AddMemoryCache();
         builder.Services.AddRazorPages(options =>
         {
@@ -90,7 +92,8 @@ public static class PortalHost
     /// <summary>An endpoint for programs (token service, management API, discovery, health), not a portal page.</summary>
     internal static bool IsMachineEndpoint(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/connect") || path.StartsWithSegments("/connectivity")
-        || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/healthz");
+        || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/healthz")
+        || path.StartsWithSegments("/secret-scanning");
 
     private static void MapCredentialPortal(this WebApplication app)
     {
@@ -143,5 +146,6 @@ public static class PortalHost
         app.MapRazorPages().WithStaticAssets();
         app.MapTokenService();
         app.MapManagementApi();
+        app.MapSecretScanning();
     }
 }

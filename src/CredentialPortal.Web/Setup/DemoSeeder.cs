@@ -5,6 +5,7 @@ using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Web.Setup;
 
@@ -13,7 +14,7 @@ namespace CredentialPortal.Web.Setup;
 /// states, so a newcomer sees a realistic portal at once. On every demo start each demo application also gets one
 /// fresh secret that is printed, so the token service can be tried with curl straight away.
 /// </summary>
-public sealed class DemoSeeder(CredentialPortalDbContext db, UserManager<PortalUser> users, TimeProvider time)
+public sealed class DemoSeeder(CredentialPortalDbContext db, UserManager<PortalUser> users, IOptions<SecretOptions> secretOptions, TimeProvider time)
 {
     public const string OrganisationName = "DemoOrg";
     public const string ManagerEmail = "demo.manager@demoorg.example";
@@ -37,7 +38,7 @@ public sealed class DemoSeeder(CredentialPortalDbContext db, UserManager<PortalU
         {
             // Replace the previous start's printed secret, so restarts never hit the credential limit.
             db.ClientSecrets.RemoveRange(application.Secrets.Where(s => s.Name == PrintedSecretName));
-            var secret = SecretGenerator.NewSecret();
+            var secret = SecretGenerator.NewSecret(secretOptions.Value.Prefix);
             application.Secrets.Add(new ClientSecret
             {
                 Name = PrintedSecretName,

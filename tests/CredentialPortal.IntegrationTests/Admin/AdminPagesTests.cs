@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using System.Net;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
@@ -141,7 +142,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
         await using var db = _portal.CreateDbContext();
         var application = await db.Applications.Include(a => a.Secrets).SingleAsync();
         Assert.Equal("PartnerAlternative-NL-Acme-SMC", application.Name);
-        Assert.Equal(value[..3], Assert.Single(application.Secrets).Hint);
+        Assert.Equal(SecretFormat.HintOf(value), Assert.Single(application.Secrets).Hint);
         var reloaded = await _pages.ApplicationAsync(application.Id);
         Assert.DoesNotContain(value, reloaded.Body);
 

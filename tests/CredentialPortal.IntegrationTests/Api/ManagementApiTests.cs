@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using System.Net;
 using System.Text.Json;
 using CredentialPortal.Core.Audit;
@@ -30,7 +31,7 @@ public sealed class ManagementApiTests
         Assert.Contains("data-manager", only.GetProperty("permissions").EnumerateArray().Select(p => p.GetProperty("scope").GetString()));
         var listed = Assert.Single(only.GetProperty("secrets").EnumerateArray());
         Assert.Equal(secretId, listed.GetProperty("id").GetInt32());
-        Assert.Equal(secret[..3], listed.GetProperty("hint").GetString());
+        Assert.Equal(SecretFormat.HintOf(secret), listed.GetProperty("hint").GetString());
         Assert.Equal("active", listed.GetProperty("status").GetString());
         foreach (var property in new[] { "name", "createdAt", "createdBy", "expiresAt", "lastUsedAt", "disabledAt" })
         {
@@ -224,7 +225,7 @@ public sealed class ManagementApiTests
         Assert.NotNull(response.Headers.ETag);
         var value = created.GetProperty("value").GetString()!;
         Assert.Equal("nightly job", created.GetProperty("name").GetString());
-        Assert.Equal(value[..3], created.GetProperty("hint").GetString());
+        Assert.Equal(SecretFormat.HintOf(value), created.GetProperty("hint").GetString());
         Assert.Equal("active", created.GetProperty("status").GetString());
         Assert.Equal(self.ClientId, created.GetProperty("createdBy").GetString());
         Assert.Equal(expiresAt.AddHours(-2), created.GetProperty("expiresAt").GetDateTime().ToUniversalTime(), TimeSpan.FromSeconds(1));
@@ -413,6 +414,7 @@ public sealed class ManagementApiTests
             "POST /api/v1/applications/{clientId}/secrets",
             "POST /api/v1/applications/{clientId}/secrets/{id}/disable",
             "POST /api/v1/applications/{clientId}/secrets/{id}/enable",
+            "POST /api/v1/applications/{clientId}/secrets/{id}/leaked",
         ], operations);
         foreach (var path in paths.EnumerateObject())
         {

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using System.Net;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
@@ -30,7 +31,7 @@ public sealed class RotationWalkthroughTests
         // 2. The current secret's id: the active secret whose hint is the first three characters of the value.
         var current = await OkJsonAsync(await GetAsync(http, $"/api/v1/applications/{clientId}", token));
         var oldId = current.GetProperty("secrets").EnumerateArray()
-            .Single(s => s.GetProperty("hint").GetString() == clientSecret[..3] && s.GetProperty("status").GetString() == "active")
+            .Single(s => s.GetProperty("hint").GetString() == SecretFormat.HintOf(clientSecret) && s.GetProperty("status").GetString() == "active")
             .GetProperty("id").GetInt32();
 
         // 3. A new secret, valid for 90 days (date -u -d '+90 days' +%F).
@@ -77,7 +78,7 @@ public sealed class RotationWalkthroughTests
         foreach (var step in new[]
         {
             "-d grant_type=client_credentials -d scope=credentials.self",
-            "jq --arg hint \"${CLIENT_SECRET:0:3}\" '.secrets[] | select(.hint == $hint and .status == \"active\") | .id'",
+            "jq --arg hint \"${CLIENT_SECRET::-46}\" '.secrets[] | select(.hint == $hint and .status == \"active\") | .id'",
             "\"$BASE/api/v1/applications/$CLIENT_ID/secrets\" | jq -r .value",
             "$(date -u -d '+90 days' +%F)",
             "curl -s -H \"Authorization: Bearer $NEW_TOKEN\" \"$BASE/connectivity\"",

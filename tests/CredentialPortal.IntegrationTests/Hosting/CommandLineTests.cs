@@ -172,7 +172,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         Assert.Matches(@"password:\s+\S{20}\s+\(generated; shown only this once\)", output);
         var credentials = DemoCredential().Matches(output);
         Assert.Equal(["Partner-NL-DemoOrg-DM", "PartnerAlternative-NL-DemoOrg-SMC"], credentials.Select(m => m.Groups["name"].Value));
-        Assert.All(credentials, m => Assert.Equal(43, m.Groups["secret"].Value.Length));
+        Assert.All(credentials, m => Assert.True(Core.Credentials.SecretFormat.ChecksumMatches(m.Groups["secret"].Value)));
     }
 
     [GeneratedRegex(@"^demo credential: application=(?<name>\S+) client_id=(?<id>[0-9a-f-]{36}) client_secret=(?<secret>\S+)$", RegexOptions.Multiline)]

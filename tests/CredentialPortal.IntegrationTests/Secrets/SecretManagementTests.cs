@@ -35,7 +35,7 @@ public sealed class SecretManagementTests
         var created = result.Value!;
         Assert.Equal("Secret by Jane Doe", created.Secret.Name);
         Assert.Equal(SecretGenerator.Hash(created.Value), created.Secret.Hash);
-        Assert.Equal(created.Value[..3], created.Secret.Hint);
+        Assert.Equal(SecretFormat.HintOf(created.Value), created.Secret.Hint);
 
         await lifecycle.DisableAsync(application, created.Secret, Actor, confirmedLastCredential: true);
         Assert.Equal(now, created.Secret.DisabledAt);

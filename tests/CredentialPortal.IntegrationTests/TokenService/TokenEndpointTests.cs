@@ -153,7 +153,8 @@ public sealed class TokenEndpointTests
         await ExpectAsync(app.ClientId, disabled, "the client secret is disabled");
         await ExpectAsync(app.ClientId, disabled, "the client secret is disabled", basic: false);
         await ExpectAsync(app.ClientId, deleted, "client authentication failed");
-        await ExpectAsync(app.ClientId, "wrong" + expiring, "client authentication failed");
+        // Well-formed, checksum and all, but no secret of the application: the same answer as an unknown client_id.
+        await ExpectAsync(app.ClientId, SecretFormat.NewValue(SecretFormat.DefaultPrefix), "client authentication failed");
         await ExpectAsync(Guid.NewGuid().ToString(), expiring, "client authentication failed");
         await ExpectAsync(inactive.ClientId, inactiveSecret, "the application is inactive");
         await ExpectAsync(inactive.ClientId, "wrong", "client authentication failed", basic: false);

@@ -57,7 +57,7 @@ public static class TokenServiceTestKit
             ApplicationId = application.Id,
             Name = "test secret " + Guid.NewGuid().ToString("N")[..6],
             Hash = SecretGenerator.Hash(value),
-            Hint = value[..SecretGenerator.HintLength],
+            Hint = SecretFormat.HintOf(value),
             CreatedAt = now,
             CreatedBy = "tests",
             ExpiresAt = now + (expiresIn ?? TimeSpan.FromDays(30)),

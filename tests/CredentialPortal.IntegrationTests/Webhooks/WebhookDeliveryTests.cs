@@ -50,7 +50,7 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(application.Name, data.GetProperty("application_name").GetString());
         Assert.Equal(application.ClientId, data.GetProperty("client_id").GetString());
         Assert.Equal("rotation 2026", data.GetProperty("credential_name").GetString());
-        Assert.Equal(3, data.GetProperty("credential_hint").GetString()!.Length);
+        Assert.Matches("^cpsk_[0-9A-Za-z]{3}$", data.GetProperty("credential_hint").GetString());
         Assert.EndsWith("Z", data.GetProperty("expires_at").GetString(), StringComparison.Ordinal);
         Assert.Equal("secret", data.GetProperty("credential_kind").GetString());
         // Exactly these fields: nothing that could carry a secret's value or hash.

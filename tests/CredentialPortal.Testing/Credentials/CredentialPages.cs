@@ -117,6 +117,13 @@ public sealed class CredentialsPages(PortalClient client, int applicationId)
     /// <summary>The disable confirmation of a secret or key, whose warnings a test may read before confirming it.</summary>
     public Task<HtmlPage> DisablePageAsync(int credentialId, CredentialKind kind = CredentialKind.Secret) => client.GetAsync(DisablePath(credentialId, kind));
 
+    /// <summary>The page on which a manager reports a secret as found in public.</summary>
+    public Task<HtmlPage> ReportLeakPageAsync(int secretId) => client.GetAsync(CredentialPath(CredentialKind.Secret, secretId) + "/leaked");
+
+    /// <summary>Reports the secret of a report page as found at <paramref name="location"/>, whatever the outcome.</summary>
+    public Task<HtmlPage> ReportLeakAsync(HtmlPage reportPage, string location) =>
+        client.SubmitAsync(reportPage, new Dictionary<string, string> { ["Location"] = location });
+
     /// <summary>The delete confirmation of a secret or key.</summary>
     public Task<HtmlPage> DeletePageAsync(int credentialId, CredentialKind kind = CredentialKind.Secret) => client.GetAsync(DeletePath(credentialId, kind));
 

@@ -26,6 +26,11 @@ public sealed class EventTextTests
         Assert.Equal("Secret “&lt;b&gt;x&lt;/b&gt;” (<code>PlE…</code>) of <code>0f8fad5b-d9cb-469f-a165-70867728950e</code> is disabled.", html);
     }
 
+    [Fact]
+    public void A_recognisable_secrets_hint_is_set_in_code_with_its_prefix() =>
+        Assert.Equal("Secret x (<code>cpsk_7Hq…</code>) found in public at https://github.com/o/r",
+            EventText.WithCodes("Secret x (cpsk_7Hq…) found in public at https://github.com/o/r").ToString());
+
     [Theory]
     [InlineData("secret.created", "Secret created")]
     [InlineData("token.authentication-failed", "Token authentication failed")]

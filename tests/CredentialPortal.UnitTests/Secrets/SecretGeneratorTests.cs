@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using CredentialPortal.Core.Credentials;
@@ -8,13 +7,14 @@ namespace CredentialPortal.UnitTests.Secrets;
 public sealed class SecretGeneratorTests
 {
     [Fact]
-    public void A_new_secret_carries_256_bits_and_stores_only_hash_and_hint()
+    public void A_new_secret_is_recognisable_and_stores_only_hash_and_hint()
     {
-        var secret = SecretGenerator.NewSecret();
+        var secret = SecretGenerator.NewSecret("wmda");
 
-        Assert.Equal(32, Base64Url.DecodeFromChars(secret.Value).Length);
+        Assert.Matches(@"^wmda_[0-9A-Za-z]{49}$", secret.Value);
+        Assert.True(SecretFormat.ChecksumMatches(secret.Value));
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(secret.Value)), secret.Hash);
-        Assert.Equal(secret.Value[..3], secret.Hint);
+        Assert.Equal(secret.Value[..8], secret.Hint);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -8,21 +7,16 @@ namespace CredentialPortal.Core.Credentials;
 public sealed record GeneratedSecret(string Value, byte[] Hash, string Hint);
 
 /// <summary>
-/// Generates client secrets and client ids from the operating system's CSPRNG and hashes secrets.
-/// A generated secret carries 256 bits of entropy, so a single SHA-256 is a sound verifier: key stretching
-/// protects guessable passwords, not random keys, and would cap the token endpoint's throughput.
+/// Generates client secrets (in the <see cref="SecretFormat"/>) and client ids from the operating system's CSPRNG and
+/// hashes secrets. A generated secret carries 256 bits of entropy, so a single SHA-256 is a sound verifier: key
+/// stretching protects guessable passwords, not random keys, and would cap the token endpoint's throughput.
 /// </summary>
 public static class SecretGenerator
 {
-    public const int EntropyBytes = 32;
-    public const int HintLength = 3;
-
-    public static GeneratedSecret NewSecret()
+    public static GeneratedSecret NewSecret(string prefix = SecretFormat.DefaultPrefix)
     {
-        Span<byte> random = stackalloc byte[EntropyBytes];
-        RandomNumberGenerator.Fill(random);
-        var value = Base64Url.EncodeToString(random);
-        return new GeneratedSecret(value, Hash(value), value[..HintLength]);
+        var value = SecretFormat.NewValue(prefix);
+        return new GeneratedSecret(value, Hash(value), SecretFormat.HintOf(value));
     }
 
     public static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));

@@ -2,6 +2,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Core.Credentials;
 
@@ -14,7 +15,7 @@ public sealed record CreatedSecret(ClientSecret Secret, string Value);
 /// (audit, change log, security notification, local cache eviction). Disable, enable and delete are the
 /// <see cref="CredentialLifecycle"/>'s, shared with keys.
 /// </summary>
-public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLifecycle lifecycle, TimeProvider time)
+public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLifecycle lifecycle, IOptions<SecretOptions> options, TimeProvider time)
 {
     public const string NameField = "Name";
     public const string ExpiryField = "ExpiresAt";
@@ -45,7 +46,7 @@ public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLif
             return FieldResult.Refused<CreatedSecret>(NameField, refusal);
         }
 
-        var generated = SecretGenerator.NewSecret();
+        var generated = SecretGenerator.NewSecret(options.Value.Prefix);
         var secret = new ClientSecret
         {
             ApplicationId = application.Id,

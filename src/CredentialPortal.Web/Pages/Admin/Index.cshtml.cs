@@ -19,13 +19,16 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
     public int FailedEmails { get; private set; }
     public int LockedOutUsers { get; private set; }
 
+    /// <summary>Secrets reported as found in public and not deleted yet: each wants a rotation.</summary>
+    public int LeakedSecrets { get; private set; }
+
     /// <summary>Administrators' passkeys registered from a session signed in with a code, in the last <see cref="RecentDays"/> days.</summary>
     public int PasskeysAddedWithCode { get; private set; }
 
     public const int RecentDays = 30;
 
     /// <summary>
-    /// Six independent counts over the whole operator's data, each on its own context at the same time: the page
+    /// Seven independent counts over the whole operator's data, each on its own context at the same time: the page
     /// waits for the slowest one rather than for their sum.
     /// </summary>
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -43,9 +46,10 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
         var since = now.AddDays(-RecentDays);
         var passkeys = CountAsync(db =>
             db.AuditEvents.CountAsync(e => e.EventType == AuditEventTypes.PasskeyAddedWithCode && e.OccurredAt >= since, cancellationToken));
-        await Task.WhenAll(few, expiring, none, failed, locked, passkeys);
-        (FewManagers, ExpiringSoon, CannotObtainTokens, FailedEmails, LockedOutUsers, PasskeysAddedWithCode) =
-            (few.Result, expiring.Result, none.Result, failed.Result, locked.Result, passkeys.Result);
+        var leaked = CountAsync(db => db.ClientSecrets.CountAsync(s => s.LeakedAt != null, cancellationToken));
+        await Task.WhenAll(few, expiring, none, failed, locked, passkeys, leaked);
+        (FewManagers, ExpiringSoon, CannotObtainTokens, FailedEmails, LockedOutUsers, PasskeysAddedWithCode, LeakedSecrets) =
+            (few.Result, expiring.Result, none.Result, failed.Result, locked.Result, passkeys.Result, leaked.Result);
     }
 
     private async Task<int> CountAsync(Func<CredentialPortalDbContext, Task<int>> count)

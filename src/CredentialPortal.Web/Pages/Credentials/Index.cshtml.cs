@@ -19,9 +19,10 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
 {
     public const int PageSize = 20;
 
-    /// <summary>A secret or key as the list shows it; <c>KeyDescription</c> only for keys.</summary>
+    /// <summary>A secret or key as the list shows it; <c>KeyDescription</c> only for keys, <c>LeakLocation</c> only for a secret found in public.</summary>
     public sealed record CredentialRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
-        DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null);
+        DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null,
+        string? LeakLocation = null);
 
     /// <summary>A credential manager of an application, as the other managers see them.</summary>
     public sealed record Manager(string Name, string Email, bool IsYou);
@@ -110,7 +111,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 {
                     s.ApplicationId,
                     Row = new CredentialRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt, s.Kind,
-                        s is ClientKey ? ((ClientKey)s).KeyDescription : null),
+                        s is ClientKey ? ((ClientKey)s).KeyDescription : null, s is ClientSecret ? ((ClientSecret)s).LeakLocation : null),
                 })
                 .ToListAsync(cancellationToken))
             .ToList();

@@ -1,0 +1,49 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CredentialPortal.Migrations.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class SecretLeaks : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "LeakLocation",
+                table: "ClientCredentials",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LeakedAt",
+                table: "ClientCredentials",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClientCredentials_Hash",
+                table: "ClientCredentials",
+                column: "Hash");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_ClientCredentials_Hash",
+                table: "ClientCredentials");
+
+            migrationBuilder.DropColumn(
+                name: "LeakLocation",
+                table: "ClientCredentials");
+
+            migrationBuilder.DropColumn(
+                name: "LeakedAt",
+                table: "ClientCredentials");
+        }
+    }
+}
