@@ -1,5 +1,6 @@
 using System.Net;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Testing;
 using CredentialPortal.Testing.Account;
 using CredentialPortal.TokenService.Clients;
@@ -55,7 +56,7 @@ public sealed class CredentialsPageBrowserTests
         // Reloading re-posts the form: no second secret, and the value is not shown again.
         await page.ReloadAsync();
         Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
-        Assert.Contains(secret[..3] + "…", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Contains(SecretFormat.HintOf(secret) + "…", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await Browser.ScreenshotAsync(page, "credentials-list");
 
         using var http = new HttpClient { BaseAddress = portal.ServerAddress };
