@@ -97,6 +97,9 @@ public sealed class KeyRingProtectionTests : IAsyncLifetime
         await using var app = AppProcess.Start(_database.Directory, new Dictionary<string, string?> { ["DataProtection__AllowUnprotectedKeys"] = "true" });
 
         await app.WaitForOutputAsync("sign in at:", TestContext.Current.CancellationToken);
+        // Log lines reach the console through a background writer in their order: once the host's last start-up line
+        // is out, so is every warning of the start.
+        await app.WaitForOutputAsync("Now listening on:", TestContext.Current.CancellationToken);
 
         var warnings = app.StandardOutput.Split('\n').Count(line => line.Contains("DataProtection:AllowUnprotectedKeys is true", StringComparison.Ordinal));
         Assert.Equal(1, warnings);

@@ -26,6 +26,9 @@ public sealed partial class PortalAddressTests : IAsyncLifetime
             new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Portal__BaseUrl"] = null });
 
         await app.WaitForOutputAsync("sign in at:", TestContext.Current.CancellationToken);
+        // Log lines reach the console through a background writer (Serilog.Sinks.Async), so the "Now listening" line may
+        // come after the sign-in address, which is printed directly.
+        await app.WaitForOutputAsync("Now listening on:", TestContext.Current.CancellationToken);
 
         // It listens on 127.0.0.1 and prints localhost, where passkeys work (browsers refuse them on an IP address).
         var listening = Listening().Match(app.StandardOutput).Groups["address"].Value;
