@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -16,6 +18,11 @@ public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         try
         {
+            // Instances starting together take turns: the first applies, the others find nothing pending.
+            await using var turn = await StartupLock.AcquireAsync(contextFactory, cancellationToken);
+            // EF learns that a new database has no history table from a query that fails, which it logs as an error;
+            // the table EF would create first anyway spares operators that line on every first start.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count == 0)
             {
@@ -43,9 +50,10 @@ public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext
     }
 
     /// <summary>
-    /// Several instances may start at once. EF's migration lock is held per migration transaction, so with more than
-    /// one pending migration a second instance can start one the first has just applied and fail on it. Such a
-    /// failure is settled by looking again: what another instance applied is done; what is still pending is retried.
+    /// Several instances may start at once; on a server database <see cref="StartupLock"/> makes them take turns. On
+    /// SQLite EF's migration lock is held per migration transaction, so with more than one pending migration a second
+    /// process on the same file can start one the first has just applied and fail on it. Such a failure is settled by
+    /// looking again: what another instance applied is done; what is still pending is retried.
     /// </summary>
     private async Task ApplyAsync(CancellationToken cancellationToken)
     {

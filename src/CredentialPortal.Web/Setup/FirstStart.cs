@@ -63,13 +63,14 @@ public sealed class FirstStart(
 
     /// <summary>
     /// Creates the organisation, the role and the administrator in one transaction. Instances started at the same time
-    /// on an empty database all try: one commits, the others fail on a unique index (PostgreSQL) or wait for the write
-    /// lock and then find the administrator (SQLite). A loser finds users afterwards and carries on.
+    /// on an empty database take turns (<see cref="StartupLock"/>; on SQLite the write lock): the first creates them, the
+    /// others find users. Should two still collide, the unique indexes refuse the second, which finds users and carries on.
     /// </summary>
     private async Task CreateFirstAdministratorAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<CredentialPortalDbContext>();
         CreatedAdministrator? created;
+        await using var turn = await StartupLock.AcquireAsync(services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>(), cancellationToken);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
