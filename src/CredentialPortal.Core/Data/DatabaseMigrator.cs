@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -18,6 +19,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         try
         {
+            await CreateDatabaseUnlessItExistsAsync(db, cancellationToken);
             // Instances starting together take turns: the first applies, the others find nothing pending.
             await using var turn = await StartupLock.AcquireAsync(contextFactory, cancellationToken);
             // EF learns that a new database has no history table from a query that fails, which it logs as an error;
@@ -46,6 +48,28 @@ public sealed class DatabaseMigrator(IDbContextFactory<CredentialPortalDbContext
         {
             throw new ConfigurationException("ConnectionStrings:" + DatabaseOptions.ConnectionStringName,
                 $"cannot reach the database ({FirstLine(ex)})", ex);
+        }
+    }
+
+    /// <summary>
+    /// A server database the login may create is created here, as EF's migrations would, so that the start-up lock can
+    /// be taken in it; an instance that loses the race to create it finds it created.
+    /// </summary>
+    private static async Task CreateDatabaseUnlessItExistsAsync(CredentialPortalDbContext db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase } or SqlException { Number: 1801 })
+        {
+            // Another instance created it a moment ago.
         }
     }
 

@@ -1,6 +1,4 @@
-using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace CredentialPortal.Core.Data;
 
@@ -25,7 +23,10 @@ public sealed class StartupLock : IAsyncDisposable
 
     private StartupLock(CredentialPortalDbContext? db) => _db = db;
 
-    /// <summary>Waits, without a timeout, until no other instance holds the lock: another's migrations may take minutes.</summary>
+    /// <summary>
+    /// Waits, without a timeout, until no other instance holds the lock: another's migrations may take minutes. The
+    /// database must exist (<see cref="DatabaseMigrator"/> creates it first).
+    /// </summary>
     public static async Task<StartupLock> AcquireAsync(IDbContextFactory<CredentialPortalDbContext> contexts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contexts);
@@ -44,23 +45,12 @@ public sealed class StartupLock : IAsyncDisposable
             await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
             return new StartupLock(db);
         }
-        catch (Exception ex) when (DatabaseMissing(ex))
-        {
-            // The very first start: the migrations create the database, and instances doing that together settle it as
-            // without the lock. Every later start finds it.
-            await db.DisposeAsync();
-            return new StartupLock(null);
-        }
         catch
         {
             await db.DisposeAsync();
             throw;
         }
     }
-
-    private static bool DatabaseMissing(Exception ex) =>
-        ex is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } or SqlException { Number: 4060 }
-        || ex.InnerException is { } inner && DatabaseMissing(inner);
 
     /// <summary>
     /// Releases the lock. Explicitly: a pooled connection keeps its server session, and with it a session-level lock,
