@@ -50,7 +50,9 @@ public sealed record CredentialWords(
     /// <summary>"1 secret", "3 keys".</summary>
     public string Count(int count) => count == 1 ? $"1 {Noun}" : $"{count} {PluralNoun}";
 
-    private static string Plural(string noun) => noun.EndsWith('y') ? noun[..^1] + "ies" : noun + "s";
+    // "identity" → "identities", but "key" → "keys" (a vowel before the y).
+    private static string Plural(string noun) =>
+        noun.Length > 1 && noun[^1] == 'y' && !"aeiou".Contains(noun[^2], StringComparison.Ordinal) ? noun[..^1] + "ies" : noun + "s";
 
     /// <summary>How a change of this kind reads in a sentence: "created", "added", "disabled"…</summary>
     public string PastTense(CredentialChangeType change) => change switch

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Credentials;
+using CredentialPortal.Core.Data;
+using CredentialPortal.TokenService.Throttling;
+using Microsoft.Extensions.DependencyInjection;
 using CredentialPortal.IntegrationTests.TokenService;
 using CredentialPortal.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -144,6 +148,7 @@ public sealed class FederatedTokenTests : IAsyncLifetime
             Assert.DoesNotContain("4242", description, StringComparison.Ordinal);
         }
 
+        await _portal.Services.GetRequiredService<AuthenticationFailureAudit>().FlushAsync(CancellationToken.None);
         await using var db = _portal.CreateDbContext();
         var reasons = await db.AuditEvents.Where(e => e.ApplicationId == _app.Id && e.EventType == "token.authentication-failed")
             .Select(e => e.Details).ToListAsync();
@@ -188,7 +193,15 @@ public sealed class FederatedTokenTests : IAsyncLifetime
         });
         Assert.Equal("the federated identity is disabled", Description(await RefusedAsync(_github.GitHubActionsToken(Now))));
 
-        await ChangeAsync(_portal, _app.Id, async db => db.FederatedIdentities.Remove(await db.FederatedIdentities.SingleAsync(f => f.Id == _workflow.Id)));
+        // Through the lifecycle, as the portal deletes: this instance forgets the client at once.
+        await using (var scope = _portal.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
+            var application = await db.Applications.SingleAsync(a => a.Id == _app.Id);
+            var identity = await db.FederatedIdentities.SingleAsync(f => f.Id == _workflow.Id);
+            await scope.ServiceProvider.GetRequiredService<CredentialLifecycle>().DeleteAsync(application, identity, new AuditActor("tests"), confirmedLastCredential: true);
+        }
+
         Assert.StartsWith(NoMatch, Description(await RefusedAsync(_github.GitHubActionsToken(Now))), StringComparison.Ordinal);
     }
 
