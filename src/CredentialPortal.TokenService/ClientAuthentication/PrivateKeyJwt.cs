@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Requests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -70,8 +71,9 @@ public sealed class PrivateKeyJwt(IOptions<TokenServiceOptions> options) : IClie
             return Fail("the client_assertion has no sub: it must be the client_id");
         }
 
-        // An issuer other than the subject: a token the partner's platform issued, for a federated identity of client_id.
-        if (token.TryGetPayloadValue<string>("iss", out var issuer) && !string.IsNullOrEmpty(issuer) && issuer != subject)
+        // An issuer URL other than the subject: a token the partner's platform issued, for a federated identity of client_id.
+        // (An iss that is no URL stays a private_key_jwt assertion, whose validation says iss must be the client_id.)
+        if (token.TryGetPayloadValue<string>("iss", out var issuer) && issuer != subject && TrustedIssuerRules.Normalize(issuer) is not null)
         {
             return form["client_id"] is { Length: > 0 } clientId
                 ? (new PresentedCredentials(clientId, "", FederatedMethod, UsedBasic: false) { Assertion = token }, null)
