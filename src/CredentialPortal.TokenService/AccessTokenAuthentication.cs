@@ -140,7 +140,7 @@ public static class AccessTokenAuthentication
         return client is null || !client.ApplicationActive || !client.OrganisationActive
             ? "The application of the access token is unknown or inactive."
             : client.Credential(credentialId) is not { } credential || credential.StatusAt(now) is not CredentialStatus.Active
-                || !client.AuthenticationPolicy.Allows(credential.Kind)
+                || !client.AllowedKinds.Allows(credential.Kind)
                 ? "The credential that obtained the access token is disabled, deleted or expired."
                 : client.RequireDpop && DpopBinding.BoundThumbprint(principal) is null
                     ? "The application requires DPoP: its bearer tokens are refused."

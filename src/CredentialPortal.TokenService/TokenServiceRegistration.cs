@@ -55,6 +55,9 @@ public static partial class TokenServiceRegistration
         builder.Services.AddSingleton<IClientAuthenticationMethod, ClientSecretPost>();
         builder.Services.AddSingleton<IClientAuthenticationMethod, PrivateKeyJwt>();
         builder.Services.AddSingleton<ClientAssertionValidator>();
+        builder.Services.AddSingleton<Federation.IssuerDocuments>();
+        builder.Services.AddSingleton<Federation.IssuerKeyCache>();
+        builder.Services.AddSingleton<Federation.FederatedAssertionValidator>();
         builder.Services.AddSingleton<AssertionReplayStore>();
         builder.Services.AddSingleton<Core.Applications.ICredentialChangeListener, ClientCacheEviction>();
         builder.Services.AddSingleton<ClientCredentialReader>();

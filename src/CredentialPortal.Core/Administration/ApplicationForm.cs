@@ -40,7 +40,8 @@ public sealed class ApplicationForm
     [StringLength(Application.MaxIntrospectionAudiencesLength)]
     public string? IntrospectionAudiences { get; set; }
 
-    public AuthenticationPolicy AuthenticationPolicy { get; set; }
+    /// <summary>The kinds of credential that obtain tokens: one of <see cref="AuthenticationPolicies.Choices"/>.</summary>
+    public AllowedKinds AllowedKinds { get; set; } = AllowedKinds.All;
 
     public bool RequireDpop { get; set; }
 
@@ -81,7 +82,7 @@ public sealed class ApplicationForm
             IsAdminAutomationClient = application.IsAdminAutomationClient,
             IsResourceServer = application.IsResourceServer,
             IntrospectionAudiences = string.Join('\n', application.IntrospectionAudiences),
-            AuthenticationPolicy = application.AuthenticationPolicy,
+            AllowedKinds = application.AllowedKinds,
             RequireDpop = application.RequireDpop,
             NotificationEmails = string.Join('\n', application.NotificationEmails),
             Version = application.Version,

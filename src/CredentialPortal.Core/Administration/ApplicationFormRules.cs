@@ -27,6 +27,11 @@ internal static class ApplicationFormRules
             Error(nameof(form.OrganisationId), "Choose the organisation.");
         }
 
+        if (!AuthenticationPolicies.Choices.Contains(form.AllowedKinds))
+        {
+            Error(nameof(form.AllowedKinds), "Choose which kinds of credential the application may authenticate with: at least one.");
+        }
+
         var api = ApiCatalog.FindApi(form.ApiCode ?? "");
         if (api is null)
         {
@@ -104,9 +109,9 @@ internal static class ApplicationFormRules
         if (existing is null && form.CreateFirstSecret)
         {
             // The same refusal a secret created later meets (CredentialRules), said where the administrator ticked the box.
-            if (form.AuthenticationPolicy.RefusalToCreate(CredentialKind.Secret) is not null)
+            if (form.AllowedKinds.RefusalToCreate(CredentialKind.Secret) is not null)
             {
-                Error(nameof(form.CreateFirstSecret), $"A first secret cannot be created under \"{form.AuthenticationPolicy.Describe()}\": " +
+                Error(nameof(form.CreateFirstSecret), $"A first secret cannot be created under \"{form.AllowedKinds.Describe()}\": " +
                     "untick \"Create the first secret\" and add a public key once the application exists, or choose a policy that allows secrets.");
             }
 

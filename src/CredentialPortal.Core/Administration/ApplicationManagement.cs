@@ -78,9 +78,9 @@ public sealed class ApplicationManagement(
 
         // A policy that cuts off active credentials is saved only on the second post, once its warning was shown.
         if (existing is not null && !form.ConfirmPolicyChange && await AuthenticationPolicies.ChangeWarningAsync(
-                db, existing, form.AuthenticationPolicy, time.GetUtcNow().UtcDateTime, cancellationToken) is { } policyWarning)
+                db, existing, form.AllowedKinds, time.GetUtcNow().UtcDateTime, cancellationToken) is { } policyWarning)
         {
-            errors.Add(new(nameof(form.AuthenticationPolicy), policyWarning));
+            errors.Add(new(nameof(form.AllowedKinds), policyWarning));
             form.ConfirmPolicyChange = true;
         }
 
@@ -127,7 +127,7 @@ public sealed class ApplicationManagement(
         application.IsAdminAutomationClient = form.IsAdminAutomationClient;
         application.IsResourceServer = form.IsResourceServer;
         application.IntrospectionAudiences = [.. plan.IntrospectionAudiences];
-        application.AuthenticationPolicy = form.AuthenticationPolicy;
+        application.SetAllowedKinds(form.AllowedKinds);
         application.RequireDpop = form.RequireDpop;
         application.NotificationEmails = [.. plan.NotificationEmails];
         application.Version = Guid.NewGuid();
@@ -236,7 +236,7 @@ public sealed class ApplicationManagement(
         $"scopes {string.Join(" ", application.Permissions.Select(p => p.Scope).Order(StringComparer.Ordinal))}, " +
         $"credential limit {application.CredentialLimit}, self-rotation {OnOff(application.AllowSelfRotation)}, " +
         $"admin automation {OnOff(application.IsAdminAutomationClient)}, resource server {ResourceServer(application)}, " +
-        $"authentication {application.AuthenticationPolicy.Describe().ToLowerInvariant()}, " +
+        $"authentication {application.AllowedKinds.Describe().ToLowerInvariant()}, " +
         $"DPoP {(application.RequireDpop ? "required" : "optional")}";
 
     private static string OnOff(bool value) => value ? "on" : "off";

@@ -74,8 +74,27 @@ public sealed class Application
     /// </summary>
     public bool RequireDpop { get; set; }
 
-    /// <summary>Which credentials obtain tokens: secrets and keys (default), keys only or secrets only.</summary>
+    /// <summary>
+    /// The policy as the previous release stores and reads it (secrets and keys, keys only, secrets only). This release
+    /// reads <see cref="AllowedKinds"/> and writes both (<see cref="SetAllowedKinds"/>).
+    /// </summary>
     public AuthenticationPolicy AuthenticationPolicy { get; set; }
+
+    /// <summary>
+    /// The kinds of credential that obtain tokens, as an administrator last set them here; null for an application this
+    /// release never saved a policy for, whose <see cref="AuthenticationPolicy"/> then says (0: every kind).
+    /// </summary>
+    public AllowedKinds? AllowedCredentialKinds { get; set; }
+
+    /// <summary>The kinds of credential that obtain tokens (see <see cref="AuthenticationPolicies.Effective"/>).</summary>
+    public AllowedKinds AllowedKinds => AuthenticationPolicies.Effective(AllowedCredentialKinds, AuthenticationPolicy);
+
+    /// <summary>Sets the allowed kinds, and the previous release's policy to the nearest it can read.</summary>
+    public void SetAllowedKinds(AllowedKinds kinds)
+    {
+        AllowedCredentialKinds = kinds;
+        AuthenticationPolicy = AuthenticationPolicies.ForPreviousRelease(kinds);
+    }
 
     /// <summary>Extra addresses that receive expiry reminders, besides the credential managers.</summary>
     public List<string> NotificationEmails { get; set; } = [];
@@ -91,5 +110,6 @@ public sealed class Application
     public List<ApplicationPermission> Permissions { get; } = [];
     public List<ClientSecret> Secrets { get; } = [];
     public List<ClientKey> Keys { get; } = [];
+    public List<FederatedIdentity> FederatedIdentities { get; } = [];
     public List<CredentialManagerAssignment> Managers { get; } = [];
 }

@@ -73,6 +73,12 @@ public static class AuditEventTypes
     public const string KeyDisabled = "key.disabled";
     public const string KeyEnabled = "key.enabled";
     public const string KeyDeleted = "key.deleted";
+    public const string FederatedIdentityAdded = "federated-identity.added";
+    public const string FederatedIdentityDisabled = "federated-identity.disabled";
+    public const string FederatedIdentityEnabled = "federated-identity.enabled";
+    public const string FederatedIdentityDeleted = "federated-identity.deleted";
+    public const string TrustedIssuerAdded = "trusted-issuer.added";
+    public const string TrustedIssuerRemoved = "trusted-issuer.removed";
     public const string TokenAuthenticationFailed = "token.authentication-failed";
     public const string NotificationQueued = "notification.queued";
     public const string NotificationDelivered = "notification.delivered";

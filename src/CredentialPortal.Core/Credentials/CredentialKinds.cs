@@ -2,11 +2,15 @@ using CredentialPortal.Core.Audit;
 
 namespace CredentialPortal.Core.Credentials;
 
-/// <summary>What proves an application's identity at the token endpoint: a secret we generated, or a key the partner holds.</summary>
+/// <summary>
+/// What proves an application's identity at the token endpoint: a secret we generated, a key the partner holds, or a
+/// token the partner's own platform issues (a federated identity).
+/// </summary>
 public enum CredentialKind
 {
     Secret = 0,
     Key = 1,
+    FederatedIdentity = 2,
 }
 
 /// <summary>
@@ -37,8 +41,18 @@ public sealed record CredentialWords(
 
     public string DisplayHint(string hint) => hint + HintSuffix;
 
+    /// <summary>"secrets", "keys", "federated identities".</summary>
+    public string PluralNoun => Plural(Noun);
+
+    /// <summary>"client secrets", "keys", "federated identities".</summary>
+    public string FullPluralNoun => Plural(FullNoun);
+
     /// <summary>"1 secret", "3 keys".</summary>
-    public string Count(int count) => count == 1 ? $"1 {Noun}" : $"{count} {Noun}s";
+    public string Count(int count) => count == 1 ? $"1 {Noun}" : $"{count} {PluralNoun}";
+
+    // "identity" → "identities", but "key" → "keys" (a vowel before the y).
+    private static string Plural(string noun) =>
+        noun.Length > 1 && noun[^1] == 'y' && !"aeiou".Contains(noun[^2], StringComparison.Ordinal) ? noun[..^1] + "ies" : noun + "s";
 
     /// <summary>How a change of this kind reads in a sentence: "created", "added", "disabled"…</summary>
     public string PastTense(CredentialChangeType change) => change switch
@@ -102,10 +116,20 @@ public static class CredentialKinds
         new("Generate a new key pair and add its public key to the application in the portal.",
             "Update your system to sign its assertions with the new private key.", "replace the key"));
 
+    // Its hint is the subject, which is whole unless cut to the hint's length (FederatedIdentity.HintOf marks that itself).
+    private static readonly CredentialWords FederatedWords = new(
+        "federated identity", "federated identity", "added", "",
+        new(AuditEventTypes.FederatedIdentityAdded, AuditEventTypes.FederatedIdentityDisabled, AuditEventTypes.FederatedIdentityEnabled,
+            AuditEventTypes.FederatedIdentityDeleted),
+        "This application's authentication policy does not allow federated identities: an administrator set it so, and they cannot be added to it.",
+        new("Check that the workload's issuer, subject and claims are still the ones you trust, and add a federated identity with a new review date.",
+            "Delete the old federated identity once the new one is in place.", "review the federated identity"));
+
     public static CredentialWords Words(this CredentialKind kind) => kind switch
     {
         CredentialKind.Secret => SecretWords,
         CredentialKind.Key => KeyWords,
+        CredentialKind.FederatedIdentity => FederatedWords,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a credential kind."),
     };
 }

@@ -43,7 +43,7 @@ public sealed class CredentialLifecycle(
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(credential);
         var now = time.GetUtcNow().UtcDateTime;
-        var policy = application.AuthenticationPolicy;
+        var policy = application.AllowedKinds;
         if (!credential.IsUsableAt(now) || !policy.Allows(credential.Kind))
         {
             return false;

@@ -21,11 +21,11 @@ public static class CredentialQueries
         where T : ClientCredential => c => c.DisabledAt == null && c.ExpiresAt > now && c.ExpiresAt < before;
 
     /// <summary>The kinds <paramref name="policy"/> allows to obtain tokens.</summary>
-    public static IReadOnlyList<CredentialKind> KindsAllowedBy(AuthenticationPolicy policy) =>
+    public static IReadOnlyList<CredentialKind> KindsAllowedBy(AllowedKinds policy) =>
         [.. CredentialKinds.All.Where(kind => policy.Allows(kind))];
 
     /// <summary>Credentials that obtain tokens at <paramref name="now"/> for an application with <paramref name="policy"/>.</summary>
-    public static Expression<Func<ClientCredential, bool>> UsableUnder(AuthenticationPolicy policy, DateTime now)
+    public static Expression<Func<ClientCredential, bool>> UsableUnder(AllowedKinds policy, DateTime now)
     {
         var kinds = KindsAllowedBy(policy);
         return c => c.DisabledAt == null && c.ExpiresAt > now && kinds.Contains(c.Kind);
@@ -43,8 +43,11 @@ public static class CredentialQueries
         Expression? any = null;
         foreach (var kind in CredentialKinds.All)
         {
-            var policies = Enum.GetValues<AuthenticationPolicy>().Where(p => p.Allows(kind)).ToList();
-            Expression<Func<Application, bool>> usable = a => policies.Contains(a.AuthenticationPolicy)
+            // AuthenticationPolicies.Effective as a query: the saved set when there is one, else the previous release's policy.
+            var sets = AuthenticationPolicies.Choices.Where(k => k.Allows(kind)).Select(k => (AllowedKinds?)k).ToList();
+            var previous = Enum.GetValues<AuthenticationPolicy>().Where(p => AuthenticationPolicies.Effective(null, p).Allows(kind)).ToList();
+            Expression<Func<Application, bool>> usable = a =>
+                (a.AllowedCredentialKinds != null ? sets.Contains(a.AllowedCredentialKinds) : previous.Contains(a.AuthenticationPolicy))
                 && credentials.Any(c => c.ApplicationId == a.Id && c.Kind == kind && c.DisabledAt == null && c.ExpiresAt > now);
             var body = new ParameterReplacer(usable.Parameters[0], application).Visit(usable.Body);
             any = any is null ? body : Expression.OrElse(any, body);

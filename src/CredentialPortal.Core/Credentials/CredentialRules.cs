@@ -18,7 +18,7 @@ public static class CredentialRules
     }
 
     /// <summary>
-    /// The most credentials of <paramref name="kind"/> an application may hold: its limit counts secrets and keys together
+    /// The most credentials of <paramref name="kind"/> an application may hold: its limit counts every kind together
     /// (disabled and expired ones too), so what the other kinds hold is not available to this one. <paramref name="held"/>
     /// says how many credentials of each kind the application holds; a kind it holds none of may be missing.
     /// </summary>
@@ -29,15 +29,15 @@ public static class CredentialRules
     }
 
     /// <summary>
-    /// Why the application may not get another credential of this kind (its policy, or its limit, which counts secrets
-    /// and keys together, disabled and expired ones too), or null when it may.
+    /// Why the application may not get another credential of this kind (its policy, or its limit, which counts every kind
+    /// together, disabled and expired ones too), or null when it may.
     /// </summary>
     public static async Task<string?> RefusalToCreateAsync(CredentialPortalDbContext db, Application application, CredentialKind kind,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(application);
-        if (application.AuthenticationPolicy.RefusalToCreate(kind) is { } refusal)
+        if (application.AllowedKinds.RefusalToCreate(kind) is { } refusal)
         {
             return refusal;
         }
@@ -52,6 +52,6 @@ public static class CredentialRules
 
         var held = string.Join(" and ", counts.Where(c => c.Value > 0).OrderBy(c => c.Key).Select(c => c.Key.Words().Count(c.Value)));
         return $"This application already has {held}, the most it may have ({application.CredentialLimit}). " +
-            "Secrets and keys count together: delete a secret or key you no longer use first.";
+            "Secrets, keys and federated identities count together: delete one you no longer use first.";
     }
 }

@@ -27,6 +27,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<ApplicationPermission> ApplicationPermissions => Set<ApplicationPermission>();
     public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
     public DbSet<ClientKey> ClientKeys => Set<ClientKey>();
+    public DbSet<FederatedIdentity> FederatedIdentities => Set<FederatedIdentity>();
+    public DbSet<TrustedIssuer> TrustedIssuers => Set<TrustedIssuer>();
 
     /// <summary>Every kind together (one table): for what all share, e.g. limits, reminders and "last used".</summary>
     public DbSet<ClientCredential> ClientCredentials => Set<ClientCredential>();
@@ -66,7 +68,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
         builder.Entity<ClientCredential>(c =>
         {
             c.ToTable("ClientCredentials");
-            c.HasDiscriminator(x => x.Kind).HasValue<ClientSecret>(CredentialKind.Secret).HasValue<ClientKey>(CredentialKind.Key);
+            c.HasDiscriminator(x => x.Kind).HasValue<ClientSecret>(CredentialKind.Secret).HasValue<ClientKey>(CredentialKind.Key)
+                .HasValue<FederatedIdentity>(CredentialKind.FederatedIdentity);
             c.Property(x => x.Name).HasMaxLength(ClientCredential.MaxNameLength);
             c.Property(x => x.Hint).HasMaxLength(ClientCredential.MaxHintLength);
             // The reminder pass reads only the credentials whose NextReminderAt has come, page by page in this order.
@@ -93,6 +96,18 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             k.Property(x => x.PublicJwk).HasMaxLength(ClientKey.MaxJwkLength);
             k.Property(x => x.KeyDescription).HasMaxLength(ClientKey.MaxDescriptionLength);
         });
+        builder.Entity<FederatedIdentity>(f =>
+        {
+            f.Property(x => x.Issuer).HasMaxLength(FederatedIdentity.MaxIssuerLength);
+            f.Property(x => x.Subject).HasMaxLength(FederatedIdentity.MaxSubjectLength);
+            f.Property(x => x.Audience).HasMaxLength(FederatedIdentity.MaxAudienceLength);
+            f.Property(x => x.Claims).HasMaxLength(FederatedIdentity.MaxClaimsLength);
+        });
+        builder.Entity<TrustedIssuer>(i =>
+        {
+            i.Property(x => x.Issuer).HasMaxLength(FederatedIdentity.MaxIssuerLength);
+            i.HasIndex(x => x.Issuer).IsUnique();
+        });
         builder.Entity<Application>(a =>
         {
             a.Property(x => x.ClientId).HasMaxLength(Application.MaxClientIdLength);
@@ -109,6 +124,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             a.HasMany(x => x.Permissions).WithOne().HasForeignKey(p => p.ApplicationId);
             a.HasMany(x => x.Secrets).WithOne(s => s.Application).HasForeignKey(s => s.ApplicationId);
             a.HasMany(x => x.Keys).WithOne(k => k.Application).HasForeignKey(k => k.ApplicationId);
+            a.HasMany(x => x.FederatedIdentities).WithOne(f => f.Application).HasForeignKey(f => f.ApplicationId);
             a.HasMany(x => x.Managers).WithOne(m => m.Application).HasForeignKey(m => m.ApplicationId);
         });
 

@@ -49,6 +49,10 @@ public static class StoreRegistration
         builder.Services.AddScoped<CredentialLifecycle>();
         builder.Services.AddScoped<CredentialNotification>();
         builder.Services.AddScoped<KeyManagement>();
+        builder.Services.AddScoped<FederatedIdentityManagement>();
+        builder.Services.AddScoped<TrustedIssuerManagement>();
+        builder.Services.AddSingleton<TrustedIssuerList>();
+        builder.Services.AddValidatedOptions<FederationOptions, FederationOptionsValidator>(FederationOptions.SectionName);
         builder.Services.AddScoped<SecretLeaks>();
         builder.Services.AddValidatedOptions<SecretOptions, SecretOptionsValidator>(SecretOptions.SectionName);
         builder.Services.AddValidatedOptions<SecretScanningOptions, SecretScanningOptionsValidator>(SecretScanningOptions.SectionName);

@@ -79,6 +79,10 @@ public static class WebhookEventTypes
         [AuditEventTypes.KeyDisabled] = CredentialDisabled,
         [AuditEventTypes.KeyEnabled] = CredentialEnabled,
         [AuditEventTypes.KeyDeleted] = CredentialDeleted,
+        [AuditEventTypes.FederatedIdentityAdded] = CredentialCreated,
+        [AuditEventTypes.FederatedIdentityDisabled] = CredentialDisabled,
+        [AuditEventTypes.FederatedIdentityEnabled] = CredentialEnabled,
+        [AuditEventTypes.FederatedIdentityDeleted] = CredentialDeleted,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 }
 

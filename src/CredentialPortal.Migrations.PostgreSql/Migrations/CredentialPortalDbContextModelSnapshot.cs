@@ -34,6 +34,9 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Property<bool>("AllowSelfRotation")
                         .HasColumnType("boolean");
 
+                    b.Property<int?>("AllowedCredentialKinds")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ApiCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -291,6 +294,35 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.HasDiscriminator<int>("Kind");
 
                     b.UseTphMappingStrategy();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.TrustedIssuer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer")
+                        .IsUnique();
+
+                    b.ToTable("TrustedIssuers");
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.DataProtection.DataProtectionKey", b =>
@@ -952,6 +984,32 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.HasDiscriminator().HasValue(0);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.FederatedIdentity", b =>
+                {
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Claims")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasDiscriminator().HasValue(2);
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Organisations.Organisation", "Organisation")
@@ -1155,8 +1213,21 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.Navigation("Application");
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.FederatedIdentity", b =>
+                {
+                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
+                        .WithMany("FederatedIdentities")
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
+                    b.Navigation("FederatedIdentities");
+
                     b.Navigation("Keys");
 
                     b.Navigation("Managers");

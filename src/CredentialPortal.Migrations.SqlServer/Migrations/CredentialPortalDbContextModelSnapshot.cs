@@ -33,6 +33,9 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Property<bool>("AllowSelfRotation")
                         .HasColumnType("bit");
 
+                    b.Property<int?>("AllowedCredentialKinds")
+                        .HasColumnType("int");
+
                     b.Property<string>("ApiCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -290,6 +293,35 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.HasDiscriminator<int>("Kind");
 
                     b.UseTphMappingStrategy();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.TrustedIssuer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer")
+                        .IsUnique();
+
+                    b.ToTable("TrustedIssuers");
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.DataProtection.DataProtectionKey", b =>
@@ -953,6 +985,32 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.HasDiscriminator().HasValue(0);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.FederatedIdentity", b =>
+                {
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("Claims")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.HasDiscriminator().HasValue(2);
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Organisations.Organisation", "Organisation")
@@ -1156,8 +1214,21 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
                     b.Navigation("Application");
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.FederatedIdentity", b =>
+                {
+                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
+                        .WithMany("FederatedIdentities")
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
+                    b.Navigation("FederatedIdentities");
+
                     b.Navigation("Keys");
 
                     b.Navigation("Managers");

@@ -26,6 +26,9 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Property<bool>("AllowSelfRotation")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AllowedCredentialKinds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ApiCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -275,6 +278,33 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.HasDiscriminator<int>("Kind");
 
                     b.UseTphMappingStrategy();
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.TrustedIssuer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Issuer")
+                        .IsUnique();
+
+                    b.ToTable("TrustedIssuers");
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.DataProtection.DataProtectionKey", b =>
@@ -922,6 +952,32 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.HasDiscriminator().HasValue(0);
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.FederatedIdentity", b =>
+                {
+                    b.HasBaseType("CredentialPortal.Core.Credentials.ClientCredential");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Claims")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasDiscriminator().HasValue(2);
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
                     b.HasOne("CredentialPortal.Core.Organisations.Organisation", "Organisation")
@@ -1125,8 +1181,21 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Application");
                 });
 
+            modelBuilder.Entity("CredentialPortal.Core.Credentials.FederatedIdentity", b =>
+                {
+                    b.HasOne("CredentialPortal.Core.Applications.Application", "Application")
+                        .WithMany("FederatedIdentities")
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
+                });
+
             modelBuilder.Entity("CredentialPortal.Core.Applications.Application", b =>
                 {
+                    b.Navigation("FederatedIdentities");
+
                     b.Navigation("Keys");
 
                     b.Navigation("Managers");

@@ -10,11 +10,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace CredentialPortal.TokenService.ClientAuthentication;
 
 /// <summary>
-/// The outcome of checking a client assertion: the key whose signature verified (whatever its state, so that the caller
-/// can say "disabled" or "expired"), the <c>jti</c> and <c>exp</c> for the replay store; or a failure reason (for the
+/// The outcome of checking a client assertion: the credential it proved — the key whose signature verified, or the
+/// federated identity the external token matched — whatever its state, so that the caller can say "disabled" or
+/// "expired"; the <c>jti</c> and <c>exp</c> for the replay store (no jti: not single-use); or a failure reason (for the
 /// audit) and a description (for the client).
 /// </summary>
-public sealed record AssertionCheck(CachedKey? Key, string? Jti, DateTime ExpiresAt, string? Reason, string? Description)
+public sealed record AssertionCheck(CachedCredential? Credential, string? Jti, DateTime ExpiresAt, string? Reason, string? Description)
 {
     public static AssertionCheck Failed(string reason, string description) => new(null, null, default, reason, description);
 }

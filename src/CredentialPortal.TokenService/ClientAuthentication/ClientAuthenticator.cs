@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Clients;
+using CredentialPortal.TokenService.Federation;
 using CredentialPortal.TokenService.Requests;
 using CredentialPortal.TokenService.Throttling;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialPortal.TokenService.ClientAuthentication;
 
-/// <summary>An application that proved its identity with one of its credentials (a secret or a key).</summary>
+/// <summary>An application that proved its identity with one of its credentials (a secret, a key or a federated identity).</summary>
 public sealed record AuthenticatedClient(CachedClient Client, CachedCredential Credential);
 
 /// <summary>
@@ -21,6 +22,7 @@ public sealed record AuthenticatedClient(CachedClient Client, CachedCredential C
 public sealed class ClientAuthenticator(
     ClientCache clients,
     ClientAssertionValidator assertions,
+    FederatedAssertionValidator federatedAssertions,
     AssertionReplayStore replays,
     FailedAuthenticationThrottle throttle,
     AuthenticationFailureAudit failureAudit,
@@ -54,6 +56,7 @@ public sealed class ClientAuthenticator(
         {
             (assertion, matched) = await MatchAsync(client, presented, context.Request);
             if (matched is null && assertion?.Reason is null or "unknown_key" or "no_keys" or "wrong_signature"
+                    or "no_federated_identity" or "wrong_subject" or "wrong_audience" or "wrong_claims"
                 && await clients.RefreshAsync(client, context.RequestAborted) is var refreshed && refreshed != client)
             {
                 // A credential created a moment ago on another instance: this one has not read the change log yet.
@@ -75,15 +78,16 @@ public sealed class ClientAuthenticator(
             : matched is null ? ("wrong_secret", GenericFailure)
             : status == CredentialStatus.Disabled && matched is CachedSecret { Leaked: true } ? ("leaked_secret",
                 "the client secret is disabled because it was found in public: create a new secret and delete this one")
-            : status == CredentialStatus.Disabled ? ($"disabled_{words!.Noun}", $"the {noun} is disabled")
-            : status == CredentialStatus.Expired ? ($"expired_{words!.Noun}", $"the {noun} has expired")
-            : !client.AuthenticationPolicy.Allows(matched.Kind) ? ($"{words!.Noun}s_not_allowed",
-                $"this application may not authenticate with a {noun}: its authentication policy is \"{client.AuthenticationPolicy.Describe()}\"")
+            : status == CredentialStatus.Disabled ? ($"disabled_{words!.Noun.Replace(' ', '_')}", $"the {noun} is disabled")
+            : status == CredentialStatus.Expired ? ($"expired_{words!.Noun.Replace(' ', '_')}", $"the {noun} has expired")
+            : !client.AllowedKinds.Allows(matched.Kind) ? ($"{words!.PluralNoun.Replace(' ', '_')}_not_allowed",
+                $"this application may not authenticate with a {noun}: its authentication policy is \"{client.AllowedKinds.Describe()}\"")
             : !client.ApplicationActive ? ("inactive_application", "the application is inactive")
             : !client.OrganisationActive ? ("inactive_organisation", "the application's organisation is inactive")
             : (null, null);
-        // Last, once everything else holds: a refused assertion must not use up its jti.
-        if (reason is null && assertion is not null
+        // Last, once everything else holds: a refused assertion must not use up its jti. An external token without a jti
+        // to keep is reusable until it expires (TokenService:Federation:SingleUse off).
+        if (reason is null && assertion is { Jti: not null }
             && !await replays.TryUseAsync(client!.ClientId, assertion.Jti!, assertion.ExpiresAt, context.RequestAborted))
         {
             (reason, description) = ("assertion_replayed", "the client_assertion was used before: every assertion needs a new jti");
@@ -112,8 +116,10 @@ public sealed class ClientAuthenticator(
             return (null, Match(client, presented.Secret));
         }
 
-        var assertion = await assertions.CheckAsync(client, token, request);
-        return (assertion, assertion.Key);
+        var assertion = presented.Method == PrivateKeyJwt.FederatedMethod
+            ? await federatedAssertions.CheckAsync(client, token, request.HttpContext.RequestAborted)
+            : await assertions.CheckAsync(client, token, request);
+        return (assertion, assertion.Credential);
     }
 
     /// <summary>Compares the presented secret's hash with every secret's, in constant time, so timing tells nothing.</summary>

@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.TokenService.Requests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -9,13 +10,18 @@ namespace CredentialPortal.TokenService.ClientAuthentication;
 /// <c>private_key_jwt</c> (RFC 7523 §2.2, OpenID Connect Core §9): <c>client_assertion_type</c>
 /// <c>urn:ietf:params:oauth:client-assertion-type:jwt-bearer</c> and a <c>client_assertion</c> JWT signed with the
 /// client's private key. This reads the JWT and names the client (<c>sub</c>); <see cref="ClientAssertionValidator"/>
-/// checks it against the client's keys.
+/// checks it against the client's keys. The same parameters carry a federated identity's external token (Entra ID's and
+/// Keycloak's convention): its <c>iss</c> is the partner's platform, not the client, so <c>client_id</c> names the client
+/// and the method is <see cref="FederatedMethod"/>, which <c>Federation/FederatedAssertionValidator</c> checks.
 /// </summary>
 public sealed class PrivateKeyJwt(IOptions<TokenServiceOptions> options) : IClientAuthenticationMethod
 {
     public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
     private readonly JsonWebTokenHandler _handler = new();
+
+    /// <summary>How a request with an external token authenticated, in metrics, the audit and <c>/connectivity</c>.</summary>
+    public const string FederatedMethod = "federated";
 
     public string Name => "private_key_jwt";
 
@@ -63,6 +69,15 @@ public sealed class PrivateKeyJwt(IOptions<TokenServiceOptions> options) : IClie
         if (!token.TryGetPayloadValue<string>("sub", out var subject) || string.IsNullOrEmpty(subject))
         {
             return Fail("the client_assertion has no sub: it must be the client_id");
+        }
+
+        // An issuer URL other than the subject: a token the partner's platform issued, for a federated identity of client_id.
+        // (An iss that is no URL stays a private_key_jwt assertion, whose validation says iss must be the client_id.)
+        if (token.TryGetPayloadValue<string>("iss", out var issuer) && issuer != subject && TrustedIssuerRules.Normalize(issuer) is not null)
+        {
+            return form["client_id"] is { Length: > 0 } clientId
+                ? (new PresentedCredentials(clientId, "", FederatedMethod, UsedBasic: false) { Assertion = token }, null)
+                : Fail("a client_assertion issued by another issuer (a federated identity's token) needs client_id in the body");
         }
 
         if (form["client_id"] is { } bodyId && bodyId != subject)

@@ -27,7 +27,11 @@ public sealed record CachedClient(
     /// <summary>The application's public keys (private_key_jwt), each with its <see cref="SecurityKey"/> built once.</summary>
     public IReadOnlyList<CachedKey> Keys { get; init; } = [];
 
-    public AuthenticationPolicy AuthenticationPolicy { get; init; }
+    /// <summary>The workloads that authenticate with their platform's tokens.</summary>
+    public IReadOnlyList<CachedFederatedIdentity> FederatedIdentities { get; init; } = [];
+
+    /// <summary>The kinds of credential that obtain tokens (<see cref="Application.AllowedKinds"/>).</summary>
+    public AllowedKinds AllowedKinds { get; init; } = AllowedKinds.All;
 
     /// <summary><see cref="Application.RequireDpop"/>: tokens only with a DPoP proof, and bearer tokens refused everywhere.</summary>
     public bool RequireDpop { get; init; }
@@ -35,9 +39,10 @@ public sealed record CachedClient(
     /// <summary>A resource server's own audiences (<see cref="Application.IntrospectionAudiences"/>); empty for the partner APIs'.</summary>
     public IReadOnlyList<string> IntrospectionAudiences { get; init; } = [];
 
-    /// <summary>A secret or key by id: what an access token's credential claim names.</summary>
+    /// <summary>A credential of any kind by id: what an access token's credential claim names.</summary>
     public CachedCredential? Credential(int id) =>
-        (CachedCredential?)Secrets.FirstOrDefault(s => s.Id == id) ?? Keys.FirstOrDefault(k => k.Id == id);
+        (CachedCredential?)Secrets.FirstOrDefault(s => s.Id == id) ?? (CachedCredential?)Keys.FirstOrDefault(k => k.Id == id)
+        ?? FederatedIdentities.FirstOrDefault(f => f.Id == id);
 }
 
 /// <summary>What the token service knows of any credential: its state, and whether the application's policy lets it work.</summary>
@@ -79,4 +84,11 @@ public sealed record CachedKey(int Id, SecurityKey Key, FrozenSet<string> Identi
         IEnumerable<string?> identifiers = [jwk.Kid, jwk.X5t, jwk.AdditionalData.TryGetValue("x5t#S256", out var s256) ? s256 as string : null];
         return new CachedKey(id, key, identifiers.OfType<string>().ToFrozenSet(StringComparer.Ordinal), expiresAt, disabledAt);
     }
+}
+
+/// <summary>A federated identity: what an external token must carry to count as this application (see <see cref="FederatedIdentity"/>).</summary>
+public sealed record CachedFederatedIdentity(int Id, string Issuer, string Subject, string Audience, IReadOnlyDictionary<string, string> Claims,
+    DateTime ExpiresAt, DateTime? DisabledAt) : CachedCredential(Id, ExpiresAt, DisabledAt)
+{
+    public override CredentialKind Kind => CredentialKind.FederatedIdentity;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using CredentialPortal.Core.Applications;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -174,10 +175,12 @@ public sealed partial class ClientCache(
                 a.IsResourceServer,
                 a.IntrospectionAudiences,
                 a.AuthenticationPolicy,
+                a.AllowedCredentialKinds,
                 a.RequireDpop,
                 Permissions = a.Permissions.Select(p => new { p.Api, p.Environment }).ToList(),
                 Secrets = a.Secrets.Select(s => new CachedSecret(s.Id, s.Hash, s.ExpiresAt, s.DisabledAt) { Leaked = s.LeakedAt != null }).ToList(),
                 Keys = a.Keys.Select(k => new { k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt }).ToList(),
+                Federated = a.FederatedIdentities.Select(f => new { f.Id, f.Issuer, f.Subject, f.Audience, f.Claims, f.ExpiresAt, f.DisabledAt }).ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
 
@@ -220,7 +223,9 @@ public sealed partial class ClientCache(
             now)
         {
             Keys = [.. application.Keys.Select(k => CachedKey.From(k.Id, k.PublicJwk, k.ExpiresAt, k.DisabledAt)).OfType<CachedKey>()],
-            AuthenticationPolicy = application.AuthenticationPolicy,
+            FederatedIdentities = [.. application.Federated.Select(f => new CachedFederatedIdentity(
+                f.Id, f.Issuer, f.Subject, f.Audience, FederatedIdentity.ParseClaims(f.Claims), f.ExpiresAt, f.DisabledAt))],
+            AllowedKinds = AuthenticationPolicies.Effective(application.AllowedCredentialKinds, application.AuthenticationPolicy),
             RequireDpop = application.RequireDpop,
             IntrospectionAudiences = application.IntrospectionAudiences,
         };

@@ -24,6 +24,9 @@ internal static class ApiProblems
     public static IResult KeyNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
         title: "Not Found", detail: $"The application '{PlainText.Echo(clientId)}' has no key with id '{PlainText.Echo(id)}'.");
 
+    public static IResult FederatedIdentityNotFound(string clientId, string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Not Found", detail: $"The application '{PlainText.Echo(clientId)}' has no federated identity with id '{PlainText.Echo(id)}'.");
+
     public static IResult BadRequest(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail);
 

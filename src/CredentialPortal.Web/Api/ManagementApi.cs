@@ -84,6 +84,7 @@ public static class ManagementApi
             SecretResource.From, ApiProblems.SecretNotFound);
         ApiSecretLeaks.Map(api);
         ManagementApiKeyHandlers.Map(api);
+        ManagementApiFederatedHandlers.Map(api);
 
         // Any other path or method under /api/v1 lands here rather than on routing's bare 404/405, which would meet the
         // portal's sign-in policy (an API call must never be sent to the sign-in page).

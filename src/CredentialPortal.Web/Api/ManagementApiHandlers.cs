@@ -117,6 +117,7 @@ internal static partial class ManagementApiHandlers
         .Include(a => a.Permissions)
         .Include(a => a.Secrets)
         .Include(a => a.Keys)
+        .Include(a => a.FederatedIdentities)
         .AsSplitQuery();
 
     /// <summary>The application, or null when it does not exist or the caller may not manage it: both answer 404.</summary>

@@ -121,7 +121,7 @@ public sealed class AdminPagesTests : IAsyncLifetime
     {
         var organisationId = await CreateOrganisationAsync("Acme", "NL");
 
-        var page = await _pages.CreateApplicationAsync(organisationId, "DM", firstSecret: "Initial secret", policy: AuthenticationPolicy.KeysOnly);
+        var page = await _pages.CreateApplicationAsync(organisationId, "DM", firstSecret: "Initial secret", policy: AllowedKinds.Keys);
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Contains("A first secret cannot be created under \"Keys only\"", page.Text, StringComparison.Ordinal);

@@ -35,7 +35,7 @@ public sealed class ApplicationManagementTests
         {
             OrganisationId = organisationId,
             ApiCode = "DM",
-            AuthenticationPolicy = AuthenticationPolicy.KeysOnly,
+            AllowedKinds = AllowedKinds.Keys,
             CreateFirstSecret = true,
             FirstSecretName = "Initial secret",
             FirstSecretExpiry = DateOnly.FromDateTime(now).AddMonths(6),

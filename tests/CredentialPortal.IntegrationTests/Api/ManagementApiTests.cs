@@ -402,12 +402,17 @@ public sealed class ManagementApiTests
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
         [
+            "DELETE /api/v1/applications/{clientId}/federated-credentials/{id}",
             "DELETE /api/v1/applications/{clientId}/keys/{id}",
             "DELETE /api/v1/applications/{clientId}/secrets/{id}",
             "GET /api/v1/applications",
             "GET /api/v1/applications/{clientId}",
+            "GET /api/v1/applications/{clientId}/federated-credentials",
             "GET /api/v1/applications/{clientId}/keys",
             "GET /api/v1/applications/{clientId}/secrets/{id}",
+            "POST /api/v1/applications/{clientId}/federated-credentials",
+            "POST /api/v1/applications/{clientId}/federated-credentials/{id}/disable",
+            "POST /api/v1/applications/{clientId}/federated-credentials/{id}/enable",
             "POST /api/v1/applications/{clientId}/keys",
             "POST /api/v1/applications/{clientId}/keys/{id}/disable",
             "POST /api/v1/applications/{clientId}/keys/{id}/enable",

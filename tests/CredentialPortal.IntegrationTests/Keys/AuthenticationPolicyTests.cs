@@ -30,11 +30,11 @@ public sealed class AuthenticationPolicyTests
         using var admin = new PortalClient(portal);
         await admin.SignInAsAdministratorAsync();
         var pages = new AdminPages(admin);
-        var warned = await pages.SetAuthenticationPolicyAsync(app.Id, AuthenticationPolicy.KeysOnly);
+        var warned = await pages.SetAuthenticationPolicyAsync(app.Id, AllowedKinds.Keys);
         Assert.Contains("1 active client secret stops obtaining tokens at once", warned.Errors, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await RequestTokenAsync(http, app.ClientId, secret)).StatusCode);
 
-        var saved = await pages.SetAuthenticationPolicyAsync(app.Id, AuthenticationPolicy.KeysOnly, warned);
+        var saved = await pages.SetAuthenticationPolicyAsync(app.Id, AllowedKinds.Keys, warned);
         Assert.True(saved.Text.Contains("saved", StringComparison.Ordinal), saved.Errors);
 
         // No poll: the admin path evicted the client on this instance.

@@ -37,7 +37,7 @@ public sealed class AdminPages(PortalClient admin)
     /// <summary>Creates an application through the form (an empty name: the proposed one), optionally with its first secret.</summary>
     public async Task<HtmlPage> CreateApplicationAsync(int organisationId, string api, string name = "", bool sandboxOnly = false,
         IReadOnlyList<string>? permissions = null, string? firstSecret = null, string notificationEmails = "",
-        AuthenticationPolicy policy = AuthenticationPolicy.SecretsAndKeys)
+        AllowedKinds policy = AllowedKinds.All)
     {
         var form = await NewApplicationFormAsync(organisationId);
         var fields = new List<KeyValuePair<string, string>>
@@ -50,7 +50,7 @@ public sealed class AdminPages(PortalClient admin)
             new("Input.IsActive", "true"),
             new("Input.CredentialLimit", "10"),
             new("Input.NotificationEmails", notificationEmails),
-            new("Input.AuthenticationPolicy", policy.ToString()),
+            new("Input.AllowedKinds", ((int)policy).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         // Checkbox lists repeat a name; post them explicitly.
         fields.AddRange((permissions ?? []).Select(p => new KeyValuePair<string, string>("Input.Permissions", p)));
@@ -85,9 +85,9 @@ public sealed class AdminPages(PortalClient admin)
     /// Chooses an authentication policy on the application form and saves it. A change that stops credentials comes
     /// back as a warning, which <paramref name="warned"/> (that page) confirms when given.
     /// </summary>
-    public async Task<HtmlPage> SetAuthenticationPolicyAsync(int applicationId, AuthenticationPolicy policy, HtmlPage? warned = null) =>
+    public async Task<HtmlPage> SetAuthenticationPolicyAsync(int applicationId, AllowedKinds policy, HtmlPage? warned = null) =>
         await SaveApplicationAsync(warned ?? await ApplicationAsync(applicationId),
-            new Dictionary<string, string> { ["Input.AuthenticationPolicy"] = policy.ToString() });
+            new Dictionary<string, string> { ["Input.AllowedKinds"] = ((int)policy).ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
     public async Task<HtmlPage> AssignManagerAsync(int applicationId, Guid userId) =>
         await admin.SubmitAsync(await ApplicationAsync(applicationId), new Dictionary<string, string> { ["ManagerUserId"] = userId.ToString() },

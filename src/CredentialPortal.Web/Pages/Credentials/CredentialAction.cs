@@ -50,8 +50,21 @@ public abstract class CredentialActionModel(CredentialPortalDbContext db, Manage
 
     protected CredentialLifecycle Lifecycle => lifecycle;
 
-    /// <summary>The route's kind segment: <c>secrets</c> or <c>keys</c> (the route admits no other).</summary>
-    public static CredentialKind KindOf(string segment) => segment == "keys" ? CredentialKind.Key : CredentialKind.Secret;
+    /// <summary>The route's kind segment: <c>secrets</c>, <c>keys</c> or <c>federated-identities</c> (the route admits no other).</summary>
+    public static CredentialKind KindOf(string segment) => segment switch
+    {
+        "keys" => CredentialKind.Key,
+        "federated-identities" => CredentialKind.FederatedIdentity,
+        _ => CredentialKind.Secret,
+    };
+
+    /// <summary>The kind's route segment (see <see cref="KindOf"/>).</summary>
+    public static string SegmentOf(CredentialKind kind) => kind switch
+    {
+        CredentialKind.Key => "keys",
+        CredentialKind.FederatedIdentity => "federated-identities",
+        _ => "secrets",
+    };
 
     /// <summary>Loads the application and the credential; null when loaded, else the answer: 404, or the "gone" page.</summary>
     private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)

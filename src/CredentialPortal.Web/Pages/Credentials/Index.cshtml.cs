@@ -19,7 +19,10 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
 {
     public const int PageSize = 20;
 
-    /// <summary>A secret or key as the list shows it; <c>KeyDescription</c> only for keys, <c>LeakLocation</c> only for a secret found in public.</summary>
+    /// <summary>
+    /// A credential as the list shows it; <c>KeyDescription</c> only for keys (for a federated identity: its issuer),
+    /// <c>LeakLocation</c> only for a secret found in public.
+    /// </summary>
     public sealed record CredentialRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
         DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null,
         string? LeakLocation = null);
@@ -31,15 +34,24 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         int CredentialLimit, IReadOnlyList<ApplicationPermission> Permissions, IReadOnlyList<CredentialRow> Secrets)
     {
         public IReadOnlyList<CredentialRow> Keys { get; init; } = [];
-        public AuthenticationPolicy Policy { get; init; }
+        public IReadOnlyList<CredentialRow> FederatedIdentities { get; init; } = [];
+        public AllowedKinds Policy { get; init; } = AllowedKinds.All;
+
+        /// <summary>Every credential of the application, whatever its kind.</summary>
+        public IEnumerable<CredentialRow> All => Secrets.Concat(Keys).Concat(FederatedIdentities);
 
         /// <summary>Everyone who manages the application (enabled accounts), the signed-in user included (<see cref="Manager.IsYou"/>).</summary>
         public IReadOnlyList<Manager> Managers { get; init; } = [];
 
         /// <summary>How many more credentials the limit allows (secrets and keys, disabled and expired ones too).</summary>
-        public int CredentialsLeft => Math.Max(0, CredentialLimit - Secrets.Count - Keys.Count);
+        public int CredentialsLeft => Math.Max(0, CredentialLimit - Secrets.Count - Keys.Count - FederatedIdentities.Count);
 
-        public int Held(CredentialKind kind) => kind == CredentialKind.Key ? Keys.Count : Secrets.Count;
+        public int Held(CredentialKind kind) => kind switch
+        {
+            CredentialKind.Key => Keys.Count,
+            CredentialKind.FederatedIdentity => FederatedIdentities.Count,
+            _ => Secrets.Count,
+        };
 
         /// <summary>The most credentials of this kind the application may hold, beside the other kinds' (<see cref="CredentialRules.LimitFor"/>).</summary>
         public int LimitFor(CredentialKind kind) =>
@@ -100,7 +112,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         var applications = await query
             .OrderByName()
             .Page(Paging)
-            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.CredentialLimit, a.AuthenticationPolicy })
+            .Select(a => new { a.Id, a.Name, a.ClientId, Organisation = a.Organisation.Name, a.IsSandboxOnly, a.IsActive, a.CredentialLimit, a.AuthenticationPolicy, a.AllowedCredentialKinds })
             .ToListAsync(cancellationToken);
         var ids = applications.Select(a => a.Id).ToList();
         var permissions = (await db.ApplicationPermissions.Where(p => ids.Contains(p.ApplicationId)).ToListAsync(cancellationToken))
@@ -111,7 +123,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 {
                     s.ApplicationId,
                     Row = new CredentialRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt, s.Kind,
-                        s is ClientKey ? ((ClientKey)s).KeyDescription : null, s is ClientSecret ? ((ClientSecret)s).LeakLocation : null),
+                        s is ClientKey ? ((ClientKey)s).KeyDescription : s is FederatedIdentity ? ((FederatedIdentity)s).Issuer : null, s is ClientSecret ? ((ClientSecret)s).LeakLocation : null),
                 })
                 .ToListAsync(cancellationToken))
             .ToList();
@@ -128,7 +140,8 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
             rows[(a.Id, CredentialKind.Secret)].ToList())
         {
             Keys = rows[(a.Id, CredentialKind.Key)].ToList(),
-            Policy = a.AuthenticationPolicy,
+            FederatedIdentities = rows[(a.Id, CredentialKind.FederatedIdentity)].ToList(),
+            Policy = AuthenticationPolicies.Effective(a.AllowedCredentialKinds, a.AuthenticationPolicy),
             Managers = managers[a.Id].ToList(),
         }).ToList();
 
@@ -150,7 +163,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     public bool HasNoActiveCredential(ApplicationView application)
     {
         ArgumentNullException.ThrowIfNull(application);
-        return !application.Secrets.Concat(application.Keys)
+        return !application.All
             .Any(s => StatusOf(s) == CredentialStatus.Active && application.Policy.Allows(s.Kind));
     }
 

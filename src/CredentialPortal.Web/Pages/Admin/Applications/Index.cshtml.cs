@@ -137,6 +137,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
             {
                 Row = new Row(a.Id, a.Name, a.ClientId, a.Organisation.Name, a.ApiCode, a.IsSandboxOnly, a.IsActive, a.Organisation.IsActive, a.Managers.Count, 0, null),
                 a.AuthenticationPolicy,
+                a.AllowedCredentialKinds,
             })
             .ToListAsync(cancellationToken);
         // The credentials that can obtain tokens: active ones, of a kind the application's policy allows (as the "cannot
@@ -151,7 +152,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, TimeProvider time) 
             .ToLookup(g => g.ApplicationId);
         return rows.Select(r =>
         {
-            var allowed = active[r.Row.Id].Where(g => r.AuthenticationPolicy.Allows(g.Kind)).ToList();
+            var allowed = active[r.Row.Id].Where(g => AuthenticationPolicies.Effective(r.AllowedCredentialKinds, r.AuthenticationPolicy).Allows(g.Kind)).ToList();
             return r.Row with
             {
                 ActiveCredentials = allowed.Sum(g => g.Count),

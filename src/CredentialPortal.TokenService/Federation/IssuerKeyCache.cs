@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using CredentialPortal.Core.Credentials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CredentialPortal.TokenService.Federation;
+
+/// <summary>
+/// Each trusted issuer's signing keys, per instance: fetched on first use, used for
+/// <see cref="FederationOptions.KeyCacheSeconds"/>, fetched again sooner when a token names a <c>kid</c> they lack (the
+/// issuer rotated its key) — but at most once per <see cref="FederationOptions.MinRefreshSeconds"/> per issuer, so tokens
+/// with made-up kids cannot make us hammer an issuer. While an issuer cannot be reached its last keys stay in use
+/// (stale-if-error), which is logged once per outage. Every instance follows the same rule on the same clock
+/// (<see cref="TimeProvider"/>), so they answer alike.
+/// </summary>
+public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<FederationOptions> options, TimeProvider time,
+    ILogger<IssuerKeyCache> logger)
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly FederationOptions _options = options.Value;
+
+    /// <summary>The keys to verify a token of <paramref name="issuer"/> naming <paramref name="kid"/>; empty when none could ever be fetched.</summary>
+    public async Task<IReadOnlyList<SecurityKey>> KeysAsync(string issuer, string? kid, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        var entry = _entries.GetOrAdd(issuer, _ => new Entry());
+        if (!NeedsFetch(entry, kid, time.GetUtcNow()))
+        {
+            return entry.Keys;
+        }
+
+        await entry.Fetching.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            if (!NeedsFetch(entry, kid, now))
+            {
+                return entry.Keys;
+            }
+
+            entry.LastAttempt = now;
+            try
+            {
+                entry.Keys = await documents.FetchKeysAsync(issuer, cancellationToken);
+                entry.FetchedAt = now;
+                if (entry.Failing)
+                {
+                    entry.Failing = false;
+                    LogReachableAgain(logger, issuer);
+                }
+            }
+            catch (Exception e) when (e is IssuerFetchException or JsonException or ArgumentException)
+            {
+                if (!entry.Failing)
+                {
+                    entry.Failing = true;
+                    LogUnreachable(logger, issuer, entry.Keys.Count, e.Message);
+                }
+            }
+
+            return entry.Keys;
+        }
+        finally
+        {
+            entry.Fetching.Release();
+        }
+    }
+
+    private bool NeedsFetch(Entry entry, string? kid, DateTimeOffset now)
+    {
+        var stale = entry.FetchedAt is not { } fetched || now - fetched >= TimeSpan.FromSeconds(_options.KeyCacheSeconds);
+        var unknownKid = kid is not null && !entry.Keys.Any(k => k.KeyId == kid);
+        var mayFetch = entry.LastAttempt is not { } attempt || now - attempt >= TimeSpan.FromSeconds(_options.MinRefreshSeconds);
+        return (stale || unknownKid) && mayFetch;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The keys of trusted issuer {Issuer} could not be fetched ({Reason}); its {KeyCount} cached keys stay in use until it answers again.")]
+    private static partial void LogUnreachable(ILogger logger, string issuer, int keyCount, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The keys of trusted issuer {Issuer} were fetched again.")]
+    private static partial void LogReachableAgain(ILogger logger, string issuer);
+
+    private sealed class Entry
+    {
+        public SemaphoreSlim Fetching { get; } = new(1, 1);
+        public IReadOnlyList<SecurityKey> Keys { get; set; } = [];
+        public DateTimeOffset? FetchedAt { get; set; }
+        public DateTimeOffset? LastAttempt { get; set; }
+        public bool Failing { get; set; }
+    }
+}
