@@ -69,10 +69,12 @@ public static class AuditEventTypes
     public const string SecretEnabled = "secret.enabled";
     public const string SecretDeleted = "secret.deleted";
     public const string SecretLeaked = "secret.leaked";
+    public const string SecretRotated = "secret.rotated";
     public const string KeyAdded = "key.added";
     public const string KeyDisabled = "key.disabled";
     public const string KeyEnabled = "key.enabled";
     public const string KeyDeleted = "key.deleted";
+    public const string KeyRotated = "key.rotated";
     public const string TokenAuthenticationFailed = "token.authentication-failed";
     public const string NotificationQueued = "notification.queued";
     public const string NotificationDelivered = "notification.delivered";
