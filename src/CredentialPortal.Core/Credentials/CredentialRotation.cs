@@ -110,9 +110,10 @@ public static class CredentialRotation
     /// token service flushes it), the credentials it replaced with that choice now expire that long after — if sooner —
     /// and the choice is cleared; audited, and recorded in the change log so every token-service instance reloads the
     /// client. The flush reports the latest use of its interval, so the expiry is at most one flush interval later than
-    /// the first use would make it: never sooner than the manager chose. Saved with the caller's SaveChanges.
+    /// the first use would make it: never sooner than the manager chose. Saved with the caller's SaveChanges; returns the
+    /// applications whose credentials changed.
     /// </summary>
-    public static async Task<int> ApplyFirstUseAsync(CredentialPortalDbContext db, IReadOnlyDictionary<int, DateTime> firstUsed, TimeProvider time,
+    public static async Task<IReadOnlyList<int>> ApplyFirstUseAsync(CredentialPortalDbContext db, IReadOnlyDictionary<int, DateTime> firstUsed, TimeProvider time,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -136,6 +137,6 @@ public static class CredentialRotation
                 applicationId: credential.ApplicationId, credentialId: credential.Id);
         }
 
-        return retiring.Count;
+        return [.. retiring.Select(c => c.ApplicationId).Distinct()];
     }
 }
