@@ -22,7 +22,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     /// <summary>A secret or key as the list shows it; <c>KeyDescription</c> only for keys, <c>LeakLocation</c> only for a secret found in public.</summary>
     public sealed record CredentialRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
         DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null,
-        string? LeakLocation = null);
+        string? LeakLocation = null, int? ReplacedById = null);
 
     /// <summary>A credential manager of an application, as the other managers see them.</summary>
     public sealed record Manager(string Name, string Email, bool IsYou);
@@ -111,7 +111,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 {
                     s.ApplicationId,
                     Row = new CredentialRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt, s.Kind,
-                        s is ClientKey ? ((ClientKey)s).KeyDescription : null, s is ClientSecret ? ((ClientSecret)s).LeakLocation : null),
+                        s is ClientKey ? ((ClientKey)s).KeyDescription : null, s is ClientSecret ? ((ClientSecret)s).LeakLocation : null, s.ReplacedById),
                 })
                 .ToListAsync(cancellationToken))
             .ToList();
