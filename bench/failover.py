@@ -2,7 +2,8 @@
 instances on a multi-host connection string (Target Session Attributes=primary), token, API-write and readiness load;
 the primary stopped (immediate shutdown, as a crash), the standby promoted. Prints one JSON object with what each
 instance saw; exits 1 when a promise was broken."""
-import argparse, base64, email, email.policy, glob, json, os, subprocess, sys, threading, time, urllib.error, urllib.request
+import argparse, email, email.policy, glob, json, sys, threading, time
+from instances import PGBIN, Cluster, Instance, call, pg, token
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--dll", required=True)
@@ -12,8 +13,6 @@ parser.add_argument("--gap", type=float, default=3, help="seconds between the pr
 parser.add_argument("--recheck", default="", help="Host Recheck Seconds in the connection string (Npgsql's default: 10)")
 parser.add_argument("--after", type=float, default=20, help="seconds of load after the promotion")
 args = parser.parse_args()
-PGBIN = "/usr/lib/postgresql/15/bin"
-AS_PG = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 started = time.monotonic()
 
 
@@ -21,78 +20,24 @@ def now():
     return round(time.monotonic() - started, 2)
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pg(*command):
-    subprocess.run(AS_PG + list(command), check=True, capture_output=True)
-
-
-def psql(port, sql):
-    return subprocess.run(["psql", f"postgresql://postgres@127.0.0.1:{port}/credentialportal", "-At", "-c", sql],
-                          check=True, capture_output=True, text=True).stdout.strip()
-
-
 # Two clusters: the standby is a base backup of the primary that follows it by streaming replication.
-primary, standby = free_port(), free_port()
-options = lambda port: f"-p {port} -k {args.work} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-pg(f"{PGBIN}/initdb", "-D", f"{args.work}/primary", "-A", "trust", "-U", "postgres", "--no-sync")
-with open(f"{args.work}/primary/pg_hba.conf", "a") as hba:
+primary, standby = Cluster(args.work, "primary").init(), Cluster(args.work, "standby")
+with open(f"{primary.data}/pg_hba.conf", "a") as hba:
     hba.write("host replication postgres 127.0.0.1/32 trust\n")
-pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/primary", "-l", f"{args.work}/primary.log", "-w", "-o", options(primary), "start")
-pg(f"{PGBIN}/pg_basebackup", "-h", "127.0.0.1", "-p", str(primary), "-U", "postgres", "-D", f"{args.work}/standby", "-R", "-X", "stream")
-pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/standby", "-l", f"{args.work}/standby.log", "-w", "-o", options(standby), "start")
-connection = (f"Host=127.0.0.1:{primary},127.0.0.1:{standby};Username=postgres;Database=credentialportal;"
+primary.start()
+pg(f"{PGBIN}/pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", "-D", standby.data, "-R", "-X", "stream")
+standby.start()
+connection = (f"Host=127.0.0.1:{primary.port},127.0.0.1:{standby.port};Username=postgres;Database=credentialportal;"
               "Target Session Attributes=primary" + (f";Host Recheck Seconds={args.recheck}" if args.recheck else ""))
+settings = dict(Database__Provider="PostgreSql", ConnectionStrings__CredentialPortal=connection, Email__Outbox__PollInterval="00:00:01")
 
 
-class Instance:
-    def __init__(self, number):
-        self.number, self.port = number, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.data = f"{args.work}/instance{number}"
-        self.tokens, self.writes, self.ready = [], [], []  # (time, ok)
-        self.env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Urls=self.url, Database__Provider="PostgreSql",
-                        ConnectionStrings__CredentialPortal=connection, Database__DataDirectory=self.data,
-                        TokenService__Issuer="http://127.0.0.1", Portal__BaseUrl=self.url,
-                        Bootstrap__AdminEmail="admin@bench.example", DataProtection__AllowUnprotectedKeys="true",
-                        Email__Outbox__PollInterval="00:00:01")
+class Samples:
+    """What the load threads saw at one instance: (time, ok, status) per request."""
 
-    def start(self, *extra):
-        log = open(f"{self.data}.log", "ab")
-        self.process = subprocess.Popen(["dotnet", args.dll, *extra], cwd=os.path.dirname(args.dll), env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 120
-        while time.time() < deadline and self.process.poll() is None:
-            if call(f"{self.url}/healthz/ready")[0] == 200:
-                return
-            time.sleep(0.1)
-        sys.exit(f"instance {self.number} did not start; see {self.data}.log")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(30)
-
-
-def call(url, data=None, headers=None, method=None):
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except OSError as error:
-        return 0, str(error).encode()
-
-
-def token(instance, client_id, secret, scope=None):
-    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    body = "grant_type=client_credentials" + (f"&scope={scope}" if scope else "")
-    return call(f"{instance.url}/connect/token", body.encode(), {"Authorization": f"Basic {basic}",
-                                                                "Content-Type": "application/x-www-form-urlencoded"})
+    def __init__(self, instance):
+        self.instance, self.number, self.url = instance, instance.number, instance.url
+        self.tokens, self.writes, self.ready = [], [], []
 
 
 stop = threading.Event()
@@ -100,14 +45,14 @@ stop = threading.Event()
 
 def token_load(instance, client_id, secret):
     while not stop.is_set():
-        status, _ = token(instance, client_id, secret)
+        status, _ = token(instance.url, client_id, secret)
         instance.tokens.append((now(), status == 200, status))
         time.sleep(0.1)  # 10 a second: under the per-client rate limit
 
 
 def write_load(instance, client_id, secret, created):
     """Creates and deletes a secret through the management API, as a self-rotating partner system would."""
-    status, body = token(instance, client_id, secret, "credentials.self")
+    status, body = token(instance.url, client_id, secret, "credentials.self")
     bearer = {"Authorization": "Bearer " + json.loads(body)["access_token"], "Content-Type": "application/json"}
     api = f"{instance.url}/api/v1/applications/{client_id}/secrets"
     expires = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
@@ -137,22 +82,17 @@ def readiness(instance):
         time.sleep(0.2)
 
 
-instances = [Instance(1), Instance(2)]
-for instance in instances:
-    os.makedirs(instance.data, exist_ok=True)
-instances[0].start("--seed-demo")
-instances[1].start()
-
-
-def demo_credential(application):
-    line = next(l for l in open(f"{instances[0].data}.log") if f"demo credential: application={application} " in l)
-    return line.split("client_id=")[1].split()[0], line.split("client_secret=")[1].split()[0]
+dll = args.dll
+processes = [Instance(1, dll, args.work, settings), Instance(2, dll, args.work, settings)]
+processes[0].start("--seed-demo")
+processes[1].start()
+instances = [Samples(p) for p in processes]
 
 
 # The writes rotate secrets of the self-rotating demo application; tokens go to the other, whose cache entry no change
 # evicts (an evicted client is reloaded from the database, which it cannot be during the outage: 503 by design).
-client_id, secret = demo_credential("Partner-NL-DemoOrg-DM")
-token_client_id, token_secret = demo_credential("PartnerAlternative-NL-DemoOrg-SMC")
+client_id, secret = processes[0].demo_credential("Partner-NL-DemoOrg-DM")
+token_client_id, token_secret = processes[0].demo_credential("PartnerAlternative-NL-DemoOrg-SMC")
 created = []
 threads = [threading.Thread(target=f, args=a, daemon=True) for i in instances
            for f, a in ((token_load, (i, token_client_id, token_secret)), (write_load, (i, client_id, secret, created)), (readiness, (i,)))]
@@ -160,10 +100,10 @@ for thread in threads:
     thread.start()
 time.sleep(args.before)
 stopped_at = now()
-pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/primary", "-m", "immediate", "stop")
+primary.stop("immediate")
 time.sleep(args.gap)
 promoted_at = now()
-pg(f"{PGBIN}/pg_ctl", "-D", f"{args.work}/standby", "-w", "promote")
+pg(f"{PGBIN}/pg_ctl", "-D", standby.data, "-w", "promote")
 time.sleep(args.after)
 stop.set()
 for thread in threads:
@@ -172,16 +112,16 @@ for thread in threads:
 # Let the outboxes drain, then compare what was queued with what was written out.
 deadline, quiet = time.time() + 60, 0
 while time.time() < deadline and quiet < 3:
-    quiet = quiet + 1 if psql(standby, 'SELECT count(*) FROM "OutboxMessages" WHERE "Status" = 0') == "0" else 0
+    quiet = quiet + 1 if standby.psql('SELECT count(*) FROM "OutboxMessages" WHERE "Status" = 0') == "0" else 0
     time.sleep(1)
-for instance in instances:
-    instance.stop()
-files = [f for i in instances for f in glob.glob(f"{i.data}/mail/*.eml")]
+for process in processes:
+    process.stop()
+files = [f for p in processes for f in glob.glob(f"{p.data}/mail/*.eml")]
 ids = [str(email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)["Message-ID"]) for f in files]
-queued = int(psql(standby, 'SELECT count(*) FROM "OutboxMessages" WHERE "Channel" = 0 AND "Status" = 1'))
-pending = int(psql(standby, 'SELECT count(*) FROM "OutboxMessages" WHERE "Status" = 0'))
-pending_rows = psql(standby, 'SELECT "Id", "EmailKind", "ClaimedBy", "Attempts", "LastError" FROM "OutboxMessages" WHERE "Status" = 0')
-audited = int(psql(standby, "SELECT count(*) FROM \"AuditEvents\" WHERE \"EventType\" = 'secret.created' AND \"Details\" LIKE '%failover %'"))
+queued = int(standby.psql('SELECT count(*) FROM "OutboxMessages" WHERE "Channel" = 0 AND "Status" = 1'))
+pending = int(standby.psql('SELECT count(*) FROM "OutboxMessages" WHERE "Status" = 0'))
+pending_rows = standby.psql('SELECT "Id", "EmailKind", "ClaimedBy", "Attempts", "LastError" FROM "OutboxMessages" WHERE "Status" = 0')
+audited = int(standby.psql("SELECT count(*) FROM \"AuditEvents\" WHERE \"EventType\" = 'secret.created' AND \"Details\" LIKE '%failover %'"))
 
 
 def first(samples, after, ok=True):

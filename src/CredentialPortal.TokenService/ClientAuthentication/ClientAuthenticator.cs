@@ -53,14 +53,13 @@ public sealed class ClientAuthenticator(
         CachedCredential? matched = null;
         if (client is not null && clientBlocked is null)
         {
-            if (presented.Assertion is { } token)
+            (assertion, matched) = await MatchAsync(client, presented, context.Request);
+            if (matched is null && assertion?.Reason is null or "unknown_key" or "no_keys" or "wrong_signature"
+                && await clients.RefreshAsync(client, context.RequestAborted) is var refreshed && refreshed != client)
             {
-                assertion = await assertions.CheckAsync(client, token, context.Request);
-                matched = assertion.Key;
-            }
-            else
-            {
-                matched = Match(client, presented.Secret);
+                // A credential created a moment ago on another instance: this one has not read the change log yet.
+                client = refreshed;
+                (assertion, matched) = client is null ? (null, null) : await MatchAsync(client, presented, context.Request);
             }
         }
 
@@ -111,6 +110,17 @@ public sealed class ClientAuthenticator(
             ? (null, OAuthError.SlowDown(
                 "too many failed authentication attempts for this client_id or from this address; retry later", blocked))
             : (null, OAuthError.InvalidClient(description!, presented.UsedBasic));
+    }
+
+    private async Task<(AssertionCheck? Assertion, CachedCredential? Matched)> MatchAsync(CachedClient client, PresentedCredentials presented, HttpRequest request)
+    {
+        if (presented.Assertion is not { } token)
+        {
+            return (null, Match(client, presented.Secret));
+        }
+
+        var assertion = await assertions.CheckAsync(client, token, request);
+        return (assertion, assertion.Key);
     }
 
     /// <summary>Compares the presented secret's hash with every secret's, in constant time, so timing tells nothing.</summary>

@@ -101,6 +101,38 @@ public sealed partial class ClientCache(
         }
     }
 
+    /// <summary>
+    /// How old a cached client must be before a credential it does not know makes it reload (<see cref="RefreshAsync"/>):
+    /// a flood of wrong secrets for one client_id costs at most this many round trips a second per instance.
+    /// </summary>
+    public static readonly TimeSpan MinRefreshAge = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The client as the database has it now, when <paramref name="cached"/> is at least <see cref="MinRefreshAge"/> old;
+    /// otherwise (or when the database cannot answer) <paramref name="cached"/> itself. Called when a presented credential
+    /// matches none the cached client knows: it may have been created on another instance a moment ago, before the change
+    /// log reached this one, and a partner trying its new secret must neither be refused nor run into the
+    /// failed-authentication throttle while it waits for the poll. Null when the application is gone.
+    /// </summary>
+    public async ValueTask<CachedClient?> RefreshAsync(CachedClient cached, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cached);
+        var now = time.GetTimestamp();
+        if (time.GetElapsedTime(cached.LoadedAt, now) < MinRefreshAge)
+        {
+            return cached;
+        }
+
+        try
+        {
+            return await LoadAsync(cached.ClientId, now, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            return cached;
+        }
+    }
+
     /// <summary>Forgets the given applications and every unknown client_id.</summary>
     public void Evict(IReadOnlyCollection<int> applicationIds)
     {

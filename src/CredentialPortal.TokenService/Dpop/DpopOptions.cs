@@ -27,9 +27,10 @@ public sealed class DpopOptions
     public int ClockSkewSeconds { get; set; } = 30;
 
     /// <summary>
-    /// Whether every proof must carry a nonce this service issued (<c>DPoP-Nonce</c>). The <c>jti</c> check is per
-    /// instance; a nonce limits a proof to the nonce's short life on every instance, so a captured proof cannot be
-    /// replayed on another instance behind the same address. Off by default: nonces cost each client a retry.
+    /// Whether every proof must carry a nonce this service issued (<c>DPoP-Nonce</c>), and its <c>jti</c> be recorded
+    /// where every instance sees it: a captured proof then cannot be replayed on another instance behind the same
+    /// address, and dies with its nonce. Off by default: nonces cost each client a retry, and the shared record a
+    /// group-committed insert per proof; without it the <c>jti</c> check is per instance.
     /// </summary>
     public bool RequireNonce { get; set; }
 

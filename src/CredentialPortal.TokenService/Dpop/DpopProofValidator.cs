@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CredentialPortal.TokenService.ClientAuthentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -29,7 +30,8 @@ public sealed record DpopFailure(string Error, string Description)
 /// <see cref="DpopOptions.ProofMaxAgeSeconds"/> (and the clock skew); a <c>jti</c> not accepted before on this instance;
 /// a valid nonce when one is required or sent; and at a resource, <c>ath</c> the hash of the access token it comes with.
 /// </summary>
-public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, DpopNonces nonces, DpopReplayCache replays, TimeProvider time)
+public sealed class DpopProofValidator(
+    IOptions<TokenServiceOptions> options, DpopNonces nonces, DpopReplayCache replays, AssertionReplayStore sharedReplays, TimeProvider time)
 {
     public const string HeaderName = "DPoP";
     public const string NonceHeaderName = "DPoP-Nonce";
@@ -39,6 +41,9 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
     public const int MaxProofLength = 8192;
 
     public const int MaxJtiLength = 256;
+
+    /// <summary>Scopes a proof's jti in the shared replay store by its key; no client_id (a UUID) has a space.</summary>
+    private const string SharedReplayScope = "DPoP ";
 
     /// <summary>
     /// Keys are kept by thumbprint, as many as this: importing a public key costs several times its signature check, and
@@ -129,10 +134,19 @@ public sealed class DpopProofValidator(IOptions<TokenServiceOptions> options, Dp
         }
 
         // Last, once everything else holds: a refused proof must not use up its jti.
-        return replays.TryUse(thumbprint, jti)
+        return replays.TryUse(thumbprint, jti) && await FirstUseOnAnyInstanceAsync(thumbprint, jti, iat: proof.IssuedAt, request.HttpContext.RequestAborted)
             ? (new DpopProof(thumbprint), null)
             : Fail("the DPoP proof was used before: every request needs a new proof with a new jti");
     }
+
+    /// <summary>
+    /// With nonces required, the operator asked that a proof not be replayable on another instance either: its jti is
+    /// also recorded where client assertions' are, shared by every instance (one insert-if-absent, group-committed), until
+    /// its <c>iat</c> window closes. Without, the per-instance cache alone answers, with no database round trip.
+    /// </summary>
+    private async Task<bool> FirstUseOnAnyInstanceAsync(string thumbprint, string jti, DateTime iat, CancellationToken cancellationToken) =>
+        !nonces.Required
+        || await sharedReplays.TryUseAsync(SharedReplayScope + thumbprint, jti, iat.AddSeconds(_options.ProofMaxAgeSeconds), cancellationToken);
 
     /// <summary>Base64url SHA-256 of the access token: a proof's <c>ath</c> (RFC 9449 §4.2).</summary>
     public static string TokenHash(string accessToken) =>

@@ -7,8 +7,9 @@ namespace CredentialPortal.TokenService.Dpop;
 
 /// <summary>
 /// The <c>jti</c>s of the DPoP proofs this instance accepted (RFC 9449 §11.1), per key, for as long as a proof can be
-/// accepted at all (its <c>iat</c> window). In memory: a proof replayed on another instance is stopped there by the
-/// nonce when <see cref="DpopOptions.RequireNonce"/> is on. Two generations, each as long as the window: an entry lives
+/// accepted at all (its <c>iat</c> window). In memory, so that the common case costs no database round trip; with
+/// <see cref="DpopOptions.RequireNonce"/> the validator also records the jti in the shared replay store, which stops a
+/// replay on another instance. Two generations, each as long as the window: an entry lives
 /// between one and two windows, and forgetting is a swap, not a sweep. Entries are 128-bit hashes, so a client's long
 /// jtis cost no more memory than short ones.
 /// </summary>

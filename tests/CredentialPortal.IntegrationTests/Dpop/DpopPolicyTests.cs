@@ -92,7 +92,7 @@ public sealed class DpopPolicyTests
     }
 
     [Fact]
-    public async Task Two_instances_with_nonces_required_accept_each_others_nonces_and_a_replayed_proof_dies_with_its_nonce()
+    public async Task Two_instances_with_nonces_required_accept_each_others_nonces_and_share_proof_jtis()
     {
         Providers.SkipIfUnavailable(DatabaseProvider.PostgreSql);
         // A generous iat window, so that only the nonce stops the replay on the second instance.
@@ -120,10 +120,19 @@ public sealed class DpopPolicyTests
         using var replayedHere = await RequestTokenAsync(two, app.ClientId, secret, dpopProof: proof);
         await AssertErrorAsync(replayedHere, HttpStatusCode.BadRequest, "invalid_dpop_proof");
 
-        // Once its nonce is stale, the captured proof is refused by the instance that never saw its jti.
-        first.Time.Advance(TimeSpan.FromSeconds(20));
+        // With nonces required, jtis are shared: the instance that never saw the proof refuses it while its nonce is fresh…
         using var replayedThere = await RequestTokenAsync(one, app.ClientId, secret, dpopProof: proof);
-        await AssertErrorAsync(replayedThere, HttpStatusCode.BadRequest, "use_dpop_nonce");
+        await AssertErrorAsync(replayedThere, HttpStatusCode.BadRequest, "invalid_dpop_proof");
+        Assert.Contains("used before", (await JsonAsync(replayedThere)).GetProperty("error_description").GetString(), StringComparison.Ordinal);
+
+        // …and a fresh proof of the same key still gets a token there: only the jti was used up.
+        using var fresh = await RequestTokenAsync(one, app.ClientId, secret, dpopProof: key.Proof("POST", TokenUrl, first.Time.GetUtcNow(), nonce: nonceOfFirst));
+        Assert.Equal("DPoP", (await JsonAsync(fresh)).GetProperty("token_type").GetString());
+
+        // …and once its nonce is stale, it is refused for that before its jti is even looked up.
+        first.Time.Advance(TimeSpan.FromSeconds(20));
+        using var replayedLater = await RequestTokenAsync(one, app.ClientId, secret, dpopProof: proof);
+        await AssertErrorAsync(replayedLater, HttpStatusCode.BadRequest, "use_dpop_nonce");
     }
 
     private static Dictionary<string, string?> Nonces(int lifetimeSeconds) => new()

@@ -1,8 +1,10 @@
 using System.Net;
+using System.Security.Cryptography;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
 using CredentialPortal.TokenService.Clients;
 using Microsoft.EntityFrameworkCore;
+using static CredentialPortal.IntegrationTests.Keys.KeyTestKit;
 using static CredentialPortal.IntegrationTests.TokenService.TokenServiceTestKit;
 using static CredentialPortal.Testing.TokenClient;
 
@@ -81,5 +83,58 @@ public sealed class CacheInvalidationTests
         var (createdSecret, _) = await AddSecretAsync(first, created);
         await AllAsync(created.ClientId, createdSecret, HttpStatusCode.OK);
         Assert.All(instances, i => Assert.Equal(first.Database.ConnectionString, i.CreateDbContext().Database.GetConnectionString()));
+    }
+
+    /// <summary>
+    /// A partner that creates a credential through one instance and uses it at once may reach another instance that
+    /// has not read the change log yet: that instance rereads the client instead of refusing (and throttling) it, at most
+    /// once per <see cref="ClientCache.MinRefreshAge"/>. The second instance's poll is 5 s away on its fake clock, which
+    /// moves less than a second here: no poll runs.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task A_credential_created_on_one_instance_works_at_once_on_another_that_has_not_polled(DatabaseProvider provider)
+    {
+        Providers.SkipIfUnavailable(provider);
+        await using var first = await PortalFactory.StartAsync(provider);
+        await using var second = await PortalFactory.StartAsync(provider, settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:CredentialPortal"] = first.Database.ConnectionString,
+            ["TokenService:ChangePollMilliseconds"] = "5000",
+        });
+        using var two = second.CreateClient();
+        var app = await CreateApplicationAsync(first);
+        var (secret, _) = await AddSecretAsync(first, app);
+        using (var cached = await RequestTokenAsync(two, app.ClientId, secret))
+        {
+            Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        }
+
+        second.Time.Advance(ClientCache.MinRefreshAge);
+        var (created, _) = await AddSecretAsync(first, app);
+        using (var atOnce = await RequestTokenAsync(two, app.ClientId, created))
+        {
+            Assert.Equal(HttpStatusCode.OK, atOnce.StatusCode);
+        }
+
+        // Just reloaded: a credential it does not know is refused without another round trip until the copy is old enough.
+        var (next, _) = await AddSecretAsync(first, app);
+        using (var tooSoon = await RequestTokenAsync(two, app.ClientId, next))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, tooSoon.StatusCode);
+        }
+
+        second.Time.Advance(ClientCache.MinRefreshAge);
+        using (var later = await RequestTokenAsync(two, app.ClientId, next))
+        {
+            Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        }
+
+        // A key added on the first instance signs an assertion the second accepts at once, by its kid.
+        second.Time.Advance(ClientCache.MinRefreshAge);
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = await AddKeyAsync(first, app, PublicPem(ec));
+        using var asserted = await RequestWithAssertionAsync(two, Assertion(second, app.ClientId, Signing(ec, key.Hint)));
+        Assert.Equal(HttpStatusCode.OK, asserted.StatusCode);
     }
 }
