@@ -117,6 +117,9 @@ bench_run '^worst p95' env APPLICATIONS=30 REQUESTS=3 bench/pages.sh
 bench_run '^target: steady-state pass' bench/reminders.sh 2000
 bench_run '"lost": 0,' bench/outbox-crash.sh 30
 bench_run '"broken": \[\]' env BEFORE=4 GAP=1 AFTER=6 RECHECK=2 bench/failover.sh
+bench_run '"within_a_second": ' bench/propagation.sh 2
+bench_run '"broken": \[\]' env KILL_EVERY=2 bench/crash.sh 15
+bench_run '^RESULT soak .*broken: none' env MINUTE=3 WARMUP=1 bench/soak.sh 0.1
 # A script added to bench/ without a run here would rot unnoticed.
 for script in bench/*.sh; do
   grep -q "^bench_run .* $script" "$root/test.sh" || { echo "   $script: not run here; add it to this section"; bench_failed=$((bench_failed + 1)); }

@@ -1,9 +1,10 @@
 """Driver of bench/failover.sh (stdlib only): a PostgreSQL primary and a streaming-replication standby, two product
-instances on a multi-host connection string (Target Session Attributes=primary), token, API-write and readiness load;
+instances on a multi-host connection string (Target Session Attributes=primary), token, API-write, portal-write (the
+demo credential manager's new-secret form) and readiness load, and "last used" watched in the database;
 the primary stopped (immediate shutdown, as a crash), the standby promoted. Prints one JSON object with what each
 instance saw; exits 1 when a promise was broken."""
-import argparse, email, email.policy, glob, json, sys, threading, time
-from instances import PGBIN, Cluster, Instance, call, pg, token
+import argparse, email, email.policy, glob, json, re, sys, threading, time
+from instances import PGBIN, Cluster, Instance, PortalSession, call, pg, token
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--dll", required=True)
@@ -37,7 +38,7 @@ class Samples:
 
     def __init__(self, instance):
         self.instance, self.number, self.url = instance, instance.number, instance.url
-        self.tokens, self.writes, self.ready = [], [], []
+        self.tokens, self.writes, self.ready, self.portal = [], [], [], []
 
 
 stop = threading.Event()
@@ -82,6 +83,44 @@ def readiness(instance):
         time.sleep(0.2)
 
 
+def portal_write_load(instance, person, application_id, client_id, secret):
+    """The demo credential manager creates secrets in the portal (the new-secret form), each deleted again through the
+    management API so that the application's credential limit never fills up."""
+    status, body = token(instance.url, client_id, secret, "credentials.self")
+    bearer = {"Authorization": "Bearer " + json.loads(body)["access_token"]}
+    api = f"{instance.url}/api/v1/applications/{client_id}"
+    expires = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
+    while not stop.is_set():
+        status, url, page = person.request(f"/manage-api-credentials/{application_id}/secrets/new", timeout=10)
+        ok = False
+        if status == 200:
+            form = re.search(r'name="Input.FormId"[^>]*value="([^"]*)"', page)
+            name = f"portal {len(instance.portal)}"
+            status, url, page = person.form_post(url, page, {"Input.Name": name, "Input.ExpiresOn": expires,
+                                                             "Input.FormId": form.group(1) if form else ""})
+            ok = status == 200 and 'id="new-secret-value"' in page
+            if ok:
+                listed = call(api, headers=bearer)
+                for made in json.loads(listed[1])["secrets"] if listed[0] == 200 else []:
+                    if made["name"].startswith("portal "):
+                        call(f"{api}/secrets/{made['id']}", headers=bearer, method="DELETE")
+        instance.portal.append((now(), ok, status))
+        time.sleep(0.3)
+
+
+def last_used_after(client, since_epoch):
+    """Seconds from the promotion until the promoted database held a "last used" time of CLIENT's secret from after it:
+    the flush of "last used" resumed. Polls the promoted standby every half second, for 15 s at most."""
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        latest = standby.psql('SELECT COALESCE(EXTRACT(EPOCH FROM MAX(c."LastUsedAt")), 0) FROM "ClientCredentials" c '
+                              f'JOIN "Applications" a ON a."Id" = c."ApplicationId" WHERE a."ClientId" = \'{client}\'')
+        if float(latest) > since_epoch:
+            return round(time.time() - since_epoch, 2)
+        time.sleep(0.5)
+    return None
+
+
 dll = args.dll
 processes = [Instance(1, dll, args.work, settings), Instance(2, dll, args.work, settings)]
 processes[0].start("--seed-demo")
@@ -94,20 +133,25 @@ instances = [Samples(p) for p in processes]
 client_id, secret = processes[0].demo_credential("Partner-NL-DemoOrg-DM")
 token_client_id, token_secret = processes[0].demo_credential("PartnerAlternative-NL-DemoOrg-SMC")
 created = []
+manager = PortalSession(processes[0].url)
+manager.sign_in(*processes[0].demo_manager())
+application_id = int(primary.psql(f'SELECT "Id" FROM "Applications" WHERE "ClientId" = \'{client_id}\''))
 threads = [threading.Thread(target=f, args=a, daemon=True) for i in instances
            for f, a in ((token_load, (i, token_client_id, token_secret)), (write_load, (i, client_id, secret, created)), (readiness, (i,)))]
+threads.append(threading.Thread(target=portal_write_load, args=(instances[0], manager, application_id, client_id, secret), daemon=True))
 for thread in threads:
     thread.start()
 time.sleep(args.before)
 stopped_at = now()
 primary.stop("immediate")
 time.sleep(args.gap)
-promoted_at = now()
+promoted_at, promoted_epoch = now(), time.time()
 pg(f"{PGBIN}/pg_ctl", "-D", standby.data, "-w", "promote")
 time.sleep(args.after)
 stop.set()
 for thread in threads:
     thread.join(15)
+last_used_back = last_used_after(token_client_id, promoted_epoch)
 
 # Let the outboxes drain, then compare what was queued with what was written out.
 deadline, quiet = time.time() + 60, 0
@@ -157,6 +201,15 @@ for instance in instances:
         broken.append(f"instance {instance.number}: writes did not resume within 10 s of the promotion")
     if outage is None or recovered is None:
         broken.append(f"instance {instance.number}: readiness did not report the outage and the recovery")
+portal_back = first(instances[0].portal, promoted_at)
+result["portal"] = {"writes_ok": sum(1 for _, good, _ in instances[0].portal if good), "writes_failed": sum(1 for _, good, _ in instances[0].portal if not good),
+                    "statuses_failed": sorted({s for _, good, s in instances[0].portal if not good}),
+                    "writes_resumed_after_promotion_s": None if portal_back is None else round(portal_back - promoted_at, 2)}
+result["last_used_written_after_promotion_s"] = last_used_back
+if portal_back is None or portal_back - promoted_at > 10:
+    broken.append("portal writes did not resume within 10 s of the promotion")
+if last_used_back is None or last_used_back > 10:
+    broken.append("\"last used\" was not written within 10 s of the promotion")
 result.update(pending_rows=pending_rows, secrets_created=len(created), secret_created_audited=audited, emails_sent_rows=queued, emails_pending=pending,
               email_files=len(files), duplicate_emails=len(ids) - len(set(ids)))
 if audited < len(created):

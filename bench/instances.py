@@ -1,7 +1,9 @@
 """What the multi-instance scripts of bench/ share (stdlib only): throw-away PostgreSQL clusters, product instances
 started as shipped (Release, Production) on one database, HTTP calls that never raise, and the demo credentials an
-instance started with --seed-demo prints. Imported by failover.py, propagation.py, crash.py and soak.py."""
-import base64, json, os, signal, socket, subprocess, sys, time, urllib.error, urllib.request
+instance started with --seed-demo prints, and a person's signed-in portal session. Imported by failover.py,
+propagation.py, crash.py, soak.py and scripts/upgrade-check.py."""
+import base64, hashlib, hmac, html, http.cookiejar, json, os, re, signal, socket, struct, subprocess, sys, time
+import urllib.error, urllib.parse, urllib.request
 
 PGBIN = "/usr/lib/postgresql/15/bin"
 AS_PG = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -121,10 +123,80 @@ class Instance:
         with open(f"/proc/{self.process.pid}/status") as status:
             return next(int(l.split()[1]) for l in status if l.startswith("VmRSS:")) / 1024
 
+    def demo_manager(self):
+        """(email, password) of the demo credential manager, from the log of an instance started with --seed-demo."""
+        line = next(l for l in open(self.log) if "demo credential manager: email=" in l)
+        return line.split("email=")[1].split()[0], line.split("password=")[1].split()[0]
+
     def demo_credential(self, application):
         """(client_id, client_secret) of a demo application, from the log of an instance started with --seed-demo."""
         line = next(l for l in open(self.log) if f"demo credential: application={application} " in l)
         return line.split("client_id=")[1].split()[0], line.split("client_secret=")[1].split()[0]
+
+
+class LoopbackCookies(http.cookiejar.DefaultCookiePolicy):
+    """Sends Secure cookies (the session cookie is __Host-) to the loopback server over http, as browsers do for localhost."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class PortalSession:
+    """A person in the portal: cookies, forms with their antiforgery token, and sign-in with password and authenticator
+    code (enrolling the authenticator on the first sign-in; its key and the last code's step are kept in STATE)."""
+
+    def __init__(self, base_url, state=None):
+        self.base, self.state = base_url, state if state is not None else {}
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar(LoopbackCookies())))
+
+    def request(self, path, data=None, headers=None, timeout=30):
+        """(status, final URL, page); status 0 when no HTTP answer came."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(urllib.request.Request(self.base + path, data=body, headers=headers or {}), timeout=timeout) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.geturl(), error.read().decode(errors="replace")
+        except OSError as error:
+            return 0, self.base + path, str(error)
+
+    def form_post(self, page_url, page, fields):
+        """Posts FIELDS to the page's form, with the antiforgery token the page carries."""
+        token = re.search(r'name="__RequestVerificationToken"[^>]*value="([^"]+)"', page)
+        if not token:
+            raise RuntimeError(f"no form on {page_url}")
+        path = urllib.parse.urlparse(page_url)
+        return self.request(path.path + (f"?{path.query}" if path.query else ""),
+                            {**fields, "__RequestVerificationToken": html.unescape(token.group(1))})
+
+    def sign_in(self, email, password):
+        """Signs in; returns the page it ended on. Raises when a step is refused."""
+        status, url, page = self.request("/Account/Login")
+        status, url, page = self.form_post(url, page, {"Input.Email": email, "Input.Password": password})
+        if "/Account/Enrol" in url:
+            key = re.search(r'id="authenticator-key"[^>]*>([^<]+)<', page)
+            if not key:
+                raise RuntimeError("enrolment page without a key")
+            self.state["key"] = key.group(1).replace(" ", "").upper()
+            status, url, page = self.form_post(url, page, {"Code": self.totp()})
+            if 'id="recovery-codes"' not in page:
+                raise RuntimeError(f"enrolment refused: {url}")
+        elif "/Account/LoginWithCode" in url:
+            status, url, page = self.form_post(url, page, {"Code": self.totp()})
+        else:
+            raise RuntimeError(f"password step ended on {url} ({status})")
+        return page
+
+    def totp(self):
+        """RFC 6238 code for a 30-second step the portal has not seen yet (it refuses a code used twice)."""
+        while int(time.time()) // 30 <= self.state.get("last_step", -1):
+            time.sleep(1)
+        step = int(time.time()) // 30
+        self.state["last_step"] = step
+        secret = base64.b32decode(self.state["key"] + "=" * (-len(self.state["key"]) % 8))
+        digest = hmac.new(secret, struct.pack(">Q", step), hashlib.sha1).digest()
+        offset = digest[-1] & 0x0F
+        return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def percentile(values, fraction):

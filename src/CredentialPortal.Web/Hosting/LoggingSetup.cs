@@ -73,7 +73,8 @@ public static class LoggingSetup
         options.Logger = services.GetRequiredService<Serilog.ILogger>();
         options.IncludeQueryInRequestPath = false;
         options.GetLevel = (context, _, exception) =>
-            exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+            (exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError) && !ClientWentAway(context, exception)
+                ? LogEventLevel.Error
             : context.Response.StatusCode < StatusCodes.Status400BadRequest
                 && context.Request.Path.StartsWithSegments(TokenEndpoint.Path, StringComparison.OrdinalIgnoreCase) ? tokenSuccess
             : context.Request.Path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) ? LogEventLevel.Verbose
@@ -82,12 +83,25 @@ public static class LoggingSetup
             : LogEventLevel.Information;
         options.EnrichDiagnosticContext = (diagnostic, context) =>
         {
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                // The line's status then says what would have been answered (500 for the cancellation): nobody got it.
+                diagnostic.Set("ClientAborted", true);
+            }
+
             if (context.User.FindFirst(AccessTokenAuthentication.ClientIdClaim)?.Value is { } clientId)
             {
                 diagnostic.Set("ClientId", clientId);
             }
         };
     }
+
+    /// <summary>
+    /// The client gave up before the answer (a readiness probe's timeout on a busy machine, a closed browser tab): the
+    /// cancellation that ends the request is not a fault of ours, so its line keeps the path's usual level.
+    /// </summary>
+    private static bool ClientWentAway(HttpContext context, Exception? exception) =>
+        context.RequestAborted.IsCancellationRequested && exception is null or OperationCanceledException;
 
     private static LogEventLevel SuccessfulTokenRequestsLevel(IConfiguration configuration) =>
         configuration[SuccessfulTokenRequestsSetting] is not { Length: > 0 } value ? LogEventLevel.Debug

@@ -14,7 +14,27 @@ internal sealed class CapturingSink : ILogEventSink
 
     public IReadOnlyList<LogEvent> Events => [.. _events];
 
-    public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
+    private readonly ConcurrentBag<(Func<LogEvent, bool> Match, TaskCompletionSource<LogEvent> Seen)> _waiters = [];
+
+    public void Emit(LogEvent logEvent)
+    {
+        _events.Enqueue(logEvent);
+        foreach (var (match, seen) in _waiters)
+        {
+            if (match(logEvent))
+            {
+                seen.TrySetResult(logEvent);
+            }
+        }
+    }
+
+    /// <summary>The first event from now on that matches: for lines written after the client already has its answer.</summary>
+    public Task<LogEvent> NextAsync(Func<LogEvent, bool> match)
+    {
+        var seen = new TaskCompletionSource<LogEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Add((match, seen));
+        return seen.Task;
+    }
 
     /// <summary>The logger category (<c>SourceContext</c>) of an event.</summary>
     public static string? Source(LogEvent e) =>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using CredentialPortal.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -92,6 +93,41 @@ public sealed class RequestLoggingTests
             ["client_secret"] = clientSecret,
         });
         static object? Status(LogEvent line) => ((ScalarValue)line.Properties["StatusCode"]).Value;
+    }
+
+    [Fact]
+    public async Task A_request_the_client_gave_up_on_is_not_logged_as_an_error()
+    {
+        // Every level, so that the probe's line is written at all (a health probe's usual level is Verbose).
+        await using var portal = await PortalFactory.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Verbose",
+        });
+        var sink = new CapturingSink();
+        var probing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A readiness check that answers only when cancelled: a database that takes longer than the probe's timeout.
+        await using var host = portal.WithWebHostBuilder(web => web.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<ILogEventSink>(sink);
+            s.AddHealthChecks().AddAsyncCheck("slow", async cancellationToken =>
+            {
+                probing.SetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return HealthCheckResult.Healthy();
+            }, tags: ["ready"]);
+        }));
+        using var http = host.CreateClient();
+        var logged = sink.NextAsync(e => CapturingSink.Source(e) == RequestLog);
+
+        using var probeTimeout = new CancellationTokenSource();
+        var probe = http.GetAsync("/healthz/ready", probeTimeout.Token);
+        await probing.Task;
+        await probeTimeout.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe);
+
+        var line = await logged;
+        Assert.Equal(LogEventLevel.Verbose, line.Level);
+        Assert.Equal(true, ((ScalarValue)line.Properties["ClientAborted"]).Value);
     }
 
     private static void AssertLine(LogEvent line, string method, string path, int status, string? clientId)
