@@ -265,7 +265,7 @@ public sealed class ReminderPass(
                 to);
             outbox.Add(message, EmailKind.Reminder, application.OrganisationId, application.Id, credential.Id);
             await WebhookOutbox.QueueAsync(db, now, due.Slot.IsFinalNotice ? WebhookEventTypes.CredentialExpired : WebhookEventTypes.CredentialExpiring,
-                application, credential, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(credential.Id, due.Slot.Name), cancellationToken);
+                application, credential, due.Slot.IsFinalNotice ? null : due.Slot.DaysBefore, WebhookOutbox.ExpiryMessageId(credential.Id, due.Slot.Name), cancellationToken: cancellationToken);
         }
     }
 

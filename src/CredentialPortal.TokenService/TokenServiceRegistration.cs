@@ -70,9 +70,11 @@ public static partial class TokenServiceRegistration
         builder.Services.AddSingleton<ConnectivityEndpoint>();
         builder.Services.AddSingleton<CredentialChangePoller>();
         builder.Services.AddSingleton<UsageRecorder>();
+        builder.Services.AddSingleton<UsageCounter>();
         builder.Services.AddSingleton<AuthenticationFailureAudit>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CredentialChangePoller>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageCounter>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuthenticationFailureAudit>());
         builder.Services.AddHostedService<SigningKeyRefresher>();
         builder.Services.AddHostedService<AssertionReplayPruner>();

@@ -69,14 +69,17 @@ public static class AuditEventTypes
     public const string SecretEnabled = "secret.enabled";
     public const string SecretDeleted = "secret.deleted";
     public const string SecretLeaked = "secret.leaked";
+    public const string SecretRotated = "secret.rotated";
     public const string KeyAdded = "key.added";
     public const string KeyDisabled = "key.disabled";
     public const string KeyEnabled = "key.enabled";
     public const string KeyDeleted = "key.deleted";
+    public const string KeyRotated = "key.rotated";
     public const string FederatedIdentityAdded = "federated-identity.added";
     public const string FederatedIdentityDisabled = "federated-identity.disabled";
     public const string FederatedIdentityEnabled = "federated-identity.enabled";
     public const string FederatedIdentityDeleted = "federated-identity.deleted";
+    public const string FederatedIdentityRotated = "federated-identity.rotated";
     public const string TrustedIssuerAdded = "trusted-issuer.added";
     public const string TrustedIssuerRemoved = "trusted-issuer.removed";
     public const string TokenAuthenticationFailed = "token.authentication-failed";

@@ -35,8 +35,20 @@ public abstract class ClientCredential
     /// <summary>Who created it: a user's email or a client_id (management API).</summary>
     public required string CreatedBy { get; init; }
 
-    /// <summary>From this instant (UTC) the credential no longer obtains tokens.</summary>
-    public DateTime ExpiresAt { get; init; }
+    /// <summary>
+    /// From this instant (UTC) the credential no longer obtains tokens. Set at creation; only a rotation moves it, and only
+    /// earlier (<see cref="CredentialRotation"/>).
+    /// </summary>
+    public DateTime ExpiresAt { get; set; }
+
+    /// <summary>The credential that replaced this one in a rotation (its grace period runs out at <see cref="ExpiresAt"/>), or null.</summary>
+    public int? ReplacedById { get; set; }
+
+    /// <summary>
+    /// Chosen at rotation: once the replacement first obtains a token, this credential expires this many seconds later
+    /// (if that is before <see cref="ExpiresAt"/>). Cleared when applied (<see cref="CredentialRotation.ApplyFirstUseAsync"/>).
+    /// </summary>
+    public int? RetireSecondsAfterReplacementUse { get; set; }
 
     public DateTime? DisabledAt { get; set; }
     public string? DisabledBy { get; set; }

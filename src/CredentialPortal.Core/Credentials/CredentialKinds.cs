@@ -75,6 +75,9 @@ public enum CredentialChangeType
     Enabled,
     Deleted,
 
+    /// <summary>Replaced by a new credential in a rotation: its expiry moved to the end of the grace period.</summary>
+    Rotated,
+
     /// <summary>Reported as found in public (and, under <see cref="LeakResponse.Disable"/>, disabled with it).</summary>
     Leaked,
 }
@@ -83,13 +86,14 @@ public enum CredentialChangeType
 /// The audit event types of one kind's changes; <paramref name="Leaked"/> only for a kind whose value we issue and
 /// scanners can find (secrets): a key's private half never passes through here.
 /// </summary>
-public sealed record CredentialEventTypes(string Created, string Disabled, string Enabled, string Deleted, string? Leaked = null)
+public sealed record CredentialEventTypes(string Created, string Disabled, string Enabled, string Deleted, string Rotated, string? Leaked = null)
 {
     public string For(CredentialChangeType change) => change switch
     {
         CredentialChangeType.Created => Created,
         CredentialChangeType.Disabled => Disabled,
         CredentialChangeType.Enabled => Enabled,
+        CredentialChangeType.Rotated => Rotated,
         CredentialChangeType.Leaked => Leaked ?? throw new ArgumentOutOfRangeException(nameof(change), change, "This kind cannot leak from here."),
         _ => Deleted,
     };
@@ -105,13 +109,14 @@ public static class CredentialKinds
     private static readonly CredentialWords SecretWords = new(
         "secret", "client secret", "created", "\u2026",
         new(AuditEventTypes.SecretCreated, AuditEventTypes.SecretDisabled, AuditEventTypes.SecretEnabled, AuditEventTypes.SecretDeleted,
-            AuditEventTypes.SecretLeaked),
+            AuditEventTypes.SecretRotated, AuditEventTypes.SecretLeaked),
         "This application authenticates with keys only: an administrator set its policy so, and client secrets cannot be created for it. Add a public key instead.",
         new("Create a new secret for the application in the portal.", "Update your system to use the new secret.", "rotate the secret"));
 
     private static readonly CredentialWords KeyWords = new(
         "key", "key", "added", "",
-        new(AuditEventTypes.KeyAdded, AuditEventTypes.KeyDisabled, AuditEventTypes.KeyEnabled, AuditEventTypes.KeyDeleted),
+        new(AuditEventTypes.KeyAdded, AuditEventTypes.KeyDisabled, AuditEventTypes.KeyEnabled, AuditEventTypes.KeyDeleted,
+            AuditEventTypes.KeyRotated),
         "This application authenticates with client secrets only: an administrator set its policy so, and keys cannot be added to it.",
         new("Generate a new key pair and add its public key to the application in the portal.",
             "Update your system to sign its assertions with the new private key.", "replace the key"));
@@ -120,7 +125,7 @@ public static class CredentialKinds
     private static readonly CredentialWords FederatedWords = new(
         "federated identity", "federated identity", "added", "",
         new(AuditEventTypes.FederatedIdentityAdded, AuditEventTypes.FederatedIdentityDisabled, AuditEventTypes.FederatedIdentityEnabled,
-            AuditEventTypes.FederatedIdentityDeleted),
+            AuditEventTypes.FederatedIdentityDeleted, AuditEventTypes.FederatedIdentityRotated),
         "This application's authentication policy does not allow federated identities: an administrator set it so, and they cannot be added to it.",
         new("Check that the workload's issuer, subject and claims are still the ones you trust, and add a federated identity with a new review date.",
             "Delete the old federated identity once the new one is in place.", "review the federated identity"));

@@ -27,7 +27,7 @@ public enum CredentialChangeOutcome
 /// notification to the credential managers in the same transaction, then, after commit, the local eviction through
 /// <see cref="ICredentialChangeListener"/> (this instance answers with the new state from the next request on).
 /// </summary>
-public sealed class CredentialLifecycle(
+public sealed partial class CredentialLifecycle(
     CredentialPortalDbContext db,
     AuditLog audit,
     CredentialNotification notification,
@@ -131,7 +131,7 @@ public sealed class CredentialLifecycle(
         }
 
         await CommitAsync(application, secret, CredentialChangeType.Leaked, actor,
-            $" found in public at {location}; {(disable ? "disabled" : "left enabled (SecretScanning:OnLeak is Notify)")}", cancellationToken);
+            $" found in public at {location}; {(disable ? "disabled" : "left enabled (SecretScanning:OnLeak is Notify)")}", cancellationToken: cancellationToken);
     }
 
     /// <summary>
@@ -155,7 +155,7 @@ public sealed class CredentialLifecycle(
     /// reminder pass look at the application's credentials (<see cref="RemindAgainAsync"/>).
     /// </summary>
     private async Task CommitAsync(Application application, ClientCredential credential, CredentialChangeType change, AuditActor actor,
-        string auditDetail = "", CancellationToken cancellationToken = default)
+        string auditDetail = "", ClientCredential? replacement = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(credential);
@@ -180,9 +180,9 @@ public sealed class CredentialLifecycle(
         var eventType = credential.Kind.Words().Events.For(change);
         audit.Add(eventType, actor, $"{credential.Noun} '{credential.Name}' ({credential.DisplayHint}){auditDetail}",
             organisationId: application.OrganisationId, applicationId: application.Id, credentialId: credential.Id);
-        await notification.QueueAsync(application, credential, change, actor, now, cancellationToken);
+        await notification.QueueAsync(application, credential, change, actor, now, replacement, cancellationToken);
         await Webhooks.WebhookOutbox.QueueAsync(db, now, Webhooks.WebhookEventTypes.FromAudit[eventType], application, credential,
-            cancellationToken: cancellationToken);
+            replacement: replacement, cancellationToken: cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {

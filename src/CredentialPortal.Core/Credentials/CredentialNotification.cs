@@ -15,8 +15,9 @@ namespace CredentialPortal.Core.Credentials;
 /// </summary>
 public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLog audit, EmailOutbox outbox, IPortalLinks portal)
 {
+    /// <summary>Queues the email of <paramref name="change"/>; a rotation's names its <paramref name="replacement"/> too.</summary>
     public async Task QueueAsync(Application application, ClientCredential credential, CredentialChangeType change, AuditActor actor,
-        DateTime now, CancellationToken cancellationToken)
+        DateTime now, ClientCredential? replacement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(credential);
@@ -45,7 +46,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
         var subject = $"Client {kind} {verb} – {application.Name}";
         var (text, html) = credential is ClientSecret { IsLeaked: true } leaked && change == CredentialChangeType.Leaked
             ? LeakText(application, leaked, when, by, link)
-            : ChangeText(application, credential, kind, label, verb, when, by, name, link);
+            : ChangeText(application, credential, kind, label, verb, when, by, name, link, replacement);
         // A new key per change: every attempt to deliver this notification carries the same Message-ID.
         var identityKey = string.Create(CultureInfo.InvariantCulture, $"security-notification/{Guid.NewGuid():N}");
         outbox.Add(new EmailMessage(recipients, subject, text, html, identityKey), EmailKind.SecurityNotification,
@@ -56,15 +57,22 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
     }
 
     private static (string Text, string Html) ChangeText(Application application, ClientCredential credential, string kind, string label,
-        string verb, string when, string by, string name, string link)
+        string verb, string when, string by, string name, string link, ClientCredential? replacement)
     {
+        // A rotation names the new credential and when the old one stops: the end of its grace period.
+        var rotation = replacement is null ? "" : $"""
+            Replaced by: "{EmailText.Name(replacement.Name)}" ({replacement.DisplayHint})
+            Old one expires: {PortalText.Time(credential.ExpiresAt)}{(credential.RetireSecondsAfterReplacementUse is { } seconds
+                ? $", or {CredentialRotation.Describe(TimeSpan.FromSeconds(seconds))} after the new one is first used if sooner" : "")}
+
+            """;
         var text = $"""
             A client {kind} of {application.Name} was {verb}.
 
             Application: {application.Name}
             Client ID:   {application.ClientId}
             {label + ":",-12} "{name}" ({credential.DisplayHint})
-            By:          {by}
+            {rotation}By:          {by}
             When:        {when}
 
             If you did not expect this change, review the application's credentials and history now:
@@ -79,6 +87,7 @@ public sealed class CredentialNotification(CredentialPortalDbContext db, AuditLo
             <tr><th align="left" style="white-space:nowrap">Application</th><td>{Html(application.Name)}</td></tr>
             <tr><th align="left" style="white-space:nowrap">Client ID</th><td><code>{Html(application.ClientId)}</code></td></tr>
             <tr><th align="left" style="white-space:nowrap">{label}</th><td>&ldquo;{Html(name)}&rdquo; (<code>{Html(credential.DisplayHint)}</code>)</td></tr>
+            {(replacement is null ? "" : $"<tr><th align=\"left\" style=\"white-space:nowrap\">Replaced by</th><td>&ldquo;{Html(EmailText.Name(replacement.Name))}&rdquo; (<code>{Html(replacement.DisplayHint)}</code>)</td></tr><tr><th align=\"left\" style=\"white-space:nowrap\">Old one expires</th><td>{Html(PortalText.Time(credential.ExpiresAt))}</td></tr>")}
             <tr><th align="left" style="white-space:nowrap">By</th><td>{Html(by)}</td></tr>
             <tr><th align="left" style="white-space:nowrap">When</th><td>{when}</td></tr>
             </table>

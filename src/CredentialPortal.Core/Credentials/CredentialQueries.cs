@@ -65,14 +65,15 @@ public static class CredentialQueries
 
     /// <summary>
     /// What the reminders look at, for both the pass that queues them and the outbox's last check before sending: the
-    /// credentials among <paramref name="credentials"/> that are not disabled, of active applications, each with the
+    /// credentials among <paramref name="credentials"/> that are neither disabled nor replaced in a rotation (its grace
+    /// period is chosen, not forgotten: no reminder asks to replace it again), of active applications, each with the
     /// latest expiry of its application's other credentials that are not disabled (<see cref="ReminderCandidate.Replaced"/>).
     /// </summary>
     public static IQueryable<ReminderCandidate> ReminderCandidates(CredentialPortalDbContext db, IQueryable<ClientCredential> credentials)
     {
         ArgumentNullException.ThrowIfNull(db);
         return credentials
-            .Where(c => c.DisabledAt == null && db.Applications.Any(a => a.Id == c.ApplicationId && a.IsActive))
+            .Where(c => c.DisabledAt == null && c.ReplacedById == null && db.Applications.Any(a => a.Id == c.ApplicationId && a.IsActive))
             .Select(c => new ReminderCandidate
             {
                 Id = c.Id,

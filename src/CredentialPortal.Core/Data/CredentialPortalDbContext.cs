@@ -42,6 +42,7 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<Usage.UsageCount> UsageCounts => Set<Usage.UsageCount>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -83,6 +84,16 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
             c.HasIndex(x => new { x.ApplicationId, x.Kind, x.DisabledAt, x.ExpiresAt });
             // The dashboard's "active and expiring soon" count: one range of the index, no table rows read.
             c.HasIndex(x => new { x.Kind, x.DisabledAt, x.ExpiresAt, x.ApplicationId });
+            // Each usage flush asks which credentials the used ones replaced with "expire after first use" (CredentialRotation).
+            c.HasIndex(x => x.ReplacedById);
+        });
+        builder.Entity<Usage.UsageCount>(u =>
+        {
+            u.Property(x => x.FailureReason).HasMaxLength(Usage.UsageCount.MaxReasonLength);
+            // One row per application, day, credential and reason: what the flush adds to; also the per-application chart's range.
+            u.HasIndex(x => new { x.ApplicationId, x.Day, x.CredentialId, x.FailureReason }).IsUnique();
+            // The dashboard's days across every application.
+            u.HasIndex(x => x.Day);
         });
         builder.Entity<ClientSecret>(s =>
         {

@@ -32,6 +32,13 @@ public sealed class RetentionOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
     public TimeSpan WebhookDeliveries { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Daily usage counts (tokens per credential, failed authentications per reason), counted from their day (default
+    /// 400 days: a year and a month, so that a year ago today is still there to compare with).
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan UsageCounts { get; set; } = TimeSpan.FromDays(400);
+
     /// <summary>Audit events: kept for good unless set, e.g. <c>2557.00:00:00</c> for seven years.</summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
     public TimeSpan? AuditEvents { get; set; }

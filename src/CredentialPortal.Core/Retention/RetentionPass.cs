@@ -9,7 +9,7 @@ namespace CredentialPortal.Core.Retention;
 
 /// <summary>
 /// Deletes what <see cref="RetentionOptions"/> no longer keeps, once an hour: finished outbox messages, webhook delivery
-/// attempts and, when set, audit events. Each table is walked in primary-key order, which is the order rows were written
+/// attempts, daily usage counts and, when set, audit events. Each table is walked in primary-key order, which is the order rows were written
 /// in, and deleted in ranges of at most <see cref="RetentionOptions.BatchSize"/> rows, one short statement each, so
 /// that the token service's writes (last used, assertion replay) and the portal's never wait behind one long delete.
 /// The walk stops at the first row young enough to keep: needing no index on the time columns.
@@ -40,6 +40,14 @@ public sealed class RetentionPass(
         (db, after, count, ct) => db.WebhookDeliveries.Where(d => d.Id > after).OrderBy(d => d.Id).Take(count)
             .Select(d => new Row(d.Id, d.AttemptedAt)).ToListAsync(ct),
         (db, after, upTo, ct) => db.WebhookDeliveries.Where(d => d.Id > after && d.Id <= upTo).ExecuteDeleteAsync(ct));
+
+    // A usage row is created by the first count of its day, so rows are written in day order too; its "time" is the day's start.
+    private static readonly Table UsageCounts = new(
+        "daily usage counts",
+        async (db, after, count, ct) => (await db.UsageCounts.Where(u => u.Id > after).OrderBy(u => u.Id).Take(count)
+                .Select(u => new { u.Id, u.Day }).ToListAsync(ct))
+            .ConvertAll(u => new Row(u.Id, u.Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc))),
+        (db, after, upTo, ct) => db.UsageCounts.Where(u => u.Id > after && u.Id <= upTo).ExecuteDeleteAsync(ct));
 
     private static readonly Table AuditEvents = new(
         "audit events",
@@ -74,6 +82,7 @@ public sealed class RetentionPass(
         {
             [SentMessages.Name] = await PruneAsync(SentMessages, now - settings.SentMessages, settings.BatchSize, cancellationToken),
             [WebhookDeliveries.Name] = await PruneAsync(WebhookDeliveries, now - settings.WebhookDeliveries, settings.BatchSize, cancellationToken),
+            [UsageCounts.Name] = await PruneAsync(UsageCounts, now - settings.UsageCounts, settings.BatchSize, cancellationToken),
         };
         if (settings.AuditEvents is { } keepAudit)
         {

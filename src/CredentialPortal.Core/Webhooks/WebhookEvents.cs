@@ -16,6 +16,9 @@ public static class WebhookEventTypes
     public const string CredentialEnabled = "credential.enabled";
     public const string CredentialDeleted = "credential.deleted";
 
+    /// <summary>A credential was replaced in a rotation: the payload names the replacement and the old one's new expiry.</summary>
+    public const string CredentialRotated = "credential.rotated";
+
     /// <summary>A client secret was reported as found in public (a scanner's alert or a manager's report).</summary>
     public const string CredentialLeaked = "credential.leaked";
 
@@ -38,6 +41,7 @@ public static class WebhookEventTypes
         (CredentialDisabled, "a client secret or key is disabled"),
         (CredentialEnabled, "a client secret or key is enabled again"),
         (CredentialDeleted, "a client secret or key is deleted"),
+        (CredentialRotated, "a client secret or key is replaced by a new one and expires after a grace period"),
         (CredentialLeaked, "a client secret is found in public (and disabled)"),
         (CredentialExpiring, "a client secret or key expires soon (6, 3 and 1 weeks before, then daily)"),
         (CredentialExpired, "a client secret or key expired and the application has no other"),
@@ -75,27 +79,31 @@ public static class WebhookEventTypes
         [AuditEventTypes.SecretEnabled] = CredentialEnabled,
         [AuditEventTypes.SecretDeleted] = CredentialDeleted,
         [AuditEventTypes.SecretLeaked] = CredentialLeaked,
+        [AuditEventTypes.SecretRotated] = CredentialRotated,
         [AuditEventTypes.KeyAdded] = CredentialCreated,
         [AuditEventTypes.KeyDisabled] = CredentialDisabled,
         [AuditEventTypes.KeyEnabled] = CredentialEnabled,
         [AuditEventTypes.KeyDeleted] = CredentialDeleted,
+        [AuditEventTypes.KeyRotated] = CredentialRotated,
         [AuditEventTypes.FederatedIdentityAdded] = CredentialCreated,
         [AuditEventTypes.FederatedIdentityDisabled] = CredentialDisabled,
         [AuditEventTypes.FederatedIdentityEnabled] = CredentialEnabled,
         [AuditEventTypes.FederatedIdentityDeleted] = CredentialDeleted,
+        [AuditEventTypes.FederatedIdentityRotated] = CredentialRotated,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 }
 
 /// <summary>
 /// A webhook message's body: <c>{"type", "id", "timestamp", "data": {application_name, client_id, credential_kind, credential_name,
-/// credential_hint, expires_at, days_before_expiry, found_at, disabled}}</c>. The hint is what the portal shows (a secret's first
+/// credential_hint, expires_at, days_before_expiry, found_at, disabled, replaced_by}}</c>. The hint is what the portal shows (a secret's first
 /// characters, a key's thumbprint); never a secret value. A secret found in public adds where (<c>found_at</c>) and
-/// whether it is disabled now (<c>disabled</c>), so a receiver can tell "rotate now" from "rotate soon".
+/// whether it is disabled now (<c>disabled</c>), so a receiver can tell "rotate now" from "rotate soon". A rotation adds
+/// the new credential (<c>replaced_by</c>: its kind, name, hint and expiry); <c>expires_at</c> is then the end of the grace period.
 /// </summary>
 public static class WebhookPayload
 {
     public static string Compose(string type, string id, DateTime timestamp, Application application, ClientCredential? credential,
-        int? daysBeforeExpiry = null)
+        int? daysBeforeExpiry = null, ClientCredential? replacement = null)
     {
         ArgumentNullException.ThrowIfNull(application);
         using var buffer = new MemoryStream();
@@ -118,6 +126,16 @@ public static class WebhookPayload
                 {
                     json.WriteString("found_at", leaked.LeakLocation);
                     json.WriteBoolean("disabled", leaked.IsDisabled);
+                }
+
+                if (replacement is not null)
+                {
+                    json.WriteStartObject("replaced_by");
+                    json.WriteString("credential_kind", replacement.Noun);
+                    json.WriteString("credential_name", replacement.Name);
+                    json.WriteString("credential_hint", replacement.Hint);
+                    json.WriteString("expires_at", Utc(replacement.ExpiresAt));
+                    json.WriteEndObject();
                 }
             }
 

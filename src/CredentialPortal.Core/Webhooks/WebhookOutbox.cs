@@ -24,7 +24,8 @@ public static class WebhookOutbox
     /// slot), otherwise a new one. Returns how many were queued.
     /// </summary>
     public static async Task<int> QueueAsync(CredentialPortalDbContext db, DateTime now, string eventType, Application application,
-        ClientCredential? credential, int? daysBeforeExpiry = null, string? messageId = null, CancellationToken cancellationToken = default)
+        ClientCredential? credential, int? daysBeforeExpiry = null, string? messageId = null, ClientCredential? replacement = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(application);
@@ -37,7 +38,7 @@ public static class WebhookOutbox
             .Select(e => e.Id)
             .ToList();
         messageId ??= NewMessageId();
-        var body = WebhookPayload.Compose(eventType, messageId, now, application, credential, daysBeforeExpiry);
+        var body = WebhookPayload.Compose(eventType, messageId, now, application, credential, daysBeforeExpiry, replacement);
         foreach (var endpoint in endpoints)
         {
             Add(db, now, endpoint, eventType, messageId, body, application.OrganisationId, application.Id, credential?.Id);

@@ -279,9 +279,17 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasDefaultValue(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
+                    b.Property<int?>("ReplacedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RetireSecondsAfterReplacementUse")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ReplacedById");
 
                     b.HasIndex("NextReminderAt", "ExpiresAt", "Id");
 
@@ -525,6 +533,41 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("SigningKeys");
+                });
+
+            modelBuilder.Entity("CredentialPortal.Core.Usage.UsageCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ApplicationId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("CredentialId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("FailureReason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("ApplicationId", "Day", "CredentialId", "FailureReason")
+                        .IsUnique();
+
+                    b.ToTable("UsageCounts");
                 });
 
             modelBuilder.Entity("CredentialPortal.Core.Users.CredentialManagerAssignment", b =>

@@ -26,6 +26,7 @@ public sealed class ClientAuthenticator(
     AssertionReplayStore replays,
     FailedAuthenticationThrottle throttle,
     AuthenticationFailureAudit failureAudit,
+    UsageCounter usage,
     TimeProvider time)
 {
     /// <summary>The audit log's actor for failures with a client_id that cannot exist.</summary>
@@ -103,6 +104,12 @@ public sealed class ClientAuthenticator(
         // A malformed id is audited under one name: it may be long or hold characters the audit table cannot store.
         failureAudit.Record(wellFormed ? presented.ClientId : MalformedClientId, reason, address?.ToString(),
             client?.ApplicationId, client?.OrganisationId);
+        if (client is not null)
+        {
+            // Only a known application's: made-up client_ids would otherwise grow the counts without bound.
+            usage.AuthenticationFailed(client.ApplicationId, reason, now);
+        }
+
         return (addressBlocked ?? clientBlocked ?? throttle.RecordFailure(wellFormed ? presented.ClientId : null, addressKey)) is { } blocked
             ? (null, OAuthError.SlowDown(
                 "too many failed authentication attempts for this client_id or from this address; retry later", blocked))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -10,10 +11,13 @@ namespace CredentialPortal.TokenService.Clients;
 /// "Last used" per credential (secret or key) and per application, remembered in memory on every token and written in batches every few
 /// seconds and at shutdown, so the token endpoint never writes to the database per request. The buffer holds one time
 /// per credential and application that obtained a token (the latest), so it is bounded by the store's size however long
-/// a database outage lasts; what an outage kept back is written when the database is back.
+/// a database outage lasts; what an outage kept back is written when the database is back. Each flush also applies
+/// rotations' "expire a set time after the replacement is first used" (<see cref="CredentialRotation.ApplyFirstUseAsync"/>)
+/// and has this instance reload the clients whose credentials that shortened.
 /// </summary>
 public sealed class UsageRecorder(
     IDbContextFactory<CredentialPortalDbContext> contexts,
+    ClientCache clients,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
     ILogger<UsageRecorder> logger)
@@ -51,6 +55,13 @@ public sealed class UsageRecorder(
         {
             await db.Applications.Where(a => a.Id == id && (a.LastUsedAt == null || a.LastUsedAt < usedAt))
                 .ExecuteUpdateAsync(a => a.SetProperty(x => x.LastUsedAt, usedAt), cancellationToken);
+        }
+
+        // Other instances reload them from the change log that the same save writes.
+        if (await CredentialRotation.ApplyFirstUseAsync(db, batch.Credentials, Time, cancellationToken) is { Count: > 0 } shortened)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            clients.Evict(shortened);
         }
     }
 

@@ -27,6 +27,7 @@ public sealed class TokenEndpoint(
     ScopeResolver scopes,
     AccessTokenFactory tokens,
     UsageRecorder usage,
+    UsageCounter counts,
     TokenServiceMetrics metrics,
     IOptions<TokenServiceOptions> options,
     TimeProvider time)
@@ -103,7 +104,9 @@ public sealed class TokenEndpoint(
         }
 
         var token = await tokens.CreateAsync(issuer, client, grant, proof?.Thumbprint, context.RequestAborted);
-        usage.Record(client.Client.ApplicationId, client.Credential.Id, time.GetUtcNow().UtcDateTime);
+        var issuedAt = time.GetUtcNow().UtcDateTime;
+        usage.Record(client.Client.ApplicationId, client.Credential.Id, issuedAt);
+        counts.TokenIssued(client.Client.ApplicationId, client.Credential.Id, issuedAt);
         metrics.TokenIssued(presented.Method, options.Value.Algorithm);
         if (proof is not null && nonces.Required)
         {

@@ -19,13 +19,19 @@ public sealed record KeyResource(
     [property: Description("The last time a token was issued with this key (UTC), if ever.")] DateTime? LastUsedAt,
     [property: Description("The public key as a JWK.")] JsonElement Jwk)
 {
+    [Description("The id of the key or secret that replaced this one in a rotation, if any: this one expires at the end of its grace period (expiresAt).")]
+    public int? ReplacedBy { get; init; }
+
     public static KeyResource From(ClientKey key, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(key);
         using var jwk = JsonDocument.Parse(key.PublicJwk);
         return new(key.Id, key.Name, key.Hint, key.KeyDescription, key.CreatedAt, key.CreatedBy, key.ExpiresAt,
             CredentialExpiryPolicy.DaysLeft(key.ExpiresAt, now), CredentialStates.Of(key, now), key.DisabledAt, key.LastUsedAt,
-            jwk.RootElement.Clone());
+            jwk.RootElement.Clone())
+        {
+            ReplacedBy = key.ReplacedById,
+        };
     }
 }
 
@@ -45,4 +51,14 @@ public sealed class AddKeyRequest
     [Description("Optional. When the key stops working: an RFC 3339 date-time with offset or a date (start of that day, UTC). " +
         "At most one year ahead and never after a certificate's notAfter; default one year (or the certificate's end).")]
     public string? ExpiresAt { get; init; }
+
+    [Description("Optional. The id of an active secret or key of the application that this key replaces (a rotation): that one " +
+        "then expires at the end of gracePeriod.")]
+    public int? Replaces { get; init; }
+
+    [Description(ApiRotation.GracePeriodDescription)]
+    public string? GracePeriod { get; init; }
+
+    [Description(ApiRotation.RetireAfterFirstUseDescription)]
+    public string? RetireAfterFirstUse { get; init; }
 }

@@ -74,6 +74,9 @@ public record SecretResource(
     [Description("Where it was found: the address a scanner reported, or what the person who reported it wrote.")]
     public string? LeakLocation { get; init; }
 
+    [Description("The id of the secret or key that replaced this one in a rotation, if any: this one expires at the end of its grace period (expiresAt).")]
+    public int? ReplacedBy { get; init; }
+
     public static SecretResource From(ClientSecret secret, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(secret);
@@ -82,6 +85,7 @@ public record SecretResource(
         {
             LeakedAt = secret.LeakedAt,
             LeakLocation = secret.LeakLocation,
+            ReplacedBy = secret.ReplacedById,
         };
     }
 }

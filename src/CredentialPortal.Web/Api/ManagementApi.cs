@@ -82,7 +82,9 @@ public static class ManagementApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         ApiCredentialChanges.Map(api, "secrets", "Secret", application => application.Secrets,
             SecretResource.From, ApiProblems.SecretNotFound);
+        ApiRotation.Map(api);
         ApiSecretLeaks.Map(api);
+        ApiUsage.Map(api);
         ManagementApiKeyHandlers.Map(api);
         ManagementApiFederatedHandlers.Map(api);
 
@@ -106,7 +108,8 @@ public static class ManagementApi
                 $"self-rotate manage its own secrets; scope {TokenScopes.CredentialsAdmin} lets an administrators' automation " +
                 "client manage every application. Errors are RFC 9457 problem details. Application resources carry an ETag; " +
                 "send it as If-Match on changes to detect lost updates (412). A secret's value is returned only by the " +
-                "response that creates it.",
+                "response that creates it (or rotates to it). POST …/secrets/{id}/rotate replaces a secret in one call, the old " +
+                "one working for a grace period; GET …/usage gives tokens and failed authentications per day.",
         };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

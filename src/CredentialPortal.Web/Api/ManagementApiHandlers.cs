@@ -127,7 +127,7 @@ internal static partial class ManagementApiHandlers
         return application is not null && caller.MayManage(application.Id) ? application : null;
     }
 
-    private static ClientSecret? FindSecret(Application application, string id) => FindCredential(application.Secrets, id);
+    internal static ClientSecret? FindSecret(Application application, string id) => FindCredential(application.Secrets, id);
 
     /// <summary>The credential with the id in the URL: a non-negative decimal number, or no credential at all (404).</summary>
     internal static T? FindCredential<T>(IEnumerable<T> credentials, string id)
@@ -152,12 +152,12 @@ internal static partial class ManagementApiHandlers
         catch (JsonException ex) when (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
             return (null, ApiProblems.BadRequest($"The request body has a field this operation does not know ({ex.Path}). " +
-                "Allowed fields: name, expiresAt."));
+                $"Allowed fields: {string.Join(", ", typeof(T).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)))}."));
         }
         catch (JsonException ex)
         {
             return (null, ApiProblems.BadRequest($"The request body is not valid JSON for this operation (at {ex.Path}, line " +
-                $"{(ex.LineNumber ?? 0) + 1}): check the syntax and that name and expiresAt are strings."));
+                $"{(ex.LineNumber ?? 0) + 1}): check the syntax and the types of the fields."));
         }
     }
 

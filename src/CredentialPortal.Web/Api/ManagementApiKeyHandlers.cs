@@ -24,7 +24,8 @@ internal static class ManagementApiKeyHandlers
             .WithName("AddKey")
             .WithSummary("Add a public key")
             .WithDescription("Same rules as the portal: RSA ≥ 2048 bits or EC P-256/P-384, never a private key, at most one year " +
-                "and never beyond a certificate's notAfter, within the application's limit (secrets and keys together).")
+                "and never beyond a certificate's notAfter, within the application's limit (secrets and keys together). With " +
+                "replaces, a rotation: the replaced credential expires at the end of gracePeriod (default P7D, at most P30D).")
             .Accepts<AddKeyRequest>("application/json", "*/*")
             .Produces<KeyResource>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -78,6 +79,12 @@ internal static class ManagementApiKeyHandlers
             expiresAt = parsed;
         }
 
+        var (replaces, replacesError) = ApiRotation.Replacement(application, request.Replaces, request.GracePeriod, request.RetireAfterFirstUse);
+        if (replacesError is not null)
+        {
+            return replacesError;
+        }
+
         var text = request.Key.ValueKind switch
         {
             JsonValueKind.String => request.Key.GetString(),
@@ -87,7 +94,7 @@ internal static class ManagementApiKeyHandlers
         FieldResult<ClientKey> result;
         try
         {
-            result = await keys.AddAsync(application, request.Name, new KeyInput(text), expiresAt, caller.Actor, context.RequestAborted);
+            result = await keys.AddAsync(application, request.Name, new KeyInput(text), expiresAt, caller.Actor, replaces, context.RequestAborted);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -96,7 +103,7 @@ internal static class ManagementApiKeyHandlers
 
         if (result.Value is not { } added)
         {
-            return ApiProblems.Invalid(result.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => new[] { e.Value }));
+            return ApiRotation.Problem(result.Errors);
         }
 
         context.Response.Headers.ETag = ApplicationETag.For(application);

@@ -410,6 +410,7 @@ public sealed class ManagementApiTests
             "GET /api/v1/applications/{clientId}/federated-credentials",
             "GET /api/v1/applications/{clientId}/keys",
             "GET /api/v1/applications/{clientId}/secrets/{id}",
+            "GET /api/v1/applications/{clientId}/usage",
             "POST /api/v1/applications/{clientId}/federated-credentials",
             "POST /api/v1/applications/{clientId}/federated-credentials/{id}/disable",
             "POST /api/v1/applications/{clientId}/federated-credentials/{id}/enable",
@@ -420,6 +421,7 @@ public sealed class ManagementApiTests
             "POST /api/v1/applications/{clientId}/secrets/{id}/disable",
             "POST /api/v1/applications/{clientId}/secrets/{id}/enable",
             "POST /api/v1/applications/{clientId}/secrets/{id}/leaked",
+            "POST /api/v1/applications/{clientId}/secrets/{id}/rotate",
         ], operations);
         foreach (var path in paths.EnumerateObject())
         {
@@ -447,7 +449,19 @@ public sealed class ManagementApiTests
         Assert.True(delete.TryGetProperty("204", out _));
         Assert.True(delete.TryGetProperty("409", out _));
 
+        var rotate = paths.GetProperty("/api/v1/applications/{clientId}/secrets/{id}/rotate").GetProperty("post");
+        Assert.Equal("#/components/schemas/RotateSecretRequest",
+            rotate.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        foreach (var status in new[] { "201", "400", "404", "409", "412" })
+        {
+            Assert.True(rotate.GetProperty("responses").TryGetProperty(status, out _), status);
+        }
+
         var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal(["name", "expiresAt", "gracePeriod", "retireAfterFirstUse"],
+            schemas.GetProperty("RotateSecretRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.True(schemas.GetProperty("RotatedSecretResource").GetProperty("properties").TryGetProperty("replaced", out _));
+        Assert.True(schemas.GetProperty("UsageResource").GetProperty("properties").TryGetProperty("days", out _));
         foreach (var schema in new[] { "ApplicationList", "ApplicationResource", "SecretResource", "CreatedSecretResource", "CreateSecretRequest", "ProblemDetails" })
         {
             Assert.True(schemas.TryGetProperty(schema, out _), schema);

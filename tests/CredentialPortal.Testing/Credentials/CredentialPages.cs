@@ -12,8 +12,8 @@ public sealed record NewSecretPage(HtmlPage Page, string Value);
 
 /// <summary>
 /// The Manage API Credentials pages of one application, as a credential manager (or an administrator) uses them:
-/// tests say what they do (<c>CreateSecretAsync("name")</c>), the selectors and form fields live here. Secrets and keys
-/// share the disable and delete pages, under the route's kind segment (<c>secrets</c> or <c>keys</c>).
+/// tests say what they do (<c>CreateSecretAsync("name")</c>), the selectors and form fields live here. Every kind shares
+/// the disable and delete pages, under the route's kind segment (<c>secrets</c>, <c>keys</c>, <c>federated-identities</c>).
 /// </summary>
 public sealed class CredentialsPages(PortalClient client, int applicationId)
 {
@@ -204,7 +204,7 @@ public sealed class CredentialsPages(PortalClient client, int applicationId)
 
     private string EnableForm(int credentialId, CredentialKind kind) => $"form[action$='{EnablePath(credentialId, kind)}']";
 
-    private static string Segment(CredentialKind kind) => kind == CredentialKind.Key ? "keys" : "secrets";
+    private static string Segment(CredentialKind kind) => CredentialActionModel.SegmentOf(kind);
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -28,8 +28,16 @@ public sealed class KeyManagement(CredentialPortalDbContext db, CredentialLifecy
     /// default (one year, or the certificate's <c>notAfter</c> if sooner). Throws <see cref="DbUpdateConcurrencyException"/>
     /// when the application changed meanwhile (e.g. a concurrent creation); nothing is saved then.
     /// </summary>
+    public Task<FieldResult<ClientKey>> AddAsync(Application application, string? name, KeyInput input, DateTime? expiresAt, AuditActor actor,
+        CancellationToken cancellationToken = default) =>
+        AddAsync(application, name, input, expiresAt, actor, null, cancellationToken);
+
+    /// <summary>
+    /// Adds a key that, with <paramref name="replaces"/>, rotates another credential of the application — a key or a secret
+    /// moving to keys (<see cref="CredentialRotation"/>).
+    /// </summary>
     public async Task<FieldResult<ClientKey>> AddAsync(Application application, string? name, KeyInput input, DateTime? expiresAt, AuditActor actor,
-        CancellationToken cancellationToken = default)
+        CredentialReplacement? replaces, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(input);
@@ -59,6 +67,11 @@ public sealed class KeyManagement(CredentialPortalDbContext db, CredentialLifecy
             return FieldResult.Refused<ClientKey>(ExpiryField, expiryError);
         }
 
+        if (replaces is not null && CredentialRotation.Validate(application, replaces, now) is { } rotationError)
+        {
+            return FieldResult.Refused<ClientKey>(rotationError.Field, rotationError.Error);
+        }
+
         if (await CredentialRules.RefusalToCreateAsync(db, application, CredentialKind.Key, cancellationToken) is { } refusal)
         {
             return FieldResult.Refused<ClientKey>(NameField, refusal);
@@ -81,7 +94,7 @@ public sealed class KeyManagement(CredentialPortalDbContext db, CredentialLifecy
             CreatedBy = actor.Name,
             ExpiresAt = expiry,
         };
-        await lifecycle.AddAsync(application, added, actor, cancellationToken);
+        await lifecycle.AddAsync(application, added, actor, replaces, cancellationToken);
         return FieldResult.Done(added);
     }
 }

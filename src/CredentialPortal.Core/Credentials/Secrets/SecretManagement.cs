@@ -11,7 +11,7 @@ public sealed record CreatedSecret(ClientSecret Secret, string Value);
 
 /// <summary>
 /// Creates client secrets with the same rules everywhere — the portal, the administration pages and the management
-/// API: validation, the application's policy and credential limit, then <see cref="CredentialLifecycle.AddAsync"/>
+/// API: validation, the application's policy and credential limit, then <see cref="CredentialLifecycle.AddAsync(Application, ClientCredential, AuditActor, CredentialReplacement?, CancellationToken)"/>
 /// (audit, change log, security notification, local cache eviction). Disable, enable and delete are the
 /// <see cref="CredentialLifecycle"/>'s, shared with keys.
 /// </summary>
@@ -24,8 +24,16 @@ public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLif
     /// Creates a secret within the application's credential limit. Throws <see cref="DbUpdateConcurrencyException"/>
     /// when the application changed since it was loaded (e.g. a concurrent creation); nothing is saved then.
     /// </summary>
-    public async Task<FieldResult<CreatedSecret>> CreateAsync(
-        Application application, string? name, DateTime expiresAt, AuditActor actor, CancellationToken cancellationToken = default)
+    public Task<FieldResult<CreatedSecret>> CreateAsync(
+        Application application, string? name, DateTime expiresAt, AuditActor actor, CancellationToken cancellationToken = default) =>
+        CreateAsync(application, name, expiresAt, actor, null, cancellationToken);
+
+    /// <summary>
+    /// Creates a secret that, with <paramref name="replaces"/>, rotates another credential of the application
+    /// (<see cref="CredentialRotation"/>): the errors then may name <see cref="CredentialRotation.ReplacesField"/> or its grace's fields.
+    /// </summary>
+    public async Task<FieldResult<CreatedSecret>> CreateAsync(Application application, string? name, DateTime expiresAt, AuditActor actor,
+        CredentialReplacement? replaces, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(actor);
@@ -39,6 +47,11 @@ public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLif
         if (CredentialExpiryPolicy.Validate(CredentialKind.Secret, expiresAt, now) is { } expiryError)
         {
             return FieldResult.Refused<CreatedSecret>(ExpiryField, expiryError);
+        }
+
+        if (replaces is not null && CredentialRotation.Validate(application, replaces, now) is { } rotationError)
+        {
+            return FieldResult.Refused<CreatedSecret>(rotationError.Field, rotationError.Error);
         }
 
         if (await CredentialRules.RefusalToCreateAsync(db, application, CredentialKind.Secret, cancellationToken) is { } refusal)
@@ -57,7 +70,7 @@ public sealed class SecretManagement(CredentialPortalDbContext db, CredentialLif
             CreatedBy = actor.Name,
             ExpiresAt = expiresAt,
         };
-        await lifecycle.AddAsync(application, secret, actor, cancellationToken);
+        await lifecycle.AddAsync(application, secret, actor, replaces, cancellationToken);
         return FieldResult.Done(new CreatedSecret(secret, generated.Value));
     }
 }

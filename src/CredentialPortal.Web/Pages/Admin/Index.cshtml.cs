@@ -2,6 +2,7 @@ using CredentialPortal.Core.Administration;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Outbox;
+using CredentialPortal.Core.Usage;
 using CredentialPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -27,8 +28,17 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
 
     public const int RecentDays = 30;
 
+    /// <summary>How many applications the "most failed authentications" list names.</summary>
+    public const int TopFailing = 5;
+
+    /// <summary>Tokens and failures per day across every application, the last <see cref="RecentDays"/> days.</summary>
+    public IReadOnlyList<UsageTotal> UsageTotals { get; private set; } = [];
+
+    /// <summary>The applications with the most failed authentications in the last <see cref="RecentDays"/> days.</summary>
+    public IReadOnlyList<FailingApplication> MostFailures { get; private set; } = [];
+
     /// <summary>
-    /// Seven independent counts over the whole operator's data, each on its own context at the same time: the page
+    /// Seven independent counts and the usage over the whole operator's data, each on its own context at the same time: the page
     /// waits for the slowest one rather than for their sum.
     /// </summary>
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -47,14 +57,19 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
         var passkeys = CountAsync(db =>
             db.AuditEvents.CountAsync(e => e.EventType == AuditEventTypes.PasskeyAddedWithCode && e.OccurredAt >= since, cancellationToken));
         var leaked = CountAsync(db => db.ClientSecrets.CountAsync(s => s.LeakedAt != null, cancellationToken));
-        await Task.WhenAll(few, expiring, none, failed, locked, passkeys, leaked);
+        var totals = LoadAsync(db => UsageQueries.TotalsAsync(db, RecentDays, now, cancellationToken));
+        var failing = LoadAsync(db => UsageQueries.MostFailuresAsync(db, RecentDays, now, TopFailing, cancellationToken));
+        await Task.WhenAll(few, expiring, none, failed, locked, passkeys, leaked, totals, failing);
+        (UsageTotals, MostFailures) = (totals.Result, failing.Result);
         (FewManagers, ExpiringSoon, CannotObtainTokens, FailedEmails, LockedOutUsers, PasskeysAddedWithCode, LeakedSecrets) =
             (few.Result, expiring.Result, none.Result, failed.Result, locked.Result, passkeys.Result, leaked.Result);
     }
 
-    private async Task<int> CountAsync(Func<CredentialPortalDbContext, Task<int>> count)
+    private Task<int> CountAsync(Func<CredentialPortalDbContext, Task<int>> count) => LoadAsync(count);
+
+    private async Task<T> LoadAsync<T>(Func<CredentialPortalDbContext, Task<T>> load)
     {
         await using var db = await contexts.CreateDbContextAsync();
-        return await count(db);
+        return await load(db);
     }
 }

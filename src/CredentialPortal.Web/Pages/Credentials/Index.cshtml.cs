@@ -3,6 +3,7 @@ using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Credentials;
+using CredentialPortal.Core.Usage;
 using CredentialPortal.Core.Users;
 using CredentialPortal.Web.Account;
 using CredentialPortal.Web.Hosting;
@@ -25,7 +26,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     /// </summary>
     public sealed record CredentialRow(int Id, string Name, string Hint, DateTime CreatedAt, string CreatedBy, DateTime ExpiresAt,
         DateTime? DisabledAt, DateTime? LastUsedAt, CredentialKind Kind = CredentialKind.Secret, string? KeyDescription = null,
-        string? LeakLocation = null);
+        string? LeakLocation = null, int? ReplacedById = null);
 
     /// <summary>A credential manager of an application, as the other managers see them.</summary>
     public sealed record Manager(string Name, string Email, bool IsYou);
@@ -64,6 +65,12 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
     [BindProperty(SupportsGet = true), PlainText(ErrorMessage = "The search " + PlainText.ErrorMessage + ".")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true)] public int? OrganisationId { get; set; }
     [FromQuery(Name = Pager.PageParameter)] public int PageNumber { get; set; } = 1;
+
+    /// <summary>The usage charts' range in days: one of <see cref="UsageQueries.ChartDays"/> (anything else is the first).</summary>
+    [FromQuery(Name = "usage")] public int UsageDays { get; set; }
+
+    /// <summary>Each listed application's usage over <see cref="UsageDays"/>.</summary>
+    public IReadOnlyDictionary<int, UsageSeries> Usage { get; private set; } = new Dictionary<int, UsageSeries>();
 
     [TempData]
     public string? StatusMessage { get; set; }
@@ -123,7 +130,7 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 {
                     s.ApplicationId,
                     Row = new CredentialRow(s.Id, s.Name, s.Hint, s.CreatedAt, s.CreatedBy, s.ExpiresAt, s.DisabledAt, s.LastUsedAt, s.Kind,
-                        s is ClientKey ? ((ClientKey)s).KeyDescription : s is FederatedIdentity ? ((FederatedIdentity)s).Issuer : null, s is ClientSecret ? ((ClientSecret)s).LeakLocation : null),
+                        s is ClientKey ? ((ClientKey)s).KeyDescription : s is FederatedIdentity ? ((FederatedIdentity)s).Issuer : null, s is ClientSecret ? ((ClientSecret)s).LeakLocation : null, s.ReplacedById),
                 })
                 .ToListAsync(cancellationToken))
             .ToList();
@@ -135,6 +142,8 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
                 .ToListAsync(cancellationToken))
             .OrderByName(m => m.DisplayName)
             .ToLookup(m => m.ApplicationId, m => new Manager(m.DisplayName, m.Email ?? "", m.UserId == ManagedApplications.UserId(User)));
+        UsageDays = UsageQueries.ChartDays.Contains(UsageDays) ? UsageDays : UsageQueries.ChartDays[0];
+        Usage = await UsageQueries.ForApplicationsAsync(db, ids, UsageDays, Now, cancellationToken);
         Applications = applications.Select(a => new ApplicationView(a.Id, a.Name, a.ClientId, a.Organisation, a.IsSandboxOnly, a.IsActive, a.CredentialLimit,
             permissions[a.Id].OrderBy(p => p.Environment).ThenBy(p => p.Api, StringComparer.Ordinal).ToList(),
             rows[(a.Id, CredentialKind.Secret)].ToList())
@@ -177,5 +186,13 @@ public sealed class IndexModel(CredentialPortalDbContext db, ManagedApplications
         ["Search"] = Search,
         ["OrganisationId"] = OrganisationId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [Pager.PageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["usage"] = UsageDays == UsageQueries.ChartDays[0] ? null : UsageDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>This page with the usage charts over <paramref name="days"/> days, back at the application's card.</summary>
+    public string UsageLink(int days, int applicationId) =>
+        "/manage-api-credentials" + new Microsoft.AspNetCore.Http.Extensions.QueryBuilder(
+            RouteFor(Paging.Number).Where(p => p.Key != "usage" && p.Value is not null)
+                .Append(new("usage", days.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .Select(p => new KeyValuePair<string, string>(p.Key, p.Value!))) + $"#usage-{applicationId}";
 }

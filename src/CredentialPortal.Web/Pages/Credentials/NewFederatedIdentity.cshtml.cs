@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Credentials;
+using CredentialPortal.Core.Data;
 using CredentialPortal.TokenService;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
@@ -14,8 +15,8 @@ namespace CredentialPortal.Web.Pages.Credentials;
 /// tokens count as the application. A preset is a link that fills the form (no script needed); every rule is
 /// <see cref="FederatedIdentityManagement"/>'s.
 /// </summary>
-public sealed class NewFederatedIdentityModel(ManagedApplications access, FederatedIdentityManagement identities, TrustedIssuerList trustedIssuers,
-    IOptions<TokenServiceOptions> tokenService, TimeProvider time) : NewCredentialPage(access, time, CredentialKind.FederatedIdentity)
+public sealed class NewFederatedIdentityModel(CredentialPortalDbContext db, ManagedApplications access, FederatedIdentityManagement identities, TrustedIssuerList trustedIssuers,
+    IOptions<TokenServiceOptions> tokenService, TimeProvider time) : NewCredentialPage(db, access, time, CredentialKind.FederatedIdentity)
 {
     public const string GitHubActionsIssuer = "https://token.actions.githubusercontent.com";
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Applications;
 using CredentialPortal.Core.Credentials;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,8 @@ namespace CredentialPortal.Web.Pages.Credentials;
 /// Add a partner's public key (private_key_jwt), pasted or uploaded. The parsing and every rule are
 /// <see cref="KeyManagement"/>'s; nothing is stored when anything is wrong.
 /// </summary>
-public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, TimeProvider time) : NewCredentialPage(access, time, CredentialKind.Key)
+public sealed class NewKeyModel(CredentialPortalDbContext db, ManagedApplications access, KeyManagement keys, TimeProvider time)
+    : NewCredentialPage(db, access, time, CredentialKind.Key)
 {
     public sealed class InputModel
     {
@@ -59,7 +61,7 @@ public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, 
         {
             result = await keys.AddAsync(Application, Input.Name, await ReadInputAsync(cancellationToken),
                 Input.ExpiresOn is { } expiresOn ? CredentialExpiryPolicy.ExpiresAtFor(expiresOn) : null,
-                AuditActors.Current(HttpContext), cancellationToken);
+                AuditActors.Current(HttpContext), Replacement, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -74,7 +76,8 @@ public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, 
                 {
                     KeyManagement.ExpiryField => "Input.ExpiresOn",
                     KeyManagement.KeyField => "Input.Key",
-                    _ => "Input.Name",
+                    KeyManagement.NameField => "Input.Name",
+                    _ => RotationFieldOf(field),
                 }, message);
             }
 
@@ -82,7 +85,8 @@ public sealed class NewKeyModel(ManagedApplications access, KeyManagement keys, 
         }
 
         StatusMessage = $"Key “{added.Name}” ({added.KeyDescription}) is added to {Application.Name}, valid until " +
-            $"{PortalText.Time(added.ExpiresAt)}. Its thumbprint {added.Hint} is the kid your assertions may name.";
+            $"{PortalText.Time(added.ExpiresAt)}. Its thumbprint {added.Hint} is the kid your assertions may name." +
+            (Replaced is null ? "" : $" It replaces {Replaced.Kind.Words().Noun} “{Replaced.Name}”, which works until {PortalText.Time(Replaced.ExpiresAt)}.");
         return Redirect("/manage-api-credentials");
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CredentialPortal.Core;
 using CredentialPortal.Core.Credentials;
+using CredentialPortal.Core.Data;
 using CredentialPortal.Web.Account;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.Caching.Memory;
 namespace CredentialPortal.Web.Pages.Credentials;
 
 /// <summary>Create a client secret; the response that creates it is the only one that ever shows the value.</summary>
-public sealed class NewSecretModel(ManagedApplications access, SecretManagement secrets, IMemoryCache submittedForms, TimeProvider time)
-    : NewCredentialPage(access, time, CredentialKind.Secret)
+public sealed class NewSecretModel(CredentialPortalDbContext db, ManagedApplications access, SecretManagement secrets, IMemoryCache submittedForms,
+    TimeProvider time)
+    : NewCredentialPage(db, access, time, CredentialKind.Secret)
 {
     public sealed class InputModel
     {
@@ -41,6 +43,8 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
 
         Input.ExpiresOn = CredentialExpiryPolicy.DefaultExpiryDate(Now);
         Input.FormId = Guid.NewGuid();
+        // A rotation keeps the name: the new secret does the same job.
+        Input.Name = Replaced?.Name ?? "";
         return Page();
     }
 
@@ -69,7 +73,7 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
         try
         {
             result = await secrets.CreateAsync(Application, Input.Name, CredentialExpiryPolicy.ExpiresAtFor(Input.ExpiresOn!.Value),
-                AuditActors.Current(HttpContext), cancellationToken);
+                AuditActors.Current(HttpContext), Replacement, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -80,7 +84,12 @@ public sealed class NewSecretModel(ManagedApplications access, SecretManagement 
         {
             foreach (var (field, message) in result.Errors)
             {
-                ModelState.AddModelError(field == SecretManagement.ExpiryField ? "Input.ExpiresOn" : "Input.Name", message);
+                ModelState.AddModelError(field switch
+                {
+                    SecretManagement.ExpiryField => "Input.ExpiresOn",
+                    SecretManagement.NameField => "Input.Name",
+                    _ => RotationFieldOf(field),
+                }, message);
             }
 
             return Page();
