@@ -40,15 +40,17 @@ public static class UnusedCredentialsEmail
         var subject = count == 1
             ? $"1 unused credential: delete it? ({month})"
             : string.Create(CultureInfo.InvariantCulture, $"{count} unused credentials: delete them? ({month})");
-        var lead = (count == 1 ? "A credential of an application you manage has" : $"{PortalText.Count(count, "credential")} of applications you manage have")
-            + $" not obtained an access token for {UnusedCredentials.Days} days or more, or never has. An unused credential still works for whoever holds it, "
-            + "so each one is a way in that nobody watches.";
+        var (subjectOfLead, has) = count == 1
+            ? ("A credential of an application you manage", "has")
+            : ($"{PortalText.Count(count, "credential")} of applications you manage", "have");
+        var lead = $"{subjectOfLead} {has} not obtained an access token for {UnusedCredentials.Days} days or more, or never {has}. "
+            + "An unused credential still works for whoever holds it, so each one is a way in that nobody watches.";
         string[] steps =
         [
             "Check with the people who run each application's systems whether anything still uses it.",
             "If nothing does, disable it, then delete it. If something does, keep it: it drops off this list once it is used.",
         ];
-        const string Footer = "You receive this monthly email as a credential manager of these applications; it is sent only when one of "
+        const string Footer = "You receive this monthly email as a credential manager of the applications above; it is sent only when one of "
             + "their active credentials is unused. It never contains a secret value or a private key.";
         var listed = applications
             .SelectMany(a => a.Credentials.Select(c => (Application: a, Credential: c)))
