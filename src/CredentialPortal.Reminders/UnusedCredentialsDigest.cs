@@ -16,6 +16,8 @@ namespace CredentialPortal.Reminders;
 /// the claim: however many instances run passes, or restart, a manager gets the month's digest once.
 /// </summary>
 /// <remarks>
+/// Once an instance has every digest of the month in the outbox it stops looking until the next month, so a manager
+/// whose credential becomes unused later in the month sees it in the next month's digest.
 /// Only in the month's first days, because the claim lives as long as the outbox keeps the sent email
 /// (<see cref="RetentionOptions.SentMessages"/>, at least <see cref="RetentionOptions.MinimumSentMessages"/>): a pass late
 /// in the month could find the claim pruned and send the digest again. It also keeps the digest what its name says, a
@@ -26,27 +28,28 @@ public sealed class UnusedCredentialsDigest(IDbContextFactory<CredentialPortalDb
     /// <summary>The digest of a month goes out during its first days (a pass on the 1st, or later if every instance was down).</summary>
     public const int SendingDays = 7;
 
+    // The month whose digests this instance has seen queued, by itself or another: the month's later passes (every 15
+    // minutes for a week) then read nothing, rather than every credential each time.
+    private int _doneMonth = -1;
+
     /// <summary>Queues the month's digests not queued yet; returns how many this call queued.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        if (now.Day > SendingDays)
-        {
-            return 0;
-        }
-
-        var digests = await FindAsync(now, cancellationToken);
-        if (digests.Count == 0)
+        var month = (now.Year * 12) + now.Month;
+        if (now.Day > SendingDays || Volatile.Read(ref _doneMonth) == month)
         {
             return 0;
         }
 
         var queued = 0;
-        foreach (var digest in digests)
+        foreach (var digest in await FindAsync(now, cancellationToken))
         {
             queued += await TryQueueAsync(digest, now, cancellationToken) ? 1 : 0;
         }
 
+        // Only once every digest is in the outbox: a failure above propagates and the next pass tries again.
+        Volatile.Write(ref _doneMonth, month);
         return queued;
     }
 
