@@ -103,6 +103,15 @@ public sealed class UsageChart
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// An axis maximum (<see cref="NiceCeiling"/>: 1, 2 or 5 times a power of ten) in a few characters: "500", "2k",
+    /// "50k", "1M". A phone shrinks the chart to half its size, and a short label can then be drawn large enough to read.
+    /// </summary>
+    public static string Tick(long value) =>
+        value >= 1_000_000 && value % 1_000_000 == 0 ? $"{value / 1_000_000}M"
+        : value >= 1_000 && value % 1_000 == 0 ? $"{value / 1_000}k"
+        : Number(value);
+
     public static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>A coordinate for an SVG attribute: invariant, two decimals.</summary>
