@@ -21,6 +21,8 @@ public sealed class TestIssuer : IAsyncDisposable
 {
     private readonly HttpReceiver _server;
     private readonly List<(string Kid, AsymmetricAlgorithm Key)> _published = [];
+    private TaskCompletionSource? _held;
+    private TaskCompletionSource? _release;
 
     private TestIssuer(HttpReceiver server, bool rsa)
     {
@@ -34,8 +36,28 @@ public sealed class TestIssuer : IAsyncDisposable
             "/jwks" => Jwks(),
             _ => "{}",
         };
-        _server.Respond = request => Down ? 503 : request.Path is "/.well-known/openid-configuration" or "/jwks" ? 200 : 404;
+        _server.Respond = request =>
+        {
+            // A slow issuer: the answer waits (on a server thread) until the test lets it go.
+            if (_release is { } release)
+            {
+                _held?.TrySetResult();
+                release.Task.GetAwaiter().GetResult();
+            }
+
+            return Down ? 503 : request.Path is "/.well-known/openid-configuration" or "/jwks" ? 200 : 404;
+        };
     }
+
+    /// <summary>Makes the issuer's answers wait until <see cref="ReleaseAnswers"/>; the task completes once one is waiting.</summary>
+    public Task HoldAnswers()
+    {
+        _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _held.Task;
+    }
+
+    public void ReleaseAnswers() => Interlocked.Exchange(ref _release, null)?.TrySetResult();
 
     public bool Rsa { get; }
 
@@ -157,6 +179,7 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseAnswers();
         foreach (var (_, key) in _published)
         {
             key.Dispose();
