@@ -9,13 +9,13 @@ using Microsoft.IdentityModel.Tokens;
 namespace CredentialPortal.Benchmarks.Tokens;
 
 /// <summary>
-/// For bench/token-endpoint.sh's private_key_jwt runs: gives the demo client of a running app (SQLite) a new key pair's
+/// For bench/token-endpoint.sh's private_key_jwt runs: gives the demo client of a running app (SQLite or PostgreSQL) a new key pair's
 /// public key, the way the portal stores it (parsed by <see cref="PublicKeyParser"/>, with a change-log row so the app
 /// evicts the client), and writes one signed assertion per line, each with its own jti (the app accepts each once).
 /// </summary>
 public static class ClientAssertions
 {
-    public static async Task WriteAsync(string databaseFile, string clientId, string algorithm, int count, string audience, string outputFile)
+    public static async Task WriteAsync(string database, string clientId, string algorithm, int count, string audience, string outputFile)
     {
         using var ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var rsaKey = RSA.Create(2048);
@@ -27,8 +27,7 @@ public static class ClientAssertions
             throw new InvalidOperationException(error);
         }
 
-        var options = new DbContextOptionsBuilder<CredentialPortalDbContext>().UseSqlite($"Data Source={databaseFile}").Options;
-        await using (var db = new CredentialPortalDbContext(options))
+        await using (var db = new CredentialPortalDbContext(BenchDatabase.Options(database)))
         {
             var application = await db.Applications.SingleAsync(a => a.ClientId == clientId);
             db.ClientKeys.Add(new ClientKey

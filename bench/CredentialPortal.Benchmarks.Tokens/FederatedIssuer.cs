@@ -18,7 +18,7 @@ namespace CredentialPortal.Benchmarks.Tokens;
 /// <summary>
 /// For bench/token-endpoint.sh's federated run: a Kubernetes cluster's service-account issuer on a loopback port (its
 /// discovery document and JWKS at Kubernetes' paths, an RS256 key, as clusters sign by default). It gives the demo client
-/// of a running app (SQLite) a federated identity for one service account, with a change-log row so the app evicts the
+/// of a running app (SQLite or PostgreSQL) a federated identity for one service account, with a change-log row so the app evicts the
 /// client, writes one projected token (a list of one audience, one hour) that every request reuses, as a pod rereads the
 /// same file until the kubelet renews it, and then serves the app's key fetches until it is stopped.
 /// </summary>
@@ -26,7 +26,7 @@ public static class FederatedIssuer
 {
     private const string ServiceAccount = "system:serviceaccount:bench:exporter";
 
-    public static async Task RunAsync(string databaseFile, string clientId, string issuer, string audience, string tokenFile)
+    public static async Task RunAsync(string database, string clientId, string issuer, string audience, string tokenFile)
     {
         using var rsa = RSA.Create(2048);
         var kid = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(8));
@@ -53,8 +53,7 @@ public static class FederatedIssuer
         await app.StartAsync();
 
         var now = DateTime.UtcNow;
-        var options = new DbContextOptionsBuilder<CredentialPortalDbContext>().UseSqlite($"Data Source={databaseFile}").Options;
-        await using (var db = new CredentialPortalDbContext(options))
+        await using (var db = new CredentialPortalDbContext(BenchDatabase.Options(database)))
         {
             var application = await db.Applications.SingleAsync(a => a.ClientId == clientId);
             db.FederatedIdentities.Add(new FederatedIdentity

@@ -12,9 +12,9 @@ namespace CredentialPortal.Benchmarks.Tokens;
 /// </summary>
 public static class ManyClients
 {
-    public static async Task WriteAsync(string databaseFile, int count, string secret, string outputFile)
+    public static async Task WriteAsync(string database, int count, string secret, string outputFile)
     {
-        var options = new DbContextOptionsBuilder<CredentialPortalDbContext>().UseSqlite($"Data Source={databaseFile}").Options;
+        var options = BenchDatabase.Options(database);
         var now = DateTime.UtcNow;
         var hash = SecretGenerator.Hash(secret);
         var clientIds = new List<string>(count);

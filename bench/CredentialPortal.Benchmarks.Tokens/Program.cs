@@ -7,12 +7,13 @@ using CredentialPortal.Benchmarks.Tokens;
 // Usage: dotnet run -c Release --project bench/CredentialPortal.Benchmarks.Tokens [-- BenchmarkDotNet arguments]
 //        ... -- signing-rate RS256|ES256 THREADS SECONDS   (prints signatures/s; bench/token-endpoint.sh uses it)
 //        ... -- verify-rate RS256|ES256 THREADS SECONDS    (prints signature checks/s, as for a client assertion)
-//        ... -- assertions DB_FILE CLIENT_ID RS256|ES256 COUNT AUDIENCE OUT_FILE   (adds a key, writes client assertions)
-//        ... -- federated-issuer DB_FILE CLIENT_ID ISSUER_URL AUDIENCE TOKEN_FILE   (serves a cluster's keys until stopped,
+//        ... -- assertions DATABASE CLIENT_ID RS256|ES256 COUNT AUDIENCE OUT_FILE   (adds a key, writes client assertions)
+//        ... -- federated-issuer DATABASE CLIENT_ID ISSUER_URL AUDIENCE TOKEN_FILE   (serves a cluster's keys until stopped,
 //                   adds a federated identity for its service account, writes one reusable projected token)
-//        ... -- clients DB_FILE COUNT SECRET OUT_FILE   (adds applications with that secret, writes their client_ids)
+//        ... -- clients DATABASE COUNT SECRET OUT_FILE   (adds applications with that secret, writes their client_ids)
 //        ... -- dpop-proofs COUNT TOKEN_ENDPOINT OUT_FILE   (writes ES256 DPoP proofs for the token endpoint, one per line)
 //        ... -- dpop-check-rate SECONDS   (prints DPoP proof checks/s, 1 thread, in process)
+//        (DATABASE: the app's SQLite file, or its PostgreSQL connection string)
 // In process (the host is a test host: SQLite in a temporary folder, no HTTP server), so allocations per token are
 // exact and a regression shows in bytes, not only in noisy microseconds.
 if (args is [var mode and ("signing-rate" or "verify-rate"), var algorithm, var threads, var seconds])

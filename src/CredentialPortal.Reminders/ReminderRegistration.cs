@@ -17,6 +17,7 @@ public static class ReminderRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddValidatedOptions<ReminderOptions, ReminderOptionsValidator>(ReminderOptions.SectionName);
         builder.Services.AddSingleton<ReminderPass>();
+        builder.Services.AddSingleton<UnusedCredentialsDigest>();
         builder.Services.AddSingleton<IOutboxDeliveryCheck, ReminderStillDue>();
         builder.Services.AddHostedService<ReminderService>();
         return builder;

@@ -5,9 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace CredentialPortal.Reminders;
 
-/// <summary>Runs a <see cref="ReminderPass"/> at start-up and then every <see cref="ReminderOptions.Interval"/>; the email outbox delivers.</summary>
+/// <summary>
+/// Runs a <see cref="ReminderPass"/> and an <see cref="UnusedCredentialsDigest"/> pass at start-up and then every
+/// <see cref="ReminderOptions.Interval"/>; the email outbox delivers.
+/// </summary>
 public sealed partial class ReminderService(
     ReminderPass pass,
+    UnusedCredentialsDigest digest,
     IOptions<ReminderOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -54,6 +58,19 @@ public sealed partial class ReminderService(
             // A database or mail outage must not end the service: the next pass picks the work up again.
             LogPassFailed(ex);
         }
+
+        try
+        {
+            var digests = await digest.RunAsync(cancellationToken);
+            if (digests > 0)
+            {
+                LogDigests(digests);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogDigestFailed(ex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder service is switched off (Reminders:Enabled=false)")]
@@ -64,4 +81,10 @@ public sealed partial class ReminderService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reminder pass failed; the next pass retries")]
     private partial void LogPassFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unused-credentials digest: {Queued} email(s) queued in the email outbox")]
+    private partial void LogDigests(int queued);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unused-credentials digest failed; the next pass retries")]
+    private partial void LogDigestFailed(Exception ex);
 }

@@ -31,13 +31,19 @@ public static class Attention
     }
 
     /// <summary>The credentials behind <see cref="ExpiringSoon"/>, for the dashboard's count.</summary>
+    /// <remarks>
+    /// Written for the (Kind, DisabledAt, ExpiresAt, ApplicationId) index: every kind named, so that the planner reads one
+    /// range of it per kind, and the applications joined, so that it starts from those ranges. With an "application in
+    /// (…)" filter instead, SQLite probed the index once per application: 20 ms rather than 1.5 at 10,000 applications.
+    /// </remarks>
     public static IQueryable<ClientCredential> ExpiringCredentials(CredentialPortalDbContext db, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var inService = db.Applications.Where(Application.InService).Select(a => a.Id);
+        var kinds = CredentialKinds.All;
         return db.ClientCredentials
+            .Where(c => kinds.Contains(c.Kind))
             .Where(CredentialQueries.ExpiringBefore<ClientCredential>(now, CredentialExpiryPolicy.ExpiringSoonBefore(now)))
-            .Where(c => inService.Contains(c.ApplicationId));
+            .Join(db.Applications.Where(Application.InService), c => c.ApplicationId, a => a.Id, (c, _) => c);
     }
 
     /// <summary>No active credential of a kind the application's policy allows (<see cref="CredentialQueries.CannotAuthenticateAt"/>).</summary>

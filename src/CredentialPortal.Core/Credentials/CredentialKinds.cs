@@ -47,6 +47,12 @@ public sealed record CredentialWords(
     /// <summary>"client secrets", "keys", "federated identities".</summary>
     public string FullPluralNoun => Plural(FullNoun);
 
+    /// <summary>"secret", "key", "federated_identity": the noun inside an audit reason or a metric's value.</summary>
+    public string ReasonNoun => Noun.Replace(' ', '_');
+
+    /// <summary>"secrets", "keys", "federated_identities".</summary>
+    public string PluralReasonNoun => PluralNoun.Replace(' ', '_');
+
     /// <summary>"1 secret", "3 keys".</summary>
     public string Count(int count) => count == 1 ? $"1 {Noun}" : $"{count} {PluralNoun}";
 

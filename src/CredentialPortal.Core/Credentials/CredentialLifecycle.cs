@@ -139,23 +139,29 @@ public sealed partial class CredentialLifecycle(
     /// commits it like every change. Throws <see cref="DbUpdateConcurrencyException"/> when the application changed since it
     /// was loaded (e.g. a concurrent creation); nothing is saved then.
     /// </summary>
-    public async Task AddAsync(Application application, ClientCredential credential, AuditActor actor, CancellationToken cancellationToken = default)
+    public Task AddAsync(Application application, ClientCredential credential, AuditActor actor, CancellationToken cancellationToken = default) =>
+        AddAsync(application, credential, actor, emailManagers: true, cancellationToken);
+
+    private async Task AddAsync(Application application, ClientCredential credential, AuditActor actor, bool emailManagers,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(credential);
         ClaimApplicationVersion(application);
         db.ClientCredentials.Add(credential);
-        await CommitAsync(application, credential, CredentialChangeType.Created, actor, cancellationToken: cancellationToken);
+        await CommitAsync(application, credential, CredentialChangeType.Created, actor, emailManagers: emailManagers, cancellationToken: cancellationToken);
     }
 
     /// <summary>
     /// The one commit step of every credential change: its four effects — change-log row, audit event, email to the
     /// credential managers and webhook messages — with the change, in one transaction (a new credential is saved first
     /// for its id, in the same transaction), then the local eviction. Other than a creation, a change also has the next
-    /// reminder pass look at the application's credentials (<see cref="RemindAgainAsync"/>).
+    /// reminder pass look at the application's credentials (<see cref="RemindAgainAsync"/>). Without
+    /// <paramref name="emailManagers"/> no email: for a change another email of the same action already reports (the
+    /// new credential of a rotation), or one that changes no credential that could obtain tokens (a deletion after expiry).
     /// </summary>
     private async Task CommitAsync(Application application, ClientCredential credential, CredentialChangeType change, AuditActor actor,
-        string auditDetail = "", ClientCredential? replacement = null, CancellationToken cancellationToken = default)
+        string auditDetail = "", ClientCredential? replacement = null, bool emailManagers = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(credential);
@@ -180,7 +186,11 @@ public sealed partial class CredentialLifecycle(
         var eventType = credential.Kind.Words().Events.For(change);
         audit.Add(eventType, actor, $"{credential.Noun} '{credential.Name}' ({credential.DisplayHint}){auditDetail}",
             organisationId: application.OrganisationId, applicationId: application.Id, credentialId: credential.Id);
-        await notification.QueueAsync(application, credential, change, actor, now, replacement, cancellationToken);
+        if (emailManagers)
+        {
+            await notification.QueueAsync(application, credential, change, actor, now, replacement, cancellationToken);
+        }
+
         await Webhooks.WebhookOutbox.QueueAsync(db, now, Webhooks.WebhookEventTypes.FromAudit[eventType], application, credential,
             replacement: replacement, cancellationToken: cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

@@ -59,6 +59,7 @@ public static class StoreRegistration
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrateOnStartup>();
         builder.Services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.SectionName);
+        builder.Services.AddSingleton<ExpiredCredentialCleanup>();
         builder.Services.AddHostedService<RetentionPass>();
         if (database.Provider == DatabaseProvider.Sqlite)
         {

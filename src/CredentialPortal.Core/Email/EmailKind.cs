@@ -9,4 +9,7 @@ public enum EmailKind
     ManagerRole = 3,
     Reminder = 4,
     AuthenticatorReset = 5,
+
+    /// <summary>The monthly list of a credential manager's unused credentials.</summary>
+    UnusedCredentialsDigest = 6,
 }

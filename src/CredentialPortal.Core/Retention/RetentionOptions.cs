@@ -39,6 +39,15 @@ public sealed class RetentionOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
     public TimeSpan UsageCounts { get; set; } = TimeSpan.FromDays(400);
 
+    /// <summary>
+    /// Credentials of every kind (secrets, keys, federated identities past their review date), counted from their expiry
+    /// (default 90 days): long enough to see in the list what expired and why, then deleted like a manager's deletion —
+    /// audited by "system", a <c>credential.deleted</c> webhook — but without a security email, since nothing that
+    /// obtained tokens changes (<see cref="Credentials.ExpiredCredentialCleanup"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan ExpiredCredentials { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Audit events: kept for good unless set, e.g. <c>2557.00:00:00</c> for seven years.</summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
     public TimeSpan? AuditEvents { get; set; }

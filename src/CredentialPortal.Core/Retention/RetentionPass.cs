@@ -1,3 +1,4 @@
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Hosting;
 using CredentialPortal.Core.Outbox;
@@ -9,7 +10,8 @@ namespace CredentialPortal.Core.Retention;
 
 /// <summary>
 /// Deletes what <see cref="RetentionOptions"/> no longer keeps, once an hour: finished outbox messages, webhook delivery
-/// attempts, daily usage counts and, when set, audit events. Each table is walked in primary-key order, which is the order rows were written
+/// attempts, daily usage counts, credentials long expired (<see cref="ExpiredCredentialCleanup"/>: deleted one by one as a
+/// deletion, audited) and, when set, audit events. Each table is walked in primary-key order, which is the order rows were written
 /// in, and deleted in ranges of at most <see cref="RetentionOptions.BatchSize"/> rows, one short statement each, so
 /// that the token service's writes (last used, assertion replay) and the portal's never wait behind one long delete.
 /// The walk stops at the first row young enough to keep: needing no index on the time columns.
@@ -17,6 +19,7 @@ namespace CredentialPortal.Core.Retention;
 public sealed class RetentionPass(
     IDbContextFactory<CredentialPortalDbContext> contexts,
     IOptions<RetentionOptions> options,
+    ExpiredCredentialCleanup expiredCredentials,
     TimeProvider time,
     ILogger<RetentionPass> logger)
     : PeriodicBackgroundService(TimeSpan.FromHours(1), time)
@@ -83,6 +86,7 @@ public sealed class RetentionPass(
             [SentMessages.Name] = await PruneAsync(SentMessages, now - settings.SentMessages, settings.BatchSize, cancellationToken),
             [WebhookDeliveries.Name] = await PruneAsync(WebhookDeliveries, now - settings.WebhookDeliveries, settings.BatchSize, cancellationToken),
             [UsageCounts.Name] = await PruneAsync(UsageCounts, now - settings.UsageCounts, settings.BatchSize, cancellationToken),
+            ["expired credentials"] = await expiredCredentials.DeleteAsync(now - settings.ExpiredCredentials, settings.ExpiredCredentials, cancellationToken),
         };
         if (settings.AuditEvents is { } keepAudit)
         {

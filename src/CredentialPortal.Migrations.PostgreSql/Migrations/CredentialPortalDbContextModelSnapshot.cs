@@ -1024,6 +1024,8 @@ namespace CredentialPortal.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Hash");
 
+                    b.HasIndex("Kind", "LeakedAt");
+
                     b.HasDiscriminator().HasValue(0);
                 });
 

@@ -1025,6 +1025,8 @@ namespace CredentialPortal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Hash");
 
+                    b.HasIndex("Kind", "LeakedAt");
+
                     b.HasDiscriminator().HasValue(0);
                 });
 

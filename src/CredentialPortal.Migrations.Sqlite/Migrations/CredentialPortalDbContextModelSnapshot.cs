@@ -990,6 +990,8 @@ namespace CredentialPortal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Hash");
 
+                    b.HasIndex("Kind", "LeakedAt");
+
                     b.HasDiscriminator().HasValue(0);
                 });
 

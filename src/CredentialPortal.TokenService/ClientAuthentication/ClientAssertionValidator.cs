@@ -17,7 +17,15 @@ namespace CredentialPortal.TokenService.ClientAuthentication;
 /// </summary>
 public sealed record AssertionCheck(CachedCredential? Credential, string? Jti, DateTime ExpiresAt, string? Reason, string? Description)
 {
+    /// <summary>
+    /// None of the client's credentials, as this instance holds them, fits the assertion: one created a moment ago on
+    /// another instance might, so the caller rereads the client once before refusing.
+    /// </summary>
+    public bool NoCredentialFits { get; init; }
+
     public static AssertionCheck Failed(string reason, string description) => new(null, null, default, reason, description);
+
+    public static AssertionCheck NoFit(string reason, string description) => Failed(reason, description) with { NoCredentialFits = true };
 }
 
 /// <summary>
@@ -64,7 +72,7 @@ public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> optio
         var candidates = Candidates(client, assertion, now);
         if (candidates.Count == 0)
         {
-            return AssertionCheck.Failed(client.Keys.Count == 0 ? "no_keys" : "unknown_key", GenericFailure);
+            return AssertionCheck.NoFit(client.Keys.Count == 0 ? "no_keys" : "unknown_key", GenericFailure);
         }
 
         var issuer = TokenIssuer.Resolve(options.Value, request);
@@ -157,7 +165,7 @@ public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> optio
     private static AssertionCheck Failure(Exception? exception) => exception switch
     {
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
-            AssertionCheck.Failed("wrong_signature", GenericFailure),
+            AssertionCheck.NoFit("wrong_signature", GenericFailure),
         SecurityTokenInvalidAlgorithmException => AssertionCheck.Failed("assertion_algorithm", "the client_assertion's algorithm is not accepted"),
         SecurityTokenInvalidIssuerException => AssertionCheck.Failed("assertion_issuer", "the client_assertion's iss must be the client_id"),
         _ => AssertionCheck.Failed("assertion_invalid", GenericFailure),

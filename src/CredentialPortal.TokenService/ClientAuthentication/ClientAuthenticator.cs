@@ -56,8 +56,7 @@ public sealed class ClientAuthenticator(
         if (client is not null && clientBlocked is null)
         {
             (assertion, matched) = await MatchAsync(client, presented, context.Request);
-            if (matched is null && assertion?.Reason is null or "unknown_key" or "no_keys" or "wrong_signature"
-                    or "no_federated_identity" or "wrong_subject" or "wrong_audience" or "wrong_claims"
+            if (matched is null && assertion is null or { NoCredentialFits: true }
                 && await clients.RefreshAsync(client, context.RequestAborted) is var refreshed && refreshed != client)
             {
                 // A credential created a moment ago on another instance: this one has not read the change log yet.
@@ -79,9 +78,9 @@ public sealed class ClientAuthenticator(
             : matched is null ? ("wrong_secret", GenericFailure)
             : status == CredentialStatus.Disabled && matched is CachedSecret { Leaked: true } ? ("leaked_secret",
                 "the client secret is disabled because it was found in public: create a new secret and delete this one")
-            : status == CredentialStatus.Disabled ? ($"disabled_{words!.Noun.Replace(' ', '_')}", $"the {noun} is disabled")
-            : status == CredentialStatus.Expired ? ($"expired_{words!.Noun.Replace(' ', '_')}", $"the {noun} has expired")
-            : !client.AllowedKinds.Allows(matched.Kind) ? ($"{words!.PluralNoun.Replace(' ', '_')}_not_allowed",
+            : status == CredentialStatus.Disabled ? ($"disabled_{words!.ReasonNoun}", $"the {noun} is disabled")
+            : status == CredentialStatus.Expired ? ($"expired_{words!.ReasonNoun}", $"the {noun} has expired")
+            : !client.AllowedKinds.Allows(matched.Kind) ? ($"{words!.PluralReasonNoun}_not_allowed",
                 $"this application may not authenticate with a {noun}: its authentication policy is \"{client.AllowedKinds.Describe()}\"")
             : !client.ApplicationActive ? ("inactive_application", "the application is inactive")
             : !client.OrganisationActive ? ("inactive_organisation", "the application's organisation is inactive")

@@ -88,7 +88,7 @@ public sealed class FederatedAssertionValidator(
                 : sameSubject.Count == 0 ? "wrong_subject"
                 : sameSubject.All(f => f.Audience != audience) ? "wrong_audience"
                 : "wrong_claims";
-            return AssertionCheck.Failed(reason, NoMatch);
+            return AssertionCheck.NoFit(reason, NoMatch);
         }
 
         // An active one when there is one, else the newest, so that the answer can say "disabled" or "expired".

@@ -18,12 +18,18 @@ public sealed record FederatedCredentialResource(
     DateTime? DisabledAt,
     [property: Description("The last time a token was issued with it (UTC), if ever.")] DateTime? LastUsedAt)
 {
+    [Description("Set when it is active and unused for 90 days or more (never used since its creation, or not since its last use): if nothing needs it any more, delete it.")]
+    public UnusedResource? Unused { get; init; }
+
     public static FederatedCredentialResource From(FederatedIdentity identity, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(identity);
         return new(identity.Id, identity.Name, identity.Issuer, identity.Subject, identity.Audience, identity.ClaimValues, identity.CreatedAt,
             identity.CreatedBy, identity.HasReviewDate ? identity.ExpiresAt : null, CredentialStates.Of(identity, now), identity.DisabledAt,
-            identity.LastUsedAt);
+            identity.LastUsedAt)
+        {
+            Unused = UnusedResource.Of(identity, now),
+        };
     }
 }
 

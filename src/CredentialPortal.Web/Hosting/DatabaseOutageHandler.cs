@@ -2,7 +2,6 @@ using System.Globalization;
 using CredentialPortal.Core.Data;
 using CredentialPortal.TokenService.Endpoints;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CredentialPortal.Web.Hosting;
@@ -20,6 +19,11 @@ public sealed partial class DatabaseOutageHandler(IProblemDetailsService problem
 {
     public const string ErrorPath = "/error";
 
+    private static readonly MachineErrorAnswer Answer = new(StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
+        "the credential store is unreachable; retry after the Retry-After interval",
+        "Service Unavailable", "The credential store is unreachable. Retry after the number of seconds in the Retry-After header.",
+        DatabaseOutage.RetryAfter);
+
     /// <summary>The <c>Retry-After</c> value, in whole seconds.</summary>
     public static string RetryAfterSeconds { get; } =
         ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
@@ -36,32 +40,9 @@ public sealed partial class DatabaseOutageHandler(IProblemDetailsService problem
         var feature = httpContext.Features.Get<IExceptionHandlerFeature>();
         var path = feature?.Path ?? httpContext.Request.Path.Value ?? "";
         LogOutage(logger, httpContext.Request.Method, path, exception.GetBaseException().Message);
-        if (path.Equals(TokenEndpoint.Path, StringComparison.OrdinalIgnoreCase)
-            || path.Equals(IntrospectionEndpoint.Path, StringComparison.OrdinalIgnoreCase))
-        {
-            await OAuthResponses.WriteErrorAsync(httpContext, StatusCodes.Status503ServiceUnavailable, OAuthErrors.TemporarilyUnavailable,
-                "the credential store is unreachable; retry after the Retry-After interval", retryAfter: DatabaseOutage.RetryAfter);
-            return true;
-        }
-
-        if (feature?.Endpoint?.Metadata.GetMetadata<PageActionDescriptor>() is not null)
-        {
-            return false;
-        }
-
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
-
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service Unavailable",
-                Detail = "The credential store is unreachable. Retry after the number of seconds in the Retry-After header.",
-            },
-        });
+        // A portal page is left to the error page (see the class remarks).
+        return feature?.Endpoint?.Metadata.GetMetadata<PageActionDescriptor>() is null
+            && await Answer.WriteAsync(httpContext, path, problems);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unreachable; {Method} {Path} answered 503 ({Reason}).")]

@@ -1,6 +1,5 @@
 using CredentialPortal.TokenService.Endpoints;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CredentialPortal.Web.Hosting;
 
@@ -12,6 +11,10 @@ namespace CredentialPortal.Web.Hosting;
 /// </summary>
 public sealed class MachineEndpointErrorHandler(IProblemDetailsService problems) : IExceptionHandler
 {
+    private static readonly MachineErrorAnswer Answer = new(StatusCodes.Status500InternalServerError, OAuthErrors.ServerError,
+        "the server failed to answer this request; the failure is logged for the operator",
+        "Internal Server Error", "The server failed to answer this request; the failure is logged for the operator.");
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -21,24 +24,6 @@ public sealed class MachineEndpointErrorHandler(IProblemDetailsService problems)
             return false;
         }
 
-        if (path.Equals(TokenEndpoint.Path, StringComparison.OrdinalIgnoreCase)
-            || path.Equals(IntrospectionEndpoint.Path, StringComparison.OrdinalIgnoreCase))
-        {
-            await OAuthResponses.WriteErrorAsync(httpContext, StatusCodes.Status500InternalServerError, OAuthErrors.ServerError,
-                "the server failed to answer this request; the failure is logged for the operator");
-            return true;
-        }
-
-        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status500InternalServerError,
-                Title = "Internal Server Error",
-                Detail = "The server failed to answer this request; the failure is logged for the operator.",
-            },
-        });
+        return await Answer.WriteAsync(httpContext, path, problems);
     }
 }

@@ -1,4 +1,5 @@
 using CredentialPortal.Core.Audit;
+using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Core.Outbox;
 using CredentialPortal.Core.Retention;
@@ -64,6 +65,7 @@ public sealed class RetentionTests
     private static RetentionPass PassLater(PortalFactory portal, RetentionOptions settings) => new(
         portal.Services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>(),
         Options.Create(settings),
+        portal.Services.GetRequiredService<ExpiredCredentialCleanup>(),
         new FakeTimeProvider(portal.Time.GetUtcNow() + Later),
         NullLogger<RetentionPass>.Instance);
 

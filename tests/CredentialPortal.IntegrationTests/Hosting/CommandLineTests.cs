@@ -26,6 +26,7 @@ public sealed partial class CommandLineTests : IAsyncLifetime
     [InlineData("--Portal:BaseUrl=not a url", "Configuration error in Portal:")]
     [InlineData("--TokenService:Issuer=ftp://credentials.example.org", "Configuration error in TokenService: TokenService:Issuer 'ftp://credentials.example.org' is not an http or https address")]
     [InlineData("--Retention:SentMessages=7.00:00:00", "Configuration error in Retention: Retention:SentMessages must be between 22.00:00:00 and 36500.00:00:00.")]
+    [InlineData("--Retention:ExpiredCredentials=00:30:00", "Configuration error in Retention: Retention:ExpiredCredentials must be between 1.00:00:00 and 36500.00:00:00.")]
     [InlineData("--Proxy:KnownProxies:0=gateway", "Configuration error in Proxy: Proxy:KnownProxies: 'gateway' is not an IP address.")]
     [InlineData("--Proxy:KnownNetworks:0=10.0.0.0", "Configuration error in Proxy: Proxy:KnownNetworks: '10.0.0.0' is not a network in CIDR notation")]
     public async Task Bad_configuration_ends_with_one_line_naming_the_setting(string setting, string expected)

@@ -96,7 +96,7 @@ public sealed class RotationApiTests
     }
 
     [Fact]
-    public async Task One_call_without_a_body_rotates_with_seven_days_grace_and_the_managers_and_webhooks_hear_rotated()
+    public async Task One_call_without_a_body_rotates_with_seven_days_grace_and_the_managers_get_one_rotated_email_and_webhooks_hear_created_and_rotated()
     {
         await using var portal = await PortalFactory.StartAsync();
         using var http = portal.CreateClient();
@@ -125,11 +125,16 @@ public sealed class RotationApiTests
         Assert.Equal(rotated.GetProperty("hint").GetString(), data.GetProperty("replaced_by").GetProperty("credential_hint").GetString());
         Assert.Equal(rotated.GetProperty("replaced").GetProperty("hint").GetString(), data.GetProperty("credential_hint").GetString());
         Assert.DoesNotContain(rotated.GetProperty("value").GetString()!, webhook.WebhookPayload, StringComparison.Ordinal);
+        // Webhook consumers still hear of the new credential on its own, as of any creation.
+        Assert.Single(await db.OutboxMessages.Where(m => m.Channel == OutboxChannel.Webhook && m.WebhookEventType == WebhookEventTypes.CredentialCreated)
+            .ToListAsync(TestContext.Current.CancellationToken));
         // Its delivery is the webhook tests' business; only the emails are sent here.
         await db.OutboxMessages.Where(m => m.Channel == OutboxChannel.Webhook).ExecuteDeleteAsync();
 
         await portal.RunNextPassAsync<OutboxSender>();
-        var mail = Assert.Single(portal.Mail.All(), m => m.Subject.StartsWith("Client secret rotated", StringComparison.Ordinal));
+        // One action, one email: the "rotated" one names both secrets; no separate "created" email.
+        var mail = Assert.Single(portal.Mail.All());
+        Assert.StartsWith("Client secret rotated", mail.Subject, StringComparison.Ordinal);
         Assert.Contains("Replaced by:", mail.Body, StringComparison.Ordinal);
         Assert.Contains(rotated.GetProperty("hint").GetString()!, mail.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(rotated.GetProperty("value").GetString()!, mail.Raw, StringComparison.Ordinal);

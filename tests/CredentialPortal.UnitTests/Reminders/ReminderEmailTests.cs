@@ -138,7 +138,8 @@ public sealed class ReminderEmailTests
         Assert.NotEqual(first.IdentityKey, next.IdentityKey);
     }
 
-    private static async Task SaveArtifactAsync(string kind, EmailMessage message)
+    /// <summary>Saves a rendering of <paramref name="message"/> for people to read; other emails' tests use it too.</summary>
+    internal static async Task SaveArtifactAsync(string kind, EmailMessage message)
     {
         var folder = Path.Combine(RepositoryFolder.Root, "TestResults", "emails");
         Directory.CreateDirectory(folder);
