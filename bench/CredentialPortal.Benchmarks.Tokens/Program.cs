@@ -8,6 +8,8 @@ using CredentialPortal.Benchmarks.Tokens;
 //        ... -- signing-rate RS256|ES256 THREADS SECONDS   (prints signatures/s; bench/token-endpoint.sh uses it)
 //        ... -- verify-rate RS256|ES256 THREADS SECONDS    (prints signature checks/s, as for a client assertion)
 //        ... -- assertions DATABASE CLIENT_ID RS256|ES256 COUNT AUDIENCE OUT_FILE   (adds a key, writes client assertions)
+//        ... -- federated-issuer DATABASE CLIENT_ID ISSUER_URL AUDIENCE TOKEN_FILE   (serves a cluster's keys until stopped,
+//                   adds a federated identity for its service account, writes one reusable projected token)
 //        ... -- clients DATABASE COUNT SECRET OUT_FILE   (adds applications with that secret, writes their client_ids)
 //        ... -- dpop-proofs COUNT TOKEN_ENDPOINT OUT_FILE   (writes ES256 DPoP proofs for the token endpoint, one per line)
 //        ... -- dpop-check-rate SECONDS   (prints DPoP proof checks/s, 1 thread, in process)
@@ -25,6 +27,12 @@ if (args is [var mode and ("signing-rate" or "verify-rate"), var algorithm, var 
 if (args is ["assertions", var database, var clientId, var assertionAlgorithm, var count, var audience, var output])
 {
     await ClientAssertions.WriteAsync(database, clientId, assertionAlgorithm, int.Parse(count, CultureInfo.InvariantCulture), audience, output);
+    return;
+}
+
+if (args is ["federated-issuer", var issuerDatabase, var federatedClientId, var issuer, var issuerAudience, var tokenFile])
+{
+    await FederatedIssuer.RunAsync(issuerDatabase, federatedClientId, issuer, issuerAudience, tokenFile);
     return;
 }
 

@@ -26,7 +26,11 @@ public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<F
     {
         ArgumentNullException.ThrowIfNull(issuer);
         var entry = _entries.GetOrAdd(issuer, _ => new Entry());
-        if (!NeedsFetch(entry, kid, time.GetUtcNow()))
+        // Keys that can verify this token are used at once: fresh ones, stale ones while no fetch is due (stale-if-error)
+        // or while another request is fetching. Without them (none yet, or an unknown kid) the request waits for the
+        // fetch in flight, if any, rather than being refused while the keys are on their way.
+        var usable = entry.Keys.Count > 0 && !UnknownKid(entry, kid);
+        if (usable && (!NeedsFetch(entry, kid, time.GetUtcNow()) || entry.Fetching.CurrentCount == 0))
         {
             return entry.Keys;
         }
@@ -41,9 +45,13 @@ public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<F
             }
 
             entry.LastAttempt = now;
+            // The fetch serves every request waiting for this issuer's keys, so it runs to its own time limit, never to the
+            // cancellation of the request that happened to start it: a client hanging up mid-fetch would otherwise leave
+            // the issuer without keys, and all its tokens refused, until the next attempt is allowed.
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(_options.FetchTimeoutSeconds), time);
             try
             {
-                entry.Keys = await documents.FetchKeysAsync(issuer, cancellationToken);
+                entry.Keys = await documents.FetchKeysAsync(issuer, limit.Token);
                 entry.FetchedAt = now;
                 if (entry.Failing)
                 {
@@ -51,7 +59,7 @@ public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<F
                     LogReachableAgain(logger, issuer);
                 }
             }
-            catch (Exception e) when (e is IssuerFetchException or JsonException or ArgumentException)
+            catch (Exception e) when (e is IssuerFetchException or JsonException or ArgumentException or OperationCanceledException)
             {
                 if (!entry.Failing)
                 {
@@ -71,10 +79,12 @@ public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<F
     private bool NeedsFetch(Entry entry, string? kid, DateTimeOffset now)
     {
         var stale = entry.FetchedAt is not { } fetched || now - fetched >= TimeSpan.FromSeconds(_options.KeyCacheSeconds);
-        var unknownKid = kid is not null && !entry.Keys.Any(k => k.KeyId == kid);
+        var unknownKid = UnknownKid(entry, kid);
         var mayFetch = entry.LastAttempt is not { } attempt || now - attempt >= TimeSpan.FromSeconds(_options.MinRefreshSeconds);
         return (stale || unknownKid) && mayFetch;
     }
+
+    private static bool UnknownKid(Entry entry, string? kid) => kid is not null && !entry.Keys.Any(k => k.KeyId == kid);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The keys of trusted issuer {Issuer} could not be fetched ({Reason}); its {KeyCount} cached keys stay in use until it answers again.")]

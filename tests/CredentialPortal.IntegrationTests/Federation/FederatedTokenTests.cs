@@ -122,6 +122,30 @@ public sealed class FederatedTokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_during_the_first_key_fetch_wait_for_it_and_a_client_hanging_up_does_not_cancel_it()
+    {
+        await _kubernetes.AddIdentityAsync(_portal, _app, KubernetesSubject);
+        var token = _kubernetes.KubernetesToken(Now);
+        var held = _kubernetes.HoldAnswers();
+        using var hangUp = new CancellationTokenSource();
+
+        // The first request starts the fetch, a second arrives meanwhile, then the first client hangs up.
+        var abandoned = RequestWithAssertionAsync(_http, token, clientId: _app.ClientId, cancellationToken: hangUp.Token);
+        await held;
+        var waiting = RequestWithAssertionAsync(_http, token, clientId: _app.ClientId);
+        await hangUp.CancelAsync();
+        _kubernetes.ReleaseAnswers();
+        // The test server ends the hung-up request only once its handler returns, after the fetch.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+
+        // Both within the minute between fetch attempts: only a fetch that went on without its client gives keys here.
+        using var second = await waiting;
+        Assert.True(second.StatusCode == HttpStatusCode.OK, await second.Content.ReadAsStringAsync());
+        using var later = await RequestWithAssertionAsync(_http, token, clientId: _app.ClientId);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_of_an_issuer_that_is_not_trusted_is_refused()
     {
         await using var stranger = await TestIssuer.StartAsync();

@@ -21,6 +21,8 @@ public sealed class TestIssuer : IAsyncDisposable
 {
     private readonly HttpReceiver _server;
     private readonly List<(string Kid, AsymmetricAlgorithm Key)> _published = [];
+    private TaskCompletionSource? _held;
+    private TaskCompletionSource? _release;
 
     private TestIssuer(HttpReceiver server, bool rsa)
     {
@@ -34,8 +36,28 @@ public sealed class TestIssuer : IAsyncDisposable
             "/jwks" => Jwks(),
             _ => "{}",
         };
-        _server.Respond = request => Down ? 503 : request.Path is "/.well-known/openid-configuration" or "/jwks" ? 200 : 404;
+        _server.Respond = request =>
+        {
+            // A slow issuer: the answer waits (on a server thread) until the test lets it go.
+            if (_release is { } release)
+            {
+                _held?.TrySetResult();
+                release.Task.GetAwaiter().GetResult();
+            }
+
+            return Down ? 503 : request.Path is "/.well-known/openid-configuration" or "/jwks" ? 200 : 404;
+        };
     }
+
+    /// <summary>Makes the issuer's answers wait until <see cref="ReleaseAnswers"/>; the task completes once one is waiting.</summary>
+    public Task HoldAnswers()
+    {
+        _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _held.Task;
+    }
+
+    public void ReleaseAnswers() => Interlocked.Exchange(ref _release, null)?.TrySetResult();
 
     public bool Rsa { get; }
 
@@ -103,39 +125,61 @@ public sealed class TestIssuer : IAsyncDisposable
         }, lifetime: lifetime);
 
     /// <summary>A Kubernetes projected service-account token (audience as a list, kubernetes.io claims).</summary>
-    public string KubernetesToken(DateTimeOffset now, string serviceAccount = "system:serviceaccount:billing:exporter") =>
-        Token(now, serviceAccount, audienceAsList: true, lifetime: TimeSpan.FromMinutes(60), claims: new Dictionary<string, object>
+    public string KubernetesToken(DateTimeOffset now, string serviceAccount = "system:serviceaccount:billing:exporter", string audience = "http://localhost") =>
+        Token(now, serviceAccount, audience: audience, audienceAsList: true, lifetime: TimeSpan.FromMinutes(60), claims: new Dictionary<string, object>
         {
             ["kubernetes.io"] = new Dictionary<string, object> { ["namespace"] = "billing", ["serviceaccount"] = new Dictionary<string, string> { ["name"] = "exporter" } },
         });
 
-    /// <summary>Adds a federated identity to the application as the portal does.</summary>
-    public async Task<FederatedIdentity> AddIdentityAsync(PortalFactory portal, TestApplication application, string subject,
+    /// <summary>Adds a federated identity for this issuer to the application as the portal does.</summary>
+    public Task<FederatedIdentity> AddIdentityAsync(PortalFactory portal, TestApplication application, string subject,
+        IReadOnlyDictionary<string, string>? claims = null, string? audience = null, string name = "workload") =>
+        AddFederatedIdentityAsync(portal, application, Issuer, subject, claims, audience, name);
+
+    /// <summary>Adds a federated identity for <paramref name="issuer"/> (a trusted one) to the application as the portal does.</summary>
+    public static async Task<FederatedIdentity> AddFederatedIdentityAsync(PortalFactory portal, TestApplication application, string issuer, string subject,
         IReadOnlyDictionary<string, string>? claims = null, string? audience = null, string name = "workload")
     {
+        ArgumentNullException.ThrowIfNull(portal);
+        ArgumentNullException.ThrowIfNull(application);
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CredentialPortalDbContext>();
         var management = scope.ServiceProvider.GetRequiredService<FederatedIdentityManagement>();
         var stored = await db.Applications.SingleAsync(a => a.Id == application.Id);
-        var result = await management.AddAsync(stored, new FederatedIdentityInput(name, Issuer, subject, audience, claims, null),
+        var result = await management.AddAsync(stored, new FederatedIdentityInput(name, issuer, subject, audience, claims, null),
             "http://localhost", new AuditActor("tests"));
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
         return result.Value!;
     }
 
     /// <summary>The settings that make the token service trust this issuer on the loopback network, over HTTP.</summary>
-    public Dictionary<string, string?> Settings() => new()
+    public Dictionary<string, string?> Settings() => TrustSettings(Issuer);
+
+    /// <summary>
+    /// Trust in <paramref name="issuer"/> (none with null: the issuers are then trusted at run time) on the loopback
+    /// network, over HTTP; refusals are expected, so the failure throttles are off.
+    /// </summary>
+    public static Dictionary<string, string?> TrustSettings(string? issuer)
     {
-        ["TokenService:Federation:TrustedIssuers:0"] = Issuer,
-        ["TokenService:Federation:AllowHttp"] = "true",
-        ["TokenService:Federation:AllowPrivateNetworks"] = "true",
-        ["TokenService:FailedAuthentication:MaxFailures"] = "0",
-        ["TokenService:FailedAuthentication:MaxFailuresPerAddress"] = "0",
-        ["TokenService:RateLimit:PermitsPerSecond"] = "0",
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["TokenService:Federation:AllowHttp"] = "true",
+            ["TokenService:Federation:AllowPrivateNetworks"] = "true",
+            ["TokenService:FailedAuthentication:MaxFailures"] = "0",
+            ["TokenService:FailedAuthentication:MaxFailuresPerAddress"] = "0",
+            ["TokenService:RateLimit:PermitsPerSecond"] = "0",
+        };
+        if (issuer is not null)
+        {
+            settings["TokenService:Federation:TrustedIssuers:0"] = issuer;
+        }
+
+        return settings;
+    }
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseAnswers();
         foreach (var (_, key) in _published)
         {
             key.Dispose();

@@ -74,7 +74,7 @@ public static class KeyTestKit
     }
 
     public static async Task<HttpResponseMessage> RequestWithAssertionAsync(HttpClient http, string assertion, string? clientId = null,
-        string assertionType = AssertionType)
+        string assertionType = AssertionType, CancellationToken cancellationToken = default)
     {
         var fields = new List<KeyValuePair<string, string>>
         {
@@ -87,7 +87,7 @@ public static class KeyTestKit
             fields.Add(new("client_id", clientId));
         }
 
-        return await http.PostAsync("/connect/token", new FormUrlEncodedContent(fields));
+        return await http.PostAsync("/connect/token", new FormUrlEncodedContent(fields), cancellationToken);
     }
 
     /// <summary>A self-signed certificate with its private key, valid from a day before <paramref name="now"/>.</summary>

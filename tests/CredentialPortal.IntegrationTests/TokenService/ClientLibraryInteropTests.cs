@@ -5,6 +5,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CredentialPortal.IntegrationTests.Federation;
 using CredentialPortal.Testing;
 using Duende.IdentityModel;
 using Duende.IdentityModel.Client;
@@ -26,7 +27,8 @@ namespace CredentialPortal.IntegrationTests.TokenService;
 /// jose (npm) and ASP.NET Core's JwtBearer. Node's and Python's libraries run as child processes, as a partner's system
 /// would, and trust the test's certificate through NODE_EXTRA_CA_CERTS and REQUESTS_CA_BUNDLE (tests/interop holds
 /// their scripts and the pinned npm packages, which test.sh installs). One portal for the class, an application per test;
-/// it requires DPoP nonces, so that the DPoP cases (ClientLibraryInteropTests.Dpop.cs) go through the nonce challenge.
+/// it requires DPoP nonces, so that the DPoP cases (ClientLibraryInteropTests.Dpop.cs) go through the nonce challenge,
+/// and trusts a Kubernetes-shaped issuer on loopback for MSAL's federated case (ClientLibraryInteropTests.Federated.cs).
 /// </summary>
 public sealed partial class ClientLibraryInteropTests : IAsyncLifetime
 {
@@ -40,6 +42,8 @@ public sealed partial class ClientLibraryInteropTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // A partner's Kubernetes cluster, whose tokens MSAL presents (ClientLibraryInteropTests.Federated.cs).
+        _cluster = await TestIssuer.StartAsync(rsa: true);
         _certificate = LocalhostCertificate();
         _certificateFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(_certificateFile, _certificate.ExportCertificatePem());
@@ -52,6 +56,9 @@ public sealed partial class ClientLibraryInteropTests : IAsyncLifetime
                 ["TokenService:Issuer"] = _issuer,
                 ["Portal:BaseUrl"] = _issuer,
                 ["TokenService:Dpop:RequireNonce"] = "true",
+                ["TokenService:Federation:TrustedIssuers:0"] = _cluster.Issuer,
+                ["TokenService:Federation:AllowHttp"] = "true",
+                ["TokenService:Federation:AllowPrivateNetworks"] = "true",
             };
         }, _certificate, new FakeTimeProvider(DateTimeOffset.UtcNow));
     }
@@ -59,6 +66,7 @@ public sealed partial class ClientLibraryInteropTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _portal.DisposeAsync();
+        await _cluster.DisposeAsync();
         File.Delete(_certificateFile);
         _certificate.Dispose();
     }
@@ -248,11 +256,9 @@ public sealed partial class ClientLibraryInteropTests : IAsyncLifetime
     private async Task<JsonElement> RunAsync(string script, string clientId, Dictionary<string, string> environment)
     {
         _portal.Time.SetUtcNow(DateTimeOffset.UtcNow);
-        var folder = RepositoryFolder.PathTo("tests", "interop");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules")), "tests/interop/node_modules is missing: run `npm ci` there (test.sh does)");
         var start = new ProcessStartInfo(script.EndsWith(".py", StringComparison.Ordinal) ? "/usr/bin/python3" : "node")
         {
-            WorkingDirectory = folder,
+            WorkingDirectory = InteropScripts.Folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
