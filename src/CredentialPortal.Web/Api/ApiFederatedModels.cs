@@ -18,7 +18,7 @@ public sealed record FederatedCredentialResource(
     DateTime? DisabledAt,
     [property: Description("The last time a token was issued with it (UTC), if ever.")] DateTime? LastUsedAt)
 {
-    [Description("Set when it is active and unused for 90 days or more (never used since its creation, or not since its last use): if nothing needs it any more, delete it.")]
+    [Description(UnusedResource.PropertyDescription)]
     public UnusedResource? Unused { get; init; }
 
     public static FederatedCredentialResource From(FederatedIdentity identity, DateTime now)

@@ -22,7 +22,7 @@ public sealed record KeyResource(
     [Description("The id of the key or secret that replaced this one in a rotation, if any: this one expires at the end of its grace period (expiresAt).")]
     public int? ReplacedBy { get; init; }
 
-    [Description("Set when it is active and unused for 90 days or more (never used since its creation, or not since its last use): if nothing needs it any more, delete it.")]
+    [Description(UnusedResource.PropertyDescription)]
     public UnusedResource? Unused { get; init; }
 
     public static KeyResource From(ClientKey key, DateTime now)

@@ -77,7 +77,7 @@ public record SecretResource(
     [Description("The id of the secret or key that replaced this one in a rotation, if any: this one expires at the end of its grace period (expiresAt).")]
     public int? ReplacedBy { get; init; }
 
-    [Description("Set when it is active and unused for 90 days or more (never used since its creation, or not since its last use): if nothing needs it any more, delete it.")]
+    [Description(UnusedResource.PropertyDescription)]
     public UnusedResource? Unused { get; init; }
 
     public static SecretResource From(ClientSecret secret, DateTime now)

@@ -24,6 +24,9 @@ public sealed record UnusedResource(
     [property: Description("Whole days since it was created (neverUsed) or last used (notUsedRecently).")] int Days,
     [property: Description("When it was created (neverUsed) or last used (notUsedRecently), UTC.")] DateTime Since)
 {
+    /// <summary>The <c>unused</c> property's description, the same on secrets, keys and federated identities.</summary>
+    public const string PropertyDescription = "Set when it is active and unused for 90 days or more (never used since its creation, or not since its last use): if nothing needs it any more, delete it.";
+
     public static UnusedResource? Of(ClientCredential credential, DateTime now) =>
         UnusedCredentials.Of(credential, now) is { } flag
             ? new(flag.Reason == UnusedReason.NeverUsed ? UnusedState.NeverUsed : UnusedState.NotUsedRecently, flag.Days, flag.Since)
