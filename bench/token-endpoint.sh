@@ -10,7 +10,7 @@
 # app trusts: TokenService:Federation:TrustedIssuers, AllowHttp and AllowPrivateNetworks, the settings a closed network
 # needs, which the secret and key paths never read) and the secret run once more right after it; last, what the default
 # request logging costs: ES256 as shipped beside ES256 with logging turned down
-# to Warning, both apps running, measured in alternation (LOGGING_ROUNDS, default 3, each pair in the other order), so
+# to Warning, both apps running, measured in alternation (LOGGING_ROUNDS, default 3, 0 for none; each pair in the other order), so
 # that neither side gets the quieter minutes of a noisy machine.
 # The app runs as shipped: Release, Production, default settings (logging included); only rate limiting is off.
 # Usage: bench/token-endpoint.sh [seconds per run, default 15]; ALGORITHMS (the token and assertion algorithms, default
@@ -258,7 +258,7 @@ done
 # noisy machine one run after the other would compare two different minutes, not two settings.
 logging_rounds=${LOGGING_ROUNDS:-3}
 quiet_rate=""
-if [ -n "${max_rate[ES256]:-}" ]; then
+if [ -n "${max_rate[ES256]:-}" ] && [ "$logging_rounds" -gt 0 ]; then
   echo "== ES256: default logging vs request logging off (Serilog:MinimumLevel:Default=Warning), $logging_rounds rounds in alternation"
   declare -A pair_url pair_pid pair_id pair_secret pair_rate pair_cpu
   for side in default quiet; do

@@ -72,13 +72,15 @@ internal static class PageSeed
 
             for (var s = 0; s < scale.SecretsPerApplication; s++)
             {
-                // Mostly expired history, some active, a few expiring within the reminder window, some disabled.
+                // Mostly expired history, some active, a few expiring within the reminder window, some disabled. The
+                // history is what a running instance keeps: housekeeping deletes credentials 90 days after they expired
+                // (Retention:ExpiredCredentials), so older ones would only have its first pass delete them during the timing.
                 var expiresAt = s switch
                 {
                     0 when i % 7 == 0 => now.AddDays(-3),
                     0 => now.AddDays(random.Next(31, 365)),
                     1 when i % 5 == 0 => now.AddDays(random.Next(1, 29)),
-                    _ => now.AddDays(-random.Next(1, 700)),
+                    _ => now.AddDays(-random.Next(1, 90)),
                 };
                 var value = SecretGenerator.NewSecret();
                 application.Secrets.Add(new ClientSecret

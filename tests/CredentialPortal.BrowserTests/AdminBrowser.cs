@@ -59,6 +59,21 @@ public sealed class AdminBrowser : IAsyncDisposable
 
     private async Task SignInAsync(Func<IPage, string, Task> signInPage)
     {
+        try
+        {
+            await SignInStepsAsync(signInPage);
+        }
+        catch (TimeoutException ex)
+        {
+            // A sign-in that never arrives says where it stood: the address, what the page said, and a screenshot.
+            await Browser.ScreenshotAsync(Page, $"sign-in-timed-out-{Guid.NewGuid():N}");
+            var text = await Page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 5_000 });
+            throw new TimeoutException($"Signing in timed out on {Page.Url}, which says: {text}", ex);
+        }
+    }
+
+    private async Task SignInStepsAsync(Func<IPage, string, Task> signInPage)
+    {
         await Page.GotoAsync(Url("/Account/Login"));
         await signInPage(Page, "login");
         await Page.FillAsync("#Input_Email", PortalFactory.AdminEmail);
