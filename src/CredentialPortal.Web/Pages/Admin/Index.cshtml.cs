@@ -38,8 +38,8 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
     public IReadOnlyList<FailingApplication> MostFailures { get; private set; } = [];
 
     /// <summary>
-    /// Seven independent counts and the usage over the whole operator's data, each on its own context at the same time: the page
-    /// waits for the slowest one rather than for their sum.
+    /// Seven independent counts and the usage over the whole operator's data, each on its own context and thread at the same
+    /// time: the page waits for the slowest one rather than for their sum.
     /// </summary>
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -67,9 +67,11 @@ public sealed class IndexModel(IDbContextFactory<CredentialPortalDbContext> cont
 
     private Task<int> CountAsync(Func<CredentialPortalDbContext, Task<int>> count) => LoadAsync(count);
 
-    private async Task<T> LoadAsync<T>(Func<CredentialPortalDbContext, Task<T>> load)
+    // On a thread of its own: SQLite's "async" queries run to the end before they return their task, so without it the
+    // counts ran one after the other (their sum, 40 ms at 10,000 applications, instead of the slowest, 20).
+    private Task<T> LoadAsync<T>(Func<CredentialPortalDbContext, Task<T>> load) => Task.Run(async () =>
     {
         await using var db = await contexts.CreateDbContextAsync();
         return await load(db);
-    }
+    });
 }
