@@ -29,8 +29,9 @@ public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<F
         // Keys that can verify this token are used at once: fresh ones, stale ones while no fetch is due (stale-if-error)
         // or while another request is fetching. Without them (none yet, or an unknown kid) the request waits for the
         // fetch in flight, if any, rather than being refused while the keys are on their way.
-        var usable = entry.Keys.Count > 0 && !UnknownKid(entry, kid);
-        if (usable && (!NeedsFetch(entry, kid, time.GetUtcNow()) || entry.Fetching.CurrentCount == 0))
+        var unknownKid = UnknownKid(entry, kid);
+        var usable = entry.Keys.Count > 0 && !unknownKid;
+        if (usable && (!NeedsFetch(entry, unknownKid, time.GetUtcNow()) || entry.Fetching.CurrentCount == 0))
         {
             return entry.Keys;
         }
@@ -39,7 +40,8 @@ public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<F
         try
         {
             var now = time.GetUtcNow();
-            if (!NeedsFetch(entry, kid, now))
+            // Asked again: the fetch this request waited for may have brought the kid.
+            if (!NeedsFetch(entry, UnknownKid(entry, kid), now))
             {
                 return entry.Keys;
             }
@@ -76,10 +78,9 @@ public sealed partial class IssuerKeyCache(IssuerDocuments documents, IOptions<F
         }
     }
 
-    private bool NeedsFetch(Entry entry, string? kid, DateTimeOffset now)
+    private bool NeedsFetch(Entry entry, bool unknownKid, DateTimeOffset now)
     {
         var stale = entry.FetchedAt is not { } fetched || now - fetched >= TimeSpan.FromSeconds(_options.KeyCacheSeconds);
-        var unknownKid = UnknownKid(entry, kid);
         var mayFetch = entry.LastAttempt is not { } attempt || now - attempt >= TimeSpan.FromSeconds(_options.MinRefreshSeconds);
         return (stale || unknownKid) && mayFetch;
     }
