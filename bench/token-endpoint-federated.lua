@@ -13,9 +13,5 @@ function request()
   return wrk.format("POST", nil, headers, body)
 end
 
-function done(summary, latency, requests)
-  local seconds = summary.duration / 1e6
-  io.write(string.format("RESULT rate=%.1f p50_ms=%.2f p99_ms=%.2f requests=%d non2xx=%d errors=%d\n",
-    summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+-- done(): the RESULT line, from wrk-result.lua beside this script (found from this script's own path).
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "wrk-result.lua")
