@@ -2,7 +2,7 @@
 # Runs every test of CredentialPortal on a fresh Debian 12 machine or a developer's:
 #  1. installs what is missing (PostgreSQL, Chromium, oathtool, Node.js, authlib, wrk) with apt-get, and the interop tests' npm packages,
 #  2. restores the solution and the local dotnet tools, builds with warnings as errors and checks that every
-#     provider's migrations match the model,
+#     provider's migrations and compiled model match the model,
 #  3. starts a throw-away PostgreSQL cluster on a free loopback port (removed on exit, also on failure or Ctrl-C),
 #  4. runs every test project (provider-dependent tests on SQLite and on that PostgreSQL),
 #  5. runs every benchmark script in bench/ once at a small size, so that none rots unnoticed (its figures mean nothing),
@@ -46,6 +46,9 @@ for provider in Sqlite PostgreSql SqlServer; do
   fi
   echo "   $provider: $(echo "$out" | tail -n 1)"
 done
+
+echo "== every provider's compiled model matches the model (scripts/compile-models.sh --check)"
+scripts/compile-models.sh --check
 
 echo "== starting a throw-away PostgreSQL"
 pg_dir=$(mktemp -d /tmp/credentialportal-pg.XXXXXX)

@@ -12,3 +12,5 @@ for provider in Sqlite PostgreSql SqlServer; do
   dotnet restore "$project" -v quiet >/dev/null
   dotnet ef migrations add "$1" --project "$project" --startup-project "$project" --output-dir Migrations
 done
+# A migration means the model changed: the compiled models the app loads must follow.
+scripts/compile-models.sh

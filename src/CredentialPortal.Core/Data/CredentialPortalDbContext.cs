@@ -233,7 +233,8 @@ public sealed class CredentialPortalDbContext(DbContextOptions<CredentialPortalD
         modelBuilder.Entity<IdentityUserToken<Guid>>(t => t.Property(x => x.Value).HasMaxLength(4000));
     }
 
-    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    /// <summary>Public because each provider's compiled model (in its migrations assembly) creates one.</summary>
+    public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }

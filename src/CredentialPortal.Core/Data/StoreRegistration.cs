@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Reflection;
 using CredentialPortal.Core.Audit;
 using CredentialPortal.Core.DataProtection;
 using CredentialPortal.Core.Hosting;
@@ -15,6 +17,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -85,26 +89,33 @@ public static class StoreRegistration
     /// built in: Identity reads it from <see cref="IdentityOptions"/> in the context's service provider, so every
     /// service provider that makes contexts — the app's, a benchmark's, <c>dotnet ef</c>'s — must say the same.
     /// </summary>
-    public static IServiceCollection AddDbContext(IServiceCollection services, DatabaseProvider provider, string connectionString)
+    /// <remarks>
+    /// <paramref name="compiledModel"/> false builds the model from <see cref="CredentialPortalDbContext"/>'s code
+    /// instead of loading the provider's compiled model: what the check that the compiled models are current compares.
+    /// </remarks>
+    public static IServiceCollection AddDbContext(IServiceCollection services, DatabaseProvider provider, string connectionString,
+        bool compiledModel = true)
     {
         services.Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
         services.TryAddSingleton<OutboxWakeUp>();
         return services.AddDbContextFactory<CredentialPortalDbContext>((provided, options) =>
         {
-            Configure(options, provider, connectionString);
+            Configure(options, provider, connectionString, compiledModel);
             options.AddInterceptors(provided.GetRequiredService<OutboxWakeUp>());
         });
     }
 
     /// <summary>A context outside any host (design time, schema tests), with the same model as the app's.</summary>
-    public static CredentialPortalDbContext CreateStandaloneContext(DatabaseProvider provider, string connectionString)
+    public static CredentialPortalDbContext CreateStandaloneContext(DatabaseProvider provider, string connectionString,
+        bool compiledModel = true)
     {
-        var services = AddDbContext(new ServiceCollection(), provider, connectionString).BuildServiceProvider();
+        var services = AddDbContext(new ServiceCollection(), provider, connectionString, compiledModel).BuildServiceProvider();
         return services.GetRequiredService<IDbContextFactory<CredentialPortalDbContext>>().CreateDbContext();
     }
 
-    /// <summary>Applies the provider, its migrations assembly and our conventions to a context's options.</summary>
-    public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
+    /// <summary>Applies the provider, its migrations assembly, its compiled model and our conventions to a context's options.</summary>
+    public static void Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString,
+        bool compiledModel = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         // Split queries: an application loaded with its permissions, secrets and managers must not multiply rows.
@@ -120,6 +131,30 @@ public static class StoreRegistration
             DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o => o.MigrationsAssembly(SqlServerMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
+
+        // Building the model from OnModelCreating costs every start about half a second; each provider's migrations
+        // assembly carries it pre-built (scripts/compile-models.sh). dotnet ef always builds it from the code: a new
+        // migration or a regenerated compiled model must describe the code, not the last compiled model.
+        if (compiledModel && !EF.IsDesignTime)
+        {
+            options.UseModel(CompiledModels.GetOrAdd(provider, LoadCompiledModel));
+        }
+    }
+
+    private static readonly ConcurrentDictionary<DatabaseProvider, IModel> CompiledModels = new();
+
+    private static IModel LoadCompiledModel(DatabaseProvider provider)
+    {
+        var assemblyName = provider switch
+        {
+            DatabaseProvider.Sqlite => SqliteMigrationsAssembly,
+            DatabaseProvider.PostgreSql => PostgreSqlMigrationsAssembly,
+            _ => SqlServerMigrationsAssembly,
+        };
+        // The attribute dotnet ef dbcontext optimize writes beside the model names it; its Instance is the model.
+        var modelType = Assembly.Load(assemblyName).GetCustomAttributes<DbContextModelAttribute>()
+            .Single(a => a.ContextType == typeof(CredentialPortalDbContext)).ModelType;
+        return (IModel)modelType.GetProperty("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
     }
 
     private static DatabaseOptions ReadDatabaseOptions(IConfiguration configuration)
