@@ -62,7 +62,18 @@ public static class PortalHost
                 return await BackupAsync(app, command.BackupFile!);
             default:
                 app.MapCredentialPortal();
-                await app.RunAsync();
+                // Read before running: the host disposes its lifetime on the way out, and the token with it.
+                var stopping = app.Lifetime.ApplicationStopping;
+                try
+                {
+                    await app.RunAsync();
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Ctrl-C or SIGTERM while starting cancels the start: the stop that was asked for, not a failure.
+                    await Console.Error.WriteLineAsync("Stopped before the start finished.");
+                }
+
                 return 0;
         }
     }

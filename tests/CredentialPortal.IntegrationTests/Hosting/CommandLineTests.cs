@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CredentialPortal.Core.Data;
 using CredentialPortal.Testing;
@@ -174,6 +176,24 @@ public sealed partial class CommandLineTests : IAsyncLifetime
         var credentials = DemoCredential().Matches(output);
         Assert.Equal(["Partner-NL-DemoOrg-DM", "PartnerAlternative-NL-DemoOrg-SMC"], credentials.Select(m => m.Groups["name"].Value));
         Assert.All(credentials, m => Assert.True(Core.Credentials.SecretFormat.ChecksumMatches(m.Groups["secret"].Value)));
+    }
+
+    [Fact]
+    public async Task A_stop_asked_for_while_starting_ends_quietly_with_success()
+    {
+        await using var app = AppProcess.Start(_scratch.Directory, "--seed-demo");
+        // A fresh database: the migrations take a while, and the stop arrives in the middle of them.
+        await app.WaitForOutputAsync("Applying migrations", TestContext.Current.CancellationToken);
+
+        using (var kill = Process.Start("kill", ["-TERM", app.ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var exitCode = await app.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{app.StandardOutput}\n{app.StandardError}");
+        Assert.DoesNotContain("FTL", app.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", app.StandardOutput + app.StandardError, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"^demo credential: application=(?<name>\S+) client_id=(?<id>[0-9a-f-]{36}) client_secret=(?<secret>\S+)$", RegexOptions.Multiline)]
