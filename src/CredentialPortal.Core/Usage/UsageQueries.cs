@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using CredentialPortal.Core.Credentials;
 using CredentialPortal.Core.Data;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,9 @@ public static class UsageQueries
 {
     /// <summary>The ranges the credentials page offers.</summary>
     public static IReadOnlyList<int> ChartDays { get; } = [30, 90];
+
+    private static readonly IReadOnlyDictionary<int, long> NoCounts = ReadOnlyDictionary<int, long>.Empty;
+    private static readonly IReadOnlyDictionary<string, long> NoReasons = ReadOnlyDictionary<string, long>.Empty;
 
     /// <summary>The longest range the API answers: the default retention (Retention:UsageCounts).</summary>
     public const int MaxDays = 400;
@@ -76,6 +80,13 @@ public static class UsageQueries
             var dayList = new List<UsageDay>(days);
             for (var day = from; day <= to; day = day.AddDays(1))
             {
+                // Most days of most applications are empty: a list page shows twenty applications of 30 or 90 days each.
+                if (!byDay.Contains(day))
+                {
+                    dayList.Add(new UsageDay(day, NoCounts, NoReasons));
+                    continue;
+                }
+
                 var today = byDay[day].ToList();
                 dayList.Add(new UsageDay(day,
                     today.Where(r => r.FailureReason.Length == 0).GroupBy(r => r.CredentialId).ToDictionary(g => g.Key, g => g.Sum(r => r.Count)),

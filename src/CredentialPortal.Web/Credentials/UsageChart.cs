@@ -99,7 +99,9 @@ public sealed class UsageChart
 
     /// <summary>What a screen reader hears for the picture; the table has the numbers.</summary>
     public string Summary => Days.Count == 0 ? "No days"
-        : $"{Number(TotalTokens)} tokens and {Number(TotalFailures)} failed authentications from {Date(Days[0])} to {Date(Days[^1])}";
+        : $"{Number(TotalTokens)} {Noun(TotalTokens, "token")} and {Number(TotalFailures)} failed {Noun(TotalFailures, "authentication")} from {Date(Days[0])} to {Date(Days[^1])}";
+
+    private static string Noun(long count, string singular) => CredentialPortal.Core.PortalText.Noun(count == 1 ? 1 : 2, singular);
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -140,7 +142,7 @@ public sealed class UsageChart
         return new UsageChart(id, [.. usage.Days.Select(d => d.Day)], series,
             (d, s) => usage.Days[d].TokensByCredential.GetValueOrDefault(usage.Credentials[s].Id),
             d => usage.Days[d].Failures,
-            d => string.Join(", ", usage.Days[d].FailuresByReason.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+            d => usage.Days[d].FailuresByReason.Count == 0 ? "" : string.Join(", ", usage.Days[d].FailuresByReason.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => $"{r.Key} {Number(r.Value)}")));
     }
 

@@ -81,6 +81,28 @@ public sealed class UsageTests
     }
 
     [Fact]
+    public async Task An_application_nothing_called_gets_a_sentence_instead_of_an_empty_chart()
+    {
+        await using var portal = await PortalFactory.StartAsync();
+        using var http = portal.CreateClient();
+        var (application, secret, _) = await CallerAsync(portal);
+        using var admin = new PortalClient(portal);
+        await admin.SignInAsAdministratorAsync();
+
+        var quiet = await admin.GetAsync($"{CredentialsPages.ListPath}?Search={application.ClientId}");
+        Assert.Contains("No tokens issued and no failed authentications in these 30 days.",
+            quiet.Document.QuerySelector($"#usage-{application.Id}")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(quiet.Document.QuerySelector($"#usage-chart-{application.Id}"));
+
+        await IssueAsync(http, application.ClientId, secret, 1);
+        await portal.Services.GetRequiredService<UsageCounter>().FlushAsync(CancellationToken.None);
+        var used = await admin.GetAsync($"{CredentialsPages.ListPath}?Search={application.ClientId}");
+        Assert.Contains("1 token and 0 failed authentications",
+            used.Document.QuerySelector($"#usage-chart-{application.Id} figcaption")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("No tokens issued", used.Document.QuerySelector($"#usage-{application.Id}")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_charts_table_on_the_credentials_page_shows_the_numbers_the_api_returns()
     {
         await using var portal = await PortalFactory.StartAsync();
