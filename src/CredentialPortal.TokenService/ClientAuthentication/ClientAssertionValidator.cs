@@ -90,7 +90,7 @@ public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> optio
         });
         // One string, not a list that merely contains ours: an assertion made for another server as well could be
         // replayed here by that server (the audience injection that RFC 7523bis closes with a single-valued aud).
-        if (result.Exception is SecurityTokenInvalidAudienceException || (result.IsValid && SingleAudience(assertion) is null))
+        if (result.Exception is SecurityTokenInvalidAudienceException || (result.IsValid && !HasSingleAudience(assertion)))
         {
             return AssertionCheck.Failed("assertion_audience", $"the client_assertion's aud must be one string: {string.Join(" or ", audiences)}");
         }
@@ -152,11 +152,27 @@ public sealed class ClientAssertionValidator(IOptions<TokenServiceOptions> optio
             : [.. client.Keys.Where(k => named.Any(n => n is not null && k.Identifiers.Contains(n)))];
     }
 
-    /// <summary>The <c>aud</c> claim when it is a single string; null when it is missing or a list.</summary>
-    private static string? SingleAudience(JsonWebToken assertion)
+    /// <summary>
+    /// Whether the payload's <c>aud</c> is one string (not missing, not a list). The handler has parsed the payload
+    /// already but keeps no trace of the claim's JSON type, so this reads the payload's top level once more, without
+    /// building a document: it runs for every assertion.
+    /// </summary>
+    private static bool HasSingleAudience(JsonWebToken assertion)
     {
-        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(assertion.EncodedPayload));
-        return payload.RootElement.TryGetProperty("aud", out var aud) && aud.ValueKind == JsonValueKind.String ? aud.GetString() : null;
+        var reader = new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(assertion.EncodedPayload));
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("aud"u8))
+            {
+                reader.Read();
+                return reader.TokenType == JsonTokenType.String;
+            }
+
+            reader.Skip();
+        }
+
+        return false;
     }
 
     private static string? Header(JsonWebToken token, string name) =>
