@@ -23,7 +23,7 @@ public static class PortalText
         string.Create(CultureInfo.InvariantCulture, $"{count} {Noun(count, singular, plural)}");
 
     /// <summary>The noun alone, for a count shown apart from it (a dashboard tile's large number): "secret", "secrets".</summary>
-    public static string Noun(int count, string singular, string? plural = null)
+    public static string Noun(long count, string singular, string? plural = null)
     {
         ArgumentNullException.ThrowIfNull(singular);
         return count == 1 ? singular : plural ?? singular + "s";

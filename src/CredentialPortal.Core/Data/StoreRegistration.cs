@@ -118,17 +118,18 @@ public static class StoreRegistration
         bool compiledModel = true)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var migrationsAssembly = MigrationsAssemblyOf(provider);
         // Split queries: an application loaded with its permissions, secrets and managers must not multiply rows.
         _ = provider switch
         {
-            DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(migrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
                 .AddInterceptors(SqliteConnectionPragmas.Instance)
                 // SQLite changes a column by rebuilding its table with foreign keys off, a pragma that cannot run in a
                 // transaction: EF warns about it for every such migration, on every fresh database, and an operator
                 // can do nothing about it. The rebuild itself stays in the migration's transaction.
                 .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))),
-            DatabaseProvider.PostgreSql => options.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
-            DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o => o.MigrationsAssembly(SqlServerMigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+            DatabaseProvider.PostgreSql => options.UseNpgsql(connectionString, o => o.MigrationsAssembly(migrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+            DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o => o.MigrationsAssembly(migrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
 
@@ -147,16 +148,19 @@ public static class StoreRegistration
 
     private static readonly ConcurrentDictionary<DatabaseProvider, IModel> CompiledModels = new();
 
+    /// <summary>The assembly holding a provider's migrations and its compiled model.</summary>
+    private static string MigrationsAssemblyOf(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => SqliteMigrationsAssembly,
+        DatabaseProvider.PostgreSql => PostgreSqlMigrationsAssembly,
+        DatabaseProvider.SqlServer => SqlServerMigrationsAssembly,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+    };
+
     private static IModel LoadCompiledModel(DatabaseProvider provider)
     {
-        var assemblyName = provider switch
-        {
-            DatabaseProvider.Sqlite => SqliteMigrationsAssembly,
-            DatabaseProvider.PostgreSql => PostgreSqlMigrationsAssembly,
-            _ => SqlServerMigrationsAssembly,
-        };
         // The attribute dotnet ef dbcontext optimize writes beside the model names it; its Instance is the model.
-        var modelType = Assembly.Load(assemblyName).GetCustomAttributes<DbContextModelAttribute>()
+        var modelType = Assembly.Load(MigrationsAssemblyOf(provider)).GetCustomAttributes<DbContextModelAttribute>()
             .Single(a => a.ContextType == typeof(CredentialPortalDbContext)).ModelType;
         return (IModel)modelType.GetProperty("Instance", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CredentialPortal.Core;
 using CredentialPortal.Core.Usage;
 
 namespace CredentialPortal.Web.Credentials;
@@ -99,9 +100,7 @@ public sealed class UsageChart
 
     /// <summary>What a screen reader hears for the picture; the table has the numbers.</summary>
     public string Summary => Days.Count == 0 ? "No days"
-        : $"{Number(TotalTokens)} {Noun(TotalTokens, "token")} and {Number(TotalFailures)} failed {Noun(TotalFailures, "authentication")} from {Date(Days[0])} to {Date(Days[^1])}";
-
-    private static string Noun(long count, string singular) => CredentialPortal.Core.PortalText.Noun(count == 1 ? 1 : 2, singular);
+        : $"{Number(TotalTokens)} {PortalText.Noun(TotalTokens, "token")} and {Number(TotalFailures)} failed {PortalText.Noun(TotalFailures, "authentication")} from {Date(Days[0])} to {Date(Days[^1])}";
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
