@@ -11,8 +11,8 @@
 # APPLICATIONS (default 10000; secrets x10, audit events x50) and REQUESTS (default 30) scale the run. The timing starts
 # with the first requests after the app starts (nothing warmed, no manual ANALYZE on SQLite); WARM_UP=40 first sends
 # 40 untimed requests per page, the steady state of a portal that has run for a while. SKIP_BUILD=1 runs what an
-# earlier Release build left (no ReadyToRun: a check that the script runs, not a figure). A page that fails to load
-# fails the run.
+# earlier Release build left (no ReadyToRun: a check that the script runs, not a figure). EACH_REQUEST=1 also prints
+# every request's time, in order (which requests make a p95). A page that fails to load fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -71,7 +71,9 @@ for provider in $providers; do
   for _ in $(seq 1 600); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   curl -fs "$url/healthz" >/dev/null || { cat "$work/app-$provider.log"; exit 1; }
   echo "   load average before timing: $(cut -d' ' -f1-3 /proc/loadavg)"
-  bench measure "$url" "$provider" "$requests" "${WARM_UP:-0}" | grep '^RESULT' | tee -a "$results" | sed 's/^RESULT /   /'
+  bench measure "$url" "$provider" "$requests" "${WARM_UP:-0}" > "$work/measured"
+  grep '^RESULT' "$work/measured" >> "$results"
+  grep -E '^(RESULT|EACH)' "$work/measured" | sed -E 's/^RESULT /   /; s/^EACH ([^ ]+ [^ ]+ [^ ]+) /   \1 each request (ms): /'
   stop_app
 done
 

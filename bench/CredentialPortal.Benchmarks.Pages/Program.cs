@@ -6,7 +6,7 @@ using CredentialPortal.Core.Data;
 //   measure {base url} {label} [requests] [warm-up]       signs in as both users and times each list page
 // "measure" prints one line per page and user: RESULT label user page p50_ms p95_ms. It times from the first requests
 // after start, as the first users of a restarted portal see it; [warm-up] requests per page first (e.g. 40) give the
-// steady state of a portal that has run for a while instead.
+// steady state of a portal that has run for a while instead. EACH_REQUEST=1 also prints every request's time, in order.
 switch (args)
 {
     case ["seed", var provider, var connectionString, ..]:
@@ -44,6 +44,10 @@ switch (args)
             {
                 var times = await timer.TimeAsync(page, requests, warmUp: 0);
                 Console.WriteLine($"RESULT {label} {user} {page} {PageTimer.Format(PageTimer.Percentile(times, 50))} {PageTimer.Format(PageTimer.Percentile(times, 95))}");
+                if (Environment.GetEnvironmentVariable("EACH_REQUEST") == "1")
+                {
+                    Console.WriteLine($"EACH {label} {user} {page} {string.Join(' ', times.Select(PageTimer.Format))}");
+                }
             }
 
             timer.Dispose();
