@@ -31,7 +31,7 @@ app_pid=""
 trap 'if [ -n "$app_pid" ]; then kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 url="http://127.0.0.1:$port"
-ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 dotnet "$dll" --seed-demo --urls "$url" \
+ASPNETCORE_ENVIRONMENT=Production dotnet "$dll" --seed-demo --urls "$url" \
   --Bootstrap:AdminEmail=admin@bench.example --Database:DataDirectory="$work" \
   --TokenService:Algorithm=ES256 --TokenService:Issuer="$url" --Portal:BaseUrl="$url" \
   --TokenService:RateLimit:PermitsPerSecond=0 --TokenService:Dpop:ProofMaxAgeSeconds=600 \

@@ -55,7 +55,7 @@ for provider in $providers; do
   bench seed "$provider" "$connection" "$applications" | sed 's/^/   /'
   port=$(free_port)
   url="http://127.0.0.1:$port"
-  ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
+  ASPNETCORE_ENVIRONMENT=Production \
   dotnet "$app/CredentialPortal.Web.dll" --urls "$url" \
     --Bootstrap:AdminEmail=admin@bench.example \
     --Database:Provider="$provider" \

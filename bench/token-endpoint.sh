@@ -107,7 +107,7 @@ start_app() {
     database="$server;Database=$name"
     store=(--Database:Provider=PostgreSql --ConnectionStrings:CredentialPortal="$database")
   fi
-  env "${profile_env[@]}" ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
+  env "${profile_env[@]}" ASPNETCORE_ENVIRONMENT=Production \
   dotnet "$dll" --seed-demo --urls "$url" "${store[@]}" \
     --Bootstrap:AdminEmail=admin@bench.example \
     --Database:DataDirectory="$data" \

@@ -29,7 +29,7 @@ trap 'stop_app; rm -rf "$work"' EXIT
 
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 url="http://127.0.0.1:$port"
-ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 \
+ASPNETCORE_ENVIRONMENT=Production \
 dotnet "$dll" --seed-demo --urls "$url" \
   --Bootstrap:AdminEmail=admin@bench.example \
   --Database:DataDirectory="$work" \
